@@ -1,0 +1,215 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ScenarioKit.Model;
+
+// The compiled scenario: what the compiler emits and the runtime loads. It knows nothing of YAML.
+// Every node keeps the span of the YAML it came from so runtime errors point into the source.
+// Collections are ImmutableArray in source order (deterministic JSON, no dictionaries whose
+// order could vary); the engine builds its own lookup tables once per loaded package.
+// Records compare ImmutableArrays by reference: compare contents in tests.
+
+/// <summary>A place in a scenario source. Line and column are 1-based; columns count UTF-16 code units.</summary>
+public sealed record SourceSpan(string File, int Line, int Column, int EndLine, int EndColumn)
+{
+    public static readonly SourceSpan None = new("", 0, 0, 0, 0);
+    public override string ToString() => $"{File}({Line},{Column})";
+}
+
+/// <summary>A JavaScript expression (condition or template hole), checked by the compiler, evaluated by the engine under the sandbox.</summary>
+public sealed record Expression(string Source, SourceSpan Span);
+
+/// <summary>One piece of a template: literal text, or an expression whose value is inserted.</summary>
+public sealed record TemplatePart(string? Text, Expression? Expression);
+
+/// <summary>
+/// A text with <c>${…}</c> holes, pre-split by the compiler. A template that is exactly one hole
+/// (<c>"${cart.total * 2}"</c>) keeps the expression's type when assigned with <c>set</c>.
+/// </summary>
+public sealed record Template(string Source, ImmutableArray<TemplatePart> Parts, SourceSpan Span)
+{
+    public bool IsLiteral => Parts.All(p => p.Expression is null);
+}
+
+/// <summary>A bot message: one of several variations is chosen per send, plus suggested replies.</summary>
+public sealed record Message(ImmutableArray<Template> Variations, ImmutableArray<Template> Suggestions, SourceSpan Span);
+
+[JsonConverter(typeof(JsonStringEnumConverter<VariableType>))]
+public enum VariableType { String, Number, Integer, Boolean, Object, List }
+
+[JsonConverter(typeof(JsonStringEnumConverter<VariableScope>))]
+public enum VariableScope { Conversation, User }
+
+/// <summary>A typed scenario variable. Names may be dotted (<c>order.number</c>); expressions see them as nested objects.</summary>
+public sealed record VariableDef(
+    string Name,
+    VariableType Type,
+    ImmutableArray<JsonElement> Enum,
+    JsonElement? Default,
+    VariableScope Scope,
+    string? Description,
+    SourceSpan Span);
+
+[JsonConverter(typeof(JsonStringEnumConverter<DigitalFit>))]
+public enum DigitalFit { High, Medium, Low }
+
+/// <summary>An intent: recognised by patterns (.NET regex, case-insensitive), keywords, then example similarity.</summary>
+public sealed record IntentDef(
+    string Name,
+    ImmutableArray<string> Examples,
+    ImmutableArray<string> Patterns,
+    ImmutableArray<string> Keywords,
+    DigitalFit DigitalFit,
+    bool Interrupts,
+    string? Description,
+    SourceSpan Span);
+
+/// <summary>Recognition settings: minimum confidence and the margin under which two intents are ambiguous.</summary>
+public sealed record RecognizerSettings(double Threshold, double AmbiguityMargin, Message? Clarify)
+{
+    public static readonly RecognizerSettings Default = new(0.5, 0.05, null);
+}
+
+/// <summary>A site/behaviour event, optionally with a condition over <c>event</c> and the variables.</summary>
+public sealed record EventTrigger(string Event, Expression? When, SourceSpan Span);
+
+[JsonConverter(typeof(JsonStringEnumConverter<CapKind>))]
+public enum CapKind { None, OncePerConversation, OncePerStage, Cooldown }
+
+public sealed record Cap(CapKind Kind, TimeSpan? Cooldown)
+{
+    public static readonly Cap None = new(CapKind.None, null);
+}
+
+/// <summary>A proactive rule: when its event fires in its stage, the bot speaks up and/or starts a flow.</summary>
+public sealed record ProactiveRule(string Id, EventTrigger On, Message? Say, string? Flow, Cap Cap, SourceSpan Span);
+
+/// <summary>A customer-journey stage; stages are ordered (browsing → cart → checkout → after purchase).</summary>
+public sealed record StageDef(string Name, ImmutableArray<EventTrigger> EntersOn, ImmutableArray<ProactiveRule> Proactive, SourceSpan Span);
+
+/// <summary>What starts a flow: an intent, or an event (optionally conditioned).</summary>
+public sealed record FlowTrigger(string? Intent, EventTrigger? Event, SourceSpan Span);
+
+public sealed record FlowDef(string Name, FlowTrigger? Trigger, ImmutableArray<Step> Steps, string? Description, SourceSpan Span);
+
+/// <summary>
+/// A flow step. <see cref="Id"/> is stable and assigned by the compiler (e.g. <c>order_status/2</c>,
+/// <c>order_status/3/then/0</c>); coverage and saved conversation positions use it.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(SayStep), "say")]
+[JsonDerivedType(typeof(AskStep), "ask")]
+[JsonDerivedType(typeof(CallStep), "call")]
+[JsonDerivedType(typeof(SetStep), "set")]
+[JsonDerivedType(typeof(IfStep), "if")]
+[JsonDerivedType(typeof(GotoStep), "goto")]
+[JsonDerivedType(typeof(HandoffStep), "handoff")]
+[JsonDerivedType(typeof(EndStep), "end")]
+public abstract record Step(string Id, SourceSpan Span);
+
+public sealed record SayStep(string Id, Message Message, SourceSpan Span) : Step(Id, Span);
+
+[JsonConverter(typeof(JsonStringEnumConverter<ExpectKind>))]
+public enum ExpectKind { Text, Pattern, Number, Integer, Choice, YesNo, Email, Phone, Date }
+
+/// <summary>A choice value and the synonyms that also select it (compared after NFKC + case folding).</summary>
+public sealed record Choice(string Value, ImmutableArray<string> Synonyms);
+
+/// <summary>
+/// What an <c>ask</c> accepts. Input is NFKC-normalised and trimmed first. <c>Pattern</c> is a .NET
+/// regex the whole answer must match (kinds other than Pattern may still add one).
+/// </summary>
+public sealed record Expectation(ExpectKind Kind, string? Pattern, ImmutableArray<Choice> Choices, double? Min, double? Max, SourceSpan Span)
+{
+    public static readonly Expectation AnyText = new(ExpectKind.Text, null, [], null, null, SourceSpan.None);
+}
+
+/// <summary>
+/// Asks for a value. An invalid answer gets <see cref="Retry"/> (which may use <c>ask.attempt</c>,
+/// <c>ask.retriesLeft</c>, <c>ask.maxRetries</c>); after <see cref="MaxAttempts"/> invalid answers the
+/// steps of <see cref="OnFail"/> run instead of the rest of the flow.
+/// </summary>
+public sealed record AskStep(
+    string Id,
+    string Variable,
+    Message Prompt,
+    Expectation Expect,
+    Message? Retry,
+    int MaxAttempts,
+    ImmutableArray<Step> OnFail,
+    SourceSpan Span) : Step(Id, Span);
+
+public sealed record Argument(string Name, Template Value);
+
+/// <summary>Calls an action with templated arguments; the result goes into a variable. On failure <see cref="OnError"/> runs (if empty, the flow continues with the variable unset).</summary>
+public sealed record CallStep(string Id, string Action, ImmutableArray<Argument> With, string? Into, ImmutableArray<Step> OnError, SourceSpan Span) : Step(Id, Span);
+
+public sealed record Assignment(string Variable, JsonElement? Literal, Template? Value, SourceSpan Span);
+
+public sealed record SetStep(string Id, ImmutableArray<Assignment> Assignments, SourceSpan Span) : Step(Id, Span);
+
+public sealed record IfStep(string Id, Expression Condition, ImmutableArray<Step> Then, ImmutableArray<Step> Else, SourceSpan Span) : Step(Id, Span);
+
+/// <summary>Moves the conversation to a stage, or continues in another flow (the current flow ends), or both.</summary>
+public sealed record GotoStep(string Id, string? Stage, string? Flow, SourceSpan Span) : Step(Id, Span);
+
+public sealed record HandoffStep(string Id, string Queue, string? Reason, Message? Say, ImmutableArray<string> Offer, SourceSpan Span) : Step(Id, Span);
+
+public sealed record EndStep(string Id, Message? Say, SourceSpan Span) : Step(Id, Span);
+
+[JsonConverter(typeof(JsonStringEnumConverter<HttpMethodKind>))]
+public enum HttpMethodKind { Get, Post, Put, Patch, Delete }
+
+public sealed record Header(string Name, Template Value);
+
+/// <summary>An HTTP call. <see cref="Result"/> is a dotted path into the JSON response (empty: the whole body).</summary>
+public sealed record HttpAction(HttpMethodKind Method, Template Url, ImmutableArray<Header> Headers, Template? Body, int TimeoutMs, int Retries, string? Result, SourceSpan Span);
+
+/// <summary>A JavaScript function body; <see cref="Parameters"/> are its arguments (filled from <c>with</c>); it returns the result.</summary>
+public sealed record ScriptAction(ImmutableArray<string> Parameters, string Source, SourceSpan Span);
+
+public sealed record ActionDef(string Name, HttpAction? Http, ScriptAction? Script, SourceSpan Span);
+
+/// <summary>An opening window on one weekday, in the queue's time zone. <see cref="Close"/> may be 24:00 (<c>TimeSpan.FromHours(24)</c>).</summary>
+public sealed record OpeningWindow(DayOfWeek Day, TimeSpan Open, TimeSpan Close);
+
+/// <summary>A human-agent queue. No windows means always open.</summary>
+public sealed record QueueDef(string Name, string? Hours, ImmutableArray<OpeningWindow> Windows, string TimeZone, SourceSpan Span);
+
+/// <summary>A handoff rule: checked in order after each turn; the first match hands off.</summary>
+public sealed record HandoffRule(string Id, string? Intent, Expression? When, string Queue, Message? Say, ImmutableArray<string> Offer, SourceSpan Span);
+
+public sealed record OutOfHours(Message? Say, ImmutableArray<string> Offer, SourceSpan Span);
+
+/// <summary>A variable shown to the agent (and put in the handoff event's value) under <see cref="Key"/>.</summary>
+public sealed record SharedValue(string Key, string Variable, SourceSpan Span);
+
+public sealed record HandoffDef(
+    ImmutableArray<QueueDef> Queues,
+    ImmutableArray<HandoffRule> Rules,
+    OutOfHours? OutOfHours,
+    ImmutableArray<SharedValue> Share,
+    Message? Say,
+    SourceSpan Span)
+{
+    public static readonly HandoffDef Empty = new([], [], null, [], null, SourceSpan.None);
+}
+
+/// <summary>The whole compiled scenario.</summary>
+public sealed record ScenarioModel(
+    int LanguageVersion,
+    string Id,
+    string Version,
+    string Locale,
+    string? Description,
+    RecognizerSettings Recognizer,
+    Message? Welcome,
+    Message? Fallback,
+    ImmutableArray<VariableDef> Variables,
+    ImmutableArray<IntentDef> Intents,
+    ImmutableArray<StageDef> Journey,
+    ImmutableArray<FlowDef> Flows,
+    ImmutableArray<ActionDef> Actions,
+    HandoffDef Handoff,
+    ImmutableArray<string> SourceFiles);

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every ScenarioKit test on a fresh machine: installs what the tests need, then `dotnet test`.
+# Idempotent: each step is skipped when what it installs is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+[ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]} (Debian packages) for the browser tests"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# The real Microsoft JavaScript clients (botframework-directlinejs, -webchat, botbuilder), from the committed lockfile.
+if [ -f tests/clients/package-lock.json ]; then
+  if [ ! -d tests/clients/node_modules ] || [ tests/clients/package-lock.json -nt tests/clients/node_modules/.package-lock.json ]; then
+    (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+exec dotnet test --solution ScenarioKit.sln "$@"
