@@ -20,15 +20,16 @@ public sealed class NewCommandTests
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            [".scenariokit/scenario-part.schema.json", ".scenariokit/scenario.schema.json", "flows/order_status.yaml",
-             "intents/intents.yaml", "scenario.yaml", "tests/shop-support.test.yaml"],
-            files);
+            ["flows/order_status.yaml", "intents/intents.yaml", "scenario.yaml", "tests/shop-support.test.yaml"],
+            files.Where(f => !f.StartsWith(".scenariokit/", StringComparison.Ordinal)));
         var scenario = File.ReadAllText(Path.Combine(folder, "scenario.yaml"));
         Assert.StartsWith("# yaml-language-server: $schema=.scenariokit/scenario.schema.json\n", scenario, StringComparison.Ordinal);
         Assert.Contains("\nid: shop-support\n", scenario, StringComparison.Ordinal);
         Assert.Contains($"\nlocale: {locale}\n", scenario, StringComparison.Ordinal);
         Assert.StartsWith("# yaml-language-server: $schema=../.scenariokit/scenario-part.schema.json\n",
             File.ReadAllText(Path.Combine(folder, "flows", "order_status.yaml")), StringComparison.Ordinal);
+        Assert.StartsWith("# yaml-language-server: $schema=../.scenariokit/scenario-test.schema.json\n",
+            File.ReadAllText(Path.Combine(folder, "tests", "shop-support.test.yaml")), StringComparison.Ordinal);
         Assert.Contains("Created", run.Out, StringComparison.Ordinal);
     }
 
@@ -39,10 +40,14 @@ public sealed class NewCommandTests
 
         await CliHarness.RunAsync("new", "s", "-o", temp.Path);
 
-        foreach (var name in new[] { "scenario.schema.json", "scenario-part.schema.json" })
+        var schemas = Directory.GetFiles(RepoPaths.Combine("schema"), "*.schema.json").Select(Path.GetFileName).ToArray();
+        Assert.Contains("scenario.schema.json", schemas);
+        Assert.Contains("scenario-part.schema.json", schemas);
+        Assert.Contains("scenario-test.schema.json", schemas);
+        foreach (var name in schemas)
         {
-            var copy = File.ReadAllText(temp.Combine("s", ".scenariokit", name));
-            Assert.Equal(File.ReadAllText(RepoPaths.Combine("schema", name)), copy);
+            var copy = File.ReadAllText(temp.Combine("s", ".scenariokit", name!));
+            Assert.Equal(File.ReadAllText(RepoPaths.Combine("schema", name!)), copy);
             using var _ = JsonDocument.Parse(copy);
         }
     }
