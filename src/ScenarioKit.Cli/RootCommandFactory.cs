@@ -14,6 +14,7 @@ internal static class RootCommandFactory
 
         // One line per command; each factory owns its arguments, options, help examples and action.
         root.Subcommands.Add(NewCommand.Create(context));
+        root.Subcommands.Add(ChatCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
 
         HelpExamples.Set(root,
