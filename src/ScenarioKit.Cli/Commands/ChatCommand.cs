@@ -45,7 +45,7 @@ internal static class ChatCommand
                 start = parsed;
             }
 
-            var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario));
+            var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
             if (package is null)
                 return exitCode;
 
