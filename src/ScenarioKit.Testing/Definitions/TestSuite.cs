@@ -112,5 +112,5 @@ internal sealed record NoReplyStep(SourceSpan Span) : TestStep(Span)
 /// <summary>Advances the test's fake clock (cooldowns, idle timers, queue hours).</summary>
 internal sealed record WaitStep(TimeSpan Duration, SourceSpan Span) : TestStep(Span)
 {
-    public override string Describe() => $"wait: {Duration}";
+    public override string Describe() => $"wait: {Running.Durations.Show(Duration)}";
 }
