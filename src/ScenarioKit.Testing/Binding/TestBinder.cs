@@ -43,7 +43,7 @@ internal static class TestBinder
                     diagnostics.Add(TestDiagnostics.UnknownStage, x.StageSpan ?? x.Span, x.Stage, Suggest(x.Stage, names.Stages));
                 if (x.Flow is not null && !names.Flows.Contains(x.Flow))
                     diagnostics.Add(TestDiagnostics.UnknownFlow, x.FlowSpan ?? x.Span, x.Flow, Suggest(x.Flow, names.Flows));
-                if (x.Intent is not null && !names.Intents.Contains(x.Intent))
+                if (x.Intent is not null && x.Intent != Running.TestExecution.NoIntent && !names.Intents.Contains(x.Intent))
                     diagnostics.Add(TestDiagnostics.UnknownIntent, x.IntentSpan ?? x.Span, x.Intent, Suggest(x.Intent, names.Intents));
                 foreach (var v in x.Vars) CheckValue(v.Name, v.Value, v.Span, names, diagnostics);
                 break;

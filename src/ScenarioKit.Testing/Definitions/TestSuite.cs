@@ -17,8 +17,9 @@ internal sealed record TestDefinition(
     SourceSpan Span,
     ImmutableArray<GivenValue> Given,
     string? Locale,
-    string? Channel,
+    string Channel,
     DateTimeOffset Clock,
+    bool Welcome,
     ImmutableArray<MockDefinition> Mocks,
     ImmutableArray<TestStep> Steps,
     string? Skip);
@@ -26,8 +27,14 @@ internal sealed record TestDefinition(
 /// <summary>A variable value given before the conversation starts; the YAML node is typed against the variable's declared type when bound.</summary>
 internal sealed record GivenValue(string Variable, YNode Value, SourceSpan Span);
 
-/// <summary>What a mocked action does: return <see cref="Returns"/>, or fail with <see cref="Fails"/>, after <see cref="Delay"/> of fake time.</summary>
-internal sealed record MockDefinition(string Action, JsonElement? Returns, string? Fails, TimeSpan Delay, SourceSpan Span);
+/// <summary>A mocked action: successive calls take successive behaviours; the last one repeats.</summary>
+internal sealed record MockDefinition(string Action, ImmutableArray<MockBehaviour> Calls, SourceSpan Span);
+
+/// <summary>
+/// One call of a mocked action: return <see cref="Returns"/>, or fail with <see cref="Fails"/>, after
+/// <see cref="Delay"/> of fake time; <see cref="With"/> (a subset of the arguments) must match the call.
+/// </summary>
+internal sealed record MockBehaviour(JsonElement? Returns, string? Fails, TimeSpan Delay, JsonElement? With, SourceSpan Span);
 
 internal abstract record TestStep(SourceSpan Span)
 {
@@ -82,11 +89,14 @@ internal sealed record ExpectStep(
     }
 }
 
+/// <summary><see cref="ChecksRule"/> with a null <see cref="Rule"/>: the handoff came from a flow's handoff step, not a rule.</summary>
 internal sealed record HandoffExpectStep(
     string? Queue,
     SourceSpan? QueueSpan,
+    bool ChecksRule,
     string? Rule,
     SourceSpan? RuleSpan,
+    TextMatcher? Reason,
     ImmutableArray<string>? Offer,
     ImmutableArray<ValueExpectation> Shared,
     bool? WithinHours,
@@ -96,7 +106,8 @@ internal sealed record HandoffExpectStep(
     {
         var parts = new List<string>();
         if (Queue is not null) parts.Add($"queue: {Queue}");
-        if (Rule is not null) parts.Add($"rule: {Rule}");
+        if (ChecksRule) parts.Add($"rule: {Rule ?? "null"}");
+        if (Reason is not null) parts.Add($"reason: {Reason}");
         if (Offer is { } o) parts.Add("offer: [" + string.Join(", ", o) + "]");
         if (WithinHours is { } w) parts.Add($"withinHours: {(w ? "true" : "false")}");
         if (!Shared.IsEmpty) parts.Add("shared: {" + string.Join(", ", Shared.Select(v => v.Name)) + "}");

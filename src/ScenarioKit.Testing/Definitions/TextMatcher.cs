@@ -5,8 +5,9 @@ using System.Text.RegularExpressions;
 namespace ScenarioKit.Testing.Definitions;
 
 /// <summary>
-/// An expected bot text: exact (after line-ending normalisation), a <c>*</c> wildcard pattern, a
-/// <c>/regex/</c> (unanchored, .NET syntax), or one of several alternatives.
+/// An expected bot text: exact (after line-ending normalisation and trimming), a <c>*</c> wildcard
+/// pattern (<c>\*</c> is a literal star), a <c>/regex/</c> (.NET syntax, must match the whole text), or
+/// one of several alternatives.
 /// </summary>
 internal abstract record TextMatcher
 {
@@ -25,7 +26,8 @@ internal abstract record TextMatcher
             var source = text[1..^1];
             try
             {
-                return new RegexMatcher(new Regex(source, RegexOptions.CultureInvariant, RegexTimeout), text);
+                _ = new Regex(source, RegexOptions.CultureInvariant);
+                return new RegexMatcher(new Regex(@"\A(?:" + source + @")\z", RegexOptions.CultureInvariant, RegexTimeout), text);
             }
             catch (ArgumentException e)
             {
@@ -33,18 +35,28 @@ internal abstract record TextMatcher
                 return new ExactMatcher(text);
             }
         }
-        if (text.Contains('*', StringComparison.Ordinal))
+        var normalized = Normalize(text);
+        if (!normalized.Contains('*', StringComparison.Ordinal)) return new ExactMatcher(text);
+        var pattern = new StringBuilder(@"\A");
+        var hasWildcard = false;
+        for (var i = 0; i < normalized.Length; i++)
         {
-            var pattern = new StringBuilder("^");
-            foreach (var piece in Normalize(text).Split('*'))
+            if (normalized[i] == '\\' && i + 1 < normalized.Length && normalized[i + 1] == '*')
             {
-                if (pattern.Length > 1) pattern.Append(".*");
-                pattern.Append(Regex.Escape(piece));
+                pattern.Append(@"\*");
+                i++;
             }
-            pattern.Append('$');
-            return new RegexMatcher(new Regex(pattern.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant, RegexTimeout), text);
+            else if (normalized[i] == '*')
+            {
+                pattern.Append(".*");
+                hasWildcard = true;
+            }
+            else pattern.Append(Regex.Escape(normalized[i].ToString()));
         }
-        return new ExactMatcher(text);
+        pattern.Append(@"\z");
+        return hasWildcard
+            ? new RegexMatcher(new Regex(pattern.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant, RegexTimeout), text)
+            : new ExactMatcher(normalized.Replace(@"\*", "*", StringComparison.Ordinal));
     }
 }
 

@@ -126,7 +126,7 @@ public static class ScenarioTestRunner
             {
                 var u = file.Utterances[i];
                 var (intent, confidence) = await RecognizeAsync(scenario, $"accuracy:{display}:{i}", u.Text, token);
-                results[i] = new UtteranceResult(u.Text, u.Intent, intent, confidence, u.Span);
+                results[i] = new UtteranceResult(u.Text, AccuracyFileReader.Resolve(u.Intent, scenario.Package.Model), intent, confidence, u.Span);
             });
         return new AccuracyResult(display, TestFileReader.DisplayPath(file.ScenarioPath), file.Threshold, [.. results], diagnostics.ToImmutable());
     }

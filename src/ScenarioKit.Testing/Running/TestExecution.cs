@@ -13,8 +13,9 @@ namespace ScenarioKit.Testing.Running;
 
 /// <summary>
 /// Runs one test: one conversation on the shared (thread-safe) runtime, with the test's own fake clock
-/// and mocks. Bot messages of each turn queue up; <c>bot</c> steps consume them in order, and the next
-/// input discards what no step asserted (it stays in the conversation shown on failure).
+/// and mocks. Bot messages of each turn queue up and <c>bot</c> steps consume them in order; every
+/// message must be matched before the next <c>user</c> or <c>event</c> step and by the end of the test,
+/// so a test pins everything the bot says.
 /// </summary>
 internal sealed class TestExecution
 {
@@ -53,10 +54,11 @@ internal sealed class TestExecution
         _state = EngineAdapter.Start(_scenario.Runtime, _conversationId, given, _test.Locale, _test.Channel);
         _scenario.Coverage.Hit(CoverageKind.Stages, _state.Stage);
 
-        if (await TurnAsync(new ConversationStartInput(), null, ct) is { } startFailure) return startFailure;
+        if (_test.Welcome && await TurnAsync(new ConversationStartInput(), null, ct) is { } startFailure) return startFailure;
         foreach (var step in _test.Steps)
         {
             ct.ThrowIfCancellationRequested();
+            if (step is UserStep or EventStep && Unmatched(step, "before this step") is { } unmatched) return unmatched;
             var failure = step switch
             {
                 UserStep u => await UserAsync(u, ct),
@@ -71,7 +73,17 @@ internal sealed class TestExecution
             };
             if (failure is not null) return failure;
         }
-        return null;
+        return _test.Steps.IsEmpty ? null : Unmatched(_test.Steps[^1], "by the end of the test");
+    }
+
+    StepFailure? Unmatched(TestStep step, string when)
+    {
+        if (_consumed >= _pending.Length) return null;
+        var left = _pending.Skip(_consumed).Select(m => m.Text).ToList();
+        var failure = Fail(step, $"the bot sent {left.Count} message(s) no bot step matched {when}",
+            "a bot step for each message", string.Join("\n", left));
+        _consumed = _pending.Length;
+        return failure;
     }
 
     Task<StepFailure?> UserAsync(UserStep step, CancellationToken ct)
@@ -107,7 +119,7 @@ internal sealed class TestExecution
             {
                 case BotMessage m:
                     messages.Add(m);
-                    _conversation.Add("bot: " + ShowMessage(m));
+                    _conversation.Add("bot:  " + ShowMessage(m));
                     break;
                 case HandoffEventOutput h:
                     _conversation.Add("handoff: " + ShowHandoff(h.Decision));
@@ -122,13 +134,10 @@ internal sealed class TestExecution
         }
         _pending = messages.ToImmutable();
         _consumed = 0;
-        _lastMessage = _pending.IsEmpty ? null : _pending[^1];
+        _lastMessage = null;
 
-        var unmocked = _actions.TakeUnmocked();
-        if (unmocked.Count > 0)
-            return Fail(step, $"the scenario called action '{unmocked[0]}', which this test does not mock",
-                $"a mock for '{unmocked[0]}' under mocks:", $"'{unmocked[0]}' was called with no mock (HTTP actions never run in tests)");
-        return null;
+        var problems = _actions.TakeProblems();
+        return problems.Count > 0 ? Fail(step, problems[0].Problem, problems[0].Expected, problems[0].Actual) : null;
     }
 
     StepFailure? Bot(BotStep step)
@@ -170,9 +179,11 @@ internal sealed class TestExecution
         if (step.Intent is not null || step.MinConfidence is not null)
         {
             var trace = _lastTurn?.Trace;
+            // `none` means "not understood", unless the scenario really has an intent of that name.
+            var expectedIntent = step.Intent == NoIntent && !_scenario.Package.Model.Intents.Any(i => i.Name == NoIntent) ? null : step.Intent;
             var expected = (step.Intent ?? "(any intent)") + (step.MinConfidence is { } m ? $" with confidence ≥ {m.ToString("0.##", CultureInfo.InvariantCulture)}" : "");
             var actual = trace?.Intent is { } i ? $"{i} with confidence {trace.Confidence.ToString("0.##", CultureInfo.InvariantCulture)}" : "(no intent recognised)";
-            if (step.Intent is not null && !string.Equals(step.Intent, trace?.Intent, StringComparison.Ordinal))
+            if (step.Intent is not null && !string.Equals(expectedIntent, trace?.Intent, StringComparison.Ordinal))
                 return Fail(step, "the recognised intent differs", expected, actual, step.IntentSpan);
             if (step.MinConfidence is { } min && (trace?.Intent is null || trace.Confidence < min))
                 return Fail(step, "the recognition confidence is too low", expected, actual);
@@ -194,8 +205,11 @@ internal sealed class TestExecution
             return Fail(step, "expected a handoff in the last turn, but there was none", step.Describe(), "(no handoff)");
         if (step.Queue is not null && step.Queue != decision.Queue)
             return Fail(step, "the handoff queue differs", step.Queue, decision.Queue, step.QueueSpan);
-        if (step.Rule is not null && step.Rule != decision.RuleId)
-            return Fail(step, "the handoff rule differs", step.Rule, decision.RuleId, step.RuleSpan);
+        var actualRule = string.IsNullOrEmpty(decision.RuleId) ? null : decision.RuleId;
+        if (step.ChecksRule && step.Rule != actualRule)
+            return Fail(step, "the handoff rule differs", step.Rule ?? "null (a flow's handoff step)", actualRule ?? "null (a flow's handoff step)", step.RuleSpan);
+        if (step.Reason is { } reason && !reason.IsMatch(decision.Reason ?? ""))
+            return Fail(step, "the handoff reason differs", reason.ToString()!, decision.Reason ?? "");
         if (step.Offer is { } offer && !offer.SequenceEqual(decision.Offer, StringComparer.Ordinal))
             return Fail(step, "the offered channels differ", "[" + string.Join(", ", offer) + "]", "[" + string.Join(", ", decision.Offer) + "]");
         if (step.WithinHours is { } within && within != decision.WithinHours)
@@ -223,6 +237,8 @@ internal sealed class TestExecution
         _conversation.Add($"wait: {Durations.Show(step.Duration)}");
         return null;
     }
+
+    internal const string NoIntent = "none";
 
     StepFailure Fail(TestStep? step, string message, string expected, string actual, SourceSpan? at = null) =>
         new(step?.Describe() ?? "(conversation start)", at ?? step?.Span ?? _test.Span, message, expected, actual, [.. _conversation]);

@@ -16,14 +16,18 @@ namespace ScenarioKit.Testing.Syntax;
 /// </summary>
 internal static partial class TestFileReader
 {
-    /// <summary>Used when neither the test nor the file sets <c>clock</c>: a Monday, 12:00 in Tokyo.</summary>
-    public static readonly DateTimeOffset DefaultClock = new(2026, 1, 5, 12, 0, 0, TimeSpan.FromHours(9));
+    /// <summary>Used when neither the test nor the file sets <c>clock</c>: Monday 2026-01-05 10:00 UTC (19:00 in Tokyo).</summary>
+    public static readonly DateTimeOffset DefaultClock = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The Bot Framework channel id a test conversation comes from unless it sets <c>channel</c>.</summary>
+    public const string DefaultChannel = "test";
 
     static readonly string[] FileKeys = ["scenario", "include", "given", "mocks", "setup", "tests", "clock", "locale", "channel"];
-    static readonly string[] TestKeys = ["name", "description", "given", "locale", "channel", "clock", "mocks", "steps", "cases", "skip"];
+    static readonly string[] TestKeys = ["name", "description", "given", "locale", "channel", "clock", "mocks", "steps", "cases", "skip", "welcome"];
     static readonly string[] StepKeys = ["user", "event", "bot", "suggestions", "expect", "handoff", "noReply", "wait"];
 
-    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_.]*)\}")]
+    // `$${` is a literal `${`: the lookbehind keeps it from being a placeholder.
+    [GeneratedRegex(@"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_.]*)\}")]
     private static partial Regex Placeholder();
 
     [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$")]
@@ -86,11 +90,15 @@ internal static partial class TestFileReader
             if (RequireString(scenarioEntry.Value, "'scenario'", diagnostics) is { } s)
                 scenario = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", s));
         }
-        else diagnostics.Add(TestDiagnostics.MissingKey, whole, "the test file", "scenario");
+        else if (map["tests"] is not null) diagnostics.Add(TestDiagnostics.MissingKey, whole, "the test file", "scenario");
 
         var tests = ImmutableArray.CreateBuilder<TestDefinition>();
         if (map.Entry("tests") is not { } testsEntry)
-            diagnostics.Add(TestDiagnostics.MissingKey, whole, "the test file", "tests");
+        {
+            // A file with only shared parts (setup, given, mocks) is a fixture other files include: nothing to run.
+            if (map["setup"] is null && map["given"] is null && map["mocks"] is null)
+                diagnostics.Add(TestDiagnostics.MissingKey, whole, "the test file", "tests");
+        }
         else if (testsEntry.Value is not YSequence testList)
             diagnostics.Add(TestDiagnostics.InvalidValue, testsEntry.Value.Span, "'tests' is a list of tests");
         else
@@ -157,9 +165,8 @@ internal static partial class TestFileReader
                 diagnostics.Add(TestDiagnostics.IncludeProblem, item.Span, relative, "an included file is a mapping of given, mocks, setup, include");
                 continue;
             }
+            // Only the shared parts of an included file apply; its own tests (if any) run when that file runs.
             CheckKeys(fixture, "an included file", FileKeys, diagnostics);
-            if (fixture.Entry("tests") is { } stray)
-                diagnostics.Add(TestDiagnostics.IncludeProblem, stray.Key.Span, relative, "an included file holds fixtures (given, mocks, setup), not tests");
             var defaults = new Defaults();
             ReadIncludes(fixture, target, chain.Add(target), defaults, diagnostics);
             ReadDefaults(fixture, defaults, diagnostics);
@@ -222,14 +229,14 @@ internal static partial class TestFileReader
     {
         YMapping m => m with { Entries = [.. m.Entries.Select(e => e with { Value = Substitute(e.Value, row, diagnostics) })] },
         YSequence s => s with { Items = [.. s.Items.Select(i => Substitute(i, row, diagnostics))] },
-        YScalar s when Placeholder().IsMatch(s.Value) => SubstituteScalar(s, row, diagnostics),
+        YScalar s when s.Value.Contains("${", StringComparison.Ordinal) => SubstituteScalar(s, row, diagnostics),
         _ => node,
     };
 
     static YNode SubstituteScalar(YScalar s, Dictionary<string, YNode> row, DiagnosticBag diagnostics)
     {
         var whole = Placeholder().Match(s.Value);
-        if (whole.Index == 0 && whole.Length == s.Value.Length && row.TryGetValue(whole.Groups[1].Value, out var value))
+        if (whole.Success && whole.Index == 0 && whole.Length == s.Value.Length && row.TryGetValue(whole.Groups[1].Value, out var value))
             return value is YScalar v ? v with { Span = s.Span } : value;
         var text = Placeholder().Replace(s.Value, m =>
         {
@@ -240,7 +247,7 @@ internal static partial class TestFileReader
                 diagnostics.Add(TestDiagnostics.UndefinedPlaceholder, s.Span, m.Groups[1].Value, string.Join(", ", row.Keys));
             return m.Value;
         });
-        return new YScalar(text, false, s.Span);
+        return new YScalar(text.Replace("$${", "${", StringComparison.Ordinal), false, s.Span);
     }
 
     static TestDefinition? BuildTest(YMapping test, Defaults defaults, string? suffix, DiagnosticBag diagnostics)
@@ -253,6 +260,12 @@ internal static partial class TestFileReader
         var steps = new List<TestStep>(defaults.Setup);
         ReadSteps(stepsNode, "'steps'", steps, diagnostics);
 
+        var welcome = false;
+        if (test["welcome"] is { } w)
+        {
+            if (w is YScalar ws && YamlTree.ScalarValue(ws) is bool b) welcome = b;
+            else diagnostics.Add(TestDiagnostics.InvalidValue, w.Span, "'welcome' is true or false");
+        }
         string? skip = null;
         if (test["skip"] is YScalar skipNode && YamlTree.ScalarValue(skipNode) is not (false or null))
             skip = YamlTree.ScalarValue(skipNode) is true ? "skipped" : skipNode.Value;
@@ -265,8 +278,9 @@ internal static partial class TestFileReader
             test.Span,
             [.. given],
             own.Locale ?? defaults.Locale,
-            own.Channel ?? defaults.Channel,
+            own.Channel ?? defaults.Channel ?? DefaultChannel,
             own.Clock ?? defaults.Clock ?? DefaultClock,
+            welcome,
             [.. mocks],
             [.. steps],
             skip);
@@ -286,29 +300,49 @@ internal static partial class TestFileReader
     {
         if (node is not YMapping m)
         {
-            diagnostics.Add(TestDiagnostics.InvalidValue, node.Span, "'mocks' is a mapping of action → { returns | fails | delayMs }");
+            diagnostics.Add(TestDiagnostics.InvalidValue, node.Span, "'mocks' is a mapping of action → { returns | fails, delayMs, with } (or a list of those for successive calls)");
             return;
         }
         foreach (var e in m.Entries)
         {
-            if (e.Value is not YMapping mock)
+            var items = e.Value is YSequence list ? list.Items : [e.Value];
+            if (items.IsEmpty)
             {
-                diagnostics.Add(TestDiagnostics.InvalidValue, e.Value.Span, $"mock '{e.Key.Value}' is a mapping: {{ returns: value }}, {{ fails: message }}, optionally with delayMs");
+                diagnostics.Add(TestDiagnostics.InvalidValue, e.Value.Span, $"mock '{e.Key.Value}' needs at least one behaviour");
                 continue;
             }
-            CheckKeys(mock, $"mock '{e.Key.Value}'", ["returns", "fails", "delayMs"], diagnostics);
-            var returns = mock["returns"] is { } r ? YamlJson.ToJson(r) : (System.Text.Json.JsonElement?)null;
-            var fails = mock["fails"] is { } f ? RequireString(f, "'fails'", diagnostics) : null;
-            if (mock["returns"] is not null && fails is not null)
-                diagnostics.Add(TestDiagnostics.InvalidValue, mock.Span, $"mock '{e.Key.Value}' either returns or fails, not both");
-            var delay = TimeSpan.Zero;
-            if (mock["delayMs"] is { } d)
-            {
-                if (d is YScalar ds && YamlTree.ScalarValue(ds) is long ms && ms >= 0) delay = TimeSpan.FromMilliseconds(ms);
-                else diagnostics.Add(TestDiagnostics.InvalidValue, d.Span, "'delayMs' is a whole number of milliseconds ≥ 0");
-            }
-            into.Add(new MockDefinition(e.Key.Value, returns, fails, delay, e.Key.Span));
+            var calls = items.Select(i => ReadMockBehaviour(e.Key.Value, i, diagnostics)).ToList();
+            if (calls.All(c => c is not null)) into.Add(new MockDefinition(e.Key.Value, [.. calls!], e.Key.Span));
         }
+    }
+
+    static MockBehaviour? ReadMockBehaviour(string action, YNode node, DiagnosticBag diagnostics)
+    {
+        if (node is not YMapping mock)
+        {
+            diagnostics.Add(TestDiagnostics.InvalidValue, node.Span, $"mock '{action}' is a mapping: {{ returns: value }} or {{ fails: message }}, optionally with delayMs and with");
+            return null;
+        }
+        CheckKeys(mock, $"mock '{action}'", ["returns", "fails", "delayMs", "with"], diagnostics);
+        var returns = mock["returns"] is { } r ? YamlJson.ToJson(r) : (System.Text.Json.JsonElement?)null;
+        var fails = mock["fails"] is { } f ? RequireString(f, "'fails'", diagnostics) : null;
+        if (mock["returns"] is not null && mock["fails"] is not null)
+            diagnostics.Add(TestDiagnostics.InvalidValue, mock.Span, $"mock '{action}' either returns or fails, not both");
+        else if (mock["returns"] is null && mock["fails"] is null)
+            diagnostics.Add(TestDiagnostics.MissingKey, mock.Span, $"mock '{action}'", "returns | fails");
+        var delay = TimeSpan.Zero;
+        if (mock["delayMs"] is { } d)
+        {
+            if (d is YScalar ds && YamlTree.ScalarValue(ds) is long ms && ms >= 0) delay = TimeSpan.FromMilliseconds(ms);
+            else diagnostics.Add(TestDiagnostics.InvalidValue, d.Span, "'delayMs' is a whole number of milliseconds ≥ 0");
+        }
+        System.Text.Json.JsonElement? with = null;
+        if (mock["with"] is { } w)
+        {
+            if (w is YMapping) with = YamlJson.ToJson(w);
+            else diagnostics.Add(TestDiagnostics.InvalidValue, w.Span, "'with' is a mapping of argument → expected value");
+        }
+        return new MockBehaviour(returns, fails, delay, with, mock.Span);
     }
 
     static DateTimeOffset? ReadClock(YNode node, DiagnosticBag diagnostics)
@@ -491,17 +525,18 @@ internal static partial class TestFileReader
     static HandoffExpectStep? ReadHandoff(YNode value, SourceSpan span, DiagnosticBag diagnostics)
     {
         if (value is YScalar s && YamlTree.ScalarValue(s) is true)
-            return new HandoffExpectStep(null, null, null, null, null, [], null, span);
+            return new HandoffExpectStep(null, null, false, null, null, null, null, [], null, span);
         if (value is YScalar queueOnly && !queueOnly.IsNull && YamlTree.ScalarValue(queueOnly) is string q)
-            return new HandoffExpectStep(q, queueOnly.Span, null, null, null, [], null, span);
+            return new HandoffExpectStep(q, queueOnly.Span, false, null, null, null, null, [], null, span);
         if (value is not YMapping m)
         {
             diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'handoff' is true, a queue name, or a mapping of queue, rule, offer, shared, withinHours");
             return null;
         }
-        CheckKeys(m, "'handoff'", ["queue", "rule", "offer", "shared", "withinHours"], diagnostics);
+        CheckKeys(m, "'handoff'", ["queue", "rule", "offer", "shared", "withinHours", "reason"], diagnostics);
         var queue = m["queue"] is { } qn ? RequireString(qn, "'queue'", diagnostics) : null;
-        var rule = m["rule"] is { } rn ? RequireString(rn, "'rule'", diagnostics) : null;
+        var rule = m["rule"] is YScalar { IsNull: true } ? null : m["rule"] is { } rn ? RequireString(rn, "'rule'", diagnostics) : null;
+        var reason = m["reason"] is { } reasonNode ? ReadMatcher(reasonNode, diagnostics) : null;
         ImmutableArray<string>? offer = null;
         if (m["offer"] is { } o)
         {
@@ -516,7 +551,7 @@ internal static partial class TestFileReader
             else diagnostics.Add(TestDiagnostics.InvalidValue, w.Span, "'withinHours' is true or false");
         }
         var shared = m["shared"] is { } sh ? ReadValues(sh, "'shared'", diagnostics) : [];
-        return new HandoffExpectStep(queue, m["queue"]?.Span, rule, m["rule"]?.Span, offer, shared, within, span);
+        return new HandoffExpectStep(queue, m["queue"]?.Span, m["rule"] is not null, rule, m["rule"]?.Span, reason, offer, shared, within, span);
     }
 
     static ImmutableArray<ValueExpectation> ReadValues(YNode node, string where, DiagnosticBag diagnostics)
