@@ -15,6 +15,7 @@ internal static class RootCommandFactory
         // One line per command; each factory owns its arguments, options, help examples and action.
         root.Subcommands.Add(NewCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
+        root.Subcommands.Add(TestCommand.Create(context));
 
         HelpExamples.Set(root,
             "scenariokit new shop-support --locale ja-JP",
