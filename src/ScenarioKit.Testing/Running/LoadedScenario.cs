@@ -10,7 +10,7 @@ using ScenarioKit.Testing.Diagnostics;
 namespace ScenarioKit.Testing.Running;
 
 /// <summary>A compiled and loaded scenario shared by every test of it (the runtime is thread-safe), with its coverage.</summary>
-internal sealed record LoadedScenario(string Path, ScenarioPackage Package, ScenarioRuntime Runtime, IActionInvoker? ScriptInvoker, CoverageCollector Coverage);
+internal sealed record LoadedScenario(string Path, ScenarioPackage Package, ScenarioRuntime Runtime, CoverageCollector Coverage);
 
 /// <summary>Compiles each scenario once per run, however many test and accuracy files name it.</summary>
 internal sealed class ScenarioCache
@@ -51,8 +51,17 @@ internal sealed class ScenarioCache
             }
             package = result.Package;
         }
-        var runtime = EngineAdapter.Load(package);
-        return (new LoadedScenario(path, package, runtime, EngineAdapter.ScriptInvoker(package), new CoverageCollector(package.Model, TestFileReaderPath(path))), diagnostics);
+        ScenarioRuntime runtime;
+        try
+        {
+            runtime = EngineAdapter.Load(package);
+        }
+        catch (ScenarioLoadException e)
+        {
+            var first = e.Errors.IsDefaultOrEmpty ? e.Message : e.Errors[0].ToString();
+            return (null, [.. diagnostics, Problem(path, $"the engine cannot load it: {first}")]);
+        }
+        return (new LoadedScenario(path, package, runtime, new CoverageCollector(package.Model, TestFileReaderPath(path))), diagnostics);
     }
 
     static string TestFileReaderPath(string path) => Syntax.TestFileReader.DisplayPath(path);

@@ -135,8 +135,8 @@ public static class ScenarioTestRunner
     static async Task<(string? Intent, double Confidence)> RecognizeAsync(LoadedScenario scenario, string conversationId, string text, CancellationToken ct)
     {
         var clock = new FakeTimeProvider(TestFileReader.DefaultClock);
-        var services = new TurnServices(clock, new TestActionInvoker([], clock, scenario.ScriptInvoker));
-        var state = EngineAdapter.Start(scenario.Runtime, conversationId, [], null, null);
+        var services = new TurnServices(clock, new TestActionInvoker([], clock, EngineAdapter.ScriptInvoker(clock)));
+        var state = EngineAdapter.Start(scenario.Runtime, conversationId, []);
         var result = await scenario.Runtime.RunTurnAsync(state, new MessageInput(text), services, ct);
         return (result.Trace.Intent, result.Trace.Intent is null ? 0 : result.Trace.Confidence);
     }

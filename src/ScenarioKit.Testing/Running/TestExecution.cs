@@ -40,7 +40,7 @@ internal sealed class TestExecution
         _conversationId = conversationId;
         _clock = new FakeTimeProvider(test.Clock);
         _clock.SetLocalTimeZone(TimeZoneInfo.Utc);
-        _actions = new TestActionInvoker(test.Mocks, _clock, scenario.ScriptInvoker);
+        _actions = new TestActionInvoker(test.Mocks, _clock, EngineAdapter.ScriptInvoker(_clock));
         _services = new TurnServices(_clock, _actions);
     }
 
@@ -51,7 +51,7 @@ internal sealed class TestExecution
         var model = _scenario.Package.Model;
         var given = _test.Given.Select(g => KeyValuePair.Create(g.Variable,
             TypedValues.Convert(g.Value, model.Variables.FirstOrDefault(v => v.Name == g.Variable), out _)));
-        _state = EngineAdapter.Start(_scenario.Runtime, _conversationId, given, _test.Locale, _test.Channel);
+        _state = EngineAdapter.Start(_scenario.Runtime, _conversationId, given);
         _scenario.Coverage.Hit(CoverageKind.Stages, _state.Stage);
 
         if (_test.Welcome && await TurnAsync(new ConversationStartInput(), null, ct) is { } startFailure) return startFailure;
@@ -205,9 +205,11 @@ internal sealed class TestExecution
             return Fail(step, "expected a handoff in the last turn, but there was none", step.Describe(), "(no handoff)");
         if (step.Queue is not null && step.Queue != decision.Queue)
             return Fail(step, "the handoff queue differs", step.Queue, decision.Queue, step.QueueSpan);
-        var actualRule = string.IsNullOrEmpty(decision.RuleId) ? null : decision.RuleId;
+        // A flow's handoff step reports its step id where a rule reports the rule id: only rule ids count as rules.
+        var actualRule = _scenario.Package.Model.Handoff.Rules.Any(r => r.Id == decision.RuleId) ? decision.RuleId : null;
         if (step.ChecksRule && step.Rule != actualRule)
-            return Fail(step, "the handoff rule differs", step.Rule ?? "null (a flow's handoff step)", actualRule ?? "null (a flow's handoff step)", step.RuleSpan);
+            return Fail(step, "the handoff rule differs", step.Rule ?? "null (a flow's handoff step)",
+                actualRule ?? $"null (the handoff step {decision.RuleId} of a flow)", step.RuleSpan);
         if (step.Reason is { } reason && !reason.IsMatch(decision.Reason ?? ""))
             return Fail(step, "the handoff reason differs", reason.ToString()!, decision.Reason ?? "");
         if (step.Offer is { } offer && !offer.SequenceEqual(decision.Offer, StringComparer.Ordinal))
