@@ -54,6 +54,13 @@ internal static class YamlTree
             diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, e.Start, e.End), CleanMessage(e));
             return null;
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some malformed input; the last event read is the best place we know.
+            var at = parser.Current is { } current ? Span(file, current.End, current.End) : new SourceSpan(file, 1, 1, 1, 1);
+            diagnostics.Add(TestDiagnostics.YamlSyntax, at, $"the YAML cannot be read after this point ({e.Message})");
+            return null;
+        }
     }
 
     static YNode ReadNode(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics)
