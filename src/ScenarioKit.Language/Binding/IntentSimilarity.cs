@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using ScenarioKit.Language.Diagnostics;
+using ScenarioKit.Language.Syntax;
+
+namespace ScenarioKit.Language.Binding;
+
+/// <summary>
+/// Finds examples of different intents that are near-identical: Jaccard similarity of character
+/// bigrams (after NFKC, lower case, whitespace removed; works without word spaces) ≥ 0.9. A
+/// prefix-filter set-similarity join (PPJoin): tokens ordered rare-first; two sets with Jaccard ≥ t
+/// must share a token among the first |x| − ⌈t·|x|⌉ + 1 of each, so only those prefixes are indexed
+/// and only pairs sharing a prefix token are verified. Sub-quadratic on real example sets.
+/// </summary>
+internal static class IntentSimilarity
+{
+    public const double Threshold = 0.9;
+
+    sealed record Item(string Intent, ScalarNode Node, int[] Tokens);
+
+    public static void Check(BoundScenario bound, DiagnosticBag d)
+    {
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var raw = new List<(string Intent, ScalarNode Node, List<int> Tokens)>();
+        foreach (var intent in bound.Model.Intents)
+        {
+            if (!bound.IntentExamples.TryGetValue(intent.Name, out var nodes)) continue;
+            foreach (var node in nodes)
+            {
+                var tokens = Bigrams(node.Value).Select(b => vocabulary.TryGetValue(b, out var id) ? id : vocabulary[b] = vocabulary.Count).Distinct().ToList();
+                if (tokens.Count > 0) raw.Add((intent.Name, node, tokens));
+            }
+        }
+        var frequency = new int[vocabulary.Count];
+        foreach (var r in raw) foreach (var t in r.Tokens) frequency[t]++;
+        var items = raw.Select(r => new Item(r.Intent, r.Node, [.. r.Tokens.OrderBy(t => frequency[t]).ThenBy(t => t)])).ToList();
+
+        var index = new Dictionary<int, List<int>>();
+        var reportedPairs = new HashSet<(string, string)>();
+        var candidates = new HashSet<int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var x = items[i];
+            var prefix = x.Tokens.Length - (int)Math.Ceiling(Threshold * x.Tokens.Length) + 1;
+            candidates.Clear();
+            for (var p = 0; p < prefix; p++)
+                if (index.TryGetValue(x.Tokens[p], out var list))
+                    foreach (var j in list) candidates.Add(j);
+            foreach (var j in candidates.Order())
+            {
+                var y = items[j];
+                if (y.Intent == x.Intent) continue;
+                if (Math.Min(x.Tokens.Length, y.Tokens.Length) < Threshold * Math.Max(x.Tokens.Length, y.Tokens.Length)) continue;
+                if (Jaccard(x.Tokens, y.Tokens) < Threshold) continue;
+                var pair = string.CompareOrdinal(x.Intent, y.Intent) < 0 ? (x.Intent, y.Intent) : (y.Intent, x.Intent);
+                if (!reportedPairs.Add(pair)) continue;
+                d.ReportRelated(DiagnosticCatalog.SimilarIntents, x.Node.Span, y.Node.Span, x.Intent, y.Intent, x.Node.Value, y.Node.Value);
+            }
+            for (var p = 0; p < prefix; p++)
+            {
+                if (!index.TryGetValue(x.Tokens[p], out var list)) index[x.Tokens[p]] = list = [];
+                list.Add(i);
+            }
+        }
+    }
+
+    static double Jaccard(int[] a, int[] b)
+    {
+        var set = new HashSet<int>(a);
+        var shared = b.Count(set.Contains);
+        return (double)shared / (a.Length + b.Length - shared);
+    }
+
+    internal static IEnumerable<string> Bigrams(string text)
+    {
+        var normalized = new StringBuilder();
+        foreach (var ch in text.Normalize(NormalizationForm.FormKC).ToLowerInvariant())
+        {
+            var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
+            if (char.IsWhiteSpace(ch) || cat is UnicodeCategory.OtherPunctuation or UnicodeCategory.DashPunctuation
+                    or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation) continue;
+            normalized.Append(ch);
+        }
+        var s = normalized.ToString();
+        if (s.Length == 1) yield return s;
+        for (var i = 0; i + 1 < s.Length; i++) yield return s.Substring(i, 2);
+    }
+}

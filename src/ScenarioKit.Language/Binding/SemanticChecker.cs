@@ -1,0 +1,440 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScenarioKit.Language.Diagnostics;
+using ScenarioKit.Model;
+
+namespace ScenarioKit.Language.Binding;
+
+/// <summary>The checks beyond the schema (DESIGN.md §3): names, references, reachability, loops, expressions, patterns, intents.</summary>
+internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
+{
+    readonly ScenarioModel model = bound.Model;
+
+    public static void Check(BoundScenario bound, DiagnosticBag d) => new SemanticChecker(bound, d).Run();
+
+    void Run()
+    {
+        CheckDuplicates();
+        CheckVariables();
+        CheckReferences();
+        CheckExpressions();
+        CheckRegexes();
+        CheckFlows();
+        CheckReachability();
+        CheckIntents();
+        CheckCalls();
+        CheckAssignments();
+        IntentSimilarity.Check(bound, d);
+    }
+
+    void CheckDuplicates()
+    {
+        Unique(model.Journey.Select(s => (s.Name, s.Span)), Names.Stage);
+        Unique(model.Journey.SelectMany(s => s.Proactive).Select(p => (p.Id, p.Span)), Names.Proactive);
+        Unique(model.Handoff.Rules.Select(r => (r.Id, r.Span)), Names.Rule);
+    }
+
+    void Unique(IEnumerable<(string Name, SourceSpan Span)> items, Localized kind)
+    {
+        var seen = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+        foreach (var (name, span) in items)
+        {
+            if (seen.TryGetValue(name, out var first)) d.ReportRelated(DiagnosticCatalog.DuplicateName, span, first, kind, name, first);
+            else seen[name] = span;
+        }
+    }
+
+    void CheckVariables()
+    {
+        var names = model.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var v in model.Variables)
+        {
+            var root = v.Name.Split('.')[0];
+            if (ExpressionChecker.Reserved.Contains(root))
+                d.Report(DiagnosticCatalog.ReservedName, v.Span, v.Name, root, ReservedMeaning(root));
+            for (var i = v.Name.IndexOf('.', StringComparison.Ordinal); i >= 0; i = v.Name.IndexOf('.', i + 1))
+                if (names.Contains(v.Name[..i]))
+                    d.Report(DiagnosticCatalog.VariablePrefixConflict, model.Variables.First(x => x.Name == v.Name[..i]).Span, v.Name[..i], v.Name);
+        }
+    }
+
+    static Localized ReservedMeaning(string root) => root switch
+    {
+        "event" => new("the current event", "現在のイベント"),
+        "stage" => new("the current journey stage", "現在のジャーニーステージ"),
+        "intent" => new("the recognised intent", "認識したインテント"),
+        "text" => new("the customer's text", "お客様の入力"),
+        "conversation" => new("the conversation counters", "会話のカウンター"),
+        _ => new("the ask being retried", "再質問中の ask"),
+    };
+
+    void CheckReferences()
+    {
+        var sets = new Dictionary<RefKind, (HashSet<string> Names, DiagnosticDescriptor Descriptor)>
+        {
+            [RefKind.Variable] = (model.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal), DiagnosticCatalog.UnknownVariable),
+            [RefKind.Intent] = (model.Intents.Select(v => v.Name).ToHashSet(StringComparer.Ordinal), DiagnosticCatalog.UnknownIntent),
+            [RefKind.Flow] = (bound.FlowNames.Keys.ToHashSet(StringComparer.Ordinal), DiagnosticCatalog.UnknownFlow),
+            [RefKind.Action] = (model.Actions.Select(v => v.Name).ToHashSet(StringComparer.Ordinal), DiagnosticCatalog.UnknownAction),
+            [RefKind.Queue] = (model.Handoff.Queues.Select(v => v.Name).ToHashSet(StringComparer.Ordinal), DiagnosticCatalog.UnknownQueue),
+            [RefKind.Stage] = (model.Journey.Select(v => v.Name).ToHashSet(StringComparer.Ordinal), DiagnosticCatalog.UnknownStage),
+        };
+        foreach (var r in bound.References)
+        {
+            var (names, descriptor) = sets[r.Kind];
+            if (!names.Contains(r.Name)) d.Report(descriptor, r.Span, r.Name, Localized.DidYouMean(Suggest.Closest(r.Name, names)));
+        }
+    }
+
+    void CheckExpressions()
+    {
+        var parameters = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var a in model.Actions) parameters[a.Name] = a.Script is { } s ? [.. s.Parameters] : [];
+        foreach (var call in bound.Calls)
+            if (parameters.TryGetValue(call.Action, out var set))
+                foreach (var (name, _) in call.Arguments) set.Add(name);
+        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name), parameters);
+        foreach (var site in bound.Expressions) checker.Check(site);
+        foreach (var script in bound.Scripts) checker.CheckScript(script);
+    }
+
+    void CheckRegexes()
+    {
+        foreach (var site in bound.Regexes)
+        {
+            try
+            {
+                _ = new Regex(site.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (RegexParseException e)
+            {
+                var at = Math.Clamp(e.Offset - 1, 0, Math.Max(0, site.Pattern.Length - 1));
+                d.Report(DiagnosticCatalog.InvalidRegex, site.Pattern.Length == 0 ? site.Node.Span : site.Node.SpanOf(at, at + 1), new Localized(RegexError(e), RegexError(e)));
+                continue;
+            }
+            catch (ArgumentException e)
+            {
+                d.Report(DiagnosticCatalog.InvalidRegex, site.Node.Span, new Localized(e.Message, e.Message));
+                continue;
+            }
+            if (RegexRisk.FindNestedQuantifier(site.Pattern) is { } risk)
+                d.Report(DiagnosticCatalog.SlowRegex, site.Node.SpanOf(risk.Start, risk.End), site.Pattern[risk.Start..risk.End]);
+        }
+    }
+
+    static string RegexError(RegexParseException e)
+    {
+        // "Invalid pattern 'x' at offset 3. Not enough )'s." → "Not enough )'s (at offset 3)"
+        var m = e.Message;
+        var dot = m.IndexOf(". ", StringComparison.Ordinal);
+        return dot >= 0 ? $"{m[(dot + 2)..].TrimEnd('.')} (at offset {e.Offset})" : m;
+    }
+
+    // ---- flows: unreachable steps, goto cycles with no ask ----
+
+    void CheckFlows()
+    {
+        var edges = new Dictionary<string, List<(string Target, SourceSpan Span)>>(StringComparer.Ordinal);
+        foreach (var flow in model.Flows)
+        {
+            CheckUnreachableSteps(flow.Steps);
+            var list = new List<(string, SourceSpan)>();
+            CollectUnguardedGotos(flow.Steps, asked: false, list);
+            edges[flow.Name] = list;
+        }
+        foreach (var component in StronglyConnected(edges))
+        {
+            var members = component.ToHashSet(StringComparer.Ordinal);
+            var first = component.Order(StringComparer.Ordinal).First();
+            var isCycle = component.Count > 1 || edges[first].Any(e => e.Target == first);
+            if (!isCycle) continue;
+            var at = edges[first].First(e => members.Contains(e.Target)).Span;
+            d.Report(DiagnosticCatalog.GotoCycle, at, string.Join(" → ", Cycle(first, edges, members).Select(n => $"'{n}'")));
+        }
+    }
+
+    static List<string> Cycle(string start, Dictionary<string, List<(string Target, SourceSpan Span)>> edges, HashSet<string> members)
+    {
+        var path = new List<string> { start };
+        var current = start;
+        while (true)
+        {
+            var next = edges[current].First(e => members.Contains(e.Target)).Target;
+            path.Add(next);
+            if (next == start || path.Count > members.Count + 1 || path.IndexOf(next) < path.Count - 1) return path;
+            current = next;
+        }
+    }
+
+    /// <summary>Records goto-flow jumps reachable without an ask before them; returns whether every path through the list asks.</summary>
+    static bool CollectUnguardedGotos(ImmutableArray<Step> steps, bool asked, List<(string, SourceSpan)> edges)
+    {
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case AskStep ask:
+                    // onFail runs after the customer answered: its jumps are guarded.
+                    asked = true;
+                    _ = ask;
+                    break;
+                case GotoStep { Flow: { } target } g when !asked:
+                    edges.Add((target, g.Span));
+                    return asked;
+                case GotoStep { Flow: not null }:
+                case HandoffStep or EndStep:
+                    return asked;
+                case CallStep call:
+                    CollectUnguardedGotos(call.OnError, asked, edges);
+                    break;
+                case IfStep branch:
+                    var a = CollectUnguardedGotos(branch.Then, asked, edges);
+                    var b = CollectUnguardedGotos(branch.Else, asked, edges);
+                    asked = asked || (a && b);
+                    break;
+            }
+        }
+        return asked;
+    }
+
+    static IEnumerable<List<string>> StronglyConnected(Dictionary<string, List<(string Target, SourceSpan Span)>> edges)
+    {
+        // Tarjan, iterative so a long chain of flows cannot overflow the stack.
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var low = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        var result = new List<List<string>>();
+        var counter = 0;
+        foreach (var start in edges.Keys.Order(StringComparer.Ordinal))
+        {
+            if (index.ContainsKey(start)) continue;
+            var work = new Stack<(string Node, int Next)>();
+            work.Push((start, 0));
+            index[start] = low[start] = counter++;
+            stack.Push(start);
+            onStack.Add(start);
+            while (work.Count > 0)
+            {
+                var (node, next) = work.Pop();
+                var targets = edges[node];
+                if (next < targets.Count)
+                {
+                    work.Push((node, next + 1));
+                    var t = targets[next].Target;
+                    if (!edges.ContainsKey(t)) continue;
+                    if (!index.TryGetValue(t, out var tIndex))
+                    {
+                        index[t] = low[t] = counter++;
+                        stack.Push(t);
+                        onStack.Add(t);
+                        work.Push((t, 0));
+                    }
+                    else if (onStack.Contains(t)) low[node] = Math.Min(low[node], tIndex);
+                    continue;
+                }
+                if (work.Count > 0)
+                {
+                    var parent = work.Peek().Node;
+                    low[parent] = Math.Min(low[parent], low[node]);
+                }
+                if (low[node] == index[node])
+                {
+                    var component = new List<string>();
+                    string w;
+                    do
+                    {
+                        w = stack.Pop();
+                        onStack.Remove(w);
+                        component.Add(w);
+                    } while (w != node);
+                    result.Add(component);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Reports the first step after one that always leaves the flow; returns whether the list always leaves.</summary>
+    bool CheckUnreachableSteps(ImmutableArray<Step> steps)
+    {
+        Step? leaver = null;
+        foreach (var step in steps)
+        {
+            if (leaver is not null)
+            {
+                d.Report(DiagnosticCatalog.UnreachableStep, step.Span, leaver.Span);
+                return true;
+            }
+            var leaves = step switch
+            {
+                GotoStep g => g.Flow is not null,
+                HandoffStep or EndStep => true,
+                IfStep i => CheckUnreachableSteps(i.Then) & CheckUnreachableSteps(i.Else) && i.Else.Length > 0,
+                AskStep a => Nested(a.OnFail),
+                CallStep c => Nested(c.OnError),
+                _ => false,
+            };
+            if (leaves) leaver = step;
+        }
+        return leaver is not null;
+    }
+
+    bool Nested(ImmutableArray<Step> steps)
+    {
+        CheckUnreachableSteps(steps);
+        return false;
+    }
+
+    // ---- reachability of flows and stages ----
+
+    void CheckReachability()
+    {
+        var flows = model.Flows.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var work = new Stack<string>();
+        foreach (var f in model.Flows.Where(f => f.Trigger is not null)) work.Push(f.Name);
+        foreach (var p in model.Journey.SelectMany(s => s.Proactive)) if (p.Flow is not null) work.Push(p.Flow);
+        var stagesReached = new HashSet<string>(StringComparer.Ordinal);
+        while (work.Count > 0)
+        {
+            var name = work.Pop();
+            if (!reached.Add(name) || !flows.TryGetValue(name, out var flow)) continue;
+            foreach (var g in AllSteps(flow.Steps).OfType<GotoStep>())
+            {
+                if (g.Flow is not null) work.Push(g.Flow);
+                if (g.Stage is not null) stagesReached.Add(g.Stage);
+            }
+        }
+        foreach (var f in model.Flows)
+            if (!reached.Contains(f.Name)) d.Report(DiagnosticCatalog.UnreachableFlow, f.Span, f.Name);
+        for (var i = 1; i < model.Journey.Length; i++)
+        {
+            var s = model.Journey[i];
+            if (s.EntersOn.Length == 0 && !stagesReached.Contains(s.Name)) d.Report(DiagnosticCatalog.UnreachableStage, s.Span, s.Name);
+        }
+    }
+
+    internal static IEnumerable<Step> AllSteps(ImmutableArray<Step> steps)
+    {
+        foreach (var s in steps)
+        {
+            yield return s;
+            var nested = s switch
+            {
+                IfStep i => i.Then.AddRange(i.Else),
+                AskStep a => a.OnFail,
+                CallStep c => c.OnError,
+                _ => [],
+            };
+            foreach (var n in AllSteps(nested)) yield return n;
+        }
+    }
+
+    void CheckIntents()
+    {
+        foreach (var intent in model.Intents)
+            if (intent.Patterns.Length == 0 && intent.Keywords.Length == 0 && intent.Examples.Length < 3)
+                d.Report(DiagnosticCatalog.TooFewExamples, intent.Span, intent.Name, intent.Examples.Length);
+        var byIntent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var flow in model.Flows)
+        {
+            if (flow.Trigger?.Intent is not { } intent) continue;
+            if (byIntent.TryGetValue(intent, out var first)) d.Report(DiagnosticCatalog.DuplicateTrigger, flow.Trigger.Span, intent, first, flow.Name);
+            else byIntent[intent] = flow.Name;
+        }
+    }
+
+    void CheckCalls()
+    {
+        var scripts = model.Actions.Where(a => a.Script is not null).ToDictionary(a => a.Name, a => a.Script!.Parameters, StringComparer.Ordinal);
+        foreach (var call in bound.Calls)
+        {
+            if (!scripts.TryGetValue(call.Action, out var ps)) continue;
+            foreach (var (name, span) in call.Arguments)
+                if (!ps.Contains(name)) d.Report(DiagnosticCatalog.UnknownArgument, span, call.Action, name, Localized.DidYouMean(Suggest.Closest(name, ps)));
+        }
+    }
+
+    void CheckAssignments()
+    {
+        var types = model.Variables.ToDictionary(v => v.Name, v => v, StringComparer.Ordinal);
+        foreach (var set in model.Flows.SelectMany(f => AllSteps(f.Steps)).OfType<SetStep>())
+            foreach (var a in set.Assignments)
+            {
+                if (a.Literal is not { } value || !types.TryGetValue(a.Variable, out var v)) continue;
+                var fits = (v.Type, value.ValueKind) switch
+                {
+                    (_, JsonValueKind.Null) => true,
+                    (VariableType.String, JsonValueKind.String) => true,
+                    (VariableType.Number, JsonValueKind.Number) => true,
+                    (VariableType.Integer, JsonValueKind.Number) => value.TryGetInt64(out _),
+                    (VariableType.Boolean, JsonValueKind.True or JsonValueKind.False) => true,
+                    (VariableType.Object, JsonValueKind.Object) => true,
+                    (VariableType.List, JsonValueKind.Array) => true,
+                    _ => false,
+                };
+                if (fits && v.Enum.Length > 0 && value.ValueKind != JsonValueKind.Null && !v.Enum.Any(e => JsonElement.DeepEquals(e, value)))
+                    d.Report(DiagnosticCatalog.SetTypeMismatch, a.Span, v.Name, Binder.TypeNameOf(v.Type),
+                        new Localized($"{value.GetRawText()} (not one of its enum values)", $"{value.GetRawText()}（enum の値ではありません）"));
+                else if (!fits)
+                    d.Report(DiagnosticCatalog.SetTypeMismatch, a.Span, v.Name, Binder.TypeNameOf(v.Type), value.GetRawText());
+            }
+    }
+}
+
+/// <summary>
+/// A cheap static test for the classic catastrophic-backtracking shape: a group containing an unbounded
+/// quantifier that is itself repeated without bound, e.g. (a+)+, (\w+\s?)*, (.*x)+.
+/// </summary>
+internal static class RegexRisk
+{
+    public static (int Start, int End)? FindNestedQuantifier(string pattern)
+    {
+        var groups = new Stack<(int Start, bool HasUnbounded)>();
+        var i = 0;
+        var lastGroupUnbounded = false;
+        var lastGroupStart = -1;
+        while (i < pattern.Length)
+        {
+            var ch = pattern[i];
+            if (ch == '\\') { i += 2; lastGroupStart = -1; continue; }
+            if (ch == '[')
+            {
+                i++;
+                if (i < pattern.Length && pattern[i] == '^') i++;
+                if (i < pattern.Length && pattern[i] == ']') i++;
+                while (i < pattern.Length && pattern[i] != ']') i += pattern[i] == '\\' ? 2 : 1;
+                i++;
+                lastGroupStart = -1;
+                continue;
+            }
+            if (ch == '(') { groups.Push((i, false)); i++; lastGroupStart = -1; continue; }
+            if (ch == ')' && groups.Count > 0)
+            {
+                var g = groups.Pop();
+                lastGroupStart = g.Start;
+                lastGroupUnbounded = g.HasUnbounded;
+                if (g.HasUnbounded && groups.Count > 0) { var p = groups.Pop(); groups.Push((p.Start, true)); }
+                i++;
+                continue;
+            }
+            var unbounded = ch is '*' or '+' || (ch == '{' && IsOpenRange(pattern, i));
+            if (unbounded)
+            {
+                if (lastGroupStart >= 0 && lastGroupUnbounded) return (lastGroupStart, Math.Min(pattern.Length, i + 1));
+                if (groups.Count > 0) { var p = groups.Pop(); groups.Push((p.Start, true)); }
+            }
+            if (ch is not ('*' or '+' or '?' or '{')) lastGroupStart = -1;
+            i++;
+        }
+        return null;
+    }
+
+    static bool IsOpenRange(string p, int i)
+    {
+        var close = p.IndexOf('}', i);
+        return close > i && p[(i + 1)..close] is var body && body.EndsWith(',') && body.TrimEnd(',').All(char.IsAsciiDigit);
+    }
+}

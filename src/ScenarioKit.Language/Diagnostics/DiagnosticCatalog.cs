@@ -1,0 +1,247 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using static ScenarioKit.Language.Diagnostics.DiagnosticSeverity;
+
+namespace ScenarioKit.Language.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the compiler reports. INVARIANT: an id keeps its meaning forever; retired ids are
+/// never reused. Each id has a golden case under tests/ScenarioKit.Language.Tests/Golden and a page
+/// docs/diagnostics/&lt;id&gt;.md (DiagnosticCatalogTests checks both).
+/// </summary>
+public static class DiagnosticCatalog
+{
+    // ---- SK1xxx: reading files and YAML ----
+    public static readonly DiagnosticDescriptor InternalError = new("SK1000", "Internal compiler error",
+        "internal compiler error: {0}", "コンパイラの内部エラー: {0}", Error,
+        "This is a bug in ScenarioKit, not in your scenario. Please report it together with the file.",
+        "ScenarioKit の不具合です。シナリオファイルを添えて報告してください。");
+    public static readonly DiagnosticDescriptor YamlSyntax = new("SK1001", "YAML syntax error",
+        "YAML syntax error: {0}", "YAML の構文エラー: {0}", Error,
+        "Check indentation, colons after keys, and quotes around text containing ': ' or starting with a special character.",
+        "インデント、キーの後のコロン、': ' や記号で始まる文字列の引用符を確認してください。");
+    public static readonly DiagnosticDescriptor DuplicateKey = new("SK1002", "Duplicate key",
+        "duplicate key '{0}' (first defined at {1})", "キー '{0}' が重複しています（最初の定義: {1}）", Error,
+        "A mapping may hold each key once. Remove or rename one of the two.",
+        "1 つのマッピングに同じキーは 1 回だけ書けます。どちらかを削除するか名前を変えてください。");
+    public static readonly DiagnosticDescriptor TooManyNodes = new("SK1003", "Document too large after alias expansion",
+        "the document expands to more than {0} nodes (anchors and aliases included); compilation of this file stopped",
+        "エイリアス展開後のノード数が {0} を超えました。このファイルのコンパイルを中止しました", Error,
+        "Do not use YAML aliases (*name) to multiply content; split very large scenarios into a folder.",
+        "YAML のエイリアス（*name）で内容を増やさないでください。大きなシナリオはフォルダーに分割してください。");
+    public static readonly DiagnosticDescriptor TooDeep = new("SK1004", "Nesting too deep",
+        "nesting is deeper than {0} levels; compilation of this file stopped",
+        "入れ子が {0} 段を超えています。このファイルのコンパイルを中止しました", Error,
+        "Flatten the structure: move deep branches into their own flows and use goto.",
+        "構造を浅くしてください。深い分岐は別のフローに移して goto で移動します。");
+    public static readonly DiagnosticDescriptor FileTooLarge = new("SK1005", "File too large",
+        "the file is {0} bytes; the limit is {1} bytes", "ファイルサイズ {0} バイトが上限 {1} バイトを超えています", Error,
+        "Split the scenario into a folder (scenario.yaml plus flows/*.yaml and intents/*.yaml).",
+        "シナリオをフォルダー（scenario.yaml と flows/*.yaml、intents/*.yaml）に分割してください。");
+    public static readonly DiagnosticDescriptor NonScalarKey = new("SK1006", "Key is not text",
+        "a mapping key must be text, not a {0}", "マッピングのキーは文字列でなければなりません（{0} が書かれています）", Error,
+        "Write keys as plain words followed by a colon, e.g. 'prompt: …'.",
+        "キーは 'prompt: …' のように単語とコロンで書いてください。");
+    public static readonly DiagnosticDescriptor CannotRead = new("SK1007", "Cannot read scenario",
+        "cannot read '{0}': {1}", "'{0}' を読み込めません: {1}", Error,
+        "Pass a scenario file (.yaml) or a folder containing scenario.yaml.",
+        "シナリオファイル（.yaml）または scenario.yaml を含むフォルダーを指定してください。");
+    public static readonly DiagnosticDescriptor MultipleDocuments = new("SK1008", "More than one YAML document",
+        "a scenario file holds one YAML document; another document starts here",
+        "シナリオファイルに書ける YAML ドキュメントは 1 つです。ここから別のドキュメントが始まっています", Error,
+        "Remove the '---' separator, or move the second document into its own file.",
+        "'---' 区切りを削除するか、2 つ目のドキュメントを別のファイルに移してください。");
+    public static readonly DiagnosticDescriptor UnsupportedTag = new("SK1009", "Unsupported YAML tag",
+        "unsupported YAML tag '{0}' is ignored", "対応していない YAML タグ '{0}' は無視されます", Warning,
+        "Remove the tag; only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are understood.",
+        "タグを削除してください。使えるのは !!str、!!int、!!float、!!bool、!!null、!!map、!!seq だけです。");
+    public static readonly DiagnosticDescriptor InvalidEncoding = new("SK1010", "File is not UTF-8",
+        "the file is not valid UTF-8 (invalid byte at offset {0})", "ファイルが UTF-8 ではありません（オフセット {0} に不正なバイト）", Error,
+        "Save the file as UTF-8 (without a byte order mark, or with one).",
+        "ファイルを UTF-8 で保存し直してください。");
+
+    // ---- SK2xxx: shape (JSON Schema and binder) ----
+    public static readonly DiagnosticDescriptor TypeMismatch = new("SK2001", "Wrong type",
+        "{0}: expected {1} but found {2}", "{0}: {1} が必要ですが {2} が書かれています", Error,
+        "Quote text that looks like a number or true/false (\"123\", \"yes\"); use a mapping (key: value) or a list (- item) where required.",
+        "数値や true/false に見える文字列は引用符で囲みます（\"123\"）。マッピング（key: value）やリスト（- item）が必要な所ではそれを書きます。");
+    public static readonly DiagnosticDescriptor MissingKey = new("SK2002", "Missing required key",
+        "{0} is missing the required key '{1}'", "{0} に必須のキー '{1}' がありません", Error,
+        "Add the key; docs/language.md lists the required keys of each block.",
+        "キーを追加してください。各ブロックの必須キーは docs/language.md にあります。");
+    public static readonly DiagnosticDescriptor UnknownKey = new("SK2003", "Unknown key",
+        "unknown key '{0}' in {1}{2}", "{1} に未知のキー '{0}' があります{2}", Error,
+        "Check the spelling; docs/language.md lists the keys of each block.",
+        "綴りを確認してください。各ブロックのキーは docs/language.md にあります。");
+    public static readonly DiagnosticDescriptor NotInEnum = new("SK2004", "Value not allowed",
+        "{0}: '{1}' is not allowed; expected one of {2}{3}", "{0}: '{1}' は使えません。次のいずれかを書いてください: {2}{3}", Error,
+        "Use one of the listed values (they are case-sensitive).",
+        "一覧の値のいずれかを書いてください（大文字と小文字は区別されます）。");
+    public static readonly DiagnosticDescriptor PatternMismatch = new("SK2005", "Wrong format",
+        "{0}: '{1}' does not have the required form ({2})", "{0}: '{1}' の形式が正しくありません（{2}）", Error,
+        "Ids and names use lower-case letters, digits, '-' or '_'; versions are semantic versions like 1.2.3.",
+        "id や名前は小文字・数字・'-'・'_' で書きます。version は 1.2.3 のようなセマンティックバージョンです。");
+    public static readonly DiagnosticDescriptor OutOfRange = new("SK2006", "Number out of range",
+        "{0}: {1} is out of range ({2})", "{0}: {1} は範囲外です（{2}）", Error,
+        "Use a number inside the documented range.", "決められた範囲内の数値を書いてください。");
+    public static readonly DiagnosticDescriptor BadLength = new("SK2007", "Text length",
+        "{0}: the text is too {1} ({2})", "{0}: 文字列が{1}ます（{2}）", Error,
+        "Write a non-empty text within the limit.", "上限以内の空でない文字列を書いてください。");
+    public static readonly DiagnosticDescriptor BadCount = new("SK2008", "Wrong number of entries",
+        "{0}: {1}", "{0}: {1}", Error,
+        "Add or remove entries so the list or mapping has an allowed size.", "要素の数が許される範囲になるよう追加または削除してください。");
+    public static readonly DiagnosticDescriptor NotUnique = new("SK2009", "Duplicate list entries",
+        "{0} contains the same entry twice", "{0} に同じ要素が 2 回あります", Error,
+        "Remove the repeated entry.", "重複した要素を削除してください。");
+    public static readonly DiagnosticDescriptor NoMatchingForm = new("SK2010", "No allowed form matches",
+        "{0} does not match any allowed form ({1})", "{0} はどの書き方にも当てはまりません（{1}）", Error,
+        "See docs/language.md for the forms this block accepts.", "このブロックの書き方は docs/language.md を参照してください。");
+    public static readonly DiagnosticDescriptor FragmentKey = new("SK2011", "Key not allowed in this folder",
+        "a file under '{0}/' may only hold the key '{0}'; found '{1}'", "'{0}/' のファイルに書けるキーは '{0}' だけです（'{1}' があります）", Error,
+        "Move the block into scenario.yaml or into the folder of its kind (flows/, intents/, actions/).",
+        "このブロックは scenario.yaml か、種類に合ったフォルダー（flows/、intents/、actions/）に移してください。");
+    public static readonly DiagnosticDescriptor InvalidValue = new("SK2012", "Invalid value",
+        "{0}: '{1}' is not a valid {2}", "{0}: '{1}' は正しい{2}ではありません", Error,
+        "Write the value in the form described in docs/language.md.", "docs/language.md の形式で値を書いてください。");
+
+    // ---- SK3xxx: names, references and flow analysis ----
+    public static readonly DiagnosticDescriptor DuplicateName = new("SK3001", "Duplicate name",
+        "{0} '{1}' is defined twice (first at {2})", "{0} '{1}' が 2 回定義されています（最初の定義: {2}）", Error,
+        "Names must be unique across all files of the scenario; rename or remove one.",
+        "名前はシナリオの全ファイルを通して一意でなければなりません。どちらかの名前を変えるか削除してください。");
+    public static readonly DiagnosticDescriptor UnknownVariable = new("SK3002", "Unknown variable",
+        "unknown variable '{0}'{1}", "未定義の変数 '{0}' です{1}", Error,
+        "Declare the variable under 'variables:' or fix the name.", "'variables:' に変数を宣言するか、名前を直してください。");
+    public static readonly DiagnosticDescriptor UnknownIntent = new("SK3003", "Unknown intent",
+        "unknown intent '{0}'{1}", "未定義のインテント '{0}' です{1}", Error,
+        "Declare the intent under 'intents:' or fix the name.", "'intents:' にインテントを定義するか、名前を直してください。");
+    public static readonly DiagnosticDescriptor UnknownFlow = new("SK3004", "Unknown flow",
+        "unknown flow '{0}'{1}", "未定義のフロー '{0}' です{1}", Error,
+        "Define the flow under 'flows:' or fix the name.", "'flows:' にフローを定義するか、名前を直してください。");
+    public static readonly DiagnosticDescriptor UnknownAction = new("SK3005", "Unknown action",
+        "unknown action '{0}'{1}", "未定義のアクション '{0}' です{1}", Error,
+        "Define the action under 'actions:' or fix the name.", "'actions:' にアクションを定義するか、名前を直してください。");
+    public static readonly DiagnosticDescriptor UnknownQueue = new("SK3006", "Unknown queue",
+        "unknown handoff queue '{0}'{1}", "未定義の引き継ぎキュー '{0}' です{1}", Error,
+        "Define the queue under 'handoff: queues:' or fix the name.", "'handoff: queues:' にキューを定義するか、名前を直してください。");
+    public static readonly DiagnosticDescriptor UnknownStage = new("SK3007", "Unknown stage",
+        "unknown journey stage '{0}'{1}", "未定義のジャーニーステージ '{0}' です{1}", Error,
+        "Add the stage under 'journey:' or fix the name.", "'journey:' にステージを追加するか、名前を直してください。");
+    public static readonly DiagnosticDescriptor UnreachableFlow = new("SK3008", "Unreachable flow",
+        "flow '{0}' never starts: it has no trigger, and no goto or proactive rule of a reachable flow or stage leads to it",
+        "フロー '{0}' は開始されません。トリガーがなく、到達可能なフローやステージからの goto・プロアクティブルールもありません", Warning,
+        "Give the flow a trigger (intent or event), jump to it with 'goto: { flow: … }', or delete it.",
+        "トリガー（インテントまたはイベント）を付けるか、'goto: { flow: … }' で移動するか、削除してください。");
+    public static readonly DiagnosticDescriptor UnreachableStage = new("SK3009", "Unreachable stage",
+        "stage '{0}' is never entered: it is not the first stage, has no 'entersOn' and no goto leads to it",
+        "ステージ '{0}' に入ることがありません。最初のステージではなく、entersOn もなく、goto もありません", Warning,
+        "Add 'entersOn: { event: … }' to the stage or jump to it with 'goto: { stage: … }'.",
+        "ステージに 'entersOn: { event: … }' を追加するか、'goto: { stage: … }' で移動してください。");
+    public static readonly DiagnosticDescriptor UnreachableStep = new("SK3010", "Unreachable step",
+        "this step never runs: the flow always leaves at {0}", "このステップは実行されません。フローは常に {0} で終わります", Warning,
+        "Remove the step, or move it before the goto/handoff/end.", "ステップを削除するか、goto/handoff/end の前に移してください。");
+    public static readonly DiagnosticDescriptor EmptyPrompt = new("SK3011", "Ask without prompt",
+        "ask '{0}' has no prompt: the customer would not know what to answer",
+        "ask '{0}' にプロンプトがありません。お客様は何を答えればよいか分かりません", Error,
+        "Write the question in 'prompt:'.", "'prompt:' に質問文を書いてください。");
+    public static readonly DiagnosticDescriptor MaxAttemptsRange = new("SK3012", "Retries without limit",
+        "maxAttempts is {0}; it must be between 1 and 10 so that a customer who cannot answer is not stuck",
+        "maxAttempts が {0} です。答えられないお客様が抜け出せるよう 1〜10 にしてください", Error,
+        "Use a small number (3 is usual) and add 'onFail:' (e.g. a handoff).", "小さな値（通常 3）にして 'onFail:'（例: handoff）を追加してください。");
+    public static readonly DiagnosticDescriptor QueueWithoutHours = new("SK3013", "Queue without hours",
+        "queue '{0}' has no 'hours': the bot could not tell whether anyone is there to take the customer",
+        "キュー '{0}' に 'hours' がありません。担当者が対応できるかどうか判断できません", Error,
+        "Write the queue's opening hours (e.g. \"Mon-Fri 09:00-18:00\"), or \"24/7\" if it is really always staffed.",
+        "キューの営業時間（例: \"Mon-Fri 09:00-18:00\"）を書くか、常時対応なら \"24/7\" と書いてください。");
+    public static readonly DiagnosticDescriptor TooFewExamples = new("SK3101", "Too few examples",
+        "intent '{0}' has {1} example(s) and no patterns or keywords; at least 3 are needed to recognise it reliably",
+        "インテント '{0}' の例文が {1} 件しかなく、パターンもキーワードもありません。確実に認識するには 3 件以上必要です", Warning,
+        "Add more varied examples, or a pattern or keyword.", "言い回しの違う例文を追加するか、パターンやキーワードを追加してください。");
+    public static readonly DiagnosticDescriptor SimilarIntents = new("SK3102", "Ambiguous intents",
+        "intent '{0}' has an example nearly identical to one of intent '{1}' ('{2}' / '{3}'); the recognizer cannot tell them apart",
+        "インテント '{0}' の例文がインテント '{1}' の例文とほぼ同じです（'{2}' / '{3}'）。認識時に区別できません", Warning,
+        "Remove or reword one of the two examples, or merge the intents.", "どちらかの例文を削除・言い換えるか、インテントを統合してください。");
+    public static readonly DiagnosticDescriptor GotoCycle = new("SK3016", "Loop without input",
+        "flows {0} jump to each other with no ask in between: the bot would loop forever without waiting for the customer",
+        "フロー {0} が ask を挟まずに互いに goto しています。お客様の入力を待たずに無限に繰り返します", Error,
+        "Put an 'ask' before the goto, or end one of the flows.", "goto の前に 'ask' を入れるか、いずれかのフローを終了させてください。");
+    public static readonly DiagnosticDescriptor BadDefault = new("SK3017", "Invalid default",
+        "default of variable '{0}' {1}", "変数 '{0}' の既定値が正しくありません: {1}", Error,
+        "Make the default fit the variable's type and enum.", "既定値を変数の型と enum に合わせてください。");
+    public static readonly DiagnosticDescriptor InvalidRegex = new("SK3018", "Invalid regular expression",
+        "invalid regular expression: {0}", "正規表現が正しくありません: {0}", Error,
+        "Fix the .NET regular expression; remember to quote patterns with single quotes in YAML.",
+        ".NET の正規表現を修正してください。YAML ではパターンを単一引用符で囲みます。");
+    public static readonly DiagnosticDescriptor SlowRegex = new("SK3019", "Regex may backtrack catastrophically",
+        "regular expression nests unbounded repetition ('{0}') and may take exponential time on some inputs",
+        "正規表現が無制限の繰り返しを入れ子にしています（'{0}'）。入力によっては指数時間かかります", Warning,
+        "Remove the inner or outer quantifier, e.g. write '(ab)+' instead of '(a+b?)+'.",
+        "内側か外側の量指定子を外してください（例: '(a+b?)+' ではなく '(ab)+'）。");
+    public static readonly DiagnosticDescriptor InvalidHours = new("SK3020", "Invalid opening hours",
+        "invalid opening hours '{0}': {1}", "営業時間 '{0}' が正しくありません: {1}", Error,
+        "Write ';'-separated groups like \"Mon-Fri 09:00-18:00; Sat 10:00-17:00\", or \"24/7\".",
+        "\"Mon-Fri 09:00-18:00; Sat 10:00-17:00\" のように ';' 区切りで書くか、\"24/7\" と書いてください。");
+    public static readonly DiagnosticDescriptor UnknownTimeZone = new("SK3021", "Unknown time zone",
+        "unknown time zone '{0}'{1}", "不明なタイムゾーン '{0}' です{1}", Error,
+        "Use an IANA time zone name such as Asia/Tokyo, Europe/London or UTC.",
+        "Asia/Tokyo、Europe/London、UTC のような IANA タイムゾーン名を書いてください。");
+    public static readonly DiagnosticDescriptor InvalidDuration = new("SK3022", "Invalid duration",
+        "invalid duration '{0}'", "期間 '{0}' が正しくありません", Error,
+        "Write a positive duration such as 30s, 10m, 2h, 1d or 1h30m.", "30s、10m、2h、1d、1h30m のような正の期間を書いてください。");
+    public static readonly DiagnosticDescriptor SetTypeMismatch = new("SK3023", "Value does not fit variable",
+        "variable '{0}' holds {1}; {2} does not fit", "変数 '{0}' の型は{1}です。{2} は代入できません", Error,
+        "Assign a value of the variable's type (quote text, e.g. \"123\").", "変数の型に合う値を代入してください（文字列は \"123\" のように引用符で囲みます）。");
+    public static readonly DiagnosticDescriptor UnknownArgument = new("SK3024", "Unknown argument",
+        "action '{0}' has no parameter '{1}'{2}", "アクション '{0}' にパラメーター '{1}' はありません{2}", Warning,
+        "Add the name to the action's 'params', or fix the argument name.", "アクションの 'params' に名前を追加するか、引数名を直してください。");
+    public static readonly DiagnosticDescriptor IncompleteExpectation = new("SK3025", "Incomplete expectation",
+        "expect type '{0}' needs '{1}'", "expect の type '{0}' には '{1}' が必要です", Error,
+        "Add the missing key, or choose another type.", "不足しているキーを追加するか、別の type を選んでください。");
+    public static readonly DiagnosticDescriptor VariablePrefixConflict = new("SK3026", "Variable is also an object",
+        "variable '{0}' is also the prefix of variable '{1}'; a name cannot be both a value and an object",
+        "変数 '{0}' は変数 '{1}' の接頭辞でもあります。同じ名前を値とオブジェクトの両方には使えません", Error,
+        "Rename one of them, e.g. 'order.id' and 'order.status' instead of 'order' and 'order.status'.",
+        "どちらかの名前を変えてください（例: 'order' と 'order.status' ではなく 'order.id' と 'order.status'）。");
+    public static readonly DiagnosticDescriptor DuplicateTrigger = new("SK3027", "Intent triggers two flows",
+        "intent '{0}' already starts flow '{1}'; flow '{2}' is never started by it",
+        "インテント '{0}' はすでにフロー '{1}' を開始します。フロー '{2}' はこのインテントでは開始されません", Warning,
+        "Give each intent one flow; branch inside the flow with 'if' instead.", "インテントごとにフローを 1 つにして、分岐はフロー内の 'if' で書いてください。");
+    public static readonly DiagnosticDescriptor MinGreaterThanMax = new("SK3028", "min greater than max",
+        "min ({0}) is greater than max ({1}): no answer can be accepted", "min（{0}）が max（{1}）より大きいため、どの回答も受け付けられません", Error,
+        "Swap or correct the bounds.", "上限と下限を入れ替えるか直してください。");
+    public static readonly DiagnosticDescriptor ReservedName = new("SK3029", "Reserved variable name",
+        "variable name '{0}' is reserved: expressions use '{1}' for {2}", "変数名 '{0}' は予約されています。式では '{1}' は{2}を表します", Error,
+        "Choose another name, e.g. 'customer.stage' instead of 'stage'.", "別の名前にしてください（例: 'stage' ではなく 'customer.stage'）。");
+
+    // ---- SK4xxx: expressions, templates, scripts ----
+    public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
+        "expression syntax error: {0}", "式の構文エラー: {0}", Error,
+        "Write one JavaScript expression, e.g. \"cart.total >= 30000 && stage == 'checkout'\".",
+        "\"cart.total >= 30000 && stage == 'checkout'\" のように JavaScript の式を 1 つ書いてください。");
+    public static readonly DiagnosticDescriptor TemplateSyntax = new("SK4002", "Template error",
+        "template error: {0}", "テンプレートのエラー: {0}", Error,
+        "Close every '${' with '}', and write '$${' for a literal '${'.", "'${' は必ず '}' で閉じます。文字どおりの '${' は '$${' と書きます。");
+    public static readonly DiagnosticDescriptor NotAnExpression = new("SK4003", "Not a pure expression",
+        "{0} is not allowed in an expression: conditions and templates only compute a value",
+        "式の中で{0}は使えません。条件とテンプレートは値を計算するだけです", Error,
+        "Remove assignments, functions, loops and statements; change variables with a 'set' step.",
+        "代入・関数・ループ・文を取り除いてください。変数の変更は 'set' ステップで行います。");
+    public static readonly DiagnosticDescriptor ScriptSyntax = new("SK4004", "Script syntax error",
+        "script syntax error: {0}", "スクリプトの構文エラー: {0}", Error,
+        "The script is a JavaScript function body: statements ending with 'return <value>;'.",
+        "スクリプトは JavaScript の関数本体です。'return <値>;' で結果を返します。");
+
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
+    [
+        InternalError, YamlSyntax, DuplicateKey, TooManyNodes, TooDeep, FileTooLarge, NonScalarKey, CannotRead, MultipleDocuments, UnsupportedTag, InvalidEncoding,
+        TypeMismatch, MissingKey, UnknownKey, NotInEnum, PatternMismatch, OutOfRange, BadLength, BadCount, NotUnique, NoMatchingForm, FragmentKey, InvalidValue,
+        DuplicateName, UnknownVariable, UnknownIntent, UnknownFlow, UnknownAction, UnknownQueue, UnknownStage, UnreachableFlow, UnreachableStage, UnreachableStep,
+        EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
+        UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
+        ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax,
+    ];
+
+    static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
+
+    public static DiagnosticDescriptor? Find(string id) => ById.GetValueOrDefault(id);
+}
