@@ -16,10 +16,15 @@ internal sealed class DiagnosticBag
         _items.Add(new Diagnostic(descriptor, descriptor.DefaultSeverity, span,
             string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args), descriptor.Hint));
 
+    /// <summary>A diagnostic that also points at <paramref name="related"/> places (e.g. the first of two duplicates).</summary>
+    public void Add(DiagnosticDescriptor descriptor, SourceSpan span, ImmutableArray<SourceSpan> related, params object?[] args) =>
+        _items.Add(new Diagnostic(descriptor, descriptor.DefaultSeverity, span,
+            string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args), descriptor.Hint) { Related = related });
+
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
 
     public ImmutableArray<Diagnostic> ToImmutable() =>
-        [.. _items.Distinct()
+        [.. _items.DistinctBy(d => (d.Id, d.Span, d.Message))
             .OrderBy(d => d.Span.File, StringComparer.Ordinal)
             .ThenBy(d => d.Span.Line).ThenBy(d => d.Span.Column)
             .ThenBy(d => d.Id, StringComparer.Ordinal)];

@@ -11,14 +11,26 @@ internal static class EngineAdapter
 {
     public static CompilationResult Compile(string path) => ScenarioCompiler.Compile(path);
 
+    /// <exception cref="ScenarioLoadException">The package cannot run (each error has its YAML span).</exception>
     public static ScenarioRuntime Load(ScenarioPackage package) => ScenarioRuntime.Load(package);
 
-    /// <summary>Runs script actions for real in tests; HTTP actions are never called from a test.</summary>
-    public static IActionInvoker? ScriptInvoker(ScenarioPackage package) => null;
+    /// <summary>
+    /// Runs a test's unmocked script actions for real, on the test's clock (what <c>Date.now()</c> reads).
+    /// HTTP actions never get here (<see cref="TestActionInvoker"/> fails them), and the client refuses
+    /// to send anything should one slip through: tests never reach the network.
+    /// </summary>
+    public static IActionInvoker ScriptInvoker(TimeProvider clock) => new DefaultActionInvoker(NoNetwork, clock);
 
-    /// <summary>A new conversation with the test's <c>given</c> values set over the defaults.</summary>
-    public static ConversationState Start(
-        ScenarioRuntime runtime, string conversationId, IEnumerable<KeyValuePair<string, JsonElement?>> given, string? locale, string? channel)
+    static readonly HttpClient NoNetwork = new(new RefusingHandler());
+
+    sealed class RefusingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new HttpRequestException($"scenario tests never reach the network (request to {request.RequestUri})");
+    }
+
+    /// <summary>A new conversation with the test's <c>given</c> values set over the defaults (any scope).</summary>
+    public static ConversationState Start(ScenarioRuntime runtime, string conversationId, IEnumerable<KeyValuePair<string, JsonElement?>> given)
     {
         var state = runtime.Start(conversationId, "test-user");
         var values = given.ToList();

@@ -114,7 +114,7 @@ internal static class YamlTree
                 var existing = entries.FirstOrDefault(e => e.Key.Value == key.Value);
                 if (existing is not null)
                 {
-                    diagnostics.Add(TestDiagnostics.DuplicateKey, key.Span, key.Value, existing.Key.Span.Line, existing.Key.Span.Column);
+                    diagnostics.Add(TestDiagnostics.DuplicateKey, key.Span, [existing.Key.Span], key.Value, existing.Key.Span.Line, existing.Key.Span.Column);
                     continue;
                 }
                 entries.Add(new YEntry(key, value));
