@@ -103,7 +103,7 @@ public static class TestDiagnostics
         "イベント名を確認してください。このステップは実行されますが、何も起きないことしか確かめられません。");
 
     public static readonly DiagnosticDescriptor VariableTypeMismatch = new("SK5109", "Value does not fit the variable",
-        "variable '{0}' is {1}; {2} does not fit", "変数 '{0}' の型は {1} です。{2} は合いません", DiagnosticSeverity.Error,
+        "variable '{0}' is {1}: {2}", "変数 '{0}' の型は {1} です: {2}", DiagnosticSeverity.Error,
         "Give a value of the variable's declared type (and within its enum).",
         "変数の宣言された型（と enum）に合う値を書いてください。");
 
