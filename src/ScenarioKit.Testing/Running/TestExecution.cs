@@ -206,10 +206,11 @@ internal sealed class TestExecution
         if (step.Queue is not null && step.Queue != decision.Queue)
             return Fail(step, "the handoff queue differs", step.Queue, decision.Queue, step.QueueSpan);
         // A flow's handoff step reports its step id where a rule reports the rule id: only rule ids count as rules.
-        var actualRule = _scenario.Package.Model.Handoff.Rules.Any(r => r.Id == decision.RuleId) ? decision.RuleId : null;
-        if (step.ChecksRule && step.Rule != actualRule)
+        // `rule: null` accepts any flow handoff step (which reports its step id where a rule reports the rule id).
+        var isRule = _scenario.Package.Model.Handoff.Rules.Any(r => r.Id == decision.RuleId);
+        if (step.ChecksRule && (step.Rule is null ? isRule : step.Rule != decision.RuleId))
             return Fail(step, "the handoff rule differs", step.Rule ?? "null (a flow's handoff step)",
-                actualRule ?? $"null (the handoff step {decision.RuleId} of a flow)", step.RuleSpan);
+                isRule ? decision.RuleId : $"{decision.RuleId} (a flow's handoff step)", step.RuleSpan);
         if (step.Reason is { } reason && !reason.IsMatch(decision.Reason ?? ""))
             return Fail(step, "the handoff reason differs", reason.ToString()!, decision.Reason ?? "");
         if (step.Offer is { } offer && !offer.SequenceEqual(decision.Offer, StringComparer.Ordinal))
