@@ -59,7 +59,9 @@ internal static class TestCommand
             var given = result.GetValue(paths) is { Length: > 0 } p ? p : [Environment.CurrentDirectory];
             var found = TestFileFinder.Find(given);
             if (!found.Missing.IsEmpty)
-                return CommandGuard.Usage(context, $"{found.Missing[0]} does not exist.");
+                return CommandGuard.Usage(context, found.Missing[0].StartsWith('-')
+                    ? $"unknown option {found.Missing[0]} (see scenariokit test --help)."
+                    : $"{found.Missing[0]} does not exist.");
             if (found.TestFiles.IsEmpty && found.AccuracyFiles.IsEmpty)
                 return CommandGuard.Usage(context, $"no {TestFileFinder.TestSuffix} or {TestFileFinder.AccuracySuffix} files in {string.Join(", ", given)}.");
 
