@@ -14,6 +14,10 @@ internal static class RootCommandFactory
 
         // One line per command; each factory owns its arguments, options, help examples and action.
         root.Subcommands.Add(NewCommand.Create(context));
+        root.Subcommands.Add(ValidateCommand.Create(context));
+        root.Subcommands.Add(BuildCommand.Create(context));
+        root.Subcommands.Add(ChatCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(TestCommand.Create(context));
 

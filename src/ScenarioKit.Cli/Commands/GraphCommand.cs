@@ -35,7 +35,7 @@ internal static class GraphCommand
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
         {
-            var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario));
+            var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
             if (package is null)
                 return exitCode;
 

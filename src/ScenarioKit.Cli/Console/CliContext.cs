@@ -16,6 +16,14 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error, TextRe
 
     public TextReader Input { get; } = input;
 
+    /// <summary>Whether text written straight to stdout (compiler diagnostics) may carry ANSI colour: the same decision as for <see cref="Out"/>.</summary>
+    public bool OutSupportsColor => SupportsColor(Out);
+
+    public bool ErrorSupportsColor => SupportsColor(Error);
+
+    static bool SupportsColor(IAnsiConsole console) =>
+        console.Profile.Capabilities.Ansi && console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+
     /// <summary>False when stdin is redirected: commands then read one line per turn and print plain text.</summary>
     public bool InputIsTerminal { get; } = inputIsTerminal;
 

@@ -346,7 +346,9 @@ internal sealed class FlowGraphBuilder
         {
             if (_byKey.TryGetValue((kind, key), out var id))
                 return id;
-            var sb = new StringBuilder(kind).Append('_');
+            var sb = new StringBuilder(kind);
+            if (key.Length > 0)
+                sb.Append('_');
             foreach (var c in key)
                 sb.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
             var candidate = sb.ToString();
