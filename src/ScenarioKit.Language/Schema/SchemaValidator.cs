@@ -222,12 +222,6 @@ internal static class SchemaValidator
             var last = path[(path.LastIndexOf('.') + 1)..];
             switch (e.Kind)
             {
-                case ValidationErrorKind.PropertyRequired when e.Property == "prompt" && e.Token is JObject step && step["ask"] is JValue ask:
-                    d.Report(DiagnosticCatalog.EmptyPrompt, span, Convert.ToString(ask.Value, CultureInfo.InvariantCulture) ?? "");
-                    return true;
-                case ValidationErrorKind.PropertyRequired when e.Property == "hours" && e.Token?.Parent is JProperty queue && path.StartsWith("handoff.queues.", StringComparison.Ordinal):
-                    d.Report(DiagnosticCatalog.QueueWithoutHours, KeySpan(queue) ?? span, queue.Name);
-                    return true;
                 case ValidationErrorKind.NoAdditionalPropertiesAllowed when e.Token is JProperty { Parent: JObject owner } extra
                         && Exclusive.FirstOrDefault(g => g.Contains(extra.Name)) is { } group
                         && owner.Properties().FirstOrDefault(p => p.Name != extra.Name && group.Contains(p.Name)) is { } other:
@@ -304,7 +298,12 @@ internal static class SchemaValidator
             {
                 var name = e.Property ?? "";
                 if (suggested.Contains((path, name))) continue;
-                d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
+                if (name == "prompt" && e.Token is JObject step && step["ask"] is JValue ask)
+                    d.Report(DiagnosticCatalog.EmptyPrompt, span, Convert.ToString(ask.Value, CultureInfo.InvariantCulture) ?? "");
+                else if (name == "hours" && e.Token?.Parent is JProperty queue && path.StartsWith("handoff.queues.", StringComparison.Ordinal))
+                    d.Report(DiagnosticCatalog.QueueWithoutHours, KeySpan(queue) ?? span, queue.Name);
+                else
+                    d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
             }
             unknownKeys.Clear();
             missing.Clear();
