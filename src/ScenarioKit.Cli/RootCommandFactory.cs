@@ -19,6 +19,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(ChatCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
+        root.Subcommands.Add(TestCommand.Create(context));
 
         HelpExamples.Set(root,
             "scenariokit new shop-support --locale ja-JP",

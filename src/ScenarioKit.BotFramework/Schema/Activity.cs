@@ -7,6 +7,8 @@ namespace ScenarioKit.BotFramework.Schema;
 /// A Bot Framework activity (protocol notes §1). Only the fields ScenarioKit reads or writes are typed;
 /// everything else lands in <see cref="AdditionalProperties"/> so it survives a round trip unchanged.
 /// Payload fields (<c>value</c>, <c>channelData</c>, <c>entities</c>) stay raw JSON.
+/// <c>AdditionalProperties</c> has a setter on every model because System.Text.Json's source generator
+/// cannot fill extension data through an init accessor.
 /// </summary>
 public sealed record Activity
 {
@@ -46,7 +48,7 @@ public sealed record Activity
     public string? DeliveryMode { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The <c>type</c> values ScenarioKit acts on; others are ignored (§1).</summary>
@@ -111,7 +113,7 @@ public sealed record ChannelAccount
     public string? Role { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record ConversationAccount
@@ -125,7 +127,7 @@ public sealed record ConversationAccount
     public string? Role { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record ConversationReference
@@ -139,7 +141,7 @@ public sealed record ConversationReference
     public string? ServiceUrl { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record SuggestedActions
@@ -148,7 +150,7 @@ public sealed record SuggestedActions
     public IReadOnlyList<CardAction>? Actions { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record CardAction
@@ -163,7 +165,7 @@ public sealed record CardAction
     public JsonElement? ChannelData { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record Attachment
@@ -175,7 +177,7 @@ public sealed record Attachment
     public string? ThumbnailUrl { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Answer of the Connector and Direct Line send operations (§2.2, §4.1).</summary>
@@ -184,7 +186,7 @@ public sealed record ResourceResponse
     public string? Id { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The <c>{"activities":[...]}</c> body of an <c>expectReplies</c> answer (§2.3) and of a Direct Line ActivitySet.</summary>

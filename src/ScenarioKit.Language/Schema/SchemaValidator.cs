@@ -109,6 +109,7 @@ internal static class SchemaValidator
             }
             var (span, path) = Locate(e.Token);
             var at = Names.At(path);
+            if (ReportSpecific(e, span, path)) return;
             switch (e.Kind)
             {
                 case ValidationErrorKind.StringExpected or ValidationErrorKind.NumberExpected or ValidationErrorKind.IntegerExpected
@@ -119,9 +120,24 @@ internal static class SchemaValidator
                 case ValidationErrorKind.PropertyRequired:
                     missing.Add((e, span, path));
                     break;
+                case ValidationErrorKind.AdditionalPropertiesNotValid when e is ChildSchemaValidationError { Errors.Count: > 0 } inner:
+                    foreach (var x in inner.Errors.SelectMany(x => x.Value)) Report(x);
+                    break;
                 case ValidationErrorKind.NoAdditionalPropertiesAllowed or ValidationErrorKind.AdditionalPropertiesNotValid:
+                {
+                    var owner = e.Schema?.ActualSchema;
+                    var name = e.Property ?? (e.Token as JProperty)?.Name ?? "";
+                    if (owner is { PatternProperties.Count: > 0, ActualProperties.Count: 0 })
+                    {
+                        // A map of names (flows, intents, variables, queues): the key is a name of the wrong form, not an unknown key.
+                        var pattern = owner.PatternProperties.Keys.First();
+                        d.Report(DiagnosticCatalog.PatternMismatch, KeySpan(e.Token) ?? span, NameLabel(ParentPath(e.Token)),
+                            name, PatternText.Describe(pattern));
+                        break;
+                    }
                     unknownKeys.Add((e, KeySpan(e.Token) ?? span, ParentPath(e.Token)));
                     break;
+                }
                 case ValidationErrorKind.NotInEnumeration:
                 {
                     var allowed = e.Schema?.Enumeration.Select(v => v?.ToString() ?? "null").ToList() ?? [];
@@ -130,7 +146,7 @@ internal static class SchemaValidator
                     break;
                 }
                 case ValidationErrorKind.PatternMismatch:
-                    d.Report(DiagnosticCatalog.PatternMismatch, span, at, ValueText(e.Token), e.Schema?.Pattern ?? "");
+                    d.Report(DiagnosticCatalog.PatternMismatch, span, at, ValueText(e.Token), PatternText.Describe(e.Schema?.Pattern ?? ""));
                     break;
                 case ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig or ValidationErrorKind.IntegerTooBig
                     or ValidationErrorKind.NumberNotMultipleOf or ValidationErrorKind.IntegerNotMultipleOf:
@@ -140,7 +156,7 @@ internal static class SchemaValidator
                 {
                     var shortOne = e.Kind == ValidationErrorKind.StringTooShort;
                     d.Report(DiagnosticCatalog.BadLength, span, at, shortOne ? new Localized("short", "短すぎ") : new Localized("long", "長すぎ"),
-                        shortOne ? new Localized($"at least {e.Schema?.MinLength} characters", $"{e.Schema?.MinLength} 文字以上")
+                        shortOne ? new Localized($"at least {e.Schema?.MinLength} character{(e.Schema?.MinLength == 1 ? "" : "s")}", $"{e.Schema?.MinLength} 文字以上")
                                  : new Localized($"at most {e.Schema?.MaxLength} characters", $"{e.Schema?.MaxLength} 文字以下"));
                     break;
                 }
@@ -156,8 +172,8 @@ internal static class SchemaValidator
                         _ => e.Schema?.MaxProperties,
                     };
                     d.Report(DiagnosticCatalog.BadCount, span, at, few
-                        ? new Localized($"needs at least {limit} entries", $"{limit} 個以上の要素が必要です")
-                        : new Localized($"allows at most {limit} entries", $"要素は {limit} 個までです"));
+                        ? new Localized($"needs at least {limit} {(limit == 1 ? "entry" : "entries")}", $"{limit} 個以上の要素が必要です")
+                        : new Localized($"allows at most {limit} {(limit == 1 ? "entry" : "entries")}", $"要素は {limit} 個までです"));
                     break;
                 }
                 case ValidationErrorKind.ItemsNotUnique:
@@ -176,6 +192,58 @@ internal static class SchemaValidator
                 default: // Unknown, ExcludedSchemaValidates and kinds added by future NJsonSchema versions
                     d.Report(DiagnosticCatalog.NoMatchingForm, span, at, e.Kind.ToString());
                     break;
+            }
+        }
+
+        static Localized NameLabel(string mapPath) => mapPath switch
+        {
+            "flows" => new("flow name", "フロー名"),
+            "intents" => new("intent name", "インテント名"),
+            "variables" => new("variable name", "変数名"),
+            "actions" => new("action name", "アクション名"),
+            "handoff.queues" => new("queue name", "キュー名"),
+            "" => new("name", "名前"),
+            _ => new($"name in {mapPath}", $"{mapPath} の名前"),
+        };
+
+        /// <summary>Keys of which a mapping holds exactly one: the step kinds, the action kinds.</summary>
+        static readonly string[][] Exclusive =
+        [
+            ["say", "ask", "call", "set", "if", "goto", "handoff", "end"],
+            ["http", "script"],
+        ];
+
+        /// <summary>
+        /// Errors on well-known properties get the specific SK3xxx diagnostic rather than the generic
+        /// schema one, because its message says what is wrong in the scenario's terms.
+        /// </summary>
+        bool ReportSpecific(ValidationError e, SourceSpan span, string path)
+        {
+            var last = path[(path.LastIndexOf('.') + 1)..];
+            switch (e.Kind)
+            {
+                case ValidationErrorKind.NoAdditionalPropertiesAllowed when e.Token is JProperty { Parent: JObject owner } extra
+                        && Exclusive.FirstOrDefault(g => g.Contains(extra.Name)) is { } group
+                        && owner.Properties().FirstOrDefault(p => p.Name != extra.Name && group.Contains(p.Name)) is { } other:
+                    d.Report(DiagnosticCatalog.NoMatchingForm, KeySpan(extra) ?? span, Names.At(ParentPath(extra)),
+                        new Localized($"write exactly one of {string.Join(", ", group)}; found '{other.Name}' and '{extra.Name}'",
+                            $"{string.Join("、", group)} のうち 1 つだけを書きます（'{other.Name}' と '{extra.Name}' があります）"));
+                    return true;
+                case ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig when last == "maxAttempts":
+                    d.Report(DiagnosticCatalog.MaxAttemptsRange, span, ValueText(e.Token));
+                    return true;
+                case ValidationErrorKind.PatternMismatch when last == "hours" && path.StartsWith("handoff.queues.", StringComparison.Ordinal):
+                {
+                    var hours = ValueText(e.Token);
+                    if (HoursParser.TryParse(hours, out _, out var why)) return false;
+                    d.Report(DiagnosticCatalog.InvalidHours, span, hours, why!);
+                    return true;
+                }
+                case ValidationErrorKind.PatternMismatch when last == "cooldown":
+                    d.Report(DiagnosticCatalog.InvalidDuration, span, ValueText(e.Token));
+                    return true;
+                default:
+                    return false;
             }
         }
 
@@ -230,7 +298,12 @@ internal static class SchemaValidator
             {
                 var name = e.Property ?? "";
                 if (suggested.Contains((path, name))) continue;
-                d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
+                if (name == "prompt" && e.Token is JObject step && step["ask"] is JValue ask)
+                    d.Report(DiagnosticCatalog.EmptyPrompt, span, Convert.ToString(ask.Value, CultureInfo.InvariantCulture) ?? "");
+                else if (name == "hours" && e.Token?.Parent is JProperty queue && path.StartsWith("handoff.queues.", StringComparison.Ordinal))
+                    d.Report(DiagnosticCatalog.QueueWithoutHours, KeySpan(queue) ?? span, queue.Name);
+                else
+                    d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
             }
             unknownKeys.Clear();
             missing.Clear();
@@ -245,7 +318,8 @@ internal static class SchemaValidator
             return (span, PathOf(token));
         }
 
-        static SourceSpan? KeySpan(JToken? token) => token?.Annotation<Origin>()?.Key?.Span
+        static SourceSpan? KeySpan(JToken? token) => (token as JProperty)?.Annotation<Origin>()?.Key?.Span
+            ?? token?.Annotation<Origin>()?.Key?.Span
             ?? (token?.Parent as JProperty)?.Annotation<Origin>()?.Key?.Span;
 
         static string ParentPath(JToken? token)
@@ -325,4 +399,21 @@ internal static class SchemaValidator
             return Binder.RangeText(min, max);
         }
     }
+}
+
+/// <summary>Readable descriptions of the schema's name and format patterns (the regex is the fallback).</summary>
+internal static class PatternText
+{
+    public static Localized Describe(string pattern) => pattern switch
+    {
+        "^[a-z][a-z0-9-]*$" => new("lower-case letters, digits and '-', starting with a letter", "英小文字で始まる英小文字・数字・'-'"),
+        "^[A-Za-z_][A-Za-z0-9_]*$" => new("letters, digits and '_', not starting with a digit", "英字・数字・'_'（数字で始まらない）"),
+        "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$" => new("letters, digits and '_', dotted like order.number", "英字・数字・'_' を '.' でつないだ名前（例: order.number）"),
+        "^[a-z][a-z0-9_]*$" => new("lower-case letters, digits and '_', starting with a letter", "英小文字で始まる英小文字・数字・'_'"),
+        "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$" => new("a BCP-47 language tag such as ja-JP or en-US", "ja-JP や en-US のような BCP-47 言語タグ"),
+        "^[1-9][0-9]*(s|m|h|d)$" => new("a number and a unit: 30s, 10m, 2h, 1d", "数値と単位（30s、10m、2h、1d）"),
+        "^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$" => new("an IANA time zone name such as Asia/Tokyo", "Asia/Tokyo のような IANA タイムゾーン名"),
+        _ when pattern.StartsWith("^(0|[1-9]", StringComparison.Ordinal) => new("a semantic version such as 1.2.3", "1.2.3 のようなセマンティックバージョン"),
+        _ => new("pattern " + pattern, "パターン " + pattern),
+    };
 }

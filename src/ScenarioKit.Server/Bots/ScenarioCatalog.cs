@@ -32,6 +32,17 @@ internal sealed class ScenarioCatalog
         }
     }
 
+    /// <summary>Adds a version as the oldest of its id: it serves its running conversations but not new ones.</summary>
+    public void DeployOlder(IScenarioBot bot)
+    {
+        lock (_gate)
+        {
+            var list = _byId.TryGetValue(bot.ScenarioId, out var existing) ? existing : [];
+            if (list.Any(b => string.Equals(b.Version, bot.Version, StringComparison.Ordinal))) return;
+            _byId = _byId.SetItem(bot.ScenarioId, list.Insert(0, bot));
+        }
+    }
+
     public IScenarioBot? Find(string scenarioId, string version) =>
         _byId.TryGetValue(scenarioId, out var list) ? list.LastOrDefault(b => string.Equals(b.Version, version, StringComparison.Ordinal)) : null;
 

@@ -49,7 +49,8 @@ internal sealed class ConversationService(
     ConversationFeed feed,
     ServerMetrics metrics,
     TimeProvider time,
-    ILogger<ConversationService> logger)
+    ILogger<ConversationService> logger,
+    PackageDeployer? deployer = null)
 {
     const int MaxAttempts = 3;
     const int MaxTranscriptActivities = 2000;
@@ -88,6 +89,7 @@ internal sealed class ConversationService(
         else
         {
             bot = catalog.Find(record.ScenarioId, record.ScenarioVersion)
+                ?? (deployer is null ? null : await deployer.RestoreAsync(record.ScenarioId, record.ScenarioVersion, cancellationToken).ConfigureAwait(false))
                 ?? throw new ScenarioNotFoundException($"Conversation '{ch.ConversationId}' runs scenario '{record.ScenarioId}' version {record.ScenarioVersion}, which is not loaded.");
         }
 

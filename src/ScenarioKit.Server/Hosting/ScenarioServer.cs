@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using ScenarioKit.BotFramework.Authentication;
 using ScenarioKit.BotFramework.Connector;
 using ScenarioKit.BotFramework.DirectLine;
+using ScenarioKit.Engine;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
 using ScenarioKit.Server.DirectLine;
@@ -30,10 +31,13 @@ public sealed class ScenarioServer : IAsyncDisposable
 {
     readonly WebApplication _app;
 
-    ScenarioServer(WebApplication app, ScenarioServerOptions options)
+    readonly IReadOnlyList<ScenarioKit.Model.ScenarioPackage> _packages;
+
+    ScenarioServer(WebApplication app, ScenarioServerOptions options, IReadOnlyList<ScenarioKit.Model.ScenarioPackage> packages)
     {
         _app = app;
         Options = options;
+        _packages = packages;
     }
 
     public ScenarioServerOptions Options { get; }
@@ -65,6 +69,10 @@ public sealed class ScenarioServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBodyBytes, 1024 * 1024);
         });
 
+        // Compile and read every source now, so a broken scenario stops `serve` before it listens.
+        var packages = options.Sources.SelectMany(ScenarioSources.Load).ToList();
+        if (packages.Count == 0 && bots is null)
+            throw new ScenarioLoadException("No scenario to serve: give a scenario folder, a .skpkg package or a folder of packages.");
         var catalog = new ScenarioCatalog { DefaultScenarioId = options.DefaultScenario };
         foreach (var bot in bots ?? []) catalog.Deploy(bot);
 
@@ -72,7 +80,12 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(catalog);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IConversationStore>(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IActionInvoker>(sp => new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PackageDeployer>();
+        services.AddHostedService<PackageFolderWatcher>();
         services.AddSingleton<ConversationLocks>();
         services.AddSingleton<ConversationFeed>();
         services.AddSingleton<ServerMetrics>();
@@ -123,18 +136,24 @@ public sealed class ScenarioServer : IAsyncDisposable
         directLine.Map(app);
         PlaygroundEndpoints.Map(app, catalog, directLine);
         HealthEndpoints.Map(app);
-        return new ScenarioServer(app, options);
+        return new ScenarioServer(app, options, packages);
     }
 
-    /// <summary>Starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    /// <summary>Loads the packages into the engine and starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>
+    /// <exception cref="ScenarioLoadException">The engine cannot run a package.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var deployer = _app.Services.GetRequiredService<PackageDeployer>();
+        foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
+        await _app.StartAsync(cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires or the process is asked to stop (Ctrl+C, SIGTERM).</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
-        await _app.StartAsync(cancellationToken);
+        await StartAsync(cancellationToken);
         try
         {
             await _app.WaitForShutdownAsync(cancellationToken);

@@ -54,3 +54,11 @@ public interface IConversationStore
     /// <summary>Whether the store answers (for /readyz).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Keeps every deployed package version so conversations can finish on the version they started on, even after a restart.</summary>
+public interface IPackageArchive
+{
+    Task SavePackageAsync(string scenarioId, string version, string contentHash, byte[] package, CancellationToken cancellationToken);
+
+    Task<byte[]?> GetPackageAsync(string scenarioId, string version, CancellationToken cancellationToken);
+}

@@ -10,7 +10,7 @@ namespace ScenarioKit.Server.Storage;
 /// transaction (group commit): SQLite allows one writer at a time anyway, and batching turns the per-commit
 /// cost into a per-batch cost under load while a lone turn still commits at once.
 /// </summary>
-public sealed class SqliteConversationStore : IConversationStore, IAsyncDisposable
+public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, IAsyncDisposable
 {
     const int MaxBatch = 256;
 
@@ -63,6 +63,13 @@ public sealed class SqliteConversationStore : IConversationStore, IAsyncDisposab
               type TEXT NOT NULL,
               json BLOB NOT NULL,
               PRIMARY KEY (key, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS packages (
+              scenario_id TEXT NOT NULL,
+              version TEXT NOT NULL,
+              content_hash TEXT NOT NULL,
+              package BLOB NOT NULL,
+              PRIMARY KEY (scenario_id, version)
             ) WITHOUT ROWID;
             """);
         _writerLoop = Task.Run(WriteLoopAsync);
@@ -121,6 +128,32 @@ public sealed class SqliteConversationStore : IConversationStore, IAsyncDisposab
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
         // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
         return pending.Completion.Task;
+    }
+
+    public async Task SavePackageAsync(string scenarioId, string version, string contentHash, byte[] package, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO packages (scenario_id, version, content_hash, package) VALUES ($id, $version, $hash, $package)
+            ON CONFLICT (scenario_id, version) DO UPDATE SET content_hash = excluded.content_hash, package = excluded.package
+            WHERE content_hash <> excluded.content_hash
+            """;
+        command.Parameters.AddWithValue("$id", scenarioId);
+        command.Parameters.AddWithValue("$version", version);
+        command.Parameters.AddWithValue("$hash", contentHash);
+        command.Parameters.AddWithValue("$package", package);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<byte[]?> GetPackageAsync(string scenarioId, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT package FROM packages WHERE scenario_id = $id AND version = $version";
+        command.Parameters.AddWithValue("$id", scenarioId);
+        command.Parameters.AddWithValue("$version", version);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
