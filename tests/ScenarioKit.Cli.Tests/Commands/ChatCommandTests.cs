@@ -160,7 +160,7 @@ public sealed class ChatCommandTests
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Contains("error SK3002", run.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("SK3014", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("SK3101", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("cannot be loaded", run.Error, StringComparison.Ordinal);
     }
 
