@@ -128,7 +128,7 @@ internal sealed class TestExecution
         }
         foreach (var error in trace.Errors)
         {
-            var text = error.ToString();
+            var text = _scenario.Show(error);
             _runtimeErrors.Add(text);
             _conversation.Add("! runtime error: " + text);
         }

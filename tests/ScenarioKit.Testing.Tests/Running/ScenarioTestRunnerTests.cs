@@ -200,7 +200,8 @@ public class InvalidFixtureTests
     public async Task A_broken_test_or_accuracy_file_is_reported_with_locations_and_nothing_runs(string name)
     {
         var path = Paths.Fixture("Invalid", name + ".yaml");
-        var isAccuracy = name.EndsWith(".accuracy", StringComparison.Ordinal);
+        // Named accuracy-*.yaml, not *.accuracy.yaml, so `scenariokit test` at the repository root does not pick the broken file up.
+        var isAccuracy = name.StartsWith("accuracy-", StringComparison.Ordinal);
         var report = await ScenarioTestRunner.RunAsync(isAccuracy ? [] : [path], isAccuracy ? [path] : [], new TestRunOptions(), TestContext.Current.CancellationToken);
         var diagnostics = isAccuracy ? Assert.Single(report.Accuracy).Diagnostics : Assert.Single(report.Suites).Diagnostics;
         Assert.Contains(diagnostics, d => d.IsError);
