@@ -217,7 +217,7 @@ internal sealed class TestExecution
             return Fail(step, "the offered channels differ", "[" + string.Join(", ", offer) + "]", "[" + string.Join(", ", decision.Offer) + "]");
         if (step.WithinHours is { } within && within != decision.WithinHours)
             return Fail(step, within ? "the queue was closed (out of hours)" : "the queue was open (within hours)",
-                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}");
+                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
         foreach (var s in step.Shared)
         {
             var variable = _scenario.Package.Model.Handoff.Share.FirstOrDefault(x => x.Key == s.Name)?.Variable;
@@ -259,10 +259,14 @@ internal sealed class TestExecution
 
 internal static class Durations
 {
-    public static string Show(TimeSpan d) =>
-        d.TotalDays >= 1 && d.TotalDays % 1 == 0 ? $"{d.TotalDays:0}d"
-        : d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? $"{d.TotalHours:0}h"
-        : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? $"{d.TotalMinutes:0}m"
-        : d.TotalSeconds >= 1 && d.TotalSeconds % 1 == 0 ? $"{d.TotalSeconds:0}s"
-        : $"{d.TotalMilliseconds:0}ms";
+    public static string Show(TimeSpan d)
+    {
+        var (value, unit) =
+            d.TotalDays >= 1 && d.TotalDays % 1 == 0 ? (d.TotalDays, "d")
+            : d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? (d.TotalHours, "h")
+            : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? (d.TotalMinutes, "m")
+            : d.TotalSeconds >= 1 && d.TotalSeconds % 1 == 0 ? (d.TotalSeconds, "s")
+            : (d.TotalMilliseconds, "ms");
+        return string.Create(CultureInfo.InvariantCulture, $"{value:0.###}{unit}");
+    }
 }
