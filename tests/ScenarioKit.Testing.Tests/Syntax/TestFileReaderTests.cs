@@ -82,6 +82,22 @@ public class TestFileReaderTests
     }
 
     [Fact]
+    public void Nested_includes_run_their_setup_first_in_order_and_later_definitions_win()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("fixtures/base.yaml", "given: { a: 1, b: 1 }\nsetup:\n  - event: page_view\n");
+        dir.Write("fixtures/cart.yaml", "include: base.yaml\ngiven: { b: 2 }\nsetup:\n  - event: cart_updated\n");
+        var path = dir.Write("t.test.yaml",
+            "scenario: s.yaml\ninclude: fixtures/cart.yaml\nsetup:\n  - user: file setup\ntests:\n  - name: t\n    given: { c: 3 }\n    steps:\n      - user: own step\n");
+        var (suite, diagnostics) = TestFileReader.Read(path);
+        Assert.Empty(diagnostics);
+        var test = Assert.Single(suite!.Tests);
+        Assert.Equal(["event: page_view", "event: cart_updated", "user: file setup", "user: own step"], test.Steps.Select(s => s.Describe()));
+        Assert.Equal(["base.yaml", "cart.yaml", "t.test.yaml", "t.test.yaml"], test.Steps.Select(s => Path.GetFileName(s.Span.File)));
+        Assert.Equal(["a=1", "b=2", "c=3"], test.Given.Select(g => $"{g.Variable}={((YScalar)g.Value).Value}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_fixture_only_file_has_nothing_to_run_and_no_error()
     {
         var (suite, diagnostics) = TestFileReader.Read(Paths.Fixture("shop", "tests", "common.yaml"));
