@@ -79,6 +79,17 @@ public sealed partial class ProcessTests
 
             Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} from {url}healthz");
             Assert.True(File.Exists(temp.Combine("state.db")));
+
+            // The scenario named on the command line answers over the Bot Framework protocol.
+            const string activity = """
+                {"type":"message","id":"a1","text":"hello","from":{"id":"u1"},"recipient":{"id":"bot"},
+                 "conversation":{"id":"cli-test"},"channelId":"test","serviceUrl":"http://127.0.0.1:9","deliveryMode":"expectReplies"}
+                """;
+            using var content = new StringContent(activity, System.Text.Encoding.UTF8, "application/json");
+            using var reply = await http.PostAsync(new Uri(new Uri(url), "api/messages"), content, TestContext.Current.CancellationToken);
+            using var body = System.Text.Json.JsonDocument.Parse(await reply.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            var first = body.RootElement.GetProperty("activities")[0];
+            Assert.Equal("Hi! I'm the support assistant. What can I help you with?", first.GetProperty("text").GetString());
         }
         finally
         {
