@@ -51,7 +51,7 @@ internal static class TestCommand
         HelpExamples.Set(command,
             "scenariokit test",
             "scenariokit test scenarios/retail-support --junit results.xml --coverage coverage",
-            "scenariokit test scenarios/retail-support/tests/order.test.yaml --filter \"注文*\"",
+            "scenariokit test scenarios/retail-support/tests/orders.test.yaml --filter \"注文*\"",
             "scenariokit test scenarios/retail-support/tests/intents.accuracy.yaml --accuracy");
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
