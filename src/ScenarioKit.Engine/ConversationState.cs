@@ -82,6 +82,24 @@ public sealed class ConversationState
     /// <summary>The message transcript, oldest first (at most <see cref="RuntimeOptions.MaxTranscriptEntries"/>).</summary>
     public ImmutableArray<TranscriptEntry> Transcript { get; }
 
+    /// <summary>
+    /// A copy with the given variables set (a scenario test's <c>given</c>, values restored from a
+    /// CRM, …); null removes a value. Values are copied. This state is not changed.
+    /// </summary>
+    public ConversationState WithVariables(IEnumerable<KeyValuePair<string, JsonNode?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var table = new Dictionary<string, JsonNode?>(VariableTable, StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(name, nameof(values));
+            if (value is null) table.Remove(name);
+            else table[name] = value.DeepClone();
+        }
+        return new ConversationState(ConversationId, UserId, PackageId, PackageVersion, Stage, StageVisit, WithAgent, Turn,
+            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive);
+    }
+
     // INVARIANT: never mutated after construction; a turn copies it into its working state.
     internal Dictionary<string, JsonNode?> VariableTable { get; }
     internal int StageVisit { get; }
