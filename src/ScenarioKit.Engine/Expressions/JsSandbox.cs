@@ -107,6 +107,18 @@ internal sealed class JsSandbox
             Push(descriptor.Get);
             Push(descriptor.Set);
         }
+        // Intrinsics no global property leads to: reachable only through values that scripts create.
+        foreach (var hidden in HiddenIntrinsics)
+        {
+            try
+            {
+                Push(engine.Evaluate(hidden));
+            }
+            catch (JavaScriptException)
+            {
+                // Not supported by this Jint version: then scripts cannot reach it either.
+            }
+        }
         while (pending.Count > 0)
         {
             var o = pending.Pop();
@@ -127,6 +139,24 @@ internal sealed class JsSandbox
                 pending.Push(o);
         }
     }
+
+    static readonly string[] HiddenIntrinsics =
+    [
+        "Object.getPrototypeOf([][Symbol.iterator]())",
+        "Object.getPrototypeOf(new Map()[Symbol.iterator]())",
+        "Object.getPrototypeOf(new Set()[Symbol.iterator]())",
+        "Object.getPrototypeOf(''[Symbol.iterator]())",
+        "Object.getPrototypeOf('a'.matchAll(/a/g))",
+        "Object.getPrototypeOf(function* () {})",
+        "Object.getPrototypeOf(function* () {}())",
+        "Object.getPrototypeOf(async function () {})",
+        "Object.getPrototypeOf(async function* () {})",
+        "Object.getPrototypeOf(async function* () {}())",
+        "Object.getPrototypeOf(Int8Array)",
+        "Object.getPrototypeOf(Int8Array.prototype)",
+        "(function () { 'use strict'; return Object.getOwnPropertyDescriptor(arguments, 'callee').get; })()",
+        "Object.getPrototypeOf(Iterator.from([]))",
+    ];
 
     sealed class CancellationConstraint : Constraint
     {
