@@ -18,7 +18,7 @@ internal sealed partial class Binder
             var path = "actions." + key.Value;
             if (!CheckName(key, "action")) continue;
             if (Map(value, path) is not { } def) continue;
-            CheckKeys(def, path, "http", "script", "params", "description");
+            CheckKeys(def, path, "http", "script", "params");
             var hasHttp = def["http"] is not null;
             var hasScript = def["script"] is not null;
             if (hasHttp == hasScript)
@@ -77,7 +77,7 @@ internal sealed partial class Binder
                 var path = "handoff.queues." + key.Value;
                 if (!CheckName(key, "queue")) continue;
                 if (Map(value, path) is not { } q) continue;
-                CheckKeys(q, path, "hours", "timezone", "description");
+                CheckKeys(q, path, "hours", "timezone");
                 var hours = StringOf(q, "hours", path);
                 if (q["hours"] is null) d.Report(DiagnosticCatalog.QueueWithoutHours, key.Span, key.Value);
                 ImmutableArray<OpeningWindow> windows = [];

@@ -210,7 +210,7 @@ public static class DiagnosticCatalog
         "min ({0}) is greater than max ({1}): no answer can be accepted", "min（{0}）が max（{1}）より大きいため、どの回答も受け付けられません", Error,
         "Swap or correct the bounds.", "上限と下限を入れ替えるか直してください。");
     public static readonly DiagnosticDescriptor ReservedName = new("SK3029", "Reserved variable name",
-        "variable name '{0}' is reserved: expressions use '{1}' for {2}", "変数名 '{0}' は予約されています。式では '{1}' は{2}を表します", Error,
+        "variable name '{0}' is reserved: in expressions '{1}' means {2}", "変数名 '{0}' は予約されています。式では '{1}' は{2}を表します", Error,
         "Choose another name, e.g. 'customer.stage' instead of 'stage'.", "別の名前にしてください（例: 'stage' ではなく 'customer.stage'）。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
