@@ -1,0 +1,137 @@
+using System.Globalization;
+using Jint;
+using JsEngine = Jint.Engine;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+
+namespace ScenarioKit.Engine.Expressions;
+
+/// <summary>
+/// A hardened Jint engine reused for many evaluations on one thread. An <see cref="Engine"/> is
+/// single-threaded, and building one costs far more than a turn may (≥ 50,000 turns/s), so each
+/// thread keeps one per <see cref="RuntimeOptions"/> and returns it to a clean state after every
+/// evaluation:
+/// <list type="bullet">
+/// <item>every intrinsic (Object, Array.prototype, Math, …) is deep-frozen once at creation, so a
+/// script cannot leave a trace in shared built-ins (<c>Object.defineProperty(Object.prototype, …)</c>
+/// fails); the global snapshot alone is not an isolation boundary (Jint docs of
+/// <c>RestoreGlobalSnapshot</c>);</item>
+/// <item>the global bindings are restored from a snapshot taken after that hardening, so values set
+/// for one evaluation (variables, <c>event</c>, …) never reach the next;</item>
+/// <item>limits (statements, time, memory, recursion, array size, regex time) are checked per
+/// evaluation, <c>eval</c> and <c>Function('…')</c> are disabled, there is no CLR interop, and the
+/// native stack is guarded so deep recursion is a catchable RangeError, not a process crash.</item>
+/// </list>
+/// Date.now() and <c>new Date()</c> read the turn's injected clock, and Math.random throws, so
+/// expressions stay deterministic.
+/// </summary>
+internal sealed class JsSandbox
+{
+    [ThreadStatic] static JsSandbox? t_current;
+
+    readonly GlobalSnapshot _snapshot;
+    readonly CancellationConstraint _cancellation = new();
+    readonly SandboxTimeSystem _time = new();
+
+    JsSandbox(RuntimeOptions options)
+    {
+        Options = options;
+        Engine = new JsEngine(o =>
+        {
+            o.Strict();
+            o.DisableStringCompilation();
+            o.Interop.Enabled = false;
+            o.Culture = CultureInfo.InvariantCulture;
+            o.TimeSystem = _time;
+            o.TimeoutInterval(options.ExpressionTimeout);
+            o.MaxStatements(options.MaxStatements);
+            o.LimitMemory(options.MemoryLimitBytes);
+            o.LimitRecursion(options.MaxRecursionDepth);
+            o.Constraints.MaxArraySize = options.MaxArraySize;
+            o.Constraints.RegexTimeout = options.RegexTimeout;
+            o.Constraints.StackOverflowGuard = true;
+            o.Constraint(_cancellation);
+        });
+        Harden(Engine);
+        _snapshot = Engine.Advanced.CaptureGlobalSnapshot();
+    }
+
+    public RuntimeOptions Options { get; }
+    public JsEngine Engine { get; }
+
+    /// <summary>This thread's sandbox for <paramref name="options"/>. Use it synchronously and call <see cref="Reset"/> when done.</summary>
+    public static JsSandbox ForCurrentThread(RuntimeOptions options)
+    {
+        var sandbox = t_current;
+        if (sandbox is null || !ReferenceEquals(sandbox.Options, options) && !sandbox.Options.Equals(options))
+            t_current = sandbox = new JsSandbox(options);
+        return sandbox;
+    }
+
+    public void Begin(DateTimeOffset now, CancellationToken ct)
+    {
+        _time.Now = now;
+        _cancellation.Token = ct;
+    }
+
+    /// <summary>Returns the globals to their hardened state; runs in a finally after every evaluation.</summary>
+    public void Reset()
+    {
+        _cancellation.Token = default;
+        Engine.Advanced.RestoreGlobalSnapshot(_snapshot);
+    }
+
+    static void Harden(JsEngine engine)
+    {
+        var math = (ObjectInstance)engine.Global.Get("Math");
+        math.Set("random", engine.Evaluate("(function random() { throw new TypeError('Math.random is not available: scenario outputs must be deterministic'); })"));
+        var freeze = ((ObjectInstance)engine.Global.Get("Object")).Get("freeze");
+        var seen = new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<ObjectInstance>();
+        foreach (var key in engine.Global.GetOwnPropertyKeys())
+        {
+            var descriptor = engine.Global.GetOwnProperty(key);
+            Push(descriptor.Value);
+            Push(descriptor.Get);
+            Push(descriptor.Set);
+        }
+        while (pending.Count > 0)
+        {
+            var o = pending.Pop();
+            foreach (var key in o.GetOwnPropertyKeys())
+            {
+                var descriptor = o.GetOwnProperty(key);
+                Push(descriptor.Value);
+                Push(descriptor.Get);
+                Push(descriptor.Set);
+            }
+            Push(o.Prototype);
+            engine.Invoke(freeze, o);
+        }
+
+        void Push(JsValue? value)
+        {
+            if (value is ObjectInstance o && !ReferenceEquals(o, engine.Global) && seen.Add(o))
+                pending.Push(o);
+        }
+    }
+
+    sealed class CancellationConstraint : Constraint
+    {
+        public CancellationToken Token;
+
+        public override void Check() => Token.ThrowIfCancellationRequested();
+
+        public override void Reset() { }
+    }
+
+    sealed class SandboxTimeSystem : DefaultTimeSystem
+    {
+        public SandboxTimeSystem() : base(TimeZoneInfo.Utc, CultureInfo.InvariantCulture) { }
+
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}

@@ -1,0 +1,61 @@
+using ScenarioKit.Model;
+
+namespace ScenarioKit.Engine.Handoff;
+
+/// <summary>
+/// A queue's opening hours, resolved once per package: the IANA time zone is looked up at load,
+/// and "now" is converted into that zone's local time per check, so DST transitions are handled by
+/// <see cref="TimeZoneInfo"/> (a window is in local wall-clock time on both sides of a change).
+/// </summary>
+internal sealed class QueueHours
+{
+    readonly TimeZoneInfo _zone;
+    readonly OpeningWindow[] _windows;
+
+    QueueHours(QueueDef def, TimeZoneInfo zone)
+    {
+        Def = def;
+        _zone = zone;
+        _windows = [.. def.Windows];
+    }
+
+    public QueueDef Def { get; }
+
+    public static QueueHours Create(QueueDef def, List<RuntimeError> errors)
+    {
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrEmpty(def.TimeZone) ? "UTC" : def.TimeZone);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add(new RuntimeError($"queue '{def.Name}': unknown time zone '{def.TimeZone}'", def.Span));
+            zone = TimeZoneInfo.Utc;
+        }
+        return new QueueHours(def, zone);
+    }
+
+    /// <summary>No windows means always open. A window whose close is not after its open runs past midnight into the next day.</summary>
+    public bool IsOpen(DateTimeOffset now)
+    {
+        if (_windows.Length == 0) return true;
+        var local = TimeZoneInfo.ConvertTime(now, _zone);
+        var day = local.DayOfWeek;
+        var time = local.TimeOfDay;
+        var yesterday = (DayOfWeek)(((int)day + 6) % 7);
+        foreach (var w in _windows)
+        {
+            if (w.Close > w.Open)
+            {
+                if (w.Day == day && time >= w.Open && time < w.Close) return true;
+            }
+            else
+            {
+                if (w.Day == day && time >= w.Open) return true;
+                if (w.Day == yesterday && time < w.Close) return true;
+            }
+        }
+        return false;
+    }
+}

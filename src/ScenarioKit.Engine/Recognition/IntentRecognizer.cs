@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using ScenarioKit.Engine.Text;
+using ScenarioKit.Model;
+
+namespace ScenarioKit.Engine.Recognition;
+
+/// <summary>An intent prepared for matching once per package: regexes built, keywords folded, example vectors computed.</summary>
+internal sealed class CompiledIntent
+{
+    public CompiledIntent(IntentDef def, int order, RuntimeOptions options, List<RuntimeError> errors)
+    {
+        Def = def;
+        Order = order;
+        var patterns = new List<Regex>();
+        foreach (var p in def.Patterns)
+        {
+            try
+            {
+                patterns.Add(new Regex(p, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, options.RegexTimeout));
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(new RuntimeError($"intent '{def.Name}' pattern '{p}' is not a valid regular expression: {e.Message}", def.Span));
+            }
+        }
+        Patterns = [.. patterns];
+        Keywords = [.. def.Keywords.Select(TextNormalizer.NormalizeAndFold).Where(k => k.Length > 0)];
+        Examples = [.. def.Examples.Select(e => NGramVector.Create(TextNormalizer.NormalizeAndFold(e))).Where(v => !v.IsEmpty)];
+        Suggestion = string.IsNullOrWhiteSpace(def.Description) ? def.Name : def.Description;
+        FoldedSuggestion = TextNormalizer.NormalizeAndFold(Suggestion);
+        FoldedName = TextNormalizer.NormalizeAndFold(def.Name);
+    }
+
+    public IntentDef Def { get; }
+    public int Order { get; }
+    public string Name => Def.Name;
+    public Regex[] Patterns { get; }
+    public string[] Keywords { get; }
+    public NGramVector[] Examples { get; }
+
+    /// <summary>What the clarify question offers for this intent: its description, or its name.</summary>
+    public string Suggestion { get; }
+    public string FoldedSuggestion { get; }
+    public string FoldedName { get; }
+
+    public string DigitalFitText => Def.DigitalFit switch
+    {
+        DigitalFit.High => "high",
+        DigitalFit.Medium => "medium",
+        _ => "low",
+    };
+}
+
+/// <summary>The outcome of recognition; <see cref="Candidates"/> is set when two intents were too close to call.</summary>
+internal readonly record struct Recognition(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates)
+{
+    public static readonly Recognition None = new(null, 0, null);
+}
+
+/// <summary>
+/// Intent recognition (docs/language.md "Intents"): patterns in file order (confidence 1), then
+/// keywords as substrings (0.9), then the best cosine similarity of character n-grams to the
+/// examples, subject to the threshold and the ambiguity margin.
+/// </summary>
+internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSettings settings)
+{
+    public const double KeywordConfidence = 0.9;
+
+    /// <param name="folded">Normalised, case-folded input.</param>
+    /// <param name="eligible">Restricts the intents considered (digressions during an ask); null = all.</param>
+    public Recognition Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
+    {
+        if (folded.Length == 0) return Recognition.None;
+        foreach (var intent in intents.All)
+        {
+            if (intent.Patterns.Length == 0 || eligible?.Invoke(intent) == false) continue;
+            foreach (var regex in intent.Patterns)
+            {
+                try
+                {
+                    if (regex.IsMatch(folded)) return new Recognition(intent, 1, null);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    errors.Add(new RuntimeError($"intent '{intent.Name}' pattern '{regex}' timed out on the input", intent.Def.Span));
+                }
+            }
+        }
+        foreach (var intent in intents.All)
+        {
+            if (intent.Keywords.Length == 0 || eligible?.Invoke(intent) == false) continue;
+            foreach (var keyword in intent.Keywords)
+                if (folded.Contains(keyword, StringComparison.Ordinal))
+                    return new Recognition(intent, KeywordConfidence, null);
+        }
+        if (!intents.HasExamples) return Recognition.None;
+
+        var input = NGramVector.Create(folded);
+        if (input.IsEmpty) return Recognition.None;
+        CompiledIntent? best = null, second = null;
+        double bestScore = 0, secondScore = 0;
+        foreach (var intent in intents.All)
+        {
+            if (intent.Examples.Length == 0 || eligible?.Invoke(intent) == false) continue;
+            double score = 0;
+            foreach (var example in intent.Examples)
+                score = Math.Max(score, input.Cosine(example));
+            // Strictly greater: on a tie the earlier intent (file order) stays best.
+            if (score > bestScore)
+            {
+                second = best; secondScore = bestScore;
+                best = intent; bestScore = score;
+            }
+            else if (score > secondScore)
+            {
+                second = intent; secondScore = score;
+            }
+        }
+        if (best is null || bestScore < settings.Threshold) return Recognition.None;
+        if (second is not null && secondScore >= settings.Threshold && bestScore - secondScore < settings.AmbiguityMargin)
+            return new Recognition(null, bestScore, [best, second]);
+        return new Recognition(best, bestScore, null);
+    }
+}
+
+internal sealed class ImmutableIntentList(CompiledIntent[] all)
+{
+    public CompiledIntent[] All { get; } = all;
+    public bool HasExamples { get; } = all.Any(i => i.Examples.Length > 0);
+    readonly Dictionary<string, CompiledIntent> _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
+
+    public CompiledIntent? Find(string name) => _byName.GetValueOrDefault(name);
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace ScenarioKit.Engine;
+
+/// <summary>What arrives for one turn. <see cref="ActivityId"/> (when given) is used to ignore redeliveries.</summary>
+public abstract record TurnInput(string? ActivityId);
+
+/// <summary>Text typed (or a suggested action clicked) by the customer.</summary>
+public sealed record MessageInput(string Text, string? ActivityId = null, JsonElement? Value = null) : TurnInput(ActivityId);
+
+/// <summary>A site/behaviour event (<c>page_view</c>, <c>page_dwell</c>, <c>cart_updated</c>, <c>idle</c>, custom) with its value.</summary>
+public sealed record EventInput(string Name, JsonElement? Value = null, string? ActivityId = null) : TurnInput(ActivityId);
+
+/// <summary>The conversation was opened (Bot Framework <c>conversationUpdate</c>): the welcome message is sent.</summary>
+public sealed record ConversationStartInput(string? ActivityId = null) : TurnInput(ActivityId);
+
+/// <summary>
+/// The agent hub reports on a handoff: <c>accepted</c> (an agent took it), <c>failed</c> or
+/// <c>completed</c> (both return the conversation to the bot).
+/// </summary>
+public sealed record HandoffStatusInput(string State, string? Message = null, string? ActivityId = null) : TurnInput(ActivityId)
+{
+    public const string Accepted = "accepted";
+    public const string Failed = "failed";
+    public const string Completed = "completed";
+}

@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using ScenarioKit.Model;
+
+namespace ScenarioKit.Engine;
+
+/// <summary>The outcome of one turn: the new state (the input state is untouched), outputs in delivery order, the handoff if any, and a trace.</summary>
+public sealed record TurnResult(ConversationState State, ImmutableArray<BotOutput> Outputs, HandoffDecision? Handoff, TurnTrace Trace);
+
+/// <summary>
+/// What happened in a turn, for logs, tests and coverage. <see cref="Duplicate"/>: the activity id
+/// was already processed, so the turn produced nothing.
+/// </summary>
+public sealed record TurnTrace(
+    string? Intent,
+    double Confidence,
+    bool Fallback,
+    string? Stage,
+    ImmutableArray<string> StepsRun,
+    ImmutableArray<string> FlowsStarted,
+    ImmutableArray<string> ProactiveFired,
+    string? HandoffRule,
+    ImmutableArray<RuntimeError> Errors,
+    bool Duplicate);
+
+/// <summary>A runtime failure (expression, regex, action, step limit) with the YAML span it came from. It never ends the conversation.</summary>
+public sealed record RuntimeError(string Message, SourceSpan Span)
+{
+    public override string ToString() => Span.Line > 0 ? $"{Span}: {Message}" : Message;
+}

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ScenarioKit.Engine;
+
+namespace ScenarioKit.Server.Bots;
+
+/// <summary>Serves one loaded package through the engine; state crosses the seam as the engine's own JSON.</summary>
+internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker actions, TimeProvider time, ILogger logger) : IScenarioBot
+{
+    readonly TurnServices _services = new(time, actions, logger);
+
+    public ScenarioRuntime Runtime => runtime;
+    public string ScenarioId => runtime.Manifest.Id;
+    public string Version => runtime.Manifest.Version;
+    public string Locale => runtime.Manifest.Locale;
+    public string ContentHash => runtime.Manifest.ContentHash;
+
+    public byte[] Start(string conversationId, string userId) => runtime.Start(conversationId, userId).Serialize();
+
+    public async ValueTask<BotTurnResult> RunTurnAsync(byte[] state, BotInput input, CancellationToken cancellationToken)
+    {
+        var current = ConversationState.Deserialize(state);
+        TurnInput turnInput = input switch
+        {
+            BotMessageInput m => new MessageInput(m.Text, m.ActivityId, m.Value),
+            BotEventInput e => new EventInput(e.Name, e.Value, e.ActivityId),
+            BotConversationStartInput => new ConversationStartInput(),
+            // §5: the hub's message may be any JSON; the engine takes text.
+            BotHandoffStatusInput h => new HandoffStatusInput(h.State, h.Message is { ValueKind: JsonValueKind.String } s ? s.GetString() : h.Message?.GetRawText()),
+            _ => throw new ArgumentOutOfRangeException(nameof(input), input.GetType().Name),
+        };
+        var result = await runtime.RunTurnAsync(current, turnInput, _services, cancellationToken).ConfigureAwait(false);
+        foreach (var error in result.Trace.Errors)
+        {
+            if (logger.IsEnabled(LogLevel.Warning))
+                logger.LogWarning("Scenario {Scenario} {Version}, conversation {Conversation}: {Error}", ScenarioId, Version, current.ConversationId, error.ToString());
+        }
+        var outputs = ImmutableArray.CreateBuilder<BotOutput>(result.Outputs.Length);
+        foreach (var output in result.Outputs)
+        {
+            outputs.Add(output switch
+            {
+                BotMessage message => new BotTextOutput(message.Text, message.Suggestions, message.ExpectingInput),
+                HandoffEventOutput handoff => new BotHandoffOutput(JsonSerializer.SerializeToElement(handoff.Decision.ToEventValue()), handoff.Decision.Queue),
+                _ => throw new InvalidOperationException($"Unknown engine output {output.GetType().Name}."),
+            });
+        }
+        return new BotTurnResult(
+            ReferenceEquals(result.State, current) ? state : result.State.Serialize(),
+            outputs.MoveToImmutable(),
+            new BotTurnInfo(result.Trace.Intent, result.Trace.Fallback, result.Trace.Duplicate, result.State.WithAgent));
+    }
+}

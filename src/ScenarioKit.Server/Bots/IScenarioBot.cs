@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+
+namespace ScenarioKit.Server.Bots;
+
+/// <summary>
+/// One loaded scenario package version, as the protocol layers see it. The engine adapter implements it
+/// over <c>ScenarioRuntime</c>; the protocol tests implement it with a hand-written bot. State is opaque
+/// bytes so the store never needs to know the engine's state shape. Implementations are thread-safe;
+/// a state value is only ever used by one turn at a time (the server serializes turns per conversation).
+/// </summary>
+internal interface IScenarioBot
+{
+    string ScenarioId { get; }
+    string Version { get; }
+    string Locale { get; }
+
+    byte[] Start(string conversationId, string userId);
+
+    ValueTask<BotTurnResult> RunTurnAsync(byte[] state, BotInput input, CancellationToken cancellationToken);
+}
+
+internal abstract record BotInput;
+
+internal sealed record BotMessageInput(string Text, string? ActivityId, JsonElement? Value) : BotInput;
+
+internal sealed record BotEventInput(string Name, JsonElement Value, string? ActivityId) : BotInput;
+
+internal sealed record BotConversationStartInput : BotInput;
+
+internal sealed record BotHandoffStatusInput(string State, JsonElement? Message) : BotInput;
+
+internal abstract record BotOutput;
+
+internal sealed record BotTextOutput(string Text, ImmutableArray<string> Suggestions, bool ExpectingInput) : BotOutput;
+
+/// <summary>A handoff decision; <see cref="Value"/> becomes the <c>handoff.initiate</c> event's value (§5).</summary>
+internal sealed record BotHandoffOutput(JsonElement Value, string? Queue) : BotOutput;
+
+/// <summary>What the turn did, for metrics and the handoff flag.</summary>
+internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate, bool WithAgent);
+
+internal sealed record BotTurnResult(byte[] State, ImmutableArray<BotOutput> Outputs, BotTurnInfo Info);

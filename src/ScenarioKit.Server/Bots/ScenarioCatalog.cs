@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+
+namespace ScenarioKit.Server.Bots;
+
+/// <summary>
+/// The loaded scenario package versions, by id and version. Deploying a newer version adds it and makes it
+/// the one new conversations get; older versions stay loaded so conversations that started on them finish
+/// on them (issue 6, "deploying a newer package version does not disturb conversations").
+/// </summary>
+internal sealed class ScenarioCatalog
+{
+    readonly Lock _gate = new();
+    ImmutableDictionary<string, ImmutableList<IScenarioBot>> _byId = ImmutableDictionary<string, ImmutableList<IScenarioBot>>.Empty.WithComparers(StringComparer.Ordinal);
+    string? _defaultId;
+
+    public string? DefaultScenarioId
+    {
+        get => _defaultId ?? (_byId.Count == 1 ? _byId.Keys.First() : _byId.Keys.Order(StringComparer.Ordinal).FirstOrDefault());
+        set => _defaultId = value;
+    }
+
+    public bool IsEmpty => _byId.IsEmpty;
+
+    /// <summary>Adds a version; the most recently deployed version of an id serves new conversations. Re-adding the same id+version replaces it.</summary>
+    public void Deploy(IScenarioBot bot)
+    {
+        lock (_gate)
+        {
+            var list = _byId.TryGetValue(bot.ScenarioId, out var existing) ? existing : [];
+            list = list.RemoveAll(b => string.Equals(b.Version, bot.Version, StringComparison.Ordinal)).Add(bot);
+            _byId = _byId.SetItem(bot.ScenarioId, list);
+        }
+    }
+
+    /// <summary>Adds a version as the oldest of its id: it serves its running conversations but not new ones.</summary>
+    public void DeployOlder(IScenarioBot bot)
+    {
+        lock (_gate)
+        {
+            var list = _byId.TryGetValue(bot.ScenarioId, out var existing) ? existing : [];
+            if (list.Any(b => string.Equals(b.Version, bot.Version, StringComparison.Ordinal))) return;
+            _byId = _byId.SetItem(bot.ScenarioId, list.Insert(0, bot));
+        }
+    }
+
+    public IScenarioBot? Find(string scenarioId, string version) =>
+        _byId.TryGetValue(scenarioId, out var list) ? list.LastOrDefault(b => string.Equals(b.Version, version, StringComparison.Ordinal)) : null;
+
+    /// <summary>The bot for a new conversation: the given id (or the default) at the given version (or the latest deployed).</summary>
+    public IScenarioBot? Resolve(string? scenarioId, string? version)
+    {
+        var id = string.IsNullOrEmpty(scenarioId) ? DefaultScenarioId : scenarioId;
+        if (id is null || !_byId.TryGetValue(id, out var list) || list.IsEmpty) return null;
+        return string.IsNullOrEmpty(version) ? list[^1] : Find(id, version);
+    }
+
+    public IReadOnlyList<(string Id, ImmutableArray<string> Versions)> List() =>
+        _byId.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value.Select(b => b.Version).ToImmutableArray())).ToList();
+}

@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Activity = ScenarioKit.BotFramework.Schema.Activity;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ScenarioKit.BotFramework.Schema;
+using ScenarioKit.Server.Bots;
+using ScenarioKit.Server.Hosting;
+using ScenarioKit.Server.Storage;
+
+namespace ScenarioKit.Server.Conversations;
+
+/// <summary>Where a turn comes from and where its replies go: the same shape for /api/messages and Direct Line.</summary>
+internal sealed record ChannelContext(
+    string Key,
+    string ConversationId,
+    string ChannelId,
+    string? ServiceUrl,
+    ConversationAccount Conversation,
+    ChannelAccount User,
+    ChannelAccount? Bot,
+    string? Locale,
+    string? ScenarioId,
+    string? ScenarioVersion);
+
+/// <param name="Incoming">The client's activity, logged (transcript, Direct Line echo) before the bot's replies; null for none.</param>
+/// <param name="AssignIncomingId">Direct Line: the server is the channel, so it gives the incoming activity its id and timestamp.</param>
+/// <param name="Input">What the bot is asked to handle; null only logs <paramref name="Incoming"/>.</param>
+internal sealed record TurnRequest(ChannelContext Channel, Activity? Incoming, bool AssignIncomingId, BotInput? Input, bool CreateIfMissing = true);
+
+internal sealed record TurnOutcome(Activity? Incoming, ImmutableArray<Activity> Replies, ConversationRecord Record, bool Created);
+
+internal sealed class ScenarioNotFoundException(string message) : Exception(message);
+
+internal sealed class ConversationNotFoundException(string key) : Exception($"Conversation '{key}' does not exist.");
+
+/// <summary>
+/// Runs one turn of one conversation: load → bot → log → persist → publish, under the conversation's lock.
+/// A turn's state, incoming activity and replies are written in one transaction before the caller
+/// acknowledges anything (issue 6, Storage). A version conflict (another node wrote the conversation)
+/// reloads and runs the turn again: the engine is pure, so a re-run gives the answer the newer state calls for.
+/// </summary>
+internal sealed class ConversationService(
+    IConversationStore store,
+    ScenarioCatalog catalog,
+    ConversationLocks locks,
+    ConversationFeed feed,
+    ServerMetrics metrics,
+    TimeProvider time,
+    ILogger<ConversationService> logger,
+    PackageDeployer? deployer = null)
+{
+    const int MaxAttempts = 3;
+    const int MaxTranscriptActivities = 2000;
+
+    public ScenarioCatalog Catalog => catalog;
+
+    public async Task<TurnOutcome> RunAsync(TurnRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                var key = request.Channel.Key;
+                if (logger.IsEnabled(LogLevel.Information))
+                    logger.LogInformation("Conversation {Key} changed under turn (attempt {Attempt}); running the turn again.", key, attempt);
+            }
+        }
+    }
+
+    async Task<TurnOutcome> RunOnceAsync(TurnRequest request, CancellationToken cancellationToken)
+    {
+        var ch = request.Channel;
+        using var _ = await locks.AcquireAsync(ch.Key, cancellationToken).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        var record = await store.GetAsync(ch.Key, cancellationToken).ConfigureAwait(false);
+        IScenarioBot bot;
+        if (record is null)
+        {
+            if (!request.CreateIfMissing) throw new ConversationNotFoundException(ch.Key);
+            bot = catalog.Resolve(ch.ScenarioId, ch.ScenarioVersion) ?? throw new ScenarioNotFoundException(DescribeMissing(ch.ScenarioId, ch.ScenarioVersion));
+        }
+        else
+        {
+            bot = catalog.Find(record.ScenarioId, record.ScenarioVersion)
+                ?? (deployer is null ? null : await deployer.RestoreAsync(record.ScenarioId, record.ScenarioVersion, cancellationToken).ConfigureAwait(false))
+                ?? throw new ScenarioNotFoundException($"Conversation '{ch.ConversationId}' runs scenario '{record.ScenarioId}' version {record.ScenarioVersion}, which is not loaded.");
+        }
+
+        var now = time.GetUtcNow();
+        var userId = ch.User.Id ?? record?.UserId ?? "user";
+        var state = record is null ? bot.Start(ch.ConversationId, userId) : record.State.ToArray();
+        var seq = record?.LastSeq ?? 0;
+        var isStarted = record?.Started ?? false;
+        var withAgent = record?.WithAgent ?? false;
+        var appended = new List<StoredActivity>(4);
+
+        Activity? incoming = null;
+        if (request.Incoming is { } inc)
+        {
+            seq++;
+            incoming = request.AssignIncomingId
+                ? inc with { Id = ActivityId(ch.ConversationId, seq), Timestamp = now }
+                : inc with { Timestamp = inc.Timestamp ?? now };
+            Append(incoming);
+        }
+
+        var input = request.Input switch
+        {
+            // Ids assigned here (Direct Line) reach the engine too: it dedupes redelivered activities by id.
+            BotMessageInput { ActivityId: null } m when incoming is not null => m with { ActivityId = incoming.Id },
+            BotEventInput { ActivityId: null } e when incoming is not null => e with { ActivityId = incoming.Id },
+            var other => other,
+        };
+        if (input is BotConversationStartInput)
+        {
+            // Welcome once per conversation, however many conversationUpdates announce members.
+            if (isStarted) input = null;
+            isStarted = true;
+        }
+
+        var replies = ImmutableArray.CreateBuilder<Activity>();
+        BotTurnResult? result = null;
+        if (input is not null)
+        {
+            result = await bot.RunTurnAsync(state, input, cancellationToken).ConfigureAwait(false);
+            state = result.State;
+            withAgent = result.Info.WithAgent;
+            var botAccount = (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };
+            var userAccount = ch.User with { Role = ch.User.Role is RoleTypes.User or null ? RoleTypes.User : ch.User.Role };
+            var replyTo = incoming?.Id;
+            foreach (var output in result.Outputs)
+            {
+                seq++;
+                var reply = new Activity
+                {
+                    Id = ActivityId(ch.ConversationId, seq),
+                    Timestamp = now,
+                    ChannelId = ch.ChannelId,
+                    ServiceUrl = ch.ServiceUrl,
+                    From = botAccount,
+                    Recipient = userAccount,
+                    Conversation = ch.Conversation,
+                    ReplyToId = replyTo,
+                    Locale = ch.Locale ?? bot.Locale,
+                };
+                reply = output switch
+                {
+                    BotTextOutput text => reply with
+                    {
+                        Type = ActivityTypes.Message,
+                        Text = text.Text,
+                        InputHint = text.ExpectingInput ? InputHints.ExpectingInput : InputHints.AcceptingInput,
+                        SuggestedActions = text.Suggestions.IsDefaultOrEmpty ? null : new SuggestedActions
+                        {
+                            Actions = [.. text.Suggestions.Select(s => new CardAction { Type = ActionTypes.ImBack, Title = s, Value = JsonSerializer.SerializeToElement(s, BotFrameworkJson.Options) })],
+                        },
+                    },
+                    BotHandoffOutput handoff => reply with
+                    {
+                        Type = ActivityTypes.Event,
+                        Name = "handoff.initiate",
+                        Value = handoff.Value,
+                        Attachments = [await TranscriptAttachmentAsync(ch.Key, record is null ? 0 : record.LastSeq, appended, cancellationToken).ConfigureAwait(false)],
+                        RelatesTo = incoming is null ? null : new ConversationReference
+                        {
+                            ActivityId = incoming.Id,
+                            User = userAccount,
+                            Bot = botAccount,
+                            Conversation = ch.Conversation,
+                            ChannelId = ch.ChannelId,
+                            ServiceUrl = ch.ServiceUrl,
+                        },
+                    },
+                    _ => throw new UnreachableException(output.GetType().Name),
+                };
+                Append(reply);
+                replies.Add(reply);
+            }
+        }
+
+        var newRecord = new ConversationRecord(
+            ch.Key, ch.ConversationId, ch.ChannelId, bot.ScenarioId, bot.Version, record?.UserId ?? ch.User.Id,
+            state, (record?.Version ?? 0) + 1, seq, isStarted, withAgent, record?.CreatedUtc ?? now, now);
+        if (record is not null && appended.Count == 0 && input is null && isStarted == record.Started)
+            return new TurnOutcome(incoming, [], record, Created: false);
+
+        await store.SaveAsync(new TurnWrite(newRecord, record?.Version ?? 0, appended), CancellationToken.None).ConfigureAwait(false);
+        feed.Publish(ch.Key, seq);
+        if (result is not null)
+        {
+            metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
+                result.Info.Fallback, result.Outputs.Any(o => o is BotHandoffOutput));
+        }
+        return new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null);
+
+        void Append(Activity a)
+        {
+            appended.Add(new StoredActivity(seq, a.Type ?? "", BotFrameworkJson.SerializeToUtf8Bytes(a)));
+        }
+    }
+
+    public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) => store.GetAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        store.ReadActivitiesAsync(key, afterSeq, limit, cancellationToken);
+
+    /// <summary>§5: the transcript travels with the handoff as <c>{contentType:"application/json", name:"Transcript", content:{activities:[...]}}</c>.</summary>
+    async Task<Attachment> TranscriptAttachmentAsync(string key, long storedUpTo, List<StoredActivity> thisTurn, CancellationToken cancellationToken)
+    {
+        var earlier = storedUpTo == 0 ? [] : await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("activities");
+            foreach (var a in earlier.Concat(thisTurn))
+            {
+                if (a.Type is ActivityTypes.Message or ActivityTypes.Event) writer.WriteRawValue(a.Json.Span, skipInputValidation: true);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return new Attachment { ContentType = "application/json", Name = "Transcript", Content = document.RootElement.Clone() };
+    }
+
+    // Direct Line documents ids like "abc123|0000"; the sequence number makes them unique within the conversation.
+    static string ActivityId(string conversationId, long seq) => conversationId + "|" + seq.ToString("D7", CultureInfo.InvariantCulture);
+
+    string DescribeMissing(string? id, string? version)
+    {
+        var known = string.Join(", ", catalog.List().Select(s => $"{s.Id} ({string.Join(", ", s.Versions)})"));
+        if (string.IsNullOrEmpty(id)) return known.Length == 0 ? "No scenario is loaded." : $"No default scenario; choose one of: {known}.";
+        return version is null
+            ? $"Scenario '{id}' is not loaded. Loaded: {(known.Length == 0 ? "none" : known)}."
+            : $"Scenario '{id}' version {version} is not loaded. Loaded: {(known.Length == 0 ? "none" : known)}.";
+    }
+}

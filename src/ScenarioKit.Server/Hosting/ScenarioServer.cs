@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ScenarioKit.BotFramework.Authentication;
+using ScenarioKit.BotFramework.Connector;
+using ScenarioKit.BotFramework.DirectLine;
+using ScenarioKit.Engine;
+using ScenarioKit.Server.Bots;
+using ScenarioKit.Server.Conversations;
+using ScenarioKit.Server.DirectLine;
+using ScenarioKit.Server.Endpoints;
+using ScenarioKit.Server.Storage;
+
+namespace ScenarioKit.Server.Hosting;
+
+/// <summary>
+/// The ScenarioKit Bot Framework server: <c>/api/messages</c>, Direct Line 3.0, the Web Chat playground,
+/// health and metrics. Used by <c>scenariokit serve</c> and by tests (bind <c>http://127.0.0.1:0</c> and read
+/// <see cref="Urls"/>). Listens on http://127.0.0.1:3978 unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or
+/// configuration say otherwise.
+/// </summary>
+public sealed class ScenarioServer : IAsyncDisposable
+{
+    readonly WebApplication _app;
+
+    readonly IReadOnlyList<ScenarioKit.Model.ScenarioPackage> _packages;
+
+    ScenarioServer(WebApplication app, ScenarioServerOptions options, IReadOnlyList<ScenarioKit.Model.ScenarioPackage> packages)
+    {
+        _app = app;
+        Options = options;
+        _packages = packages;
+    }
+
+    public ScenarioServerOptions Options { get; }
+
+    internal IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Builds a server. <paramref name="args"/> are ASP.NET Core host arguments (<c>--urls</c>, <c>--ScenarioKit:DirectLineSecret=…</c>);
+    /// <paramref name="configure"/> runs after configuration binding, so explicit settings win.
+    /// </summary>
+    /// <exception cref="ScenarioLoadException">A source does not exist, does not compile, or is not a valid package.</exception>
+    public static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure = null) =>
+        Create(args, configure, configureServices: null, bots: null);
+
+    internal static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure, Action<IServiceCollection>? configureServices, IEnumerable<IScenarioBot>? bots)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var options = new ScenarioServerOptions();
+        builder.Configuration.GetSection("ScenarioKit").Bind(options);
+        // The Bot Framework's conventional setting names work too.
+        options.AppId ??= NullIfEmpty(builder.Configuration["MicrosoftAppId"]);
+        options.AppPassword ??= NullIfEmpty(builder.Configuration["MicrosoftAppPassword"]);
+        configure?.Invoke(options);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(ScenarioServerOptions.DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBodyBytes, 1024 * 1024);
+        });
+
+        // Compile and read every source now, so a broken scenario stops `serve` before it listens.
+        var packages = options.Sources.SelectMany(ScenarioSources.Load).ToList();
+        if (packages.Count == 0 && bots is null)
+            throw new ScenarioLoadException("No scenario to serve: give a scenario folder, a .skpkg package or a folder of packages.");
+        var catalog = new ScenarioCatalog { DefaultScenarioId = options.DefaultScenario };
+        foreach (var bot in bots ?? []) catalog.Deploy(bot);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(catalog);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IActionInvoker>(sp => new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PackageDeployer>();
+        services.AddHostedService<PackageFolderWatcher>();
+        services.AddSingleton<ConversationLocks>();
+        services.AddSingleton<ConversationFeed>();
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<ConversationService>();
+        services.AddHttpClient();
+        services.AddSingleton(sp =>
+        {
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector");
+            IAccessTokenProvider? tokens = options.AuthenticationEnabled
+                ? new ClientCredentialsTokenProvider(http, options.AppId!, options.AppPassword ?? "", sp.GetRequiredService<TimeProvider>(), options.TokenEndpoint)
+                : null;
+            return new ConnectorClient(http, tokens);
+        });
+        services.AddSingleton(sp => options.AuthenticationEnabled
+            ? new BotFrameworkAuthenticator(
+                new BotAuthenticationOptions
+                {
+                    AppId = options.AppId!,
+                    MetadataUrl = options.OpenIdMetadataUrl,
+                    ValidIssuers = options.ValidIssuers.Count > 0 ? [.. options.ValidIssuers] : [BotAuthenticationOptions.BotFrameworkIssuer],
+                    RequireHttpsMetadata = options.RequireHttpsMetadata,
+                    RequireEndorsements = options.RequireEndorsements,
+                },
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient("openid"),
+                sp.GetRequiredService<TimeProvider>())
+            : null!);
+        services.AddSingleton(sp => new BotMessagesEndpoint(
+            sp.GetRequiredService<ConversationService>(), options, sp.GetRequiredService<ConnectorClient>(),
+            sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<BotMessagesEndpoint>>(),
+            options.AuthenticationEnabled ? sp.GetRequiredService<BotFrameworkAuthenticator>() : null));
+        services.AddSingleton(sp =>
+        {
+            // Tokens are signed with a key derived from the secret, so they survive restarts; in dev mode
+            // (no secret) a per-process key is enough because any bearer is accepted from loopback anyway.
+            var material = string.IsNullOrEmpty(options.DirectLineSecret) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(options.DirectLineSecret);
+            if (material.Length < 16) throw new ScenarioLoadException("ScenarioKit:DirectLineSecret must be at least 16 characters.");
+            return new DirectLineTokens(material, sp.GetRequiredService<TimeProvider>(), options.DirectLineTokenLifetime);
+        });
+        services.AddSingleton<DirectLineEndpoints>();
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
+        app.Map("/api/messages", context => messages.HandleAsync(context, null));
+        app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
+        var directLine = app.Services.GetRequiredService<DirectLineEndpoints>();
+        directLine.Map(app);
+        PlaygroundEndpoints.Map(app, catalog, directLine);
+        HealthEndpoints.Map(app);
+        return new ScenarioServer(app, options, packages);
+    }
+
+    /// <summary>Loads the packages into the engine and starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>
+    /// <exception cref="ScenarioLoadException">The engine cannot run a package.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var deployer = _app.Services.GetRequiredService<PackageDeployer>();
+        foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
+        await _app.StartAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> fires or the process is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken);
+        try
+        {
+            await _app.WaitForShutdownAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _app.StopAsync(CancellationToken.None);
+    }
+
+    public IReadOnlyList<Uri> Urls =>
+        [.. (_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(a => new Uri(a))];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+    }
+
+    static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}
+
+/// <summary>A scenario source could not be loaded; the message names the file (and the diagnostics, for a scenario folder).</summary>
+public sealed class ScenarioLoadException(string message) : Exception(message);

@@ -1,0 +1,54 @@
+namespace ScenarioKit.Server.Hosting;
+
+/// <summary>
+/// Server settings. Bound from the <c>ScenarioKit</c> configuration section (appsettings.json, environment
+/// variables such as <c>ScenarioKit__DirectLineSecret</c>, command line), then adjusted by the caller.
+/// </summary>
+public sealed class ScenarioServerOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:3978";
+
+    /// <summary>Scenario folders (compiled at start), <c>.skpkg</c> files, or folders of packages.</summary>
+    public IList<string> Sources { get; } = [];
+
+    /// <summary>The scenario new conversations get when the request names none; default: the only (or first) one.</summary>
+    public string? DefaultScenario { get; set; }
+
+    public string DatabasePath { get; set; } = "scenariokit.db";
+
+    /// <summary>SQLite synchronous=FULL (default): a turn is on disk, not only in the OS cache, before it is acknowledged.</summary>
+    public bool DurableCommits { get; set; } = true;
+
+    /// <summary>Bot Framework app id; when set, channel JWTs are required and outgoing calls carry a token (§3).</summary>
+    public string? AppId { get; set; }
+
+    public string? AppPassword { get; set; }
+
+    public string OpenIdMetadataUrl { get; set; } = BotFramework.Authentication.BotAuthenticationOptions.BotFrameworkMetadataUrl;
+
+    public IList<string> ValidIssuers { get; } = [];
+
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public bool RequireEndorsements { get; set; }
+
+    public string TokenEndpoint { get; set; } = BotFramework.Authentication.ClientCredentialsTokenProvider.DefaultTokenEndpoint;
+
+    /// <summary>Direct Line secret; none means dev mode (any bearer accepted from loopback callers).</summary>
+    public string? DirectLineSecret { get; set; }
+
+    /// <summary>Accept non-loopback callers while authentication is off (no app id / no Direct Line secret).</summary>
+    public bool AllowRemote { get; set; }
+
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    public TimeSpan DirectLineTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Empty WebSocket frames keep idle Direct Line streams open through proxies (§4.2).</summary>
+    public TimeSpan StreamKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often folders of packages are rescanned for newly deployed versions; zero disables.</summary>
+    public TimeSpan PackageRescanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal bool AuthenticationEnabled => !string.IsNullOrEmpty(AppId);
+}

@@ -1,0 +1,64 @@
+namespace ScenarioKit.Server.Storage;
+
+/// <summary>
+/// A conversation's durable row. <see cref="Version"/> is the optimistic-concurrency counter: a write
+/// succeeds only if the stored version is still the one the turn read, so several server nodes can
+/// share one database without losing turns. <see cref="LastSeq"/> is the sequence number of the newest
+/// logged activity (the Direct Line watermark).
+/// </summary>
+public sealed record ConversationRecord(
+    string Key,
+    string ConversationId,
+    string ChannelId,
+    string ScenarioId,
+    string ScenarioVersion,
+    string? UserId,
+    ReadOnlyMemory<byte> State,
+    long Version,
+    long LastSeq,
+    bool Started,
+    bool WithAgent,
+    DateTimeOffset CreatedUtc,
+    DateTimeOffset UpdatedUtc);
+
+/// <summary>One logged activity (transcript and Direct Line log are the same list), as its UTF-8 JSON.</summary>
+public sealed record StoredActivity(long Seq, string Type, ReadOnlyMemory<byte> Json);
+
+/// <summary>
+/// Everything one turn changes, written atomically: the new row (with <c>Version = ExpectedVersion + 1</c>)
+/// and the activities appended to the log. <see cref="ExpectedVersion"/> 0 means "the conversation is new".
+/// </summary>
+public sealed record TurnWrite(ConversationRecord Conversation, long ExpectedVersion, IReadOnlyList<StoredActivity> Activities);
+
+/// <summary>Another writer changed the conversation since it was read; reload and run the turn again.</summary>
+public sealed class ConcurrencyConflictException(string key)
+    : Exception($"Conversation '{key}' was changed by another writer.")
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>
+/// Durable conversation storage. <see cref="SaveAsync"/> completes only once the turn is durable: the
+/// server acknowledges a turn after it returns.
+/// </summary>
+public interface IConversationStore
+{
+    Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <exception cref="ConcurrencyConflictException">The stored version is not <see cref="TurnWrite.ExpectedVersion"/>.</exception>
+    Task SaveAsync(TurnWrite write, CancellationToken cancellationToken);
+
+    /// <summary>Logged activities with <c>seq &gt; afterSeq</c>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Whether the store answers (for /readyz).</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Keeps every deployed package version so conversations can finish on the version they started on, even after a restart.</summary>
+public interface IPackageArchive
+{
+    Task SavePackageAsync(string scenarioId, string version, string contentHash, byte[] package, CancellationToken cancellationToken);
+
+    Task<byte[]?> GetPackageAsync(string scenarioId, string version, CancellationToken cancellationToken);
+}

@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace ScenarioKit.Server.Storage;
+
+/// <summary>
+/// SQLite store: one file in WAL mode. Reads use pooled connections (WAL lets them run beside the writer).
+/// All writes go through one connection in a background loop that commits every waiting turn in a single
+/// transaction (group commit): SQLite allows one writer at a time anyway, and batching turns the per-commit
+/// cost into a per-batch cost under load while a lone turn still commits at once.
+/// </summary>
+public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, IAsyncDisposable
+{
+    const int MaxBatch = 256;
+
+    readonly string _connectionString;
+    readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    readonly SqliteConnection _writer;
+    readonly Task _writerLoop;
+
+    public SqliteConversationStore(string path, bool fullSync = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        // synchronous=FULL: a commit is on disk before the turn is acknowledged, even across power loss.
+        // NORMAL (opt-in) survives process crashes but may lose the newest turns on power loss.
+        Execute(_writer, $"""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};
+            PRAGMA busy_timeout=5000;
+            CREATE TABLE IF NOT EXISTS conversations (
+              key TEXT NOT NULL PRIMARY KEY,
+              conversation_id TEXT NOT NULL,
+              channel_id TEXT NOT NULL,
+              scenario_id TEXT NOT NULL,
+              scenario_version TEXT NOT NULL,
+              user_id TEXT,
+              state BLOB NOT NULL,
+              version INTEGER NOT NULL,
+              last_seq INTEGER NOT NULL,
+              started INTEGER NOT NULL,
+              with_agent INTEGER NOT NULL,
+              created_utc TEXT NOT NULL,
+              updated_utc TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS activities (
+              key TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              json BLOB NOT NULL,
+              PRIMARY KEY (key, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS packages (
+              scenario_id TEXT NOT NULL,
+              version TEXT NOT NULL,
+              content_hash TEXT NOT NULL,
+              package BLOB NOT NULL,
+              PRIMARY KEY (scenario_id, version)
+            ) WITHOUT ROWID;
+            """);
+        _writerLoop = Task.Run(WriteLoopAsync);
+    }
+
+    public string Path { get; }
+
+    public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT conversation_id, channel_id, scenario_id, scenario_version, user_id, state, version, last_seq,
+                   started, with_agent, created_utc, updated_utc
+            FROM conversations WHERE key = $key
+            """;
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new ConversationRecord(
+            key,
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            (byte[])reader.GetValue(5),
+            reader.GetInt64(6),
+            reader.GetInt64(7),
+            reader.GetInt64(8) != 0,
+            reader.GetInt64(9) != 0,
+            DateTimeOffset.Parse(reader.GetString(10), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+    }
+
+    public async Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, type, json FROM activities WHERE key = $key AND seq > $after ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        var list = new List<StoredActivity>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            list.Add(new StoredActivity(reader.GetInt64(0), reader.GetString(1), (byte[])reader.GetValue(2)));
+        return list;
+    }
+
+    public Task SaveAsync(TurnWrite write, CancellationToken cancellationToken)
+    {
+        if (write.Conversation.Version != write.ExpectedVersion + 1)
+            throw new ArgumentException("The new version must be ExpectedVersion + 1.", nameof(write));
+        var pending = new PendingWrite(write);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
+        return pending.Completion.Task;
+    }
+
+    public async Task SavePackageAsync(string scenarioId, string version, string contentHash, byte[] package, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO packages (scenario_id, version, content_hash, package) VALUES ($id, $version, $hash, $package)
+            ON CONFLICT (scenario_id, version) DO UPDATE SET content_hash = excluded.content_hash, package = excluded.package
+            WHERE content_hash <> excluded.content_hash
+            """;
+        command.Parameters.AddWithValue("$id", scenarioId);
+        command.Parameters.AddWithValue("$version", version);
+        command.Parameters.AddWithValue("$hash", contentHash);
+        command.Parameters.AddWithValue("$package", package);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<byte[]?> GetPackageAsync(string scenarioId, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT package FROM packages WHERE scenario_id = $id AND version = $version";
+        command.Parameters.AddWithValue("$id", scenarioId);
+        command.Parameters.AddWithValue("$version", version);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 1;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    async Task WriteLoopAsync()
+    {
+        using var update = _writer.CreateCommand();
+        update.CommandText = """
+            UPDATE conversations SET state = $state, version = $version, last_seq = $last_seq, started = $started,
+                   with_agent = $with_agent, user_id = $user_id, updated_utc = $updated
+            WHERE key = $key AND version = $expected
+            """;
+        var uState = update.Parameters.Add("$state", SqliteType.Blob);
+        var uVersion = update.Parameters.Add("$version", SqliteType.Integer);
+        var uLastSeq = update.Parameters.Add("$last_seq", SqliteType.Integer);
+        var uStarted = update.Parameters.Add("$started", SqliteType.Integer);
+        var uWithAgent = update.Parameters.Add("$with_agent", SqliteType.Integer);
+        var uUser = update.Parameters.Add("$user_id", SqliteType.Text);
+        var uUpdated = update.Parameters.Add("$updated", SqliteType.Text);
+        var uKey = update.Parameters.Add("$key", SqliteType.Text);
+        var uExpected = update.Parameters.Add("$expected", SqliteType.Integer);
+
+        using var insert = _writer.CreateCommand();
+        insert.CommandText = """
+            INSERT OR IGNORE INTO conversations (key, conversation_id, channel_id, scenario_id, scenario_version, user_id, state,
+                   version, last_seq, started, with_agent, created_utc, updated_utc)
+            VALUES ($key, $conversation_id, $channel_id, $scenario_id, $scenario_version, $user_id, $state,
+                   $version, $last_seq, $started, $with_agent, $created, $updated)
+            """;
+        var iKey = insert.Parameters.Add("$key", SqliteType.Text);
+        var iConversation = insert.Parameters.Add("$conversation_id", SqliteType.Text);
+        var iChannel = insert.Parameters.Add("$channel_id", SqliteType.Text);
+        var iScenario = insert.Parameters.Add("$scenario_id", SqliteType.Text);
+        var iScenarioVersion = insert.Parameters.Add("$scenario_version", SqliteType.Text);
+        var iUser = insert.Parameters.Add("$user_id", SqliteType.Text);
+        var iState = insert.Parameters.Add("$state", SqliteType.Blob);
+        var iVersion = insert.Parameters.Add("$version", SqliteType.Integer);
+        var iLastSeq = insert.Parameters.Add("$last_seq", SqliteType.Integer);
+        var iStarted = insert.Parameters.Add("$started", SqliteType.Integer);
+        var iWithAgent = insert.Parameters.Add("$with_agent", SqliteType.Integer);
+        var iCreated = insert.Parameters.Add("$created", SqliteType.Text);
+        var iUpdated = insert.Parameters.Add("$updated", SqliteType.Text);
+
+        using var append = _writer.CreateCommand();
+        append.CommandText = "INSERT INTO activities (key, seq, type, json) VALUES ($key, $seq, $type, $json)";
+        var aKey = append.Parameters.Add("$key", SqliteType.Text);
+        var aSeq = append.Parameters.Add("$seq", SqliteType.Integer);
+        var aType = append.Parameters.Add("$type", SqliteType.Text);
+        var aJson = append.Parameters.Add("$json", SqliteType.Blob);
+
+        var batch = new List<PendingWrite>(MaxBatch);
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var item)) batch.Add(item);
+            var conflicts = new bool[batch.Count];
+            try
+            {
+                using var transaction = _writer.BeginTransaction();
+                update.Transaction = insert.Transaction = append.Transaction = transaction;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var w = batch[i].Write;
+                    var c = w.Conversation;
+                    var updated = c.UpdatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+                    int changed;
+                    if (w.ExpectedVersion == 0)
+                    {
+                        iKey.Value = c.Key; iConversation.Value = c.ConversationId; iChannel.Value = c.ChannelId;
+                        iScenario.Value = c.ScenarioId; iScenarioVersion.Value = c.ScenarioVersion; iUser.Value = (object?)c.UserId ?? DBNull.Value;
+                        iState.Value = c.State.ToArray(); iVersion.Value = c.Version; iLastSeq.Value = c.LastSeq;
+                        iStarted.Value = c.Started ? 1 : 0; iWithAgent.Value = c.WithAgent ? 1 : 0;
+                        iCreated.Value = c.CreatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture); iUpdated.Value = updated;
+                        changed = insert.ExecuteNonQuery();
+                    }
+                    else
+                    {
+                        uState.Value = c.State.ToArray(); uVersion.Value = c.Version; uLastSeq.Value = c.LastSeq;
+                        uStarted.Value = c.Started ? 1 : 0; uWithAgent.Value = c.WithAgent ? 1 : 0; uUser.Value = (object?)c.UserId ?? DBNull.Value;
+                        uUpdated.Value = updated; uKey.Value = c.Key; uExpected.Value = w.ExpectedVersion;
+                        changed = update.ExecuteNonQuery();
+                    }
+                    // INVARIANT: a conflicting turn writes nothing, so the rest of the batch can still commit.
+                    if (changed == 0)
+                    {
+                        conflicts[i] = true;
+                        continue;
+                    }
+                    foreach (var a in w.Activities)
+                    {
+                        aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = a.Json.ToArray();
+                        append.ExecuteNonQuery();
+                    }
+                }
+                transaction.Commit();
+            }
+            catch (Exception e)
+            {
+                foreach (var p in batch) p.Completion.TrySetException(e);
+                continue;
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (conflicts[i]) batch[i].Completion.TrySetException(new ConcurrencyConflictException(batch[i].Write.Conversation.Key));
+                else batch[i].Completion.TrySetResult();
+            }
+        }
+    }
+
+    static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    sealed class PendingWrite(TurnWrite write)
+    {
+        public TurnWrite Write { get; } = write;
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
