@@ -60,6 +60,8 @@ internal static class ScenarioLoader
         foreach (var (fullPath, relative) in files)
         {
             var file = ReadFile(fullPath, relative, options, diagnostics);
+            // Without its scenario.yaml a folder has no root to merge fragments into (the reason is reported).
+            if (file is null && sources.Count == 0) return new ScenarioSyntax([], null, root);
             if (file is null) continue;
             sources.Add(file);
             trees.Add((file, YamlReader.Read(file, diagnostics, options, budget)));
