@@ -185,10 +185,9 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         {
             switch (step)
             {
-                case AskStep ask:
-                    // onFail runs after the customer answered: its jumps are guarded.
+                case AskStep:
+                    // Everything after an ask, its onFail included, follows customer input: those jumps are guarded.
                     asked = true;
-                    _ = ask;
                     break;
                 case GotoStep { Flow: { } target } g when !asked:
                     edges.Add((target, g.Span));

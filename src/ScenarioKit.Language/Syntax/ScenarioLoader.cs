@@ -33,12 +33,20 @@ internal static class ScenarioLoader
             {
                 var dir = Path.Combine(full, folder);
                 if (!Directory.Exists(dir)) continue;
-                var found = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
-                    .Where(f => (f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-                                && !f.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) && !f.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase))
-                    .Select(f => (f, Path.GetRelativePath(full, f).Replace('\\', '/')))
-                    .OrderBy(f => f.Item2, StringComparer.Ordinal);
-                files.AddRange(found);
+                try
+                {
+                    var found = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
+                        .Where(f => (f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                                    && !f.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) && !f.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase))
+                        .Select(f => (f, Path.GetRelativePath(full, f).Replace('\\', '/')))
+                        .OrderBy(f => f.Item2, StringComparer.Ordinal)
+                        .ToList();
+                    files.AddRange(found);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+                {
+                    diagnostics.Report(DiagnosticCatalog.CannotRead, new SourceSpan(folder + "/", 1, 1, 1, 1), folder + "/", new Localized(e.Message, e.Message));
+                }
             }
         }
         else
