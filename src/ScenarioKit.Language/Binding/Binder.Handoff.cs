@@ -18,7 +18,7 @@ internal sealed partial class Binder
             var path = "actions." + key.Value;
             if (!CheckName(key, "action")) continue;
             if (Map(value, path) is not { } def) continue;
-            CheckKeys(def, path, "http", "script", "params");
+            CheckKeys(def, path, "http", "script", "params", "description");
             var hasHttp = def["http"] is not null;
             var hasScript = def["script"] is not null;
             if (hasHttp == hasScript)
@@ -78,9 +78,8 @@ internal sealed partial class Binder
                 var path = "handoff.queues." + key.Value;
                 if (!CheckName(key, "queue")) continue;
                 if (Map(value, path) is not { } q) continue;
-                CheckKeys(q, path, "hours", "timezone");
+                CheckKeys(q, path, "hours", "timezone", "description");
                 var hours = StringOf(q, "hours", path);
-                if (q["hours"] is null) d.Report(DiagnosticCatalog.QueueWithoutHours, key.Span, key.Value);
                 ImmutableArray<OpeningWindow> windows = [];
                 if (hours is not null)
                 {

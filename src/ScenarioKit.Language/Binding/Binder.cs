@@ -275,7 +275,7 @@ internal sealed partial class Binder
         {
             var path = $"journey[{i}]";
             if (Map(seq.Items[i], path) is not { } m) continue;
-            CheckKeys(m, path, "stage", "entersOn", "proactive");
+            CheckKeys(m, path, "stage", "entersOn", "proactive", "description");
             var name = RequiredString(m, "stage", path);
             if (name is null) continue;
             var entersOn = ImmutableArray.CreateBuilder<EventTrigger>();

@@ -22,6 +22,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckRegexes();
         CheckFlows();
         CheckReachability();
+        CheckQueues();
         CheckIntents();
         CheckCalls();
         CheckAssignments();
@@ -340,6 +341,17 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
             };
             foreach (var n in AllSteps(nested)) yield return n;
         }
+    }
+
+    /// <summary>A queue without hours counts as always staffed (docs/language.md "Handoff"); a handoff to it is worth a warning.</summary>
+    void CheckQueues()
+    {
+        var withoutHours = model.Handoff.Queues.Where(q => q.Hours is null).Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
+        if (withoutHours.Count == 0) return;
+        var handoffs = model.Flows.SelectMany(f => AllSteps(f.Steps)).OfType<HandoffStep>().Select(h => (h.Queue, h.Span))
+            .Concat(model.Handoff.Rules.Select(r => (r.Queue, r.Span)));
+        foreach (var (queue, span) in handoffs)
+            if (withoutHours.Contains(queue)) d.Report(DiagnosticCatalog.QueueWithoutHours, span, queue);
     }
 
     void CheckIntents()

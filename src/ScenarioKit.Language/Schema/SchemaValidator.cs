@@ -413,8 +413,6 @@ internal static class SchemaValidator
                 if (suggested.Contains((path, name))) continue;
                 if (name == "prompt" && e.Token is JObject step && step["ask"] is JValue ask)
                     d.Report(DiagnosticCatalog.EmptyPrompt, span, Convert.ToString(ask.Value, CultureInfo.InvariantCulture) ?? "");
-                else if (name == "hours" && e.Token?.Parent is JProperty queue && path.StartsWith("handoff.queues.", StringComparison.Ordinal))
-                    d.Report(DiagnosticCatalog.QueueWithoutHours, KeySpan(queue) ?? span, queue.Name);
                 else
                     d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
             }
