@@ -44,6 +44,9 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     internal IServiceProvider Services => _app.Services;
 
+    /// <summary>The addresses Kestrel was told to bind (before start; <see cref="Urls"/> has the bound ones).</summary>
+    internal string? ConfiguredUrls => _app.Configuration[WebHostDefaults.ServerUrlsKey];
+
     /// <summary>
     /// Builds a server. <paramref name="args"/> are ASP.NET Core host arguments (<c>--urls</c>, <c>--ScenarioKit:DirectLineSecret=…</c>);
     /// <paramref name="configure"/> runs after configuration binding, so explicit settings win.
