@@ -146,7 +146,8 @@ internal sealed class BotMessagesEndpoint(
             foreach (var reply in outcome.Replies)
                 await connector.SendAsync(activity.ServiceUrl!, reply, context.RequestAborted);
         }
-        await RespondAsync(context, expectReplies, outcome.Replies);
+        if (expectReplies) await HttpHelpers.WriteActivitySetAsync(context, outcome.ReplyJson, watermark: null);
+        else context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     static Task RespondAsync(HttpContext context, bool expectReplies, IReadOnlyList<Activity> replies)

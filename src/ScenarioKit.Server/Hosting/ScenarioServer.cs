@@ -66,6 +66,10 @@ public sealed class ScenarioServer : IAsyncDisposable
         configure?.Invoke(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(ScenarioServerOptions.DefaultUrl);
+        // ASP.NET Core logs every request at Information; at thousands of turns a second that is the
+        // bottleneck. Keep it at Warning unless the operator configured the category.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
