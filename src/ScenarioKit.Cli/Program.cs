@@ -1,6 +1,20 @@
+using System.CommandLine;
+using System.Text;
+using ScenarioKit.Cli.Console;
+
 namespace ScenarioKit.Cli;
 
 static class Program
 {
-    static int Main(string[] args) => 0;
+    static async Task<int> Main(string[] args)
+    {
+        // Japanese input and output must survive on terminals whose default code page is not UTF-8.
+        System.Console.InputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        System.Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+        var context = CliContext.FromProcess();
+        var root = RootCommandFactory.Create(context);
+        var config = new InvocationConfiguration { Output = System.Console.Out, Error = System.Console.Error };
+        return await CliRunner.InvokeAsync(root, args, config);
+    }
 }

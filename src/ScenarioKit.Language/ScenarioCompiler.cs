@@ -75,9 +75,12 @@ public static class ScenarioCompiler
         if (result is not null) return result;
         var bag = new DiagnosticBag(options.Language);
         var e = failure?.SourceException;
-        bag.Report(DiagnosticCatalog.InternalError, new SourceSpan("", 1, 1, 1, 1), e is null ? "no result" : $"{e.GetType().Name}: {e.Message}");
+        bag.Report(DiagnosticCatalog.InternalError, new SourceSpan("", 1, 1, 1, 1), e is null ? "no result" : Describe(e));
         return new CompilationResult(null, bag.ToSortedArray(), ImmutableDictionary<string, string>.Empty);
     }
+
+    // The type, message and throwing method: enough to file a bug, without a stack trace in front of a designer.
+    static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message} (in {e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name})";
 
     static CompilationResult CompileCore(CompileOptions options, Func<DiagnosticBag, ScenarioSyntax?> load)
     {
@@ -102,7 +105,7 @@ public static class ScenarioCompiler
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var at = (syntax is { Files.Count: > 0 } ? syntax.Files[0].Start : null) ?? new SourceSpan("", 1, 1, 1, 1);
-            bag.Report(DiagnosticCatalog.InternalError, at, $"{e.GetType().Name}: {e.Message}");
+            bag.Report(DiagnosticCatalog.InternalError, at, Describe(e));
             package = null;
         }
         var sources = syntax is null

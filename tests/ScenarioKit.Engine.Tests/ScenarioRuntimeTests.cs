@@ -8,7 +8,7 @@ namespace ScenarioKit.Engine.Tests;
 
 public sealed class ScenarioRuntimeTests
 {
-    static readonly ScenarioRuntime Reference = B.Runtime(Build());
+    static readonly ScenarioRuntime Reference = B.Load(Build());
 
     [Fact]
     public void Reference_conversation_replies_exactly_as_defined()
@@ -121,7 +121,7 @@ public sealed class ScenarioRuntimeTests
     [Fact]
     public async Task State_from_another_package_version_is_rejected()
     {
-        var other = B.Runtime(Build() with { Version = "2.0.0" });
+        var other = B.Load(Build() with { Version = "2.0.0" });
         var state = other.Start("c");
         var services = new TurnServices(TimeProvider.System, new MockActionInvoker(new Dictionary<string, ActionOutcome>()));
         var e = await Assert.ThrowsAsync<ArgumentException>(async () => await Reference.RunTurnAsync(state, new MessageInput("hi"), services, TestContext.Current.CancellationToken));
@@ -181,8 +181,8 @@ public sealed class ScenarioRuntimeTests
     [Fact]
     public void Load_rejects_invalid_pattern_with_its_span()
     {
-        var model = B.Model() with { Intents = [B.Intent("bad", patterns: ["(unclosed"])] };
-        var e = Assert.Throws<ScenarioLoadException>(() => B.Runtime(model));
+        var model = B.Scenario() with { Intents = [B.Intent("bad", patterns: ["(unclosed"])] };
+        var e = Assert.Throws<ScenarioLoadException>(() => B.Load(model));
         var error = Assert.Single(e.Errors);
         Assert.Equal(model.Intents[0].Span, error.Span);
     }
@@ -190,10 +190,10 @@ public sealed class ScenarioRuntimeTests
     [Fact]
     public void Options_are_validated()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => B.Runtime(Build(), new RuntimeOptions { MaxStatements = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => B.Runtime(Build(), new RuntimeOptions { MemoryLimitBytes = -1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => B.Runtime(Build(), new RuntimeOptions { ExpressionTimeout = TimeSpan.Zero }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => B.Runtime(Build(), new RuntimeOptions { MaxRecursionDepth = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => B.Load(Build(), new RuntimeOptions { MaxStatements = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => B.Load(Build(), new RuntimeOptions { MemoryLimitBytes = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => B.Load(Build(), new RuntimeOptions { ExpressionTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => B.Load(Build(), new RuntimeOptions { MaxRecursionDepth = -1 }));
     }
 
     [Fact]
@@ -217,12 +217,12 @@ public sealed class ScenarioRuntimeTests
     [Fact]
     public void Variations_are_chosen_by_stable_hash_not_randomly()
     {
-        var model = B.Model() with
+        var model = B.Scenario() with
         {
             Intents = [B.Intent("hi", patterns: ["hi"])],
             Flows = [B.Flow("hi", "hi", new ScenarioKit.Model.SayStep("hi/0", B.Variations("A", "B", "C", "D"), B.Span()))],
         };
-        var runtime = B.Runtime(model);
+        var runtime = B.Load(model);
         var seen = new HashSet<string>();
         for (var c = 0; c < 40; c++)
         {
@@ -237,7 +237,7 @@ public sealed class ScenarioRuntimeTests
     [Fact]
     public void Welcome_is_sent_on_conversation_start()
     {
-        var runtime = B.Runtime(Build() with { Welcome = B.M("Welcome!", "Order status") });
+        var runtime = B.Load(Build() with { Welcome = B.M("Welcome!", "Order status") });
         var chat = new Chat(runtime);
         var result = chat.Send(new ConversationStartInput("start-1"));
         var message = Assert.IsType<BotMessage>(Assert.Single(result.Outputs));

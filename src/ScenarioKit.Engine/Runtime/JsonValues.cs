@@ -20,7 +20,8 @@ internal static class JsonValues
         JsonValueKind.String => JsonValue.Create(element.GetString()!),
         JsonValueKind.True => JsonValue.Create(true),
         JsonValueKind.False => JsonValue.Create(false),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? JsonValue.Create(l) : JsonValue.Create(element.GetDouble()),
+        // Element-backed, so readers may ask for int, long, double or decimal alike.
+        JsonValueKind.Number => JsonValue.Create(element.Clone())!,
         JsonValueKind.Object or JsonValueKind.Array => JsonNode.Parse(element.GetRawText()),
         _ => null,
     };
@@ -52,8 +53,9 @@ internal static class JsonValues
     }
 
     /// <summary>A number as JSON: integral values within 2^53 become integers, so state stays readable ("3", not "3.0").</summary>
+    /// <remarks>Element-backed (like numbers read from JSON), so <c>GetValue&lt;int&gt;()</c> works on 3 and <c>GetValue&lt;double&gt;()</c> on 2.5.</remarks>
     public static JsonNode Number(double d) =>
-        Math.Abs(d) <= 9007199254740992d && Math.Floor(d) == d && !(d == 0 && double.IsNegative(d))
-            ? JsonValue.Create((long)d)
-            : JsonValue.Create(d);
+        JsonValue.Create(Math.Abs(d) <= 9007199254740992d && Math.Floor(d) == d && !(d == 0 && double.IsNegative(d))
+            ? JsonSerializer.SerializeToElement((long)d)
+            : JsonSerializer.SerializeToElement(d))!;
 }

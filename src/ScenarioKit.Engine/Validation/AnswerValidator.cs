@@ -59,7 +59,9 @@ internal sealed partial class AnswerValidator
         if (!ok || _pattern is null) return ok;
         try
         {
-            return _pattern.IsMatch(answer);
+            if (_pattern.IsMatch(answer)) return true;
+            value = null;
+            return false;
         }
         catch (RegexMatchTimeoutException)
         {

@@ -79,6 +79,7 @@ internal sealed partial class Binder
                 if (Map(value, path) is not { } q) continue;
                 CheckKeys(q, path, "hours", "timezone", "description");
                 var hours = StringOf(q, "hours", path);
+                if (q["hours"] is null) d.Report(DiagnosticCatalog.QueueWithoutHours, key.Span, key.Value);
                 ImmutableArray<OpeningWindow> windows = [];
                 if (hours is not null)
                 {

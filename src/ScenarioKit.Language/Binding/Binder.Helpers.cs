@@ -121,8 +121,14 @@ internal sealed partial class Binder
     {
         var result = new List<ScalarNode>();
         if (Optional(m, key) is not { } v || Seq(v, Join(path, key)) is not { } seq) return result;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < seq.Items.Count; i++)
-            if (Str(seq.Items[i], $"{Join(path, key)}[{i}]") is not null) result.Add((ScalarNode)seq.Items[i]);
+        {
+            if (Str(seq.Items[i], $"{Join(path, key)}[{i}]") is null) continue;
+            var item = (ScalarNode)seq.Items[i];
+            if (!seen.Add(item.Value)) d.Report(DiagnosticCatalog.NotUnique, item.Span, Names.At(Join(path, key)));
+            else result.Add(item);
+        }
         return result;
     }
 

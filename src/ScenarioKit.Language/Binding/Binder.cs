@@ -88,10 +88,10 @@ internal sealed partial class Binder
         }
         var id = RequiredString(root, "id", "") ?? "";
         if (id.Length > 0 && !IdPattern().IsMatch(id))
-            d.Report(DiagnosticCatalog.PatternMismatch, root["id"]!.Span, new Localized("id", "id"), id, new Localized("lower-case letters, digits and '-', starting with a letter", "英小文字で始まる英小文字・数字・'-'"));
+            d.Report(DiagnosticCatalog.PatternMismatch, root["id"]!.Span, new Localized("id", "id"), id, Schema.PatternText.Describe("^[a-z][a-z0-9-]*$"));
         var version = RequiredString(root, "version", "") ?? "";
         if (version.Length > 0 && !SemVerPattern().IsMatch(version))
-            d.Report(DiagnosticCatalog.PatternMismatch, root["version"]!.Span, new Localized("version", "version"), version, new Localized("a semantic version such as 1.2.3", "1.2.3 のようなセマンティックバージョン"));
+            d.Report(DiagnosticCatalog.PatternMismatch, root["version"]!.Span, new Localized("version", "version"), version, Schema.PatternText.Describe("^(0|[1-9]"));
         var locale = RequiredString(root, "locale", "") ?? "";
         if (locale.Length > 0 && !IsCulture(locale))
             d.Report(DiagnosticCatalog.InvalidValue, root["locale"]!.Span, new Localized("locale", "locale"), locale, new Localized("BCP-47 language tag (e.g. ja-JP, en-US)", "BCP-47 言語タグ（例: ja-JP、en-US）"));
@@ -148,7 +148,7 @@ internal sealed partial class Binder
             if (!VariableNamePattern().IsMatch(key.Value))
             {
                 d.Report(DiagnosticCatalog.PatternMismatch, key.Span, new Localized("variable name", "変数名"), key.Value,
-                    new Localized("letters, digits and '_', dotted like order.number", "英字・数字・'_' を '.' でつないだ名前（例: order.number）"));
+                    Schema.PatternText.Describe("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"));
                 continue;
             }
             string? typeText;
@@ -305,7 +305,7 @@ internal sealed partial class Binder
         if (ev is null) return null;
         if (!EventPattern().IsMatch(ev))
             d.Report(DiagnosticCatalog.PatternMismatch, m["event"]!.Span, new Localized(path + ".event", path + ".event"), ev,
-                new Localized("lower-case letters, digits and '_', starting with a letter", "英小文字で始まる英小文字・数字・'_'"));
+                Schema.PatternText.Describe("^[a-z][a-z0-9_]*$"));
         var when = Optional(m, "when") is { } wn ? BindCondition(wn, path + ".when", ExprScope.General) : null;
         return new EventTrigger(ev, when, m.Span);
     }

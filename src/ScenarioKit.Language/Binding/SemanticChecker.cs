@@ -22,7 +22,6 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckRegexes();
         CheckFlows();
         CheckReachability();
-        CheckQueues();
         CheckIntents();
         CheckCalls();
         CheckAssignments();
@@ -331,17 +330,6 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
             };
             foreach (var n in AllSteps(nested)) yield return n;
         }
-    }
-
-    void CheckQueues()
-    {
-        var withoutHours = model.Handoff.Queues.Where(q => q.Hours is null).Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
-        if (withoutHours.Count == 0) return;
-        var handoffs = model.Flows.SelectMany(f => AllSteps(f.Steps)).OfType<HandoffStep>().Select(h => (h.Queue, h.Span))
-            .Concat(model.Handoff.Rules.Select(r => (r.Queue, r.Span)));
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (queue, span) in handoffs)
-            if (withoutHours.Contains(queue) && reported.Add(queue)) d.Report(DiagnosticCatalog.QueueWithoutHours, span, queue);
     }
 
     void CheckIntents()

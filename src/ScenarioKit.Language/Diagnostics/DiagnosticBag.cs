@@ -75,10 +75,10 @@ internal static class Suggest
         string? best = null;
         var bestDistance = int.MaxValue;
         // Allow roughly one edit per three characters, at least one, so 'promt' finds 'prompt' but 'x' finds nothing far away.
-        var limit = Math.Max(1, name.Length / 3);
+        var limit = name.Length <= 2 ? 0 : Math.Max(1, name.Length / 3);
         foreach (var c in candidates)
         {
-            if (Math.Abs(c.Length - name.Length) > limit) continue;
+            if (Math.Abs(c.Length - name.Length) > limit || string.Equals(c, name, StringComparison.Ordinal)) continue;
             var d = Distance(name, c, limit);
             if (d < bestDistance || (d == bestDistance && best is not null && string.CompareOrdinal(c, best) < 0))
             {

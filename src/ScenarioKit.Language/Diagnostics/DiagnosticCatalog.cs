@@ -149,15 +149,15 @@ public static class DiagnosticCatalog
         "maxAttempts が {0} です。答えられないお客様が抜け出せるよう 1〜10 にしてください", Error,
         "Use a small number (3 is usual) and add 'onFail:' (e.g. a handoff).", "小さな値（通常 3）にして 'onFail:'（例: handoff）を追加してください。");
     public static readonly DiagnosticDescriptor QueueWithoutHours = new("SK3013", "Queue without hours",
-        "handoff to queue '{0}', which has no 'hours': it is treated as always staffed",
-        "キュー '{0}' に 'hours' がないため、常に対応可能とみなされます", Warning,
+        "queue '{0}' has no 'hours': the bot could not tell whether anyone is there to take the customer",
+        "キュー '{0}' に 'hours' がありません。担当者が対応できるかどうか判断できません", Error,
         "Write the queue's opening hours (e.g. \"Mon-Fri 09:00-18:00\"), or \"24/7\" if it is really always staffed.",
         "キューの営業時間（例: \"Mon-Fri 09:00-18:00\"）を書くか、常時対応なら \"24/7\" と書いてください。");
-    public static readonly DiagnosticDescriptor TooFewExamples = new("SK3014", "Too few examples",
+    public static readonly DiagnosticDescriptor TooFewExamples = new("SK3101", "Too few examples",
         "intent '{0}' has {1} example(s) and no patterns or keywords; at least 3 are needed to recognise it reliably",
         "インテント '{0}' の例文が {1} 件しかなく、パターンもキーワードもありません。確実に認識するには 3 件以上必要です", Warning,
         "Add more varied examples, or a pattern or keyword.", "言い回しの違う例文を追加するか、パターンやキーワードを追加してください。");
-    public static readonly DiagnosticDescriptor SimilarIntents = new("SK3015", "Ambiguous intents",
+    public static readonly DiagnosticDescriptor SimilarIntents = new("SK3102", "Ambiguous intents",
         "intent '{0}' has an example nearly identical to one of intent '{1}' ('{2}' / '{3}'); the recognizer cannot tell them apart",
         "インテント '{0}' の例文がインテント '{1}' の例文とほぼ同じです（'{2}' / '{3}'）。認識時に区別できません", Warning,
         "Remove or reword one of the two examples, or merge the intents.", "どちらかの例文を削除・言い換えるか、インテントを統合してください。");
@@ -189,7 +189,7 @@ public static class DiagnosticCatalog
         "invalid duration '{0}'", "期間 '{0}' が正しくありません", Error,
         "Write a positive duration such as 30s, 10m, 2h, 1d or 1h30m.", "30s、10m、2h、1d、1h30m のような正の期間を書いてください。");
     public static readonly DiagnosticDescriptor SetTypeMismatch = new("SK3023", "Value does not fit variable",
-        "variable '{0}' is of type {1}; {2} does not fit", "変数 '{0}' の型は {1} です。{2} は代入できません", Error,
+        "variable '{0}' holds {1}; {2} does not fit", "変数 '{0}' の型は{1}です。{2} は代入できません", Error,
         "Assign a value of the variable's type (quote text, e.g. \"123\").", "変数の型に合う値を代入してください（文字列は \"123\" のように引用符で囲みます）。");
     public static readonly DiagnosticDescriptor UnknownArgument = new("SK3024", "Unknown argument",
         "action '{0}' has no parameter '{1}'{2}", "アクション '{0}' にパラメーター '{1}' はありません{2}", Warning,

@@ -19,29 +19,63 @@ internal static class SchemaValidator
 {
     const string ResourceName = "ScenarioKit.Language.Schema.scenario.schema.json";
 
-    static readonly Lazy<JsonSchema?> Embedded = new(() =>
+    static readonly Lazy<SchemaSet?> Embedded = new(() =>
     {
         using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream(ResourceName);
         if (stream is null) return null;
         using var reader = new StreamReader(stream);
-        return Load(reader.ReadToEnd());
+        return SchemaSet.Load(reader.ReadToEnd());
     });
 
-    static readonly Dictionary<string, JsonSchema> Overrides = new(StringComparer.Ordinal);
-
-    static JsonSchema Load(string json) => JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult();
+    static readonly Dictionary<string, SchemaSet> Overrides = new(StringComparer.Ordinal);
 
     internal static bool HasEmbeddedSchema => Embedded.Value is not null;
 
-    static JsonSchema? SchemaFor(CompileOptions options)
+    static SchemaSet? SchemaFor(CompileOptions options)
     {
         if (options.SchemaOverride is null) return Embedded.Value;
         lock (Overrides)
         {
-            if (!Overrides.TryGetValue(options.SchemaOverride, out var s)) Overrides[options.SchemaOverride] = s = Load(options.SchemaOverride);
+            if (!Overrides.TryGetValue(options.SchemaOverride, out var s)) Overrides[options.SchemaOverride] = s = SchemaSet.Load(options.SchemaOverride);
             return s;
         }
     }
+
+    /// <summary>
+    /// The schema, plus a copy prepared for speed. A step is a oneOf of eight step schemas, so a plain
+    /// validation tries every branch for every step, nested steps multiplying it (seconds for 10,000
+    /// steps). The copy accepts anything where a step goes; the validator then checks each step
+    /// against the one branch its kind key names (a discriminator), falling back to the oneOf only when
+    /// the step has no kind or several, so errors and their closest-branch choice stay the same.
+    /// </summary>
+    sealed class SchemaSet
+    {
+        public required JsonSchema Root { get; init; }
+        public Dictionary<string, JsonSchema>? Branches { get; init; }
+        public JsonSchema? StepOneOf { get; init; }
+
+        public static SchemaSet Load(string json)
+        {
+            var doc = JObject.Parse(json);
+            if (doc["definitions"] is JObject defs && defs["step"] is JObject step && step["oneOf"] is JArray oneOf
+                && StepKinds.All(k => defs[k + "Step"] is JObject))
+            {
+                defs["stepOneOf"] = new JObject { ["oneOf"] = oneOf.DeepClone() };
+                // Still "an object" so that stepOrSteps (oneOf step, list of steps) keeps telling the two apart.
+                defs["step"] = new JObject { ["type"] = "object" };
+                var fast = JsonSchema.FromJsonAsync(doc.ToString()).GetAwaiter().GetResult();
+                return new SchemaSet
+                {
+                    Root = fast,
+                    Branches = StepKinds.ToDictionary(k => k, k => fast.Definitions[k + "Step"], StringComparer.Ordinal),
+                    StepOneOf = fast.Definitions["stepOneOf"],
+                };
+            }
+            return new SchemaSet { Root = JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult() };
+        }
+    }
+
+    static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end"];
 
     sealed record Origin(YamlNode Node, ScalarNode? Key);
 
@@ -50,10 +84,29 @@ internal static class SchemaValidator
         var schema = SchemaFor(options);
         if (schema is null) return;
         var json = ToJson(root);
-        var errors = schema.Validate(json);
         var reporter = new Reporter(d, root);
-        foreach (var e in errors) reporter.Report(e);
+        foreach (var e in schema.Root.Validate(json)) reporter.Report(e);
+        if (schema.Branches is not null && json["flows"] is JObject flows)
+            foreach (var flow in flows.Properties())
+                if (flow.Value is JObject f && f["steps"] is JArray steps)
+                    ValidateSteps(steps, schema, reporter);
         reporter.Flush();
+    }
+
+    static void ValidateSteps(JToken stepOrSteps, SchemaSet schema, Reporter reporter)
+    {
+        IEnumerable<JToken> steps = stepOrSteps is JArray array ? array : [stepOrSteps];
+        foreach (var step in steps)
+        {
+            var kinds = step is JObject o ? StepKinds.Where(k => o.ContainsKey(k)).ToList() : [];
+            var branch = kinds.Count == 1 ? schema.Branches![kinds[0]] : schema.StepOneOf!;
+            var errors = branch.Validate(step);
+            foreach (var e in errors) reporter.Report(e);
+            // Nested steps were accepted blindly by the branch; check them the same way.
+            if (step is JObject s)
+                foreach (var key in (string[])["then", "else", "onFail", "onError"])
+                    if (s[key] is JArray or JObject) ValidateSteps(s[key]!, schema, reporter);
+        }
     }
 
     internal static JToken ToJson(YamlNode node)
@@ -109,6 +162,7 @@ internal static class SchemaValidator
             }
             var (span, path) = Locate(e.Token);
             var at = Names.At(path);
+            if (ReportSpecific(e, span, path)) return;
             switch (e.Kind)
             {
                 case ValidationErrorKind.StringExpected or ValidationErrorKind.NumberExpected or ValidationErrorKind.IntegerExpected
@@ -119,9 +173,24 @@ internal static class SchemaValidator
                 case ValidationErrorKind.PropertyRequired:
                     missing.Add((e, span, path));
                     break;
+                case ValidationErrorKind.AdditionalPropertiesNotValid when e is ChildSchemaValidationError { Errors.Count: > 0 } inner:
+                    foreach (var x in inner.Errors.SelectMany(x => x.Value)) Report(x);
+                    break;
                 case ValidationErrorKind.NoAdditionalPropertiesAllowed or ValidationErrorKind.AdditionalPropertiesNotValid:
+                {
+                    var owner = e.Schema?.ActualSchema;
+                    var name = e.Property ?? (e.Token as JProperty)?.Name ?? "";
+                    if (owner is { PatternProperties.Count: > 0, ActualProperties.Count: 0 })
+                    {
+                        // A map of names (flows, intents, variables, queues): the key is a name of the wrong form, not an unknown key.
+                        var pattern = owner.PatternProperties.Keys.First();
+                        d.Report(DiagnosticCatalog.PatternMismatch, KeySpan(e.Token) ?? span, NameLabel(ParentPath(e.Token)),
+                            name, PatternText.Describe(pattern));
+                        break;
+                    }
                     unknownKeys.Add((e, KeySpan(e.Token) ?? span, ParentPath(e.Token)));
                     break;
+                }
                 case ValidationErrorKind.NotInEnumeration:
                 {
                     var allowed = e.Schema?.Enumeration.Select(v => v?.ToString() ?? "null").ToList() ?? [];
@@ -130,7 +199,7 @@ internal static class SchemaValidator
                     break;
                 }
                 case ValidationErrorKind.PatternMismatch:
-                    d.Report(DiagnosticCatalog.PatternMismatch, span, at, ValueText(e.Token), e.Schema?.Pattern ?? "");
+                    d.Report(DiagnosticCatalog.PatternMismatch, span, at, ValueText(e.Token), PatternText.Describe(e.Schema?.Pattern ?? ""));
                     break;
                 case ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig or ValidationErrorKind.IntegerTooBig
                     or ValidationErrorKind.NumberNotMultipleOf or ValidationErrorKind.IntegerNotMultipleOf:
@@ -140,7 +209,7 @@ internal static class SchemaValidator
                 {
                     var shortOne = e.Kind == ValidationErrorKind.StringTooShort;
                     d.Report(DiagnosticCatalog.BadLength, span, at, shortOne ? new Localized("short", "短すぎ") : new Localized("long", "長すぎ"),
-                        shortOne ? new Localized($"at least {e.Schema?.MinLength} characters", $"{e.Schema?.MinLength} 文字以上")
+                        shortOne ? new Localized($"at least {e.Schema?.MinLength} character{(e.Schema?.MinLength == 1 ? "" : "s")}", $"{e.Schema?.MinLength} 文字以上")
                                  : new Localized($"at most {e.Schema?.MaxLength} characters", $"{e.Schema?.MaxLength} 文字以下"));
                     break;
                 }
@@ -156,8 +225,8 @@ internal static class SchemaValidator
                         _ => e.Schema?.MaxProperties,
                     };
                     d.Report(DiagnosticCatalog.BadCount, span, at, few
-                        ? new Localized($"needs at least {limit} entries", $"{limit} 個以上の要素が必要です")
-                        : new Localized($"allows at most {limit} entries", $"要素は {limit} 個までです"));
+                        ? new Localized($"needs at least {limit} {(limit == 1 ? "entry" : "entries")}", $"{limit} 個以上の要素が必要です")
+                        : new Localized($"allows at most {limit} {(limit == 1 ? "entry" : "entries")}", $"要素は {limit} 個までです"));
                     break;
                 }
                 case ValidationErrorKind.ItemsNotUnique:
@@ -176,6 +245,58 @@ internal static class SchemaValidator
                 default: // Unknown, ExcludedSchemaValidates and kinds added by future NJsonSchema versions
                     d.Report(DiagnosticCatalog.NoMatchingForm, span, at, e.Kind.ToString());
                     break;
+            }
+        }
+
+        static Localized NameLabel(string mapPath) => mapPath switch
+        {
+            "flows" => new("flow name", "フロー名"),
+            "intents" => new("intent name", "インテント名"),
+            "variables" => new("variable name", "変数名"),
+            "actions" => new("action name", "アクション名"),
+            "handoff.queues" => new("queue name", "キュー名"),
+            "" => new("name", "名前"),
+            _ => new($"name in {mapPath}", $"{mapPath} の名前"),
+        };
+
+        /// <summary>Keys of which a mapping holds exactly one: the step kinds, the action kinds.</summary>
+        static readonly string[][] Exclusive =
+        [
+            ["say", "ask", "call", "set", "if", "goto", "handoff", "end"],
+            ["http", "script"],
+        ];
+
+        /// <summary>
+        /// Errors on well-known properties get the specific SK3xxx diagnostic rather than the generic
+        /// schema one, because its message says what is wrong in the scenario's terms.
+        /// </summary>
+        bool ReportSpecific(ValidationError e, SourceSpan span, string path)
+        {
+            var last = path[(path.LastIndexOf('.') + 1)..];
+            switch (e.Kind)
+            {
+                case ValidationErrorKind.NoAdditionalPropertiesAllowed when e.Token is JProperty { Parent: JObject owner } extra
+                        && Exclusive.FirstOrDefault(g => g.Contains(extra.Name)) is { } group
+                        && owner.Properties().FirstOrDefault(p => p.Name != extra.Name && group.Contains(p.Name)) is { } other:
+                    d.Report(DiagnosticCatalog.NoMatchingForm, KeySpan(extra) ?? span, Names.At(ParentPath(extra)),
+                        new Localized($"write exactly one of {string.Join(", ", group)}; found '{other.Name}' and '{extra.Name}'",
+                            $"{string.Join("、", group)} のうち 1 つだけを書きます（'{other.Name}' と '{extra.Name}' があります）"));
+                    return true;
+                case ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig when last == "maxAttempts":
+                    d.Report(DiagnosticCatalog.MaxAttemptsRange, span, ValueText(e.Token));
+                    return true;
+                case ValidationErrorKind.PatternMismatch when last == "hours" && path.StartsWith("handoff.queues.", StringComparison.Ordinal):
+                {
+                    var hours = ValueText(e.Token);
+                    if (HoursParser.TryParse(hours, out _, out var why)) return false;
+                    d.Report(DiagnosticCatalog.InvalidHours, span, hours, why!);
+                    return true;
+                }
+                case ValidationErrorKind.PatternMismatch when last == "cooldown":
+                    d.Report(DiagnosticCatalog.InvalidDuration, span, ValueText(e.Token));
+                    return true;
+                default:
+                    return false;
             }
         }
 
@@ -230,7 +351,12 @@ internal static class SchemaValidator
             {
                 var name = e.Property ?? "";
                 if (suggested.Contains((path, name))) continue;
-                d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
+                if (name == "prompt" && e.Token is JObject step && step["ask"] is JValue ask)
+                    d.Report(DiagnosticCatalog.EmptyPrompt, span, Convert.ToString(ask.Value, CultureInfo.InvariantCulture) ?? "");
+                else if (name == "hours" && e.Token?.Parent is JProperty queue && path.StartsWith("handoff.queues.", StringComparison.Ordinal))
+                    d.Report(DiagnosticCatalog.QueueWithoutHours, KeySpan(queue) ?? span, queue.Name);
+                else
+                    d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
             }
             unknownKeys.Clear();
             missing.Clear();
@@ -245,7 +371,8 @@ internal static class SchemaValidator
             return (span, PathOf(token));
         }
 
-        static SourceSpan? KeySpan(JToken? token) => token?.Annotation<Origin>()?.Key?.Span
+        static SourceSpan? KeySpan(JToken? token) => (token as JProperty)?.Annotation<Origin>()?.Key?.Span
+            ?? token?.Annotation<Origin>()?.Key?.Span
             ?? (token?.Parent as JProperty)?.Annotation<Origin>()?.Key?.Span;
 
         static string ParentPath(JToken? token)
@@ -325,4 +452,21 @@ internal static class SchemaValidator
             return Binder.RangeText(min, max);
         }
     }
+}
+
+/// <summary>Readable descriptions of the schema's name and format patterns (the regex is the fallback).</summary>
+internal static class PatternText
+{
+    public static Localized Describe(string pattern) => pattern switch
+    {
+        "^[a-z][a-z0-9-]*$" => new("lower-case letters, digits and '-', starting with a letter", "英小文字で始まる英小文字・数字・'-'"),
+        "^[A-Za-z_][A-Za-z0-9_]*$" => new("letters, digits and '_', not starting with a digit", "英字・数字・'_'（数字で始まらない）"),
+        "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$" => new("letters, digits and '_', dotted like order.number", "英字・数字・'_' を '.' でつないだ名前（例: order.number）"),
+        "^[a-z][a-z0-9_]*$" => new("lower-case letters, digits and '_', starting with a letter", "英小文字で始まる英小文字・数字・'_'"),
+        "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$" => new("a BCP-47 language tag such as ja-JP or en-US", "ja-JP や en-US のような BCP-47 言語タグ"),
+        "^[1-9][0-9]*(s|m|h|d)$" => new("a number and a unit: 30s, 10m, 2h, 1d", "数値と単位（30s、10m、2h、1d）"),
+        "^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$" => new("an IANA time zone name such as Asia/Tokyo", "Asia/Tokyo のような IANA タイムゾーン名"),
+        _ when pattern.StartsWith("^(0|[1-9]", StringComparison.Ordinal) => new("a semantic version such as 1.2.3", "1.2.3 のようなセマンティックバージョン"),
+        _ => new("pattern " + pattern, "パターン " + pattern),
+    };
 }

@@ -55,11 +55,13 @@ internal sealed partial class YamlReader
         var stack = new List<Frame>();
         YamlNode? root = null;
         var documents = 0;
+        var lastEnd = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
                 var ev = parser.Current!;
+                lastEnd = ev.End;
                 switch (ev)
                 {
                     case DocumentStart ds:
@@ -128,6 +130,15 @@ internal sealed partial class YamlReader
         catch (YamlException e)
         {
             diagnostics.Report(DiagnosticCatalog.YamlSyntax, SpanAt(e.Start, e.End), new Localized(CleanMessage(e.Message), CleanMessage(e.Message)));
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner occasionally fails with a non-YAML exception on malformed input
+            // (found by RobustnessTests); it is still a syntax error after the last event read.
+            var at = lastEnd.Line > 0 ? SpanAt(lastEnd, lastEnd) : file.Start;
+            diagnostics.Report(DiagnosticCatalog.YamlSyntax, at,
+                new Localized("the YAML after this point cannot be read (check quotes, brackets and indentation)", "ここから後の YAML を読み取れません（引用符・括弧・インデントを確認してください）"));
             return null;
         }
         return root;

@@ -123,11 +123,11 @@ internal static class B
     public static ProactiveRule Proactive(string id, EventTrigger on, string? say, Cap cap, string? flow = null) =>
         new(id, on, say is null ? null : M(say), flow, cap, Span());
 
-    public static ScenarioModel Model(string locale = "en-US") => new(
+    public static ScenarioModel Scenario(string locale = "en-US") => new(
         1, "test", "1.0.0", locale, null, RecognizerSettings.Default, null, null,
         [], [], [], [], [], HandoffDef.Empty, ["test.yaml"]);
 
     public static ScenarioPackage Package(ScenarioModel model) => PackageFormat.CreatePackage(model, "test");
 
-    public static ScenarioRuntime Runtime(ScenarioModel model, RuntimeOptions? options = null) => ScenarioRuntime.Load(Package(model), options);
+    public static ScenarioRuntime Load(ScenarioModel model, RuntimeOptions? options = null) => ScenarioRuntime.Load(Package(model), options);
 }

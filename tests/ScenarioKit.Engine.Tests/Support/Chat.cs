@@ -7,13 +7,15 @@ namespace ScenarioKit.Engine.Tests.Support;
 internal sealed class Chat
 {
     int _activity;
+    readonly string _prefix;
 
-    public Chat(ScenarioRuntime runtime, IActionInvoker? actions = null, DateTimeOffset? start = null, string conversationId = "conv-1")
+    public Chat(ScenarioRuntime runtime, IActionInvoker? actions = null, DateTimeOffset? start = null, string conversationId = "conv-1", string activityPrefix = "a")
     {
         Runtime = runtime;
         Clock = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(9)));
         Services = new TurnServices(Clock, actions ?? new MockActionInvoker(new Dictionary<string, ActionOutcome>()));
         State = runtime.Start(conversationId, "user-1");
+        _prefix = activityPrefix;
     }
 
     public ScenarioRuntime Runtime { get; }
@@ -29,10 +31,10 @@ internal sealed class Chat
         return Last;
     }
 
-    public TurnResult User(string text) => Send(new MessageInput(text, $"a{++_activity}"));
+    public TurnResult User(string text) => Send(new MessageInput(text, $"{_prefix}{++_activity}"));
 
     public TurnResult Event(string name, string? json = null) =>
-        Send(new EventInput(name, json is null ? null : JsonDocument.Parse(json).RootElement.Clone(), $"a{++_activity}"));
+        Send(new EventInput(name, json is null ? null : JsonDocument.Parse(json).RootElement.Clone(), $"{_prefix}{++_activity}"));
 
     /// <summary>The bot's message texts of a turn, events shown as &lt;handoff&gt;.</summary>
     public static string[] Texts(TurnResult result) =>

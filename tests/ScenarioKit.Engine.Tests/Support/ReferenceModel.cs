@@ -16,7 +16,7 @@ internal static class ReferenceModel
 
     public static string Retry(int n) => $"That doesn't look like an 8-digit order number. Please try again (retry {n} of 2).";
 
-    public static ScenarioModel Build() => B.Model() with
+    public static ScenarioModel Build() => B.Scenario() with
     {
         Id = "reference-support",
         Fallback = M(Fallback),

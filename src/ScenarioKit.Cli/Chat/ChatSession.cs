@@ -1,0 +1,101 @@
+using ScenarioKit.Engine;
+
+namespace ScenarioKit.Cli.Chat;
+
+/// <summary>
+/// A conversation between a person at a terminal (or a script) and a loaded scenario: reads a line,
+/// runs a turn, shows the outputs. The welcome (<see cref="ConversationStartInput"/>) goes first.
+/// </summary>
+internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services, IChatView view)
+{
+    const string UserId = "chat-user";
+
+    ConversationState _state = runtime.Start("chat-1", UserId);
+    IReadOnlyList<string> _suggestions = [];
+    int _conversations = 1;
+
+    public ConversationState State => _state;
+
+    public async Task RunAsync(TextReader input, bool echo, CancellationToken ct)
+    {
+        await TurnAsync(new ConversationStartInput(), ct);
+        while (true)
+        {
+            view.Prompt();
+            var line = await input.ReadLineAsync(ct);
+            if (line is null)
+                return;
+            if (echo && line.Trim().Length > 0)
+                view.Echo(line.Trim());
+
+            switch (ChatLine.Parse(line, _suggestions))
+            {
+                case ChatLine.Nothing:
+                    break;
+                case ChatLine.Quit:
+                    return;
+                case ChatLine.Say say:
+                    await TurnAsync(new MessageInput(say.Text), ct);
+                    break;
+                case ChatLine.SendEvent e:
+                    await TurnAsync(new EventInput(e.Name, e.Value), ct);
+                    break;
+                case ChatLine.ShowState:
+                    view.State(_state, runtime.Model);
+                    break;
+                case ChatLine.ShowHelp:
+                    view.Help();
+                    break;
+                case ChatLine.HandBack:
+                    if (!_state.WithAgent)
+                    {
+                        view.Invalid("the conversation is not with an agent");
+                        break;
+                    }
+                    await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Completed), ct);
+                    if (!_state.WithAgent)
+                        view.Notice("the agent handed the conversation back to the bot");
+                    break;
+                case ChatLine.Reset:
+                    // A new conversation for the same customer: user-scoped variables follow, as across channels.
+                    var carried = runtime.GetUserVariables(_state);
+                    _conversations++;
+                    _state = runtime.Start($"chat-{_conversations}", UserId, carried);
+                    _suggestions = [];
+                    view.Notice($"new conversation chat-{_conversations}");
+                    await TurnAsync(new ConversationStartInput(), ct);
+                    break;
+                case ChatLine.Invalid invalid:
+                    view.Invalid(invalid.Message);
+                    break;
+            }
+        }
+    }
+
+    async Task TurnAsync(TurnInput input, CancellationToken ct)
+    {
+        var wasWithAgent = _state.WithAgent;
+        var result = await runtime.RunTurnAsync(_state, input, services, ct);
+        _state = result.State;
+        foreach (var error in result.Trace.Errors)
+            view.RuntimeError(error);
+
+        foreach (var output in result.Outputs)
+        {
+            if (output is BotMessage message)
+                view.Message(message);
+            else if (output is HandoffEventOutput handoff)
+                view.Handoff(handoff.Decision);
+        }
+
+        // INVARIANT: a number typed next picks from the suggestions shown last; a turn that said nothing keeps them.
+        var messages = result.Outputs.OfType<BotMessage>().ToList();
+        if (messages.Count > 0)
+            _suggestions = messages.LastOrDefault(m => !m.Suggestions.IsDefaultOrEmpty)?.Suggestions ?? [];
+
+        if (_state.WithAgent && !wasWithAgent)
+            view.Notice("a human agent has the conversation now and the bot stays silent: /handback returns it to the bot, /reset starts over");
+        else if (_state.WithAgent && input is MessageInput)
+            view.Notice("(relayed to the human agent; the bot stays silent)");
+    }
+}

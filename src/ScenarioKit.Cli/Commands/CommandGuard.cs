@@ -1,0 +1,42 @@
+using ScenarioKit.Cli.Console;
+using Spectre.Console;
+
+namespace ScenarioKit.Cli.Commands;
+
+/// <summary>
+/// The one boundary between a command's work and the process: file-system and data problems become a
+/// one-line message and an exit code, never a stack trace.
+/// </summary>
+internal static class CommandGuard
+{
+    public static async Task<int> RunAsync(CliContext context, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.MarkupLine("[yellow]cancelled[/]");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or System.Security.SecurityException)
+        {
+            return Fail(context, e.Message);
+        }
+    }
+
+    /// <summary>Writes "error: …" and returns <see cref="ExitCodes.Usage"/>: the command line asked for something impossible.</summary>
+    public static int Usage(CliContext context, string message)
+    {
+        context.Error.MarkupLine($"[red]error:[/] {message.EscapeMarkup()}");
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Writes "error: …" and returns <see cref="ExitCodes.Failed"/>.</summary>
+    public static int Fail(CliContext context, string message)
+    {
+        context.Error.MarkupLine($"[red]error:[/] {message.EscapeMarkup()}");
+        return ExitCodes.Failed;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ScenarioKit.Language;
+using ScenarioKit.Language.Diagnostics;
+using ScenarioKit.Model;
+
+namespace ScenarioKit.Cli.Commands;
+
+/// <summary>
+/// Compiles what the user named and prepares the result for printing: span paths become paths the
+/// user can open from the current folder (<c>scenarios/retail-support/flows/order.yaml</c>), several
+/// scenarios merge into one result so JSON and SARIF stay one document, and <c>--warnaserror</c>
+/// turns warnings into errors before anything is printed (as roslyn's /warnaserror).
+/// </summary>
+internal static partial class ScenarioCompilation
+{
+    // DiagnosticFormatter.FormatText ends with its own per-result count; the CLI prints one summary for all scenarios instead.
+    [GeneratedRegex(@"^\d+ error\(s\), \d+ warning\(s\)$")]
+    private static partial Regex FormatterSummary();
+
+    public static CompilationResult Compile(string path, bool warningsAsErrors)
+    {
+        var result = ScenarioCompiler.Compile(path);
+        var prefix = DisplayPrefix(result.RootDirectory ?? (Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))));
+        var diagnostics = result.Diagnostics.Select(d =>
+        {
+            var severity = warningsAsErrors && d.Severity == DiagnosticSeverity.Warning ? DiagnosticSeverity.Error : d.Severity;
+            return d with { Severity = severity, Span = Display(d.Span, prefix), Related = [.. d.Related.Select(r => Display(r, prefix))] };
+        }).ToImmutableArray();
+        var sources = result.Sources.ToImmutableDictionary(kv => Join(prefix, kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        var failed = diagnostics.Any(d => d.IsError);
+        return new CompilationResult(failed ? null : result.Package, diagnostics, sources) { RootDirectory = result.RootDirectory };
+    }
+
+    /// <summary>One result for several scenarios; it has a package (so <c>success</c> is true) only when every scenario compiled without errors.</summary>
+    public static CompilationResult Merge(IReadOnlyList<CompilationResult> results)
+    {
+        if (results.Count == 1)
+            return results[0];
+        var diagnostics = results.SelectMany(r => r.Diagnostics).ToImmutableArray();
+        var sources = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (key, text) in results.SelectMany(r => r.Sources))
+            sources[key] = text;
+        var package = results.All(r => r.Success) ? results[0].Package : null;
+        return new CompilationResult(package, diagnostics, sources.ToImmutable());
+    }
+
+    /// <summary>The compiler's text format (source line and caret included) without its trailing count.</summary>
+    public static void WriteText(CompilationResult result, TextWriter writer, bool color)
+    {
+        using var buffer = new StringWriter(CultureInfo.InvariantCulture);
+        DiagnosticFormatter.FormatText(result, buffer, color);
+        var lines = buffer.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').ToList();
+        if (lines.Count > 0 && FormatterSummary().IsMatch(lines[^1]))
+            lines.RemoveAt(lines.Count - 1);
+        foreach (var line in lines)
+            writer.WriteLine(line);
+    }
+
+    /// <summary>"2 errors, 1 warning in 1 scenario".</summary>
+    public static string Summary(IEnumerable<Diagnostic> diagnostics, int scenarios)
+    {
+        var list = diagnostics.ToList();
+        var errors = list.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var warnings = list.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{errors} {(errors == 1 ? "error" : "errors")}, {warnings} {(warnings == 1 ? "warning" : "warnings")} in {scenarios} {(scenarios == 1 ? "scenario" : "scenarios")}");
+    }
+
+    /// <summary>The folder as the user would type it from here: relative when inside the current folder, else absolute; "" for the current folder.</summary>
+    static string DisplayPrefix(string? folder)
+    {
+        if (string.IsNullOrEmpty(folder))
+            return "";
+        var full = Path.GetFullPath(folder);
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        var shown = relative == "." ? "" : relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+        return shown.Replace('\\', '/');
+    }
+
+    static SourceSpan Display(SourceSpan span, string prefix) => span.File.Length == 0 ? span : span with { File = Join(prefix, span.File) };
+
+    static string Join(string prefix, string file) =>
+        prefix.Length == 0 || Path.IsPathRooted(file) ? file.Replace('\\', '/') : prefix.TrimEnd('/') + "/" + file.Replace('\\', '/');
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using ScenarioKit.Model;
+
+namespace ScenarioKit.Testing.Coverage;
+
+/// <summary>The kinds of scenario element coverage counts, in report order.</summary>
+public enum CoverageKind { Stages, Flows, Steps, Intents, ProactiveRules, HandoffRules }
+
+/// <summary>One element of the scenario and how many times the tests reached it.</summary>
+public sealed record CoverageItem(string Name, int Hits, SourceSpan Span)
+{
+    public bool Reached => Hits > 0;
+}
+
+public sealed record CoverageCategory(CoverageKind Kind, ImmutableArray<CoverageItem> Items)
+{
+    public int Total => Items.Length;
+    public int Reached => Items.Count(i => i.Reached);
+
+    /// <summary>Reached / total as a percentage; an empty category counts as fully covered (nothing to reach).</summary>
+    public double Percent => Total == 0 ? 100 : 100.0 * Reached / Total;
+}
+
+/// <summary>Coverage of one scenario by every test that ran against it.</summary>
+public sealed record ScenarioCoverage(string ScenarioId, string ScenarioPath, ImmutableArray<CoverageCategory> Categories)
+{
+    public CoverageCategory this[CoverageKind kind] => Categories.First(c => c.Kind == kind);
+}
+
+public sealed record CoverageReport(ImmutableArray<ScenarioCoverage> Scenarios)
+{
+    public static readonly CoverageReport Empty = new([]);
+}
+
+/// <summary>
+/// Counts what the tests of one scenario reached, from each turn's trace. Thread-safe: tests of one
+/// scenario run in parallel and report into the same collector.
+/// </summary>
+internal sealed class CoverageCollector
+{
+    readonly ScenarioModel _model;
+    readonly string _path;
+    readonly Dictionary<(CoverageKind, string), int> _hits = [];
+    readonly Lock _gate = new();
+
+    public CoverageCollector(ScenarioModel model, string path)
+    {
+        _model = model;
+        _path = path;
+    }
+
+    public void Hit(CoverageKind kind, string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return;
+        lock (_gate)
+            _hits[(kind, name)] = _hits.GetValueOrDefault((kind, name)) + 1;
+    }
+
+    public void HitAll(CoverageKind kind, IEnumerable<string> names)
+    {
+        foreach (var n in names) Hit(kind, n);
+    }
+
+    public ScenarioCoverage ToCoverage()
+    {
+        lock (_gate)
+        {
+            CoverageCategory Category(CoverageKind kind, IEnumerable<(string Name, SourceSpan Span)> all) =>
+                new(kind, [.. all.Select(a => new CoverageItem(a.Name, _hits.GetValueOrDefault((kind, a.Name)), a.Span))]);
+
+            return new ScenarioCoverage(_model.Id, _path,
+            [
+                Category(CoverageKind.Stages, _model.Journey.Select(s => (s.Name, s.Span))),
+                Category(CoverageKind.Flows, _model.Flows.Select(f => (f.Name, f.Span))),
+                Category(CoverageKind.Steps, _model.Flows.SelectMany(f => AllSteps(f.Steps)).Select(s => (s.Id, s.Span))),
+                Category(CoverageKind.Intents, _model.Intents.Select(i => (i.Name, i.Span))),
+                Category(CoverageKind.ProactiveRules, _model.Journey.SelectMany(s => s.Proactive).Select(p => (p.Id, p.Span))),
+                Category(CoverageKind.HandoffRules, _model.Handoff.Rules.Select(r => (r.Id, r.Span))),
+            ]);
+        }
+    }
+
+    /// <summary>Every step including nested ones (onFail, onError, then, else), in source order.</summary>
+    internal static IEnumerable<Step> AllSteps(IEnumerable<Step> steps)
+    {
+        foreach (var step in steps)
+        {
+            yield return step;
+            var nested = step switch
+            {
+                AskStep a => a.OnFail,
+                CallStep c => c.OnError,
+                IfStep i => i.Then.AddRange(i.Else),
+                _ => [],
+            };
+            foreach (var inner in AllSteps(nested)) yield return inner;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using ScenarioKit.Language.Diagnostics;
+using ScenarioKit.Testing.Accuracy;
+using ScenarioKit.Testing.Coverage;
+using ScenarioKit.Testing.Diagnostics;
+using ScenarioKit.Testing.Results;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace ScenarioKit.Testing.Reporting;
+
+/// <summary>
+/// Human output of a test run through an injected console: a line per test, failures with expected and
+/// actual side by side, the YAML location and the conversation so far; accuracy and coverage tables; a
+/// summary. All scenario text is escaped (it may contain Spectre markup characters such as [ and ]).
+/// </summary>
+public static class ConsoleReporter
+{
+    /// <param name="detailedAccuracy">Also print accuracy per intent and the confusion table (misses are always printed).</param>
+    public static void WriteResults(IAnsiConsole console, TestRunReport report, bool detailedAccuracy = false)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var suite in report.Suites)
+        {
+            console.MarkupLine($"[bold]{suite.File.EscapeMarkup()}[/]");
+            WriteDiagnostics(console, suite.Diagnostics);
+            foreach (var test in suite.Tests) WriteTest(console, test);
+            console.WriteLine();
+        }
+        foreach (var accuracy in report.Accuracy) WriteAccuracy(console, accuracy, detailedAccuracy);
+    }
+
+    public static void WriteDiagnostics(IAnsiConsole console, IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            var colour = d.IsError ? "red" : "yellow";
+            console.MarkupLine($"  [{colour}]{DiagnosticText.Format(d).EscapeMarkup()}[/]");
+        }
+    }
+
+    static void WriteTest(IAnsiConsole console, TestResult test)
+    {
+        var ms = test.Duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+        switch (test.Outcome)
+        {
+            case TestOutcome.Passed:
+                console.MarkupLine($"  [green]✓[/] {test.Name.EscapeMarkup()} [grey]({ms} ms)[/]");
+                break;
+            case TestOutcome.Skipped:
+                console.MarkupLine($"  [yellow]○[/] {test.Name.EscapeMarkup()} [grey](skipped: {(test.SkipReason ?? "").EscapeMarkup()})[/]");
+                break;
+            default:
+                console.MarkupLine($"  [red]✗ {test.Name.EscapeMarkup()}[/] [grey]({ms} ms)[/]");
+                if (test.Failure is { } f) WriteFailure(console, f);
+                break;
+        }
+        foreach (var e in test.RuntimeErrors)
+            console.MarkupLine($"    [yellow]runtime error:[/] {e.EscapeMarkup()}");
+    }
+
+    static void WriteFailure(IAnsiConsole console, StepFailure f)
+    {
+        console.MarkupLine($"    [red]{f.Location.File.EscapeMarkup()}({f.Location.Line},{f.Location.Column}): {f.Message.EscapeMarkup()}[/]");
+        console.MarkupLine($"    [grey]step:[/] {f.Step.EscapeMarkup()}");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("[green]expected[/]").AddColumn("[red]actual[/]");
+        table.AddRow(new Text(f.Expected), new Text(f.Actual));
+        console.Write(new Padder(table, new Padding(4, 0, 0, 0)));
+        if (!f.Conversation.IsEmpty)
+        {
+            console.MarkupLine("    [grey]conversation so far:[/]");
+            foreach (var line in f.Conversation) console.MarkupLine($"      [grey]{line.EscapeMarkup()}[/]");
+        }
+    }
+
+    public static void WriteAccuracy(IAnsiConsole console, AccuracyResult a, bool detailed = true)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(a);
+        console.MarkupLine($"[bold]{a.File.EscapeMarkup()}[/] [grey](intent accuracy)[/]");
+        WriteDiagnostics(console, a.Diagnostics);
+        if (a.HasErrors)
+        {
+            console.WriteLine();
+            return;
+        }
+        var verdict = a.Passed ? "[green]passed[/]" : "[red]FAILED[/]";
+        console.MarkupLine(CultureInfo.InvariantCulture,
+            $"  accuracy {a.Accuracy:P1} ({a.Utterances.Count(u => u.Correct)}/{a.Utterances.Length}), minimum {a.Threshold:P1}: {verdict}");
+
+        if (detailed) WriteAccuracyTables(console, a);
+        if (!a.Misrecognised.IsEmpty)
+        {
+            console.MarkupLine("  [bold]misrecognised:[/]");
+            foreach (var u in a.Misrecognised)
+                console.MarkupLine(CultureInfo.InvariantCulture,
+                    $"    {u.Span.File.EscapeMarkup()}({u.Span.Line},{u.Span.Column}): \"{u.Text.EscapeMarkup()}\" expected [green]{AccuracyResult.Label(u.Expected).EscapeMarkup()}[/], got [red]{AccuracyResult.Label(u.Actual).EscapeMarkup()}[/] [grey]({u.Confidence:0.00})[/]");
+        }
+        console.WriteLine();
+    }
+
+    static void WriteAccuracyTables(IAnsiConsole console, AccuracyResult a)
+    {
+        var perIntent = new Table().Border(TableBorder.Rounded).AddColumn("intent").AddColumn(new TableColumn("correct").RightAligned())
+            .AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
+        foreach (var i in a.PerIntent)
+        {
+            var colour = i.Accuracy >= a.Threshold ? "green" : "red";
+            perIntent.AddRow(new Text(AccuracyResult.Label(i.Intent)), new Text(Int(i.Correct)), new Text(Int(i.Total)),
+                new Markup($"[{colour}]{i.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}[/]"));
+        }
+        console.Write(new Padder(perIntent, new Padding(2, 0, 0, 0)));
+
+        var labels = a.Labels;
+        var confusion = new Table().Border(TableBorder.Rounded).Title("confusion (rows: expected, columns: recognised)");
+        confusion.AddColumn("expected \\ recognised");
+        foreach (var l in labels) confusion.AddColumn(new TableColumn(Markup.Escape(AccuracyResult.Label(l))).RightAligned());
+        foreach (var row in labels.Where(l => a.Utterances.Any(u => u.Expected == l)))
+        {
+            var cells = new List<IRenderable> { new Text(AccuracyResult.Label(row)) };
+            foreach (var column in labels)
+            {
+                var n = a.Count(row, column);
+                cells.Add(n == 0 ? new Markup("[grey]·[/]") : new Markup(row == column ? $"[green]{n}[/]" : $"[red]{n}[/]"));
+            }
+            confusion.AddRow(cells);
+        }
+        console.Write(new Padder(confusion, new Padding(2, 0, 0, 0)));
+    }
+
+    public static void WriteCoverage(IAnsiConsole console, CoverageReport coverage)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(coverage);
+        if (coverage.Scenarios.IsEmpty) return;
+        var kinds = Enum.GetValues<CoverageKind>();
+        var table = new Table().Border(TableBorder.Rounded).Title("coverage").AddColumn("scenario");
+        foreach (var k in kinds) table.AddColumn(new TableColumn(CoverageWriters.Title(k)).RightAligned());
+        foreach (var s in coverage.Scenarios)
+        {
+            var cells = new List<IRenderable> { new Text(s.ScenarioId) };
+            foreach (var k in kinds)
+            {
+                var c = s[k];
+                var colour = c.Reached == c.Total ? "green" : c.Percent >= 80 ? "yellow" : "red";
+                cells.Add(new Markup($"[{colour}]{Int(c.Reached)}/{Int(c.Total)} {c.Percent.ToString("0", CultureInfo.InvariantCulture)}%[/]"));
+            }
+            table.AddRow(cells);
+        }
+        console.Write(table);
+        foreach (var s in coverage.Scenarios)
+            foreach (var c in s.Categories.Where(c => c.Kind != CoverageKind.Steps && c.Reached < c.Total))
+                console.MarkupLine($"  [yellow]{s.ScenarioId.EscapeMarkup()}: {CoverageWriters.Title(c.Kind).ToLowerInvariant()} not reached:[/] {string.Join(", ", c.Items.Where(i => !i.Reached).Select(i => i.Name)).EscapeMarkup()}");
+    }
+
+    public static void WriteSummary(IAnsiConsole console, TestRunReport report, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        var parts = new List<string>
+        {
+            $"[green]{Int(report.Passed)} passed[/]",
+            report.Failed > 0 ? $"[red]{Int(report.Failed)} failed[/]" : "0 failed",
+        };
+        if (report.Skipped > 0) parts.Add($"[yellow]{Int(report.Skipped)} skipped[/]");
+        if (report.Errors > 0) parts.Add($"[red]{Int(report.Errors)} file(s) with errors[/]");
+        if (!report.Accuracy.IsEmpty)
+        {
+            var failedAccuracy = report.Accuracy.Count(a => !a.HasErrors && !a.Passed);
+            parts.Add(failedAccuracy > 0
+                ? $"[red]{Int(failedAccuracy)} of {Int(report.Accuracy.Length)} accuracy file(s) below minimum[/]"
+                : $"[green]{Int(report.Accuracy.Length)} accuracy file(s) passed[/]");
+        }
+        var verdict = report.Success ? "[green bold]PASSED[/]" : "[red bold]FAILED[/]";
+        console.MarkupLine($"{verdict}: {string.Join(", ", parts)} [grey]in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s[/]");
+    }
+
+    static string Int(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,267 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using ScenarioKit.Engine;
+using ScenarioKit.Model;
+using ScenarioKit.Testing.Binding;
+using ScenarioKit.Testing.Coverage;
+using ScenarioKit.Testing.Definitions;
+using ScenarioKit.Testing.Results;
+
+namespace ScenarioKit.Testing.Running;
+
+/// <summary>
+/// Runs one test: one conversation on the shared (thread-safe) runtime, with the test's own fake clock
+/// and mocks. Bot messages of each turn queue up and <c>bot</c> steps consume them in order; every
+/// message must be matched before the next <c>user</c> or <c>event</c> step and by the end of the test,
+/// so a test pins everything the bot says.
+/// </summary>
+internal sealed class TestExecution
+{
+    readonly LoadedScenario _scenario;
+    readonly TestDefinition _test;
+    readonly string _conversationId;
+    readonly FakeTimeProvider _clock;
+    readonly TestActionInvoker _actions;
+    readonly TurnServices _services;
+    readonly List<string> _conversation = [];
+    readonly List<string> _runtimeErrors = [];
+    ConversationState _state = null!;
+    TurnResult? _lastTurn;
+    ImmutableArray<BotMessage> _pending = [];
+    int _consumed;
+    BotMessage? _lastMessage;
+
+    public TestExecution(LoadedScenario scenario, TestDefinition test, string conversationId)
+    {
+        _scenario = scenario;
+        _test = test;
+        _conversationId = conversationId;
+        _clock = new FakeTimeProvider(test.Clock);
+        _clock.SetLocalTimeZone(TimeZoneInfo.Utc);
+        _actions = new TestActionInvoker(test.Mocks, _clock, EngineAdapter.ScriptInvoker(_clock));
+        _services = new TurnServices(_clock, _actions);
+    }
+
+    public IReadOnlyList<string> RuntimeErrors => _runtimeErrors;
+
+    public async Task<StepFailure?> RunAsync(CancellationToken ct)
+    {
+        var model = _scenario.Package.Model;
+        var given = _test.Given.Select(g => KeyValuePair.Create(g.Variable,
+            TypedValues.Convert(g.Value, model.Variables.FirstOrDefault(v => v.Name == g.Variable), out _)));
+        _state = EngineAdapter.Start(_scenario.Runtime, _conversationId, given);
+        _scenario.Coverage.Hit(CoverageKind.Stages, _state.Stage);
+
+        if (_test.Welcome && await TurnAsync(new ConversationStartInput(), null, ct) is { } startFailure) return startFailure;
+        foreach (var step in _test.Steps)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (step is UserStep or EventStep && Unmatched(step, "before this step") is { } unmatched) return unmatched;
+            var failure = step switch
+            {
+                UserStep u => await UserAsync(u, ct),
+                EventStep e => await EventAsync(e, ct),
+                BotStep b => Bot(b),
+                SuggestionsStep s => Suggestions(s),
+                ExpectStep x => Expect(x),
+                HandoffExpectStep h => Handoff(h),
+                NoReplyStep n => NoReply(n),
+                WaitStep w => Wait(w),
+                _ => throw new InvalidOperationException($"unknown step {step.GetType().Name}"),
+            };
+            if (failure is not null) return failure;
+        }
+        return _test.Steps.IsEmpty ? null : Unmatched(_test.Steps[^1], "by the end of the test");
+    }
+
+    StepFailure? Unmatched(TestStep step, string when)
+    {
+        if (_consumed >= _pending.Length) return null;
+        var left = _pending.Skip(_consumed).Select(m => m.Text).ToList();
+        var failure = Fail(step, $"the bot sent {left.Count} message(s) no bot step matched {when}",
+            "a bot step for each message", string.Join("\n", left));
+        _consumed = _pending.Length;
+        return failure;
+    }
+
+    Task<StepFailure?> UserAsync(UserStep step, CancellationToken ct)
+    {
+        _conversation.Add($"user: {step.Text}");
+        return TurnAsync(new MessageInput(step.Text), step, ct);
+    }
+
+    Task<StepFailure?> EventAsync(EventStep step, CancellationToken ct)
+    {
+        _conversation.Add($"event: {step.Name}{(step.Value is { } v ? " " + TypedValues.Show(v) : "")}");
+        return TurnAsync(new EventInput(step.Name, step.Value), step, ct);
+    }
+
+    async Task<StepFailure?> TurnAsync(TurnInput input, TestStep? step, CancellationToken ct)
+    {
+        var result = await _scenario.Runtime.RunTurnAsync(_state, input, _services, ct);
+        _state = result.State;
+        _lastTurn = result;
+        var trace = result.Trace;
+        var coverage = _scenario.Coverage;
+        coverage.Hit(CoverageKind.Stages, trace.Stage ?? _state.Stage);
+        coverage.HitAll(CoverageKind.Steps, trace.StepsRun);
+        coverage.HitAll(CoverageKind.Flows, trace.FlowsStarted);
+        coverage.Hit(CoverageKind.Intents, trace.Intent);
+        coverage.HitAll(CoverageKind.ProactiveRules, trace.ProactiveFired);
+        coverage.Hit(CoverageKind.HandoffRules, trace.HandoffRule);
+
+        var messages = ImmutableArray.CreateBuilder<BotMessage>();
+        foreach (var output in result.Outputs)
+        {
+            switch (output)
+            {
+                case BotMessage m:
+                    messages.Add(m);
+                    _conversation.Add("bot:  " + ShowMessage(m));
+                    break;
+                case HandoffEventOutput h:
+                    _conversation.Add("handoff: " + ShowHandoff(h.Decision));
+                    break;
+            }
+        }
+        foreach (var error in trace.Errors)
+        {
+            var text = error.ToString();
+            _runtimeErrors.Add(text);
+            _conversation.Add("! runtime error: " + text);
+        }
+        _pending = messages.ToImmutable();
+        _consumed = 0;
+        _lastMessage = null;
+
+        var problems = _actions.TakeProblems();
+        return problems.Count > 0 ? Fail(step, problems[0].Problem, problems[0].Expected, problems[0].Actual) : null;
+    }
+
+    StepFailure? Bot(BotStep step)
+    {
+        for (var i = 0; i < step.Messages.Length; i++)
+        {
+            var expected = step.Messages[i];
+            var which = step.Messages.Length > 1 ? $" (message {i + 1} of {step.Messages.Length})" : "";
+            if (_consumed >= _pending.Length)
+            {
+                var sent = _pending.IsEmpty ? "(the bot sent nothing)" : "(no more messages; this turn sent: " + string.Join(" / ", _pending.Select(p => p.Text)) + ")";
+                return Fail(step, $"expected a bot message{which}, but the bot sent no more", expected.ToString()!, sent);
+            }
+            var actual = _pending[_consumed];
+            if (!expected.IsMatch(actual.Text))
+                return Fail(step, $"the bot's message{which} does not match", expected.ToString()!, actual.Text);
+            _consumed++;
+            _lastMessage = actual;
+        }
+        return null;
+    }
+
+    StepFailure? Suggestions(SuggestionsStep step)
+    {
+        var actual = _lastMessage?.Suggestions ?? [];
+        if (actual.IsDefault) actual = [];
+        var ok = actual.Length == step.Expected.Length && step.Expected.Zip(actual).All(p => p.First.IsMatch(p.Second));
+        return ok ? null : Fail(step, _lastMessage is null ? "there is no bot message whose suggestions could be checked" : "the suggestions differ",
+            "[" + string.Join(", ", step.Expected.Select(e => e.ToString())) + "]",
+            "[" + string.Join(", ", actual) + "]");
+    }
+
+    StepFailure? Expect(ExpectStep step)
+    {
+        if (step.Stage is not null && !string.Equals(step.Stage, _state.Stage, StringComparison.Ordinal))
+            return Fail(step, "the journey stage differs", step.Stage, _state.Stage ?? "(no stage)", step.StageSpan);
+        if (step.ChecksFlow && !string.Equals(step.Flow, _state.ActiveFlow, StringComparison.Ordinal))
+            return Fail(step, "the active flow differs", step.Flow ?? "(no active flow)", _state.ActiveFlow ?? "(no active flow)", step.FlowSpan);
+        if (step.Intent is not null || step.MinConfidence is not null)
+        {
+            var trace = _lastTurn?.Trace;
+            // `none` means "not understood", unless the scenario really has an intent of that name.
+            var expectedIntent = step.Intent == NoIntent && !_scenario.Package.Model.Intents.Any(i => i.Name == NoIntent) ? null : step.Intent;
+            var expected = (step.Intent ?? "(any intent)") + (step.MinConfidence is { } m ? $" with confidence ≥ {m.ToString("0.##", CultureInfo.InvariantCulture)}" : "");
+            var actual = trace?.Intent is { } i ? $"{i} with confidence {trace.Confidence.ToString("0.##", CultureInfo.InvariantCulture)}" : "(no intent recognised)";
+            if (step.Intent is not null && !string.Equals(expectedIntent, trace?.Intent, StringComparison.Ordinal))
+                return Fail(step, "the recognised intent differs", expected, actual, step.IntentSpan);
+            if (step.MinConfidence is { } min && (trace?.Intent is null || trace.Confidence < min))
+                return Fail(step, "the recognition confidence is too low", expected, actual);
+        }
+        foreach (var v in step.Vars)
+        {
+            var def = _scenario.Package.Model.Variables.FirstOrDefault(d => d.Name == v.Name);
+            var expected = TypedValues.Convert(v.Value, def, out _);
+            var actual = _state.Variables.TryGetValue(v.Name, out var node) ? TypedValues.ToElement(node) : null;
+            if (!TypedValues.JsonEquals(expected, actual))
+                return Fail(step, $"variable '{v.Name}' differs", TypedValues.Show(expected), TypedValues.Show(actual), v.Span);
+        }
+        return null;
+    }
+
+    StepFailure? Handoff(HandoffExpectStep step)
+    {
+        if (_lastTurn?.Handoff is not { } decision)
+            return Fail(step, "expected a handoff in the last turn, but there was none", step.Describe(), "(no handoff)");
+        if (step.Queue is not null && step.Queue != decision.Queue)
+            return Fail(step, "the handoff queue differs", step.Queue, decision.Queue, step.QueueSpan);
+        // A flow's handoff step reports its step id where a rule reports the rule id: only rule ids count as rules.
+        var actualRule = _scenario.Package.Model.Handoff.Rules.Any(r => r.Id == decision.RuleId) ? decision.RuleId : null;
+        if (step.ChecksRule && step.Rule != actualRule)
+            return Fail(step, "the handoff rule differs", step.Rule ?? "null (a flow's handoff step)",
+                actualRule ?? $"null (the handoff step {decision.RuleId} of a flow)", step.RuleSpan);
+        if (step.Reason is { } reason && !reason.IsMatch(decision.Reason ?? ""))
+            return Fail(step, "the handoff reason differs", reason.ToString()!, decision.Reason ?? "");
+        if (step.Offer is { } offer && !offer.SequenceEqual(decision.Offer, StringComparer.Ordinal))
+            return Fail(step, "the offered channels differ", "[" + string.Join(", ", offer) + "]", "[" + string.Join(", ", decision.Offer) + "]");
+        if (step.WithinHours is { } within && within != decision.WithinHours)
+            return Fail(step, within ? "the queue was closed (out of hours)" : "the queue was open (within hours)",
+                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}");
+        foreach (var s in step.Shared)
+        {
+            var variable = _scenario.Package.Model.Handoff.Share.FirstOrDefault(x => x.Key == s.Name)?.Variable;
+            var def = _scenario.Package.Model.Variables.FirstOrDefault(d => d.Name == variable);
+            var expected = TypedValues.Convert(s.Value, def, out _);
+            var found = decision.Shared.FirstOrDefault(p => p.Key == s.Name);
+            var actual = found.Key is null ? null : TypedValues.ToElement(found.Value);
+            if (!TypedValues.JsonEquals(expected, actual))
+                return Fail(step, $"shared value '{s.Name}' differs", TypedValues.Show(expected), TypedValues.Show(actual), s.Span);
+        }
+        return null;
+    }
+
+    StepFailure? NoReply(NoReplyStep step) =>
+        _pending.IsEmpty ? null : Fail(step, "expected no reply, but the bot answered", "(no reply)", string.Join("\n", _pending.Select(p => p.Text)));
+
+    StepFailure? Wait(WaitStep step)
+    {
+        _clock.Advance(step.Duration);
+        _conversation.Add($"wait: {Durations.Show(step.Duration)}");
+        return null;
+    }
+
+    internal const string NoIntent = "none";
+
+    StepFailure Fail(TestStep? step, string message, string expected, string actual, SourceSpan? at = null) =>
+        new(step?.Describe() ?? "(conversation start)", at ?? step?.Span ?? _test.Span, message, expected, actual, [.. _conversation]);
+
+    static string ShowMessage(BotMessage m) =>
+        m.Suggestions.IsDefaultOrEmpty ? m.Text : $"{m.Text}  [{string.Join(" | ", m.Suggestions)}]";
+
+    static string ShowHandoff(HandoffDecision d) =>
+        $"queue={d.Queue} rule={d.RuleId} withinHours={(d.WithinHours ? "true" : "false")}"
+        + (d.Offer.IsDefaultOrEmpty ? "" : $" offer=[{string.Join(", ", d.Offer)}]")
+        + (d.Shared.IsDefaultOrEmpty ? "" : " shared={" + string.Join(", ", d.Shared.Select(p => $"{p.Key}: {(p.Value is null ? "null" : p.Value.ToJsonString(ShowJson))}")) + "}");
+
+    static readonly JsonSerializerOptions ShowJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
+
+internal static class Durations
+{
+    public static string Show(TimeSpan d) =>
+        d.TotalDays >= 1 && d.TotalDays % 1 == 0 ? $"{d.TotalDays:0}d"
+        : d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? $"{d.TotalHours:0}h"
+        : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? $"{d.TotalMinutes:0}m"
+        : d.TotalSeconds >= 1 && d.TotalSeconds % 1 == 0 ? $"{d.TotalSeconds:0}s"
+        : $"{d.TotalMilliseconds:0}ms";
+}

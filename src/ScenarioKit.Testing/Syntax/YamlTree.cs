@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ScenarioKit.Language.Diagnostics;
+using ScenarioKit.Model;
+using ScenarioKit.Testing.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace ScenarioKit.Testing.Syntax;
+
+/// <summary>A YAML node with its source span. Built from parser events so duplicate keys are reported, not thrown.</summary>
+internal abstract record YNode(SourceSpan Span);
+
+internal sealed record YScalar(string Value, bool IsPlain, SourceSpan Span) : YNode(Span)
+{
+    /// <summary>A plain <c>~</c>, <c>null</c> or empty scalar: YAML 1.2 core-schema null.</summary>
+    public bool IsNull => IsPlain && Value is "" or "~" or "null" or "Null" or "NULL";
+}
+
+internal sealed record YEntry(YScalar Key, YNode Value);
+
+internal sealed record YMapping(ImmutableArray<YEntry> Entries, SourceSpan Span) : YNode(Span)
+{
+    public YNode? this[string key] => Entries.FirstOrDefault(e => e.Key.Value == key)?.Value;
+    public YEntry? Entry(string key) => Entries.FirstOrDefault(e => e.Key.Value == key);
+}
+
+internal sealed record YSequence(ImmutableArray<YNode> Items, SourceSpan Span) : YNode(Span);
+
+/// <summary>Loads the first document of a YAML text into a <see cref="YNode"/> tree, collecting diagnostics.</summary>
+internal static class YamlTree
+{
+    public static YNode? Load(string file, string text, DiagnosticBag diagnostics)
+    {
+        var parser = new Parser(new StringReader(text));
+        var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _)) return null;
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, file, anchors, diagnostics);
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                var next = parser.Current!;
+                diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, next.Start, next.End),
+                    "a test file holds one YAML document; a second document starts here");
+            }
+            return root;
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, e.Start, e.End), CleanMessage(e));
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some malformed input; the last event read is the best place we know.
+            var at = parser.Current is { } current ? Span(file, current.End, current.End) : new SourceSpan(file, 1, 1, 1, 1);
+            diagnostics.Add(TestDiagnostics.YamlSyntax, at, $"the YAML cannot be read after this point ({e.Message})");
+            return null;
+        }
+    }
+
+    static YNode ReadNode(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics)
+    {
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            if (anchors.TryGetValue(alias.Value.Value, out var target)) return target;
+            diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, alias.Start, alias.End), $"unknown alias *{alias.Value.Value}");
+            return new YScalar("", true, Span(file, alias.Start, alias.End));
+        }
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            var node = new YScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, Span(file, scalar.Start, scalar.End));
+            Remember(anchors, scalar.Anchor, node);
+            return node;
+        }
+        if (parser.TryConsume<SequenceStart>(out var seqStart))
+        {
+            var items = ImmutableArray.CreateBuilder<YNode>();
+            SequenceEnd seqEnd;
+            while (!parser.TryConsume(out seqEnd!))
+                items.Add(ReadNode(parser, file, anchors, diagnostics));
+            var node = new YSequence(items.ToImmutable(), Span(file, seqStart.Start, seqEnd.End));
+            Remember(anchors, seqStart.Anchor, node);
+            return node;
+        }
+        if (parser.TryConsume<MappingStart>(out var mapStart))
+        {
+            var entries = new List<YEntry>();
+            var merged = new List<YEntry>();
+            MappingEnd mapEnd;
+            while (!parser.TryConsume(out mapEnd!))
+            {
+                var keyNode = ReadNode(parser, file, anchors, diagnostics);
+                var value = ReadNode(parser, file, anchors, diagnostics);
+                if (keyNode is not YScalar key)
+                {
+                    diagnostics.Add(TestDiagnostics.InvalidValue, keyNode.Span, "a mapping key must be a plain string");
+                    continue;
+                }
+                // YAML merge key: `<<: *base` copies the entries of an anchored mapping that this one does not set.
+                if (key.IsPlain && key.Value == "<<")
+                {
+                    foreach (var source in value is YSequence s ? s.Items : [value])
+                    {
+                        if (source is YMapping m) merged.AddRange(m.Entries);
+                        else diagnostics.Add(TestDiagnostics.InvalidValue, source.Span, "`<<` merges a mapping (an alias such as *base)");
+                    }
+                    continue;
+                }
+                var existing = entries.FirstOrDefault(e => e.Key.Value == key.Value);
+                if (existing is not null)
+                {
+                    diagnostics.Add(TestDiagnostics.DuplicateKey, key.Span, [existing.Key.Span], key.Value, existing.Key.Span.Line, existing.Key.Span.Column);
+                    continue;
+                }
+                entries.Add(new YEntry(key, value));
+            }
+            foreach (var m in merged)
+                if (!entries.Any(e => e.Key.Value == m.Key.Value)) entries.Add(m);
+            var node = new YMapping([.. entries], Span(file, mapStart.Start, mapEnd.End));
+            Remember(anchors, mapStart.Anchor, node);
+            return node;
+        }
+        var ev = parser.Current!;
+        throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
+    }
+
+    static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
+    {
+        if (!anchor.IsEmpty) anchors[anchor.Value] = node;
+    }
+
+    internal static SourceSpan Span(string file, Mark start, Mark end) =>
+        new(file, (int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column);
+
+    // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (…): "; the span already says where.
+    static string CleanMessage(YamlException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
+    }
+
+    public static string Describe(YNode node) => node switch
+    {
+        YScalar { IsNull: true } => "null",
+        YScalar s => $"'{s.Value}'",
+        YMapping => "a mapping",
+        YSequence => "a list",
+        _ => "a node",
+    };
+
+    /// <summary>Interprets a plain scalar by the YAML 1.2 core schema; quoted scalars are strings.</summary>
+    public static object? ScalarValue(YScalar s)
+    {
+        if (!s.IsPlain) return s.Value;
+        if (s.IsNull) return null;
+        switch (s.Value)
+        {
+            case "true" or "True" or "TRUE": return true;
+            case "false" or "False" or "FALSE": return false;
+        }
+        if (long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        if (s.Value.Length > 0 && (char.IsAsciiDigit(s.Value[0]) || s.Value[0] is '-' or '+' or '.')
+            && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        return s.Value;
+    }
+}

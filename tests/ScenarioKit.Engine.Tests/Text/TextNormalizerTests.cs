@@ -1,0 +1,30 @@
+using ScenarioKit.Engine.Text;
+
+namespace ScenarioKit.Engine.Tests.Text;
+
+public sealed class TextNormalizerTests
+{
+    [Theory]
+    [InlineData("１２３４５６７８", "12345678")]
+    [InlineData("ＡＢＣ", "ABC")]
+    [InlineData("ｵﾍﾟﾚｰﾀｰ", "オペレーター")]
+    [InlineData("　全角スペース　", "全角スペース")]
+    [InlineData("  hello \n", "hello")]
+    [InlineData("ｶﾞｷﾞｸﾞ", "ガギグ")]
+    public void Nfkc_and_trim(string input, string expected) => Assert.Equal(expected, TextNormalizer.Normalize(input));
+
+    [Theory]
+    [InlineData("Where IS My ORDER", "where is my order")]
+    [InlineData("ＨＥＬＬＯ", "hello")]
+    [InlineData("注文ＡＢＣ", "注文abc")]
+    public void Fold_lowers_latin(string input, string expected) => Assert.Equal(expected, TextNormalizer.NormalizeAndFold(input));
+
+    [Fact]
+    public void Transcript_keeps_the_original_text()
+    {
+        var chat = new Support.Chat(Support.B.Load(Support.ReferenceModel.Build()));
+        chat.User("  ＨＥＬＬＯ  ");
+        Assert.Equal("ＨＥＬＬＯ", chat.State.Transcript[0].Text);
+        Assert.Equal(Support.ReferenceModel.Greeting, chat.State.Transcript[1].Text);
+    }
+}
