@@ -76,4 +76,53 @@ public sealed class WebChatPlaygroundTests
         Assert.Empty(pageErrors);
         Assert.Equal(4, Volatile.Read(ref ((ReferenceBot)server.Service<ScenarioKit.Server.Bots.ScenarioCatalog>().Resolve(null, null)!).Turns));
     }
+
+    [Fact]
+    public async Task Web_Chat_runs_the_real_scenarios_and_the_picker_switches_to_a_Japanese_one()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (apt-get install -y chromium; test.sh does).");
+        await using var server = await TestServer.StartAsync(bots: [], configure: o =>
+        {
+            o.Sources.Add(Repo.ReferenceScenario);
+            o.Sources.Add(Path.Combine(Repo.Root, "scenarios", "retail-support"));
+        });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
+        var bubbles = page.Locator(".webchat__bubble__content");
+        try
+        {
+            await page.GotoAsync(server.BaseAddress.ToString());
+            await Assertions.Expect(page.Locator("#scenario")).ToHaveValueAsync("reference-support", new() { Timeout = 20_000 });
+            // No welcome in this scenario: wait until Web Chat's Direct Line is online before typing.
+            await Assertions.Expect(page.Locator("#log")).ToContainTextAsync("online", new() { Timeout = 20_000 });
+            var input = page.Locator("[data-id='webchat-sendbox-input']");
+            await input.FillAsync("hello");
+            await input.PressAsync("Enter");
+            await Assertions.Expect(bubbles.Filter(new() { HasText = "What can I help you with?" })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await page.Locator(".webchat__suggested-action", new() { HasText = "Order status" }).ClickAsync();
+            await Assertions.Expect(bubbles.Filter(new() { HasText = "Please type your 8-digit order number." })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await input.FillAsync("12345678");
+            await input.PressAsync("Enter");
+            await Assertions.Expect(bubbles.Filter(new() { HasText = "Order 12345678: shipped on 2 June, arriving 5 June." })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Artifacts, "webchat-reference-support.png") });
+
+            // The picker starts a new conversation on the Japanese retail scenario: welcome, then a proactive nudge.
+            await page.SelectOptionAsync("#scenario", "retail-support");
+            await page.ClickAsync("#restart");
+            await Assertions.Expect(page.Locator("#log")).ToContainTextAsync("retail-support", new() { Timeout = 20_000 });
+            await Assertions.Expect(bubbles.Filter(new() { HasText = "いらっしゃいませ。ABCストア サポートです。" })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator(".webchat__suggested-action", new() { HasText = "注文状況の確認" })).ToBeVisibleAsync();
+            await page.FillAsync("#path", "/products/42");
+            await page.ClickAsync("#send-page-view");
+            await page.FillAsync("#seconds", "40");
+            await page.ClickAsync("#send-page-dwell");
+            await Assertions.Expect(bubbles.Filter(new() { HasText = "在庫のこと" }).Or(bubbles.Filter(new() { HasText = "在庫のご質問" }))).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator(".webchat__suggested-action", new() { HasText = "サイズの相談" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Artifacts, "webchat-retail-support.png") });
+        }
+    }
 }
