@@ -129,7 +129,8 @@ internal sealed class BotMessagesEndpoint(
 
         var channelId = string.IsNullOrEmpty(activity.ChannelId) ? "unknown" : activity.ChannelId;
         var channel = new ChannelContext(
-            Key: channelId + "/" + conversationId,
+            // Prefixed so that no channel id (not even "directline") can reach a Direct Line conversation's log.
+            Key: "channel/" + channelId + "/" + conversationId,
             ConversationId: conversationId,
             ChannelId: channelId,
             ServiceUrl: activity.ServiceUrl,
