@@ -57,7 +57,8 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     internal static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure, Action<IServiceCollection>? configureServices, IEnumerable<IScenarioBot>? bots)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The content root stays the working directory, so `serve` reads ./appsettings.json as ASP.NET Core users expect.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         var options = new ScenarioServerOptions();
         builder.Configuration.GetSection("ScenarioKit").Bind(options);
         // The Bot Framework's conventional setting names work too.
@@ -106,8 +107,9 @@ public sealed class ScenarioServer : IAsyncDisposable
                 : null;
             return new ConnectorClient(http, tokens);
         });
-        services.AddSingleton(sp => options.AuthenticationEnabled
-            ? new BotFrameworkAuthenticator(
+        if (options.AuthenticationEnabled)
+        {
+            services.AddSingleton(sp => new BotFrameworkAuthenticator(
                 new BotAuthenticationOptions
                 {
                     AppId = options.AppId!,
@@ -117,8 +119,8 @@ public sealed class ScenarioServer : IAsyncDisposable
                     RequireEndorsements = options.RequireEndorsements,
                 },
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient("openid"),
-                sp.GetRequiredService<TimeProvider>())
-            : null!);
+                sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton(sp => new BotMessagesEndpoint(
             sp.GetRequiredService<ConversationService>(), options, sp.GetRequiredService<ConnectorClient>(),
             sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<BotMessagesEndpoint>>(),
