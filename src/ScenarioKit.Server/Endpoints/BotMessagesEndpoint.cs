@@ -54,6 +54,12 @@ internal sealed class BotMessagesEndpoint(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+        catch (TaskCanceledException e)
+        {
+            logger.LogWarning(e, "The channel did not answer in time.");
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status502BadGateway, "ChannelUnreachable",
+                "The turn was saved, but the channel's serviceUrl did not answer in time.");
+        }
     }
 
     async Task HandleCoreAsync(HttpContext context, string? routeScenario)

@@ -99,6 +99,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ConversationService>();
         services.AddHttpClient();
+        services.AddHttpClient("connector", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton(sp =>
         {
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector");

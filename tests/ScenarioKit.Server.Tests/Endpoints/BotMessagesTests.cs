@@ -67,6 +67,17 @@ public sealed class BotMessagesTests
     }
 
     [Fact]
+    public async Task An_unreachable_serviceUrl_is_502_and_the_turn_is_kept()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var response = await server.PostJsonAsync("/api/messages", Reference.UserActivity("down", 0, expectReplies: false));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("The turn was saved", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/bench/conv-down", 0, 10, CancellationToken.None);
+        Assert.Equal(2, logged.Count);
+    }
+
+    [Fact]
     public async Task Japanese_text_round_trips_unescaped()
     {
         await using var server = await TestServer.StartAsync();
