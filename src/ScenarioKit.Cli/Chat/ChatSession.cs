@@ -25,10 +25,11 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
             var line = await input.ReadLineAsync(ct);
             if (line is null)
                 return;
+            var parsed = ChatLine.Parse(line, _suggestions);
             if (echo && line.Trim().Length > 0)
-                view.Echo(line.Trim());
+                view.Echo(EchoText(line.Trim(), parsed));
 
-            switch (ChatLine.Parse(line, _suggestions))
+            switch (parsed)
             {
                 case ChatLine.Nothing:
                     break;
@@ -72,6 +73,10 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
         }
     }
 
+    /// <summary>A number that picked a suggestion is echoed with the text it sent: <c>1 → Order status</c>.</summary>
+    static string EchoText(string typed, ChatLine parsed) =>
+        parsed is ChatLine.Say say && typed[0] != '/' && say.Text != typed ? $"{typed} → {say.Text}" : typed;
+
     async Task TurnAsync(TurnInput input, CancellationToken ct)
     {
         var wasWithAgent = _state.WithAgent;
@@ -87,6 +92,9 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
             else if (output is HandoffEventOutput handoff)
                 view.Handoff(handoff.Decision);
         }
+        // Out of hours the engine emits no handoff event (no agent takes over) but still decides one: show it too.
+        if (result.Handoff is { } decision && !result.Outputs.Any(o => o is HandoffEventOutput))
+            view.Handoff(decision);
 
         // INVARIANT: a number typed next picks from the suggestions shown last; a turn that said nothing keeps them.
         var messages = result.Outputs.OfType<BotMessage>().ToList();

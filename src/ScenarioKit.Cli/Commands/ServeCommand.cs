@@ -47,7 +47,9 @@ internal static class ServeCommand
             var given = result.GetRequiredValue(sources);
             if (given.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
                 return CommandGuard.Usage(context, $"{missing} does not exist.");
-            var hostArgs = new List<string>(result.UnmatchedTokens);
+            // A per-request log line drowns the terminal; the user's own --Logging:… settings come later and win.
+            var hostArgs = new List<string> { "--Logging:LogLevel:Microsoft.AspNetCore=Warning" };
+            hostArgs.AddRange(result.UnmatchedTokens);
             if (result.GetValue(urls) is { } u)
                 hostArgs.AddRange(["--urls", u]);
 

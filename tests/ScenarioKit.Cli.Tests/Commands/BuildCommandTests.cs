@@ -63,7 +63,7 @@ public sealed class BuildCommandTests
         var strict = await CliHarness.RunAsync("build", path, "-o", temp.Combine("b"), "--warnaserror");
 
         Assert.Equal(ExitCodes.Success, lenient.ExitCode);
-        Assert.Contains("warning SK3014", lenient.Stdout, StringComparison.Ordinal);
+        Assert.Contains("warning SK3101", lenient.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(temp.Combine("a", "warn-1.0.0.skpkg")));
         Assert.Equal(ExitCodes.Failed, strict.ExitCode);
         Assert.False(Directory.Exists(temp.Combine("b")));

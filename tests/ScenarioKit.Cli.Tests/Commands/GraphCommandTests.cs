@@ -72,4 +72,33 @@ public sealed class GraphCommandTests
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
     }
+
+    [Fact]
+    public async Task Compiles_a_scenario_folder_and_draws_every_flow()
+    {
+        using var temp = new TempDirectory();
+        var folder = await Scenarios.ScaffoldAsync(temp, "ja-JP");
+
+        var run = await CliHarness.RunAsync("graph", folder);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("subgraph flow_order_status[\"flow order_status\"]", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ask order.number<br/>ご注文番号（8桁）を教えてください。", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rule misunderstood-twice", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("-->|\"fails 3×\"|", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scenario_with_errors_is_not_drawn()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("broken.yaml");
+        File.WriteAllText(path, Scenarios.Broken);
+
+        var run = await CliHarness.RunAsync("graph", path);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("error SK3002", run.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class NewCommandTests
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["flows/order_status.yaml", "intents/intents.yaml", "scenario.yaml", "tests/shop-support.test.yaml"],
+            ["flows/order_status.yaml", "intents/intents.yaml", "scenario.yaml", "tests/intents.accuracy.yaml", "tests/shop-support.test.yaml"],
             files.Where(f => !f.StartsWith(".scenariokit/", StringComparison.Ordinal)));
         var scenario = File.ReadAllText(Path.Combine(folder, "scenario.yaml"));
         Assert.StartsWith("# yaml-language-server: $schema=.scenariokit/scenario.schema.json\n", scenario, StringComparison.Ordinal);
@@ -31,6 +31,27 @@ public sealed class NewCommandTests
         Assert.StartsWith("# yaml-language-server: $schema=../.scenariokit/scenario-test.schema.json\n",
             File.ReadAllText(Path.Combine(folder, "tests", "shop-support.test.yaml")), StringComparison.Ordinal);
         Assert.Contains("Created", run.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task The_scaffold_tests_and_accuracy_file_pass_with_full_coverage(string locale)
+    {
+        using var temp = new TempDirectory();
+        var folder = await Scenarios.ScaffoldAsync(temp, locale);
+        var coverage = temp.Combine("coverage");
+
+        var run = await CliHarness.RunAsync("test", folder, "--coverage", coverage);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("PASSED", run.Out, StringComparison.Ordinal);
+        Assert.Contains("accuracy file(s) passed", run.Out, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(coverage, "coverage.json")));
+        var scenario = Assert.Single(json.RootElement.GetProperty("scenarios").EnumerateArray());
+        var categories = scenario.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("percent", out _)).ToList();
+        Assert.NotEmpty(categories);
+        Assert.All(categories, c => Assert.True(c.Value.GetProperty("percent").GetDouble() == 100, c.Name + " is not fully covered"));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class ValidateCommandTests
         Assert.Matches(@"broken\.yaml\(14,14\): error SK3002: ", lines[error]);
         Assert.Equal("14 |       - ask: order.numbr", lines[error + 1]);
         Assert.Equal("   |              ^^^^^^^^^^^", lines[error + 2]);
-        Assert.Contains(lines, l => l.Contains("warning SK3014", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("warning SK3101", StringComparison.Ordinal));
         Assert.Equal("1 error, 1 warning in 1 scenario", run.Out.Trim());
         Assert.DoesNotContain("error(s)", run.Stdout, StringComparison.Ordinal);
     }
@@ -88,9 +88,9 @@ public sealed class ValidateCommandTests
         var strict = await CliHarness.RunAsync("validate", path, "--warnaserror");
 
         Assert.Equal(ExitCodes.Success, lenient.ExitCode);
-        Assert.Contains("warning SK3014", lenient.Stdout, StringComparison.Ordinal);
+        Assert.Contains("warning SK3101", lenient.Stdout, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Failed, strict.ExitCode);
-        Assert.Contains("error SK3014", strict.Stdout, StringComparison.Ordinal);
+        Assert.Contains("error SK3101", strict.Stdout, StringComparison.Ordinal);
         Assert.Equal("1 error, 0 warnings in 1 scenario", strict.Out.Trim());
     }
 

@@ -33,14 +33,16 @@ internal static class CliHarness
         return new CliRun(exitCode, outWriter.ToString(), errorWriter.ToString(), outWriter.ToString(), errorWriter.ToString());
     }
 
-    public static async Task<CliRun> RunWithInputAsync(string input, params string[] args)
+    public static Task<CliRun> RunWithInputAsync(string input, params string[] args) => RunWithInputAsync(input, inputIsTerminal: false, args);
+
+    public static async Task<CliRun> RunWithInputAsync(string input, bool inputIsTerminal, params string[] args)
     {
         // Like a redirected process: no ANSI, no colour (the terminal case is tested on ConsoleFactory itself).
         using var outConsole = new TestConsole().Width(400).SupportsAnsi(false).Colors(ColorSystem.NoColors);
         using var errorConsole = new TestConsole().Width(400).SupportsAnsi(false).Colors(ColorSystem.NoColors);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var context = new CliContext(outConsole, errorConsole, new StringReader(input), inputIsTerminal: false);
+        var context = new CliContext(outConsole, errorConsole, new StringReader(input), inputIsTerminal);
         var root = RootCommandFactory.Create(context);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         var exitCode = await CliRunner.InvokeAsync(root, args, config, TestContext.Current.CancellationToken);

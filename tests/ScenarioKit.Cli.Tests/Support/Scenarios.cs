@@ -47,4 +47,33 @@ internal static class Scenarios
             steps:
               - say: "Hi!"
         """;
+
+    /// <summary>A journey with a capped proactive nudge and an event-entered stage.</summary>
+    public const string Journey = """
+        scenarioKit: 1
+        id: journey
+        version: 1.0.0
+        locale: ja-JP
+        welcome: "いらっしゃいませ。"
+        fallback: "よく分かりませんでした。"
+        journey:
+          - stage: browsing
+            proactive:
+              - id: dwell-help
+                on: { event: page_dwell, when: "event.seconds >= 30" }
+                say: "サイズ選びでお困りですか？"
+                suggest: [サイズの相談, 在庫の確認]
+                cap: once-per-conversation
+          - stage: cart
+            entersOn: { event: cart_updated, when: "event.total > 0" }
+        intents:
+          size:
+            examples: ["サイズの相談", "サイズが分からない", "どのサイズがいい"]
+            patterns: ['サイズ']
+        flows:
+          size:
+            trigger: { intent: size }
+            steps:
+              - say: "サイズ表をご覧ください。"
+        """;
 }

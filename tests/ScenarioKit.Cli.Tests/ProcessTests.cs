@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Text.RegularExpressions;
+using ScenarioKit.Cli.Tests.Support;
+
+namespace ScenarioKit.Cli.Tests;
+
+/// <summary>The built tool as a real process: pipes, exit codes, encodings, a server on a free loopback port.</summary>
+public sealed partial class ProcessTests
+{
+    const string Escape = "\u001b[";
+
+    [GeneratedRegex(@"Listening on (http://127\.0\.0\.1:\d+/)")]
+    private static partial Regex ListeningLine();
+
+    [Fact]
+    public async Task The_readme_chat_example_runs_over_a_pipe()
+    {
+        var run = await CliProcess.RunAsync("hello\nwhere is my order\n12345678\n", null, "chat", "scenarios/reference-support");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        var lines = run.Stdout.ReplaceLineEndings("\n").Split('\n');
+        Assert.Contains("bot: Hi! I'm the support assistant. What can I help you with?", lines);
+        Assert.Contains("bot: Sure. Please type your 8-digit order number.", lines);
+        Assert.Contains("bot: Order 12345678: shipped on 2 June, arriving 5 June.", lines);
+        Assert.DoesNotContain(Escape, run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Japanese_goes_through_stdin_and_stdout_as_utf8()
+    {
+        using var temp = new TempDirectory();
+        var folder = await Scenarios.ScaffoldAsync(temp, "ja-JP");
+
+        var run = await CliProcess.RunAsync("荷物が届かないんだけど\n１２３４５６７８\n", null, "chat", folder);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("you: 荷物が届かないんだけど\n", run.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("bot: ご注文 12345678 は「発送済み（明日お届け予定）」です。", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_errors_exit_1_without_colour_under_NO_COLOR()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("broken.yaml");
+        File.WriteAllText(path, Scenarios.Broken);
+
+        var run = await CliProcess.RunAsync("", new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["TERM"] = "xterm-256color" }, "validate", path);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("error SK3002", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Escape, run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_errors_exit_2_and_version_exits_0()
+    {
+        var usage = await CliProcess.RunAsync("", null, "validate", "no/such/folder");
+        var version = await CliProcess.RunAsync("", null, "--version");
+
+        Assert.Equal(ExitCodes.Usage, usage.ExitCode);
+        Assert.Contains("no/such/folder does not exist", usage.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, version.ExitCode);
+        Assert.StartsWith("0.1.0", version.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_listens_on_a_free_loopback_port_and_answers_health_checks()
+    {
+        using var temp = new TempDirectory();
+        var info = CliProcess.StartInfo(null, "serve", "scenarios/reference-support", "--urls", "http://127.0.0.1:0", "--db", temp.Combine("state.db"));
+        using var process = Process.Start(info)!;
+        try
+        {
+            var url = await ReadListeningUrlAsync(process);
+            using var http = new HttpClient();
+            using var response = await http.GetAsync(new Uri(new Uri(url), "healthz"), TestContext.Current.CancellationToken);
+
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} from {url}healthz");
+            Assert.True(File.Exists(temp.Combine("state.db")));
+
+            // The scenario named on the command line answers over the Bot Framework protocol.
+            const string activity = """
+                {"type":"message","id":"a1","text":"hello","from":{"id":"u1"},"recipient":{"id":"bot"},
+                 "conversation":{"id":"cli-test"},"channelId":"test","serviceUrl":"http://127.0.0.1:9","deliveryMode":"expectReplies"}
+                """;
+            using var content = new StringContent(activity, System.Text.Encoding.UTF8, "application/json");
+            using var reply = await http.PostAsync(new Uri(new Uri(url), "api/messages"), content, TestContext.Current.CancellationToken);
+            using var body = System.Text.Json.JsonDocument.Parse(await reply.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            var first = body.RootElement.GetProperty("activities")[0];
+            Assert.Equal("Hi! I'm the support assistant. What can I help you with?", first.GetProperty("text").GetString());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    static async Task<string> ReadListeningUrlAsync(Process process)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        var seen = new System.Text.StringBuilder();
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.AppendLine(line);
+            if (ListeningLine().Match(line) is { Success: true } match)
+                return match.Groups[1].Value;
+        }
+        throw new InvalidOperationException("the server stopped before listening:\n" + seen + await process.StandardError.ReadToEndAsync(CancellationToken.None));
+    }
+}
