@@ -37,7 +37,7 @@ internal sealed class DirectLineEndpoints(
 
     bool DevMode => string.IsNullOrEmpty(options.DirectLineSecret);
 
-    public void Map(IEndpointRouteBuilder app)
+    public RouteGroupBuilder Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v3/directline");
         group.MapPost("/tokens/generate", context => Guard(context, GenerateAsync));
@@ -50,6 +50,7 @@ internal sealed class DirectLineEndpoints(
         group.Map("/conversations/{id}/stream", context => Guard(context, StreamAsync));
         // directlinejs and Botium call this undocumented endpoint; a 404 is harmless (§4.1).
         group.MapGet("/session/getsessionid", context => HttpHelpers.WriteErrorAsync(context, StatusCodes.Status404NotFound, "NotFound", "Sessions are not used by this server."));
+        return group;
     }
 
     /// <summary>Issues a token for the playground page (loopback callers, or anyone in dev mode with AllowRemote).</summary>
