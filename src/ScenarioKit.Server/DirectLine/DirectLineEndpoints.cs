@@ -88,6 +88,11 @@ internal sealed class DirectLineEndpoints(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            logger.LogError(e, "Direct Line request {Path} failed.", context.Request.Path.Value);
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The server failed to handle the request.");
+        }
     }
 
     int ExpiresIn => (int)tokens.Lifetime.TotalSeconds;
