@@ -139,6 +139,9 @@ internal sealed class ConversationService(
         if (input is not null)
         {
             result = await bot.RunTurnAsync(state, input, cancellationToken).ConfigureAwait(false);
+            // A channel's redelivery of an activity already handled: answered with nothing, logged once, state as it was.
+            if (result.Info.Duplicate && record is not null)
+                return new TurnOutcome(incoming, [], record, Created: false);
             state = result.State;
             withAgent = result.Info.WithAgent;
             var botAccount = (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };

@@ -218,8 +218,10 @@ public sealed class BotMessagesTests
         Assert.Equal(ReferenceBot.DwellNudge, reply.GetProperty("text").GetString());
         Assert.Equal(2, reply.GetProperty("suggestedActions").GetProperty("actions").GetArrayLength());
 
-        // The same activity id again is a redelivery: the bot does not answer twice.
+        // The same activity id again is a redelivery: the bot does not answer twice, the log keeps it once.
         Assert.Empty((await server.PostJsonForJsonAsync("/api/messages", dwell)).GetProperty("activities").EnumerateArray());
+        var log = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/web/ev", 0, 10, CancellationToken.None);
+        Assert.Equal(["event", "message"], log.Select(a => a.Type));
 
         (await server.PostJsonForJsonAsync("/api/messages", """{"type":"message","id":"m1","text":"talk to a human","channelId":"web","conversation":{"id":"ev"},"from":{"id":"u"},"recipient":{"id":"b"},"deliveryMode":"expectReplies"}""")).GetProperty("activities");
         Assert.Empty((await server.PostJsonForJsonAsync("/api/messages", """{"type":"message","id":"m2","text":"hello?","channelId":"web","conversation":{"id":"ev"},"from":{"id":"u"},"recipient":{"id":"b"},"deliveryMode":"expectReplies"}""")).GetProperty("activities").EnumerateArray());
