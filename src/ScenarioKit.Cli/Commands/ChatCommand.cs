@@ -45,7 +45,7 @@ internal static class ChatCommand
                 start = parsed;
             }
 
-            var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
+            var (package, displayRoot, exitCode) = ScenarioLoader.LoadWithRoot(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
             if (package is null)
                 return exitCode;
 
@@ -61,7 +61,7 @@ internal static class ChatCommand
             catch (ScenarioLoadException e)
             {
                 foreach (var error in e.Errors)
-                    CommandGuard.Fail(context, error.ToString());
+                    CommandGuard.Fail(context, ChatText.Describe(error, displayRoot));
                 return ExitCodes.Failed;
             }
 
@@ -71,7 +71,7 @@ internal static class ChatCommand
             if (mocked.Count > 0)
                 actions = new MockActionInvoker(mocked, fallback: actions);
 
-            IChatView view = context.InputIsTerminal ? new TerminalChatView(context.Out) : new PlainChatView(context.Out, context.Error);
+            IChatView view = context.InputIsTerminal ? new TerminalChatView(context.Out, displayRoot) : new PlainChatView(context.Out, context.Error, displayRoot);
             view.Intro(package.Manifest, [.. mocked.Keys], start);
             var session = new ChatSession(runtime, new TurnServices(time, actions), view);
             await session.RunAsync(context.Input, echo: !context.InputIsTerminal, ct);

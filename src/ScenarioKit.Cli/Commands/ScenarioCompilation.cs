@@ -69,7 +69,7 @@ internal static partial class ScenarioCompilation
     }
 
     /// <summary>The folder as the user would type it from here: relative when inside the current folder, else absolute; "" for the current folder.</summary>
-    static string DisplayPrefix(string? folder)
+    internal static string DisplayPrefix(string? folder)
     {
         if (string.IsNullOrEmpty(folder))
             return "";
@@ -81,6 +81,6 @@ internal static partial class ScenarioCompilation
 
     static SourceSpan Display(SourceSpan span, string prefix) => span.File.Length == 0 ? span : span with { File = Join(prefix, span.File) };
 
-    static string Join(string prefix, string file) =>
+    internal static string Join(string prefix, string file) =>
         prefix.Length == 0 || Path.IsPathRooted(file) ? file.Replace('\\', '/') : prefix.TrimEnd('/') + "/" + file.Replace('\\', '/');
 }

@@ -175,4 +175,18 @@ public sealed class ChatCommandTests
 
         Assert.Equal(fromSource.Out, fromPackage.Out);
     }
+
+    [Fact]
+    public async Task Runtime_errors_point_into_the_yaml_as_the_user_named_it()
+    {
+        using var temp = new TempDirectory();
+        var folder = await Scenarios.ScaffoldAsync(temp, "en-US");
+        File.WriteAllText(Path.Combine(folder, "scenario.yaml"), File.ReadAllText(Path.Combine(folder, "scenario.yaml"))
+            .Replace("return orders.get(number) ?? null;", "throw new Error('order table offline');", StringComparison.Ordinal));
+
+        var run = await ChatAsync("where is my order\n12345678\n", folder);
+
+        Assert.Matches(@"warning: .*/shop/flows/order_status\.yaml\(13,9\): .*order table offline", run.Error);
+        Assert.Contains("bot: I couldn't find order 12345678. Please check the number.", Lines(run));
+    }
 }
