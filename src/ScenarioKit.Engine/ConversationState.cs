@@ -75,7 +75,9 @@ public sealed class ConversationState
     public int FallbackStreak { get; }
 
     /// <summary>Variable values by dotted name (defaults included). Treat the nodes as read-only.</summary>
-    public IReadOnlyDictionary<string, JsonNode?> Variables => VariableTable;
+    public IReadOnlyDictionary<string, JsonNode?> Variables => _view ??= new System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonNode?>(VariableTable);
+
+    System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonNode?>? _view;
 
     /// <summary>The message transcript, oldest first (at most <see cref="RuntimeOptions.MaxTranscriptEntries"/>).</summary>
     public ImmutableArray<TranscriptEntry> Transcript { get; }

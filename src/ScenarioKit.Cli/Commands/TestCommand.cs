@@ -51,7 +51,7 @@ internal static class TestCommand
         HelpExamples.Set(command,
             "scenariokit test",
             "scenariokit test scenarios/retail-support --junit results.xml --coverage coverage",
-            "scenariokit test scenarios/retail-support/tests/order.test.yaml --filter \"注文*\"",
+            "scenariokit test scenarios/retail-support/tests/orders.test.yaml --filter \"注文*\"",
             "scenariokit test scenarios/retail-support/tests/intents.accuracy.yaml --accuracy");
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
@@ -59,7 +59,9 @@ internal static class TestCommand
             var given = result.GetValue(paths) is { Length: > 0 } p ? p : [Environment.CurrentDirectory];
             var found = TestFileFinder.Find(given);
             if (!found.Missing.IsEmpty)
-                return CommandGuard.Usage(context, $"{found.Missing[0]} does not exist.");
+                return CommandGuard.Usage(context, found.Missing[0].StartsWith('-')
+                    ? $"unknown option {found.Missing[0]} (see scenariokit test --help)."
+                    : $"{found.Missing[0]} does not exist.");
             if (found.TestFiles.IsEmpty && found.AccuracyFiles.IsEmpty)
                 return CommandGuard.Usage(context, $"no {TestFileFinder.TestSuffix} or {TestFileFinder.AccuracySuffix} files in {string.Join(", ", given)}.");
 

@@ -6,7 +6,7 @@ namespace ScenarioKit.Engine.Expressions;
 internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, JsonNode?> variables)
 {
     public VariableIndex Index { get; } = index;
-    public Dictionary<string, JsonNode?> Variables { get; } = variables;
+    public Dictionary<string, JsonNode?> Variables { get; set; } = variables;
 
     public bool HasEvent { get; set; }
     public JsonNode? Event { get; set; }

@@ -23,7 +23,9 @@ internal sealed partial class TurnRunner
     readonly ConversationState _input;
 
     // Working state.
-    readonly Dictionary<string, JsonNode?> _variables;
+    // Copy-on-write: most turns set no variable, so the state's table is shared until the first write.
+    Dictionary<string, JsonNode?> _variables;
+    bool _ownsVariables;
     readonly List<TranscriptEntry> _transcript;
     readonly List<FlowFrame> _frames;
     readonly List<ProactiveMark> _proactive;
@@ -54,7 +56,7 @@ internal sealed partial class TurnRunner
         _services = services;
         _ct = ct;
         _input = state;
-        _variables = new Dictionary<string, JsonNode?>(state.VariableTable, StringComparer.Ordinal);
+        _variables = state.VariableTable;
         _transcript = new List<TranscriptEntry>(state.Transcript.Length + 4);
         _transcript.AddRange(state.Transcript);
         _frames = [.. state.Frames];
@@ -206,7 +208,7 @@ internal sealed partial class TurnRunner
         _frames.RemoveAt(_frames.Count - 1);
         if (valid)
         {
-            _variables[ask.Variable] = value;
+            SetVariable(ask.Variable, value);
             _fallbackStreak = 0;
             await RunFlowAsync(node.Next, node.Flow).ConfigureAwait(false);
             return;
@@ -392,7 +394,7 @@ internal sealed partial class TurnRunner
                         node = node.Alternative;
                     else
                     {
-                        if (call.Into is not null) _variables.Remove(call.Into);
+                        if (call.Into is not null) RemoveVariable(call.Into);
                         node = node.Next;
                     }
                     break;
@@ -408,11 +410,11 @@ internal sealed partial class TurnRunner
                                 AbortFlow(flow);
                                 return;
                             }
-                            _variables[assignment.Variable] = value;
+                            SetVariable(assignment.Variable, value);
                         }
                         else
                         {
-                            _variables[assignment.Variable] = assignment.Literal is { } literal ? JsonValues.FromElement(literal) : null;
+                            SetVariable(assignment.Variable, assignment.Literal is { } literal ? JsonValues.FromElement(literal) : null);
                         }
                     }
                     node = node.Next;
@@ -501,7 +503,7 @@ internal sealed partial class TurnRunner
             Fail(new RuntimeError(outcome.Error ?? $"action '{call.Action}' failed", call.Span));
             return false;
         }
-        if (call.Into is not null) _variables[call.Into] = outcome.Value;
+        if (call.Into is not null) SetVariable(call.Into, outcome.Value);
         return true;
     }
 
@@ -622,6 +624,28 @@ internal sealed partial class TurnRunner
     }
 
     void Fail(RuntimeError error) => _errors.Add(error);
+
+    void SetVariable(string name, JsonNode? value)
+    {
+        OwnVariables();
+        _variables[name] = value;
+    }
+
+    void RemoveVariable(string name)
+    {
+        if (!_variables.ContainsKey(name)) return;
+        OwnVariables();
+        _variables.Remove(name);
+    }
+
+    void OwnVariables()
+    {
+        if (_ownsVariables) return;
+        // INVARIANT: the input state's table is never written; the new state gets this copy.
+        _variables = new Dictionary<string, JsonNode?>(_variables, StringComparer.Ordinal);
+        _scope.Variables = _variables;
+        _ownsVariables = true;
+    }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "conversation {ConversationId}: {Span}: {Error}")]
     static partial void LogRuntimeError(ILogger logger, string conversationId, string span, string error);

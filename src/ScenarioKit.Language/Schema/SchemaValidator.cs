@@ -19,29 +19,63 @@ internal static class SchemaValidator
 {
     const string ResourceName = "ScenarioKit.Language.Schema.scenario.schema.json";
 
-    static readonly Lazy<JsonSchema?> Embedded = new(() =>
+    static readonly Lazy<SchemaSet?> Embedded = new(() =>
     {
         using var stream = typeof(SchemaValidator).Assembly.GetManifestResourceStream(ResourceName);
         if (stream is null) return null;
         using var reader = new StreamReader(stream);
-        return Load(reader.ReadToEnd());
+        return SchemaSet.Load(reader.ReadToEnd());
     });
 
-    static readonly Dictionary<string, JsonSchema> Overrides = new(StringComparer.Ordinal);
-
-    static JsonSchema Load(string json) => JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult();
+    static readonly Dictionary<string, SchemaSet> Overrides = new(StringComparer.Ordinal);
 
     internal static bool HasEmbeddedSchema => Embedded.Value is not null;
 
-    static JsonSchema? SchemaFor(CompileOptions options)
+    static SchemaSet? SchemaFor(CompileOptions options)
     {
         if (options.SchemaOverride is null) return Embedded.Value;
         lock (Overrides)
         {
-            if (!Overrides.TryGetValue(options.SchemaOverride, out var s)) Overrides[options.SchemaOverride] = s = Load(options.SchemaOverride);
+            if (!Overrides.TryGetValue(options.SchemaOverride, out var s)) Overrides[options.SchemaOverride] = s = SchemaSet.Load(options.SchemaOverride);
             return s;
         }
     }
+
+    /// <summary>
+    /// The schema, plus a copy prepared for speed. A step is a oneOf of eight step schemas, so a plain
+    /// validation tries every branch for every step, nested steps multiplying it (seconds for 10,000
+    /// steps). The copy accepts anything where a step goes; the validator then checks each step
+    /// against the one branch its kind key names (a discriminator), falling back to the oneOf only when
+    /// the step has no kind or several, so errors and their closest-branch choice stay the same.
+    /// </summary>
+    sealed class SchemaSet
+    {
+        public required JsonSchema Root { get; init; }
+        public Dictionary<string, JsonSchema>? Branches { get; init; }
+        public JsonSchema? StepOneOf { get; init; }
+
+        public static SchemaSet Load(string json)
+        {
+            var doc = JObject.Parse(json);
+            if (doc["definitions"] is JObject defs && defs["step"] is JObject step && step["oneOf"] is JArray oneOf
+                && StepKinds.All(k => defs[k + "Step"] is JObject))
+            {
+                defs["stepOneOf"] = new JObject { ["oneOf"] = oneOf.DeepClone() };
+                // Still "an object" so that stepOrSteps (oneOf step, list of steps) keeps telling the two apart.
+                defs["step"] = new JObject { ["type"] = "object" };
+                var fast = JsonSchema.FromJsonAsync(doc.ToString()).GetAwaiter().GetResult();
+                return new SchemaSet
+                {
+                    Root = fast,
+                    Branches = StepKinds.ToDictionary(k => k, k => fast.Definitions[k + "Step"], StringComparer.Ordinal),
+                    StepOneOf = fast.Definitions["stepOneOf"],
+                };
+            }
+            return new SchemaSet { Root = JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult() };
+        }
+    }
+
+    static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end"];
 
     sealed record Origin(YamlNode Node, ScalarNode? Key);
 
@@ -50,10 +84,29 @@ internal static class SchemaValidator
         var schema = SchemaFor(options);
         if (schema is null) return;
         var json = ToJson(root);
-        var errors = schema.Validate(json);
         var reporter = new Reporter(d, root);
-        foreach (var e in errors) reporter.Report(e);
+        foreach (var e in schema.Root.Validate(json)) reporter.Report(e);
+        if (schema.Branches is not null && json["flows"] is JObject flows)
+            foreach (var flow in flows.Properties())
+                if (flow.Value is JObject f && f["steps"] is JArray steps)
+                    ValidateSteps(steps, schema, reporter);
         reporter.Flush();
+    }
+
+    static void ValidateSteps(JToken stepOrSteps, SchemaSet schema, Reporter reporter)
+    {
+        IEnumerable<JToken> steps = stepOrSteps is JArray array ? array : [stepOrSteps];
+        foreach (var step in steps)
+        {
+            var kinds = step is JObject o ? StepKinds.Where(k => o.ContainsKey(k)).ToList() : [];
+            var branch = kinds.Count == 1 ? schema.Branches![kinds[0]] : schema.StepOneOf!;
+            var errors = branch.Validate(step);
+            foreach (var e in errors) reporter.Report(e);
+            // Nested steps were accepted blindly by the branch; check them the same way.
+            if (step is JObject s)
+                foreach (var key in (string[])["then", "else", "onFail", "onError"])
+                    if (s[key] is JArray or JObject) ValidateSteps(s[key]!, schema, reporter);
+        }
     }
 
     internal static JToken ToJson(YamlNode node)

@@ -58,7 +58,7 @@ internal static class TestBinder
                 {
                     if (!names.Shared.TryGetValue(s.Name, out var variable))
                         diagnostics.Add(TestDiagnostics.UnknownVariable, s.Span, s.Name,
-                            names.Shared.Count == 0 ? " shared with agents (the scenario shares nothing)" : $" shared with agents (shared: {string.Join(", ", names.Shared.Keys)})");
+                            names.Shared.Count == 0 ? " shared with agents (the scenario shares nothing)" : $" shared with agents (shared: {string.Join(", ", names.SharedKeys)})");
                     else CheckValue(variable, s.Value, s.Span, names, diagnostics);
                 }
                 break;
@@ -111,9 +111,12 @@ internal sealed class ScenarioNames
         Flows = [.. model.Flows.Select(f => f.Name)];
         Actions = [.. model.Actions.Select(a => a.Name)];
         Queues = [.. model.Handoff.Queues.Select(q => q.Name)];
-        Rules = [.. model.Handoff.Rules.Select(r => r.Id)];
+        // A flow's handoff step hands off under its step id, so those ids are valid `rule:` values too.
+        Rules = [.. model.Handoff.Rules.Select(r => r.Id)
+            .Concat(model.Flows.SelectMany(f => Coverage.CoverageCollector.AllSteps(f.Steps)).OfType<HandoffStep>().Select(h => h.Id))];
         Variables = model.Variables.ToImmutableDictionary(v => v.Name, StringComparer.Ordinal);
         Shared = model.Handoff.Share.ToImmutableDictionary(s => s.Key, s => s.Variable, StringComparer.Ordinal);
+        SharedKeys = [.. model.Handoff.Share.Select(s => s.Key)];
         Events = [.. model.Journey.SelectMany(s => s.EntersOn.Select(e => e.Event).Concat(s.Proactive.Select(p => p.On.Event)))
             .Concat(model.Flows.Select(f => f.Trigger?.Event?.Event).OfType<string>())];
     }
@@ -127,4 +130,7 @@ internal sealed class ScenarioNames
     public ImmutableHashSet<string> Events { get; }
     public ImmutableDictionary<string, VariableDef> Variables { get; }
     public ImmutableDictionary<string, string> Shared { get; }
+
+    /// <summary>The shared keys in source order (dictionary order varies between processes: string hashes are randomised).</summary>
+    public ImmutableArray<string> SharedKeys { get; }
 }

@@ -43,10 +43,13 @@ internal sealed class CoverageCollector
     readonly Dictionary<(CoverageKind, string), int> _hits = [];
     readonly Lock _gate = new();
 
-    public CoverageCollector(ScenarioModel model, string path)
+    readonly Func<SourceSpan, string>? _display;
+
+    public CoverageCollector(ScenarioModel model, string path, Func<SourceSpan, string>? display = null)
     {
         _model = model;
         _path = path;
+        _display = display;
     }
 
     public void Hit(CoverageKind kind, string? name)
@@ -66,7 +69,7 @@ internal sealed class CoverageCollector
         lock (_gate)
         {
             CoverageCategory Category(CoverageKind kind, IEnumerable<(string Name, SourceSpan Span)> all) =>
-                new(kind, [.. all.Select(a => new CoverageItem(a.Name, _hits.GetValueOrDefault((kind, a.Name)), a.Span))]);
+                new(kind, [.. all.Select(a => new CoverageItem(a.Name, _hits.GetValueOrDefault((kind, a.Name)), Relocate(a.Span)))]);
 
             return new ScenarioCoverage(_model.Id, _path,
             [
@@ -78,6 +81,14 @@ internal sealed class CoverageCollector
                 Category(CoverageKind.HandoffRules, _model.Handoff.Rules.Select(r => (r.Id, r.Span))),
             ]);
         }
+    }
+
+    // Coverage items name their file as the reports name test files (see ScenarioCache.DisplayFile).
+    SourceSpan Relocate(SourceSpan span)
+    {
+        if (_display is null || span.Line == 0) return span;
+        var shown = _display(span);
+        return span with { File = shown[..shown.LastIndexOf('(')] };
     }
 
     /// <summary>Every step including nested ones (onFail, onError, then, else), in source order.</summary>

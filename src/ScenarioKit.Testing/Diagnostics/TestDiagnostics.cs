@@ -94,8 +94,8 @@ public static class TestDiagnostics
 
     public static readonly DiagnosticDescriptor UnknownHandoffRule = new("SK5107", "Unknown handoff rule",
         "the scenario has no handoff rule '{0}'{1}", "シナリオにハンドオフルール '{0}' はありません{1}", DiagnosticSeverity.Error,
-        "Use the id of a rule under `handoff.rules:` in the scenario.",
-        "シナリオの `handoff.rules:` にあるルールの id を使ってください。");
+        "Use the id of a rule under `handoff.rules:`, or the step id of a flow's handoff step (e.g. order_status/0/onFail/0).",
+        "`handoff.rules:` にあるルールの id か、フロー内の handoff ステップのステップ ID（例: order_status/0/onFail/0）を使ってください。");
 
     public static readonly DiagnosticDescriptor UnusedEvent = new("SK5108", "Event the scenario never reacts to",
         "no stage, proactive rule or flow of the scenario reacts to event '{0}'", "シナリオのどのステージ・プロアクティブルール・フローもイベント '{0}' に反応しません",

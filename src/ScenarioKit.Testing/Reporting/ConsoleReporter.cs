@@ -21,7 +21,8 @@ public static class ConsoleReporter
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(report);
-        foreach (var suite in report.Suites)
+        // A fixture file (only setup, given, mocks) has nothing to report unless it has diagnostics.
+        foreach (var suite in report.Suites.Where(s => !s.Tests.IsEmpty || !s.Diagnostics.IsEmpty))
         {
             console.MarkupLine($"[bold]{suite.File.EscapeMarkup()}[/]");
             WriteDiagnostics(console, suite.Diagnostics);

@@ -10,7 +10,11 @@ using ScenarioKit.Testing.Diagnostics;
 namespace ScenarioKit.Testing.Running;
 
 /// <summary>A compiled and loaded scenario shared by every test of it (the runtime is thread-safe), with its coverage.</summary>
-internal sealed record LoadedScenario(string Path, ScenarioPackage Package, ScenarioRuntime Runtime, CoverageCollector Coverage);
+internal sealed record LoadedScenario(string Path, ScenarioPackage Package, ScenarioRuntime Runtime, CoverageCollector Coverage)
+{
+    /// <summary>A runtime error with its file shown like the test files' (the compiler names files relative to the scenario).</summary>
+    public string Show(RuntimeError error) => error.Span.Line > 0 ? $"{ScenarioCache.Display(Path, error.Span)}: {error.Message}" : error.Message;
+}
 
 /// <summary>Compiles each scenario once per run, however many test and accuracy files name it.</summary>
 internal sealed class ScenarioCache
@@ -42,12 +46,12 @@ internal sealed class ScenarioCache
         {
             if (!File.Exists(path) && !Directory.Exists(path)) return (null, [Problem(path, "no such file or folder")]);
             var result = EngineAdapter.Compile(path);
-            diagnostics = result.Diagnostics;
+            diagnostics = [.. result.Diagnostics.Select(d => d with { Span = d.Span with { File = DisplayFile(path, d.Span.File) } })];
             if (!result.Success || result.Package is null)
             {
-                var errors = result.Diagnostics.Where(d => d.IsError).ToList();
+                var errors = diagnostics.Where(d => d.IsError).ToList();
                 var first = errors.Count > 0 ? DiagnosticText.Format(errors[0]) : "the compiler produced no package";
-                return (null, [.. result.Diagnostics, Problem(path, $"it has {errors.Count} compile error(s); first: {first}")]);
+                return (null, [.. diagnostics, Problem(path, $"it has {errors.Count} compile error(s); first: {first}")]);
             }
             package = result.Package;
         }
@@ -61,8 +65,22 @@ internal sealed class ScenarioCache
             var first = e.Errors.IsDefaultOrEmpty ? e.Message : e.Errors[0].ToString();
             return (null, [.. diagnostics, Problem(path, $"the engine cannot load it: {first}")]);
         }
-        return (new LoadedScenario(path, package, runtime, new CoverageCollector(package.Model, TestFileReaderPath(path))), diagnostics);
+        return (new LoadedScenario(path, package, runtime, new CoverageCollector(package.Model, TestFileReaderPath(path), span => Display(path, span))), diagnostics);
     }
+
+    /// <summary>
+    /// The compiler names a scenario's files relative to the scenario (<c>flows/orders.yaml</c>); reports
+    /// name them as the test files are named, relative to the current folder.
+    /// </summary>
+    internal static string DisplayFile(string scenarioPath, string file)
+    {
+        if (file.Length == 0 || System.IO.Path.IsPathRooted(file)) return file;
+        var baseDirectory = Directory.Exists(scenarioPath) ? scenarioPath : System.IO.Path.GetDirectoryName(scenarioPath) ?? ".";
+        return Syntax.TestFileReader.DisplayPath(System.IO.Path.Combine(baseDirectory, file));
+    }
+
+    internal static string Display(string scenarioPath, SourceSpan span) =>
+        $"{DisplayFile(scenarioPath, span.File)}({span.Line},{span.Column})";
 
     static string TestFileReaderPath(string path) => Syntax.TestFileReader.DisplayPath(path);
 

@@ -128,7 +128,7 @@ internal sealed class TestExecution
         }
         foreach (var error in trace.Errors)
         {
-            var text = error.ToString();
+            var text = _scenario.Show(error);
             _runtimeErrors.Add(text);
             _conversation.Add("! runtime error: " + text);
         }
@@ -206,17 +206,18 @@ internal sealed class TestExecution
         if (step.Queue is not null && step.Queue != decision.Queue)
             return Fail(step, "the handoff queue differs", step.Queue, decision.Queue, step.QueueSpan);
         // A flow's handoff step reports its step id where a rule reports the rule id: only rule ids count as rules.
-        var actualRule = _scenario.Package.Model.Handoff.Rules.Any(r => r.Id == decision.RuleId) ? decision.RuleId : null;
-        if (step.ChecksRule && step.Rule != actualRule)
+        // `rule: null` accepts any flow handoff step (which reports its step id where a rule reports the rule id).
+        var isRule = _scenario.Package.Model.Handoff.Rules.Any(r => r.Id == decision.RuleId);
+        if (step.ChecksRule && (step.Rule is null ? isRule : step.Rule != decision.RuleId))
             return Fail(step, "the handoff rule differs", step.Rule ?? "null (a flow's handoff step)",
-                actualRule ?? $"null (the handoff step {decision.RuleId} of a flow)", step.RuleSpan);
+                isRule ? decision.RuleId : $"{decision.RuleId} (a flow's handoff step)", step.RuleSpan);
         if (step.Reason is { } reason && !reason.IsMatch(decision.Reason ?? ""))
             return Fail(step, "the handoff reason differs", reason.ToString()!, decision.Reason ?? "");
         if (step.Offer is { } offer && !offer.SequenceEqual(decision.Offer, StringComparer.Ordinal))
             return Fail(step, "the offered channels differ", "[" + string.Join(", ", offer) + "]", "[" + string.Join(", ", decision.Offer) + "]");
         if (step.WithinHours is { } within && within != decision.WithinHours)
             return Fail(step, within ? "the queue was closed (out of hours)" : "the queue was open (within hours)",
-                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}");
+                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
         foreach (var s in step.Shared)
         {
             var variable = _scenario.Package.Model.Handoff.Share.FirstOrDefault(x => x.Key == s.Name)?.Variable;
@@ -258,10 +259,14 @@ internal sealed class TestExecution
 
 internal static class Durations
 {
-    public static string Show(TimeSpan d) =>
-        d.TotalDays >= 1 && d.TotalDays % 1 == 0 ? $"{d.TotalDays:0}d"
-        : d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? $"{d.TotalHours:0}h"
-        : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? $"{d.TotalMinutes:0}m"
-        : d.TotalSeconds >= 1 && d.TotalSeconds % 1 == 0 ? $"{d.TotalSeconds:0}s"
-        : $"{d.TotalMilliseconds:0}ms";
+    public static string Show(TimeSpan d)
+    {
+        var (value, unit) =
+            d.TotalDays >= 1 && d.TotalDays % 1 == 0 ? (d.TotalDays, "d")
+            : d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? (d.TotalHours, "h")
+            : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? (d.TotalMinutes, "m")
+            : d.TotalSeconds >= 1 && d.TotalSeconds % 1 == 0 ? (d.TotalSeconds, "s")
+            : (d.TotalMilliseconds, "ms");
+        return string.Create(CultureInfo.InvariantCulture, $"{value:0.###}{unit}");
+    }
 }

@@ -33,6 +33,9 @@ internal static partial class TestFileReader
     [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$")]
     private static partial Regex OffsetSuffix();
 
+    [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LocaleForm();
+
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h|d)$")]
     private static partial Regex DurationForm();
 
@@ -180,7 +183,12 @@ internal static partial class TestFileReader
         if (map["mocks"] is { } mocks) ReadMocks(mocks, into.Mocks, diagnostics);
         if (map["setup"] is { } setup) ReadSteps(setup, "'setup'", into.Setup, diagnostics);
         if (map["clock"] is { } clock) into.Clock = ReadClock(clock, diagnostics);
-        if (map["locale"] is { } locale) into.Locale = RequireString(locale, "'locale'", diagnostics);
+        if (map["locale"] is { } locale)
+        {
+            into.Locale = RequireString(locale, "'locale'", diagnostics);
+            if (into.Locale is not null && !LocaleForm().IsMatch(into.Locale))
+                diagnostics.Add(TestDiagnostics.InvalidValue, locale.Span, $"'locale' is a BCP-47 tag such as ja-JP or en-US (got '{into.Locale}')");
+        }
         if (map["channel"] is { } channel) into.Channel = RequireString(channel, "'channel'", diagnostics);
     }
 

@@ -51,13 +51,13 @@ internal static class YamlTree
         }
         catch (YamlException e)
         {
-            diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, e.Start, e.End), CleanMessage(e));
+            diagnostics.Add(TestDiagnostics.YamlSyntax, Clamp(Span(file, e.Start, e.End), text), CleanMessage(e));
             return null;
         }
         catch (InvalidOperationException e)
         {
             // YamlDotNet's scanner throws this (without a position) on some malformed input; the last event read is the best place we know.
-            var at = parser.Current is { } current ? Span(file, current.End, current.End) : new SourceSpan(file, 1, 1, 1, 1);
+            var at = Clamp(parser.Current is { } current ? Span(file, current.End, current.End) : new SourceSpan(file, 1, 1, 1, 1), text);
             diagnostics.Add(TestDiagnostics.YamlSyntax, at, $"the YAML cannot be read after this point ({e.Message})");
             return null;
         }
@@ -132,6 +132,22 @@ internal static class YamlTree
     static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
     {
         if (!anchor.IsEmpty) anchors[anchor.Value] = node;
+    }
+
+    /// <summary>
+    /// YamlDotNet reports an error at the end of input on the line after the last one; keep every span
+    /// inside the text so editors and the caret printer can show it.
+    /// </summary>
+    static SourceSpan Clamp(SourceSpan span, string text)
+    {
+        var lines = text.Split('\n');
+        var lastLine = lines.Length;
+        var endOfText = (Line: lastLine, Column: lines[^1].TrimEnd('\r').Length + 1);
+        (int, int) Fix(int line, int column) =>
+            line > lastLine ? endOfText : (Math.Max(1, line), Math.Max(1, column));
+        var (startLine, startColumn) = Fix(span.Line, span.Column);
+        var (endLine, endColumn) = Fix(span.EndLine, span.EndColumn);
+        return span with { Line = startLine, Column = startColumn, EndLine = endLine, EndColumn = endColumn };
     }
 
     internal static SourceSpan Span(string file, Mark start, Mark end) =>

@@ -192,20 +192,32 @@ public class InvalidFixtureTests
         [.. Directory.GetFiles(Paths.Fixture("Invalid"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
 
     /// <summary>Diagnostics in the CLI text format, with file names only so the golden files do not depend on the checkout path.</summary>
-    static string Format(TestRunReport report) => string.Concat(report.Suites.SelectMany(s => s.Diagnostics)
+    static string Format(TestRunReport report) => string.Concat(report.Suites.SelectMany(s => s.Diagnostics).Concat(report.Accuracy.SelectMany(a => a.Diagnostics))
         .Select(d => $"{Path.GetFileName(d.Span.File)}({d.Span.Line},{d.Span.Column}): {(d.IsError ? "error" : "warning")} {d.Id}: {d.Message.Replace(Paths.Fixtures, "", StringComparison.Ordinal)}\n"));
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_broken_test_file_is_reported_with_locations_and_nothing_runs(string name)
+    public async Task A_broken_test_or_accuracy_file_is_reported_with_locations_and_nothing_runs(string name)
     {
-        var report = await ScenarioTestRunnerTests.Run(Paths.Fixture("Invalid", name + ".yaml"));
-        var suite = Assert.Single(report.Suites);
-        Assert.True(suite.HasErrors);
-        Assert.Empty(suite.Tests);
+        var path = Paths.Fixture("Invalid", name + ".yaml");
+        // Named accuracy-*.yaml, not *.accuracy.yaml, so `scenariokit test` at the repository root does not pick the broken file up.
+        var isAccuracy = name.StartsWith("accuracy-", StringComparison.Ordinal);
+        var report = await ScenarioTestRunner.RunAsync(isAccuracy ? [] : [path], isAccuracy ? [path] : [], new TestRunOptions(), TestContext.Current.CancellationToken);
+        var diagnostics = isAccuracy ? Assert.Single(report.Accuracy).Diagnostics : Assert.Single(report.Suites).Diagnostics;
+        Assert.Contains(diagnostics, d => d.IsError);
+        Assert.Empty(report.Suites.SelectMany(s => s.Tests));
+        Assert.Empty(report.Accuracy.SelectMany(a => a.Utterances));
         Assert.False(report.Success);
-        Assert.All(suite.Diagnostics, d => Assert.True(d.Span.Line >= 1 && d.Span.Column >= 1, d.ToString()));
+        Assert.All(diagnostics, d => Assert.True(d.Span.Line >= 1 && d.Span.Column >= 1, d.ToString()));
         Golden.Check(Paths.Fixture("Invalid", name + ".diagnostics.txt"), Format(report));
+    }
+
+    [Fact]
+    public void Every_SK5xxx_diagnostic_has_a_golden_case()
+    {
+        var golden = string.Concat(Directory.GetFiles(Paths.Fixture("Invalid"), "*.diagnostics.txt").Select(File.ReadAllText));
+        foreach (var d in ScenarioKit.Testing.Diagnostics.TestDiagnostics.All)
+            Assert.True(golden.Contains($" {d.Id}: ", StringComparison.Ordinal), $"no golden case reports {d.Id}");
     }
 }
 

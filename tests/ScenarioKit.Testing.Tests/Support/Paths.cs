@@ -54,6 +54,6 @@ internal static class Golden
         }
         Assert.True(File.Exists(expectedPath), $"missing golden file {expectedPath}; actual output:\n{actual}");
         var expected = File.ReadAllText(expectedPath).Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.True(expected == actual, $"{expectedPath} differs; actual output:\n{actual}");
+        Assert.True(expected == actual, $"{expectedPath} differs.\nexpected:\n{expected}\nactual:\n{actual}");
     }
 }
