@@ -58,9 +58,9 @@ internal sealed class DirectLineEndpoints(
         if (!HttpHelpers.IsLoopback(c) && !(DevMode && options.AllowRemote))
             throw new RequestException(StatusCodes.Status403Forbidden, "Forbidden", "The playground issues tokens to loopback callers only.");
         var scenario = ScenarioSelector(c.Request.Query["scenario"], c.Request.Query["version"]);
-        var userId = "dl_playground-" + NewId()[..8];
+        var userId = "playground-" + NewId()[..8];
         var id = NewId();
-        await HttpHelpers.WriteJsonAsync(c, 200, new { conversationId = id, token = tokens.Issue(id, userId, scenario), expires_in = ExpiresIn, userId });
+        await Results.Json(new { conversationId = id, token = tokens.Issue(id, userId, scenario), expires_in = ExpiresIn, userId }).ExecuteAsync(c);
     });
 
     async Task Guard(HttpContext context, Func<HttpContext, Task> handler)

@@ -129,7 +129,8 @@ internal sealed class BotMessagesEndpoint(
 
         var channelId = string.IsNullOrEmpty(activity.ChannelId) ? "unknown" : activity.ChannelId;
         var channel = new ChannelContext(
-            Key: channelId + "/" + conversationId,
+            // Prefixed so that no channel id (not even "directline") can reach a Direct Line conversation's log.
+            Key: "channel/" + channelId + "/" + conversationId,
             ConversationId: conversationId,
             ChannelId: channelId,
             ServiceUrl: activity.ServiceUrl,
@@ -146,7 +147,8 @@ internal sealed class BotMessagesEndpoint(
             foreach (var reply in outcome.Replies)
                 await connector.SendAsync(activity.ServiceUrl!, reply, context.RequestAborted);
         }
-        await RespondAsync(context, expectReplies, outcome.Replies);
+        if (expectReplies) await HttpHelpers.WriteActivitySetAsync(context, outcome.ReplyJson, watermark: null);
+        else context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     static Task RespondAsync(HttpContext context, bool expectReplies, IReadOnlyList<Activity> replies)

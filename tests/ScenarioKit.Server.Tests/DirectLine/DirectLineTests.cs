@@ -116,6 +116,18 @@ public sealed class DirectLineTests
     }
 
     [Fact]
+    public async Task A_channel_post_naming_directline_cannot_write_into_a_Direct_Line_conversation()
+    {
+        await using var server = await StartAsync();
+        var started = await SendAsync(server, HttpMethod.Post, "/v3/directline/conversations", Secret, expected: HttpStatusCode.Created);
+        var id = started.GetProperty("conversationId").GetString()!;
+        var json = "{\"type\":\"message\",\"id\":\"x1\",\"channelId\":\"directline\",\"conversation\":{\"id\":\"" + id + "\"},\"text\":\"hello\",\"deliveryMode\":\"expectReplies\"}";
+        await server.PostJsonForJsonAsync("/api/messages", json);
+        var page = await SendAsync(server, HttpMethod.Get, $"/v3/directline/conversations/{id}/activities", Secret);
+        Assert.Equal([ReferenceBot.Welcome], page.GetProperty("activities").EnumerateArray().Select(a => a.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task Expired_tokens_get_403_TokenExpired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

@@ -77,7 +77,7 @@ public sealed class BotMessagesTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(ReferenceBot.DwellNudge, raw, StringComparison.Ordinal);
         var store = server.Service<IConversationStore>();
-        var logged = await store.ReadActivitiesAsync("bench/conv-ja", 0, 10, CancellationToken.None);
+        var logged = await store.ReadActivitiesAsync("channel/bench/conv-ja", 0, 10, CancellationToken.None);
         Assert.Contains("こんにちは、注文はどこ？", Encoding.UTF8.GetString(logged[0].Json.Span), StringComparison.Ordinal);
     }
 
@@ -138,7 +138,7 @@ public sealed class BotMessagesTests
         }
         // The conversation is still waiting for the order number.
         Assert.Contains("retry 1 of 2", Assert.Single(await TurnAsync(server, "n", 2)).GetProperty("text").GetString(), StringComparison.Ordinal);
-        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("bench/conv-n", 0, 100, CancellationToken.None);
+        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/bench/conv-n", 0, 100, CancellationToken.None);
         Assert.Equal([1, 2, 3, 4, 5, 6], logged.Select(a => (int)a.Seq));
     }
 
