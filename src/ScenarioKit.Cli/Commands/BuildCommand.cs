@@ -16,7 +16,8 @@ internal static class BuildCommand
         };
         var output = new Option<string>("--output", "-o")
         {
-            Description = "Folder to write <id>-<version>.skpkg into; created when missing (default: the current folder).",
+            Description = "Folder to write <id>-<version>.skpkg into; created when missing.",
+            HelpName = "dir",
             DefaultValueFactory = _ => ".",
         };
         var warningsAsErrors = new Option<bool>("--warnaserror")

@@ -20,10 +20,12 @@ internal static class ChatCommand
         {
             Description = "Answer an action with a value instead of running it: action=value (JSON when it parses as JSON, otherwise text). Repeatable.",
             AllowMultipleArgumentsPerToken = false,
+            HelpName = "action=value",
         };
         var clock = new Option<string?>("--clock")
         {
             Description = "Start the conversation clock at this ISO-8601 instant (e.g. 2026-11-28T10:00:00+09:00; UTC when no offset) to try queue hours; it then runs at normal speed.",
+            HelpName = "time",
         };
 
         var command = new Command("chat", "Talk to a scenario in the terminal: bot messages, numbered suggested replies, /event to send journey events, /state, /reset, /quit. With redirected input, reads one line per turn and prints plain you:/bot: lines.")
