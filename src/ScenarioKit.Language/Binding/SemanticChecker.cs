@@ -54,15 +54,16 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
             var root = v.Name.Split('.')[0];
             if (ExpressionChecker.Reserved.Contains(root))
                 d.Report(DiagnosticCatalog.ReservedName, v.Span, v.Name, root, ReservedMeaning(root));
-            else if (v.Name.Split('.').FirstOrDefault(JavaScriptKeywords.Contains) is { } keyword)
-                d.Report(DiagnosticCatalog.ReservedName, v.Span, v.Name, keyword, new Localized("the JavaScript keyword, so the name cannot be written in an expression", "JavaScript のキーワード（この名前は式の中に書けません）"));
+            else if (JavaScriptKeywords.Contains(root))
+                d.Report(DiagnosticCatalog.ReservedName, v.Span, v.Name, root, new Localized("the JavaScript keyword, so the name cannot be written in an expression", "JavaScript のキーワード（この名前は式の中に書けません）"));
             for (var i = v.Name.IndexOf('.', StringComparison.Ordinal); i >= 0; i = v.Name.IndexOf('.', i + 1))
                 if (names.Contains(v.Name[..i]))
                     d.Report(DiagnosticCatalog.VariablePrefixConflict, model.Variables.First(x => x.Name == v.Name[..i]).Span, v.Name[..i], v.Name);
         }
     }
 
-    // ES2023 reserved words (strict mode); a dotted name containing one cannot be written in an expression.
+    // ES2023 reserved words (strict mode). Only the first segment matters: 'return.reason' is not an
+    // expression, but 'opted.in' is (property names after '.' may be reserved words).
     static readonly HashSet<string> JavaScriptKeywords = new(StringComparer.Ordinal)
     {
         "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
