@@ -67,7 +67,8 @@ static class Program
         using var http = new HttpClient(handler) { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(30) };
         var endpoint = new Uri("api/messages", UriKind.Relative);
 
-        Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, SQLite {(options.Durable ? "synchronous=FULL" : "synchronous=NORMAL")}, {Environment.ProcessorCount} cores");
+        var storage = server is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
+        Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
         var run = Guid.NewGuid().ToString("N")[..6];
         long nextConversation = 0;
         long errors = 0;

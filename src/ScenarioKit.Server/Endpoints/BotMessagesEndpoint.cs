@@ -54,6 +54,18 @@ internal sealed class BotMessagesEndpoint(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+        catch (TaskCanceledException e)
+        {
+            logger.LogWarning(e, "The channel did not answer in time.");
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status502BadGateway, "ChannelUnreachable",
+                "The turn was saved, but the channel's serviceUrl did not answer in time.");
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // A server fault, not a client mistake: logged with its stack, answered without one.
+            logger.LogError(e, "Turn failed on /api/messages.");
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The bot failed to handle the activity; the turn was not saved.");
+        }
     }
 
     async Task HandleCoreAsync(HttpContext context, string? routeScenario)

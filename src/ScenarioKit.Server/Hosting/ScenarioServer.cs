@@ -42,6 +42,8 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     public ScenarioServerOptions Options { get; }
 
+    const string DirectLineCorsPolicy = "DirectLine";
+
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>The addresses Kestrel was told to bind (before start; <see cref="Urls"/> has the bound ones).</summary>
@@ -99,6 +101,12 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ConversationService>();
         services.AddHttpClient();
+        services.AddCors(cors => cors.AddPolicy(DirectLineCorsPolicy, policy =>
+        {
+            if (options.AllowedOrigins.Count > 0)
+                policy.WithOrigins([.. options.AllowedOrigins]).WithHeaders("authorization", "content-type", "x-ms-bot-agent").WithMethods("GET", "POST");
+        }));
+        services.AddHttpClient("connector", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton(sp =>
         {
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector");
@@ -137,12 +145,13 @@ public sealed class ScenarioServer : IAsyncDisposable
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        app.UseCors();
         app.UseWebSockets();
         var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
         app.Map("/api/messages", context => messages.HandleAsync(context, null));
         app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
         var directLine = app.Services.GetRequiredService<DirectLineEndpoints>();
-        directLine.Map(app);
+        directLine.Map(app).RequireCors(DirectLineCorsPolicy);
         PlaygroundEndpoints.Map(app, catalog, directLine);
         HealthEndpoints.Map(app);
         return new ScenarioServer(app, options, packages);

@@ -128,6 +128,26 @@ public sealed class DirectLineTests
     }
 
     [Fact]
+    public async Task Configured_origins_may_call_Direct_Line_from_the_browser()
+    {
+        await using var server = await TestServer.StartAsync(configure: o => o.AllowedOrigins.Add("https://shop.example"));
+        async Task<HttpResponseMessage> PreflightAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/v3/directline/conversations");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,x-ms-bot-agent");
+            return await server.Http.SendAsync(request);
+        }
+        using var allowed = await PreflightAsync("https://shop.example");
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("https://shop.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("x-ms-bot-agent", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+        using var other = await PreflightAsync("https://evil.example");
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task Expired_tokens_get_403_TokenExpired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

@@ -67,6 +67,46 @@ public sealed class BotMessagesTests
     }
 
     [Fact]
+    public async Task An_unreachable_serviceUrl_is_502_and_the_turn_is_kept()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var response = await server.PostJsonAsync("/api/messages", Reference.UserActivity("down", 0, expectReplies: false));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("The turn was saved", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/bench/conv-down", 0, 10, CancellationToken.None);
+        Assert.Equal(2, logged.Count);
+    }
+
+    sealed class FailingBot : ScenarioKit.Server.Bots.IScenarioBot
+    {
+        public string ScenarioId => "failing";
+        public string Version => "1.0.0";
+        public string Locale => "en-US";
+        public byte[] Start(string conversationId, string userId) => [];
+        public ValueTask<ScenarioKit.Server.Bots.BotTurnResult> RunTurnAsync(byte[] state, ScenarioKit.Server.Bots.BotInput input, CancellationToken cancellationToken) =>
+            input is ScenarioKit.Server.Bots.BotConversationStartInput
+                ? ValueTask.FromResult(new ScenarioKit.Server.Bots.BotTurnResult(state, [], new(null, false, false, false)))
+                : throw new InvalidOperationException("bot bug");
+    }
+
+    [Fact]
+    public async Task A_failing_bot_is_a_500_or_502_with_an_error_body_and_nothing_is_saved()
+    {
+        await using var server = await TestServer.StartAsync([new FailingBot()]);
+        using var response = await server.PostJsonAsync("/api/messages", Reference.UserActivity("f", 0));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("InternalError", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("bot bug", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await server.Service<IConversationStore>().GetAsync("channel/bench/conv-f", CancellationToken.None));
+
+        var started = await server.PostJsonForJsonAsync("/v3/directline/conversations", "{}");
+        var id = started.GetProperty("conversationId").GetString();
+        using var post = await server.PostJsonAsync($"/v3/directline/conversations/{id}/activities", """{"type":"message","text":"hi","from":{"id":"u"}}""");
+        Assert.Equal(HttpStatusCode.BadGateway, post.StatusCode);
+        Assert.Equal("BotError", JsonDocument.Parse(await post.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Japanese_text_round_trips_unescaped()
     {
         await using var server = await TestServer.StartAsync();

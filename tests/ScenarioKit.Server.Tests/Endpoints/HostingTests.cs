@@ -82,6 +82,20 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Settings_come_from_the_command_line_and_the_Bot_Framework_names()
+    {
+        var db = Path.Combine(TempDirectory.Create(), "s.db");
+        await using var server = ScenarioServer.Create(
+            ["--ScenarioKit:DirectLineSecret=from-the-command-line-0123456789", "--ScenarioKit:MaxRequestBodyBytes=1000", "--ScenarioKit:AllowRemote=true", "--MicrosoftAppId=app-from-args", $"--ScenarioKit:DatabasePath={db}"],
+            o => o.Sources.Add(Repo.ReferenceScenario));
+        Assert.Equal("from-the-command-line-0123456789", server.Options.DirectLineSecret);
+        Assert.Equal(1000, server.Options.MaxRequestBodyBytes);
+        Assert.True(server.Options.AllowRemote);
+        Assert.Equal("app-from-args", server.Options.AppId);
+        Assert.Equal(db, server.Options.DatabasePath);
+    }
+
+    [Fact]
     public void A_scenario_that_does_not_compile_stops_the_server_with_its_diagnostics()
     {
         var folder = TempDirectory.Create();
