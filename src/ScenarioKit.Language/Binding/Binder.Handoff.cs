@@ -50,8 +50,9 @@ internal sealed partial class Binder
         var method = OneOf(m, "method", path, HttpMethods) is { } mt ? Enum.Parse<HttpMethodKind>(mt, ignoreCase: true) : HttpMethodKind.Get;
         var urlNode = Required(m, "url", path);
         var url = urlNode is null ? null : BindTemplate(urlNode, path + ".url", ExprScope.Action, action);
-        if (url is not null && url.Parts.FirstOrDefault()?.Text is var first
-            && !(first ?? "").StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !(first ?? "").StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        // A URL starting with a hole ("${base}/orders") is checked at run time; a literal start must be absolute http(s).
+        if (url is not null && url.Parts.FirstOrDefault() is { Text: { } first }
+            && !first.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !first.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             d.Report(DiagnosticCatalog.InvalidValue, urlNode!.Span, Names.At(path + ".url"), url.Source, new Localized("absolute http(s) URL", "http(s) の絶対 URL"));
         var headers = ImmutableArray.CreateBuilder<Header>();
         if (Optional(m, "headers") is { } hn && Map(hn, path + ".headers") is { } hm)
@@ -79,7 +80,6 @@ internal sealed partial class Binder
                 if (Map(value, path) is not { } q) continue;
                 CheckKeys(q, path, "hours", "timezone", "description");
                 var hours = StringOf(q, "hours", path);
-                if (q["hours"] is null) d.Report(DiagnosticCatalog.QueueWithoutHours, key.Span, key.Value);
                 ImmutableArray<OpeningWindow> windows = [];
                 if (hours is not null)
                 {

@@ -201,9 +201,9 @@ internal sealed class ExpressionChecker
 
         protected override object? VisitObjectProperty(ObjectProperty node)
         {
+            // A plain key ({ a: 1 }) names no variable; a shorthand value ({ order }) and computed keys do.
             if (node.Computed) Visit(node.Key);
-            if (!node.Shorthand || node.Value is not Identifier) Visit(node.Value);
-            else Visit(node.Value);
+            Visit(node.Value);
             return node;
         }
 

@@ -22,6 +22,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckRegexes();
         CheckFlows();
         CheckReachability();
+        CheckQueues();
         CheckIntents();
         CheckCalls();
         CheckAssignments();
@@ -53,11 +54,23 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
             var root = v.Name.Split('.')[0];
             if (ExpressionChecker.Reserved.Contains(root))
                 d.Report(DiagnosticCatalog.ReservedName, v.Span, v.Name, root, ReservedMeaning(root));
+            else if (JavaScriptKeywords.Contains(root))
+                d.Report(DiagnosticCatalog.ReservedName, v.Span, v.Name, root, new Localized("the JavaScript keyword, so the name cannot be written in an expression", "JavaScript のキーワード（この名前は式の中に書けません）"));
             for (var i = v.Name.IndexOf('.', StringComparison.Ordinal); i >= 0; i = v.Name.IndexOf('.', i + 1))
                 if (names.Contains(v.Name[..i]))
                     d.Report(DiagnosticCatalog.VariablePrefixConflict, model.Variables.First(x => x.Name == v.Name[..i]).Span, v.Name[..i], v.Name);
         }
     }
+
+    // ES2023 reserved words (strict mode). Only the first segment matters: 'return.reason' is not an
+    // expression, but 'opted.in' is (property names after '.' may be reserved words).
+    static readonly HashSet<string> JavaScriptKeywords = new(StringComparer.Ordinal)
+    {
+        "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
+        "export", "extends", "false", "finally", "for", "function", "if", "implements", "import", "in", "instanceof", "interface",
+        "let", "new", "null", "package", "private", "protected", "public", "return", "static", "super", "switch", "this", "throw",
+        "true", "try", "typeof", "var", "void", "while", "with", "yield",
+    };
 
     static Localized ReservedMeaning(string root) => root switch
     {
@@ -174,10 +187,9 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         {
             switch (step)
             {
-                case AskStep ask:
-                    // onFail runs after the customer answered: its jumps are guarded.
+                case AskStep:
+                    // Everything after an ask, its onFail included, follows customer input: those jumps are guarded.
                     asked = true;
-                    _ = ask;
                     break;
                 case GotoStep { Flow: { } target } g when !asked:
                     edges.Add((target, g.Span));
@@ -330,6 +342,17 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
             };
             foreach (var n in AllSteps(nested)) yield return n;
         }
+    }
+
+    /// <summary>A queue without hours counts as always staffed (docs/language.md "Handoff"); a handoff to it is worth a warning.</summary>
+    void CheckQueues()
+    {
+        var withoutHours = model.Handoff.Queues.Where(q => q.Hours is null).Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
+        if (withoutHours.Count == 0) return;
+        var handoffs = model.Flows.SelectMany(f => AllSteps(f.Steps)).OfType<HandoffStep>().Select(h => (h.Queue, h.Span))
+            .Concat(model.Handoff.Rules.Select(r => (r.Queue, r.Span)));
+        foreach (var (queue, span) in handoffs)
+            if (withoutHours.Contains(queue)) d.Report(DiagnosticCatalog.QueueWithoutHours, span, queue);
     }
 
     void CheckIntents()

@@ -149,8 +149,8 @@ public static class DiagnosticCatalog
         "maxAttempts が {0} です。答えられないお客様が抜け出せるよう 1〜10 にしてください", Error,
         "Use a small number (3 is usual) and add 'onFail:' (e.g. a handoff).", "小さな値（通常 3）にして 'onFail:'（例: handoff）を追加してください。");
     public static readonly DiagnosticDescriptor QueueWithoutHours = new("SK3013", "Queue without hours",
-        "queue '{0}' has no 'hours': the bot could not tell whether anyone is there to take the customer",
-        "キュー '{0}' に 'hours' がありません。担当者が対応できるかどうか判断できません", Error,
+        "handoff to queue '{0}', which has no 'hours': it is treated as always staffed",
+        "キュー '{0}' に 'hours' がないため、常に対応可能とみなして引き継ぎます", Warning,
         "Write the queue's opening hours (e.g. \"Mon-Fri 09:00-18:00\"), or \"24/7\" if it is really always staffed.",
         "キューの営業時間（例: \"Mon-Fri 09:00-18:00\"）を書くか、常時対応なら \"24/7\" と書いてください。");
     public static readonly DiagnosticDescriptor TooFewExamples = new("SK3101", "Too few examples",
@@ -210,7 +210,7 @@ public static class DiagnosticCatalog
         "min ({0}) is greater than max ({1}): no answer can be accepted", "min（{0}）が max（{1}）より大きいため、どの回答も受け付けられません", Error,
         "Swap or correct the bounds.", "上限と下限を入れ替えるか直してください。");
     public static readonly DiagnosticDescriptor ReservedName = new("SK3029", "Reserved variable name",
-        "variable name '{0}' is reserved: expressions use '{1}' for {2}", "変数名 '{0}' は予約されています。式では '{1}' は{2}を表します", Error,
+        "variable name '{0}' is reserved: in expressions '{1}' means {2}", "変数名 '{0}' は予約されています。式では '{1}' は{2}を表します", Error,
         "Choose another name, e.g. 'customer.stage' instead of 'stage'.", "別の名前にしてください（例: 'stage' ではなく 'customer.stage'）。");
 
     // ---- SK4xxx: expressions, templates, scripts ----

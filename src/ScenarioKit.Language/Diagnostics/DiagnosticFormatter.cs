@@ -14,7 +14,8 @@ public static class DiagnosticFormatter
 {
     const string Red = "\u001b[31;1m", Yellow = "\u001b[33;1m", Cyan = "\u001b[36m", Dim = "\u001b[2m", Reset = "\u001b[0m";
 
-    public static void FormatText(CompilationResult result, TextWriter writer, bool color, string? displayRoot = null)
+    /// <summary>Compiler text: per diagnostic the first line, source line, caret, hint and related places; then, unless <paramref name="summary"/> is false, "N error(s), M warning(s)".</summary>
+    public static void FormatText(CompilationResult result, TextWriter writer, bool color, string? displayRoot = null, bool summary = true)
     {
         foreach (var d in result.Diagnostics)
         {
@@ -47,6 +48,7 @@ public static class DiagnosticFormatter
             foreach (var r in d.Related)
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  = see: {DisplayPath(r.File, displayRoot)}({r.Line},{r.Column})"));
         }
+        if (!summary) return;
         var errors = result.Diagnostics.Count(x => x.Severity == DiagnosticSeverity.Error);
         var warnings = result.Diagnostics.Count(x => x.Severity == DiagnosticSeverity.Warning);
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{errors} error(s), {warnings} warning(s)"));

@@ -42,42 +42,100 @@ internal static class SchemaValidator
     }
 
     /// <summary>
-    /// The schema, plus a copy prepared for speed. A step is a oneOf of eight step schemas, so a plain
-    /// validation tries every branch for every step, nested steps multiplying it (seconds for 10,000
-    /// steps). The copy accepts anything where a step goes; the validator then checks each step
-    /// against the one branch its kind key names (a discriminator), falling back to the oneOf only when
-    /// the step has no kind or several, so errors and their closest-branch choice stay the same.
+    /// The schema, plus a copy prepared for speed. A step is a oneOf of eight step schemas and a message
+    /// a oneOf of three forms, so a plain validation tries every branch of every step and message,
+    /// nested steps multiplying it (seconds and hundreds of MB for 10,000 steps). The copy accepts any
+    /// object where a step goes and any string, list or mapping where a message goes; the validator then
+    /// checks each step against the one branch its kind key names (a discriminator), each list or
+    /// mapping message against the message oneOf, falling back to the step oneOf only when a step has
+    /// no kind or several, so errors and their closest-branch choice stay the same. Each shortcut is
+    /// taken only if the schema has the expected shape (SchemaTests checks the message positions).
     /// </summary>
     sealed class SchemaSet
     {
         public required JsonSchema Root { get; init; }
         public Dictionary<string, JsonSchema>? Branches { get; init; }
         public JsonSchema? StepOneOf { get; init; }
+        public JsonSchema? MessageOneOf { get; init; }
 
         public static SchemaSet Load(string json)
         {
             var doc = JObject.Parse(json);
-            if (doc["definitions"] is JObject defs && defs["step"] is JObject step && step["oneOf"] is JArray oneOf
-                && StepKinds.All(k => defs[k + "Step"] is JObject))
+            if (doc["definitions"] is not JObject defs) return new SchemaSet { Root = JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult() };
+            var steps = defs["step"] is JObject step && step["oneOf"] is JArray oneOf && StepKinds.All(k => defs[k + "Step"] is JObject);
+            if (steps)
             {
-                defs["stepOneOf"] = new JObject { ["oneOf"] = oneOf.DeepClone() };
+                defs["stepOneOf"] = new JObject { ["oneOf"] = defs["step"]!["oneOf"]!.DeepClone() };
                 // Still "an object" so that stepOrSteps (oneOf step, list of steps) keeps telling the two apart.
                 defs["step"] = new JObject { ["type"] = "object" };
-                var fast = JsonSchema.FromJsonAsync(doc.ToString()).GetAwaiter().GetResult();
-                return new SchemaSet
-                {
-                    Root = fast,
-                    Branches = StepKinds.ToDictionary(k => k, k => fast.Definitions[k + "Step"], StringComparer.Ordinal),
-                    StepOneOf = fast.Definitions["stepOneOf"],
-                };
             }
-            return new SchemaSet { Root = JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult() };
+            var messages = steps && defs["message"] is JObject message && message["oneOf"] is JArray forms && forms.Count == 3
+                && forms.Select(f => (string?)f["$ref"]).SequenceEqual(["#/definitions/template", "#/definitions/templateList", "#/definitions/messageObject"])
+                && defs["template"] is JObject template && template.Properties().All(p => p.Name is "type" or "description" or "examples") && (string?)template["type"] == "string";
+            if (messages)
+            {
+                defs["messageOneOf"] = new JObject { ["oneOf"] = defs["message"]!["oneOf"]!.DeepClone() };
+                defs["message"] = new JObject { ["type"] = new JArray("string", "array", "object") };
+            }
+            var fast = JsonSchema.FromJsonAsync(doc.ToString()).GetAwaiter().GetResult();
+            return new SchemaSet
+            {
+                Root = fast,
+                Branches = steps ? StepKinds.ToDictionary(k => k, k => fast.Definitions[k + "Step"], StringComparer.Ordinal) : null,
+                StepOneOf = steps ? fast.Definitions["stepOneOf"] : null,
+                MessageOneOf = messages ? fast.Definitions["messageOneOf"] : null,
+            };
         }
     }
 
     static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end"];
 
+    /// <summary>Where the schema puts a message (JSON pointers into the schema); SchemaTests keeps this in step with the schema.</summary>
+    internal static readonly string[] MessagePositions =
+    [
+        "/properties/welcome", "/properties/fallback", "/definitions/recognizer/properties/clarify",
+        "/definitions/proactiveRule/properties/say", "/definitions/sayStep/properties/say", "/definitions/askStep/properties/prompt",
+        "/definitions/askStep/properties/retry", "/definitions/handoffStep/properties/handoff/oneOf/1/properties/say",
+        "/definitions/endStep/properties/end/oneOf/1/properties/say", "/definitions/handoff/properties/say",
+        "/definitions/handoff/properties/outOfHours/properties/say", "/definitions/handoffRule/properties/say",
+    ];
+
     sealed record Origin(YamlNode Node, ScalarNode? Key);
+
+    sealed class Run(SchemaSet schema, Reporter reporter)
+    {
+        // One validator for the whole compile: NJsonSchema's per-call setup is most of the cost of small validations.
+        readonly JsonSchemaValidator validator = new(new JsonSchemaValidatorSettings());
+
+        public void Validate(JsonSchema s, JToken token)
+        {
+            foreach (var e in validator.Validate(token, s, SchemaType.JsonSchema)) reporter.Report(e);
+        }
+
+        public void Message(JToken? token)
+        {
+            if (schema.MessageOneOf is not null && token is JArray or JObject) Validate(schema.MessageOneOf, token);
+        }
+
+        public void Steps(JToken stepOrSteps)
+        {
+            IEnumerable<JToken> steps = stepOrSteps is JArray array ? array : [stepOrSteps];
+            foreach (var step in steps)
+            {
+                var kinds = step is JObject o ? StepKinds.Where(k => o.ContainsKey(k)).ToList() : [];
+                Validate(kinds.Count == 1 ? schema.Branches![kinds[0]] : schema.StepOneOf!, step);
+                if (step is not JObject s) continue;
+                Message(s["say"]);
+                Message(s["prompt"]);
+                Message(s["retry"]);
+                Message((s["handoff"] as JObject)?["say"]);
+                Message((s["end"] as JObject)?["say"]);
+                // Nested steps were accepted blindly by the branch; check them the same way.
+                foreach (var key in (string[])["then", "else", "onFail", "onError"])
+                    if (s[key] is JArray or JObject) Steps(s[key]!);
+            }
+        }
+    }
 
     public static void Validate(MappingNode root, CompileOptions options, DiagnosticBag d)
     {
@@ -85,28 +143,30 @@ internal static class SchemaValidator
         if (schema is null) return;
         var json = ToJson(root);
         var reporter = new Reporter(d, root);
-        foreach (var e in schema.Root.Validate(json)) reporter.Report(e);
-        if (schema.Branches is not null && json["flows"] is JObject flows)
-            foreach (var flow in flows.Properties())
-                if (flow.Value is JObject f && f["steps"] is JArray steps)
-                    ValidateSteps(steps, schema, reporter);
-        reporter.Flush();
-    }
-
-    static void ValidateSteps(JToken stepOrSteps, SchemaSet schema, Reporter reporter)
-    {
-        IEnumerable<JToken> steps = stepOrSteps is JArray array ? array : [stepOrSteps];
-        foreach (var step in steps)
+        var run = new Run(schema, reporter);
+        run.Validate(schema.Root, json);
+        if (json is JObject top)
         {
-            var kinds = step is JObject o ? StepKinds.Where(k => o.ContainsKey(k)).ToList() : [];
-            var branch = kinds.Count == 1 ? schema.Branches![kinds[0]] : schema.StepOneOf!;
-            var errors = branch.Validate(step);
-            foreach (var e in errors) reporter.Report(e);
-            // Nested steps were accepted blindly by the branch; check them the same way.
-            if (step is JObject s)
-                foreach (var key in (string[])["then", "else", "onFail", "onError"])
-                    if (s[key] is JArray or JObject) ValidateSteps(s[key]!, schema, reporter);
+            run.Message(top["welcome"]);
+            run.Message(top["fallback"]);
+            run.Message((top["recognizer"] as JObject)?["clarify"]);
+            if (top["journey"] is JArray journey)
+                foreach (var stage in journey.OfType<JObject>())
+                    if (stage["proactive"] is JArray proactive)
+                        foreach (var rule in proactive.OfType<JObject>()) run.Message(rule["say"]);
+            if (top["handoff"] is JObject handoff)
+            {
+                run.Message(handoff["say"]);
+                run.Message((handoff["outOfHours"] as JObject)?["say"]);
+                if (handoff["rules"] is JArray rules)
+                    foreach (var rule in rules.OfType<JObject>()) run.Message(rule["say"]);
+            }
+            if (schema.Branches is not null && top["flows"] is JObject flows)
+                foreach (var flow in flows.Properties())
+                    if (flow.Value is JObject f && f["steps"] is JArray steps)
+                        run.Steps(steps);
         }
+        reporter.Flush();
     }
 
     internal static JToken ToJson(YamlNode node)
@@ -353,8 +413,6 @@ internal static class SchemaValidator
                 if (suggested.Contains((path, name))) continue;
                 if (name == "prompt" && e.Token is JObject step && step["ask"] is JValue ask)
                     d.Report(DiagnosticCatalog.EmptyPrompt, span, Convert.ToString(ask.Value, CultureInfo.InvariantCulture) ?? "");
-                else if (name == "hours" && e.Token?.Parent is JProperty queue && path.StartsWith("handoff.queues.", StringComparison.Ordinal))
-                    d.Report(DiagnosticCatalog.QueueWithoutHours, KeySpan(queue) ?? span, queue.Name);
                 else
                     d.Report(DiagnosticCatalog.MissingKey, span, Names.At(path), name);
             }

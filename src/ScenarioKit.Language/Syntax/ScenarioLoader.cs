@@ -33,12 +33,20 @@ internal static class ScenarioLoader
             {
                 var dir = Path.Combine(full, folder);
                 if (!Directory.Exists(dir)) continue;
-                var found = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
-                    .Where(f => (f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-                                && !f.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) && !f.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase))
-                    .Select(f => (f, Path.GetRelativePath(full, f).Replace('\\', '/')))
-                    .OrderBy(f => f.Item2, StringComparer.Ordinal);
-                files.AddRange(found);
+                try
+                {
+                    var found = Directory.EnumerateFiles(dir, "*.*", SearchOption.AllDirectories)
+                        .Where(f => (f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                                    && !f.EndsWith(".test.yaml", StringComparison.OrdinalIgnoreCase) && !f.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase))
+                        .Select(f => (f, Path.GetRelativePath(full, f).Replace('\\', '/')))
+                        .OrderBy(f => f.Item2, StringComparer.Ordinal)
+                        .ToList();
+                    files.AddRange(found);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+                {
+                    diagnostics.Report(DiagnosticCatalog.CannotRead, new SourceSpan(folder + "/", 1, 1, 1, 1), folder + "/", new Localized(e.Message, e.Message));
+                }
             }
         }
         else
@@ -60,6 +68,8 @@ internal static class ScenarioLoader
         foreach (var (fullPath, relative) in files)
         {
             var file = ReadFile(fullPath, relative, options, diagnostics);
+            // Without its scenario.yaml a folder has no root to merge fragments into (the reason is reported).
+            if (file is null && sources.Count == 0) return new ScenarioSyntax([], null, root);
             if (file is null) continue;
             sources.Add(file);
             trees.Add((file, YamlReader.Read(file, diagnostics, options, budget)));

@@ -179,3 +179,18 @@ public class BindingTests
         Assert.All(model.Flows, f => Assert.Contains(f.Span.File, model.SourceFiles));
     }
 }
+
+public class EveryKeyTests
+{
+    [Fact]
+    public void A_scenario_using_every_key_of_the_language_compiles_clean()
+    {
+        var result = ScenarioCompiler.Compile(TestPaths.Fixture("Valid", "every-key.yaml"), TestPaths.English);
+        Assert.True(result.Diagnostics.IsEmpty, string.Join("\n", result.Diagnostics));
+        var model = result.Package!.Model;
+        Assert.Equal(2, model.Flows.Length);
+        Assert.Equal("UTC", model.Handoff.Queues.Single(q => q.Name == "sales").TimeZone);
+        Assert.Equal(["orderNumber", "total"], model.Handoff.Share.Select(s => s.Key));
+        Assert.Equal(VariableScope.User, model.Variables[0].Scope);
+    }
+}

@@ -39,9 +39,8 @@ public class DiagnosticDocsTests
         var candidates = new Dictionary<string, List<(string Case, string[] Lines)>>(StringComparer.Ordinal);
         foreach (var c in GoldenTests.AllCases())
         {
-            var expectation = GoldenTests.ExpectationPath(c);
-            if (!File.Exists(expectation)) continue;
-            var lines = File.ReadAllLines(expectation);
+            // Compiled here rather than read from the .diagnostics.txt files, which SK_UPDATE_GOLDEN may be rewriting concurrently.
+            var lines = GoldenTests.CompileCase(c).Diagnostics.Select(d => d.ToString()).ToArray();
             foreach (var d in DiagnosticCatalog.All)
                 if (lines.Any(l => l.Contains($" {d.Id}: ", StringComparison.Ordinal)))
                 {

@@ -31,6 +31,10 @@ public class FormatterTests
         Assert.Equal("   | " + new string(' ', 25) + "^^^^^", lines[2]);
         Assert.StartsWith("  = hint: ", lines[3], StringComparison.Ordinal);
         Assert.Contains("1 error(s), 0 warning(s)", w.ToString(), StringComparison.Ordinal);
+
+        var bare = new StringWriter();
+        DiagnosticFormatter.FormatText(result, bare, color: false, summary: false);
+        Assert.DoesNotContain("error(s)", bare.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

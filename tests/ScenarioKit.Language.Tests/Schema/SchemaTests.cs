@@ -67,3 +67,19 @@ public class SchemaTests
         }
     }
 }
+
+public class SchemaShortcutTests
+{
+    /// <summary>The validator checks messages at the positions it knows; if the schema gains a message elsewhere, update SchemaValidator.MessagePositions.</summary>
+    [Fact]
+    public void The_validator_knows_every_place_the_schema_puts_a_message()
+    {
+        var schema = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "schema", "scenario.schema.json")));
+        var found = schema.Descendants().OfType<Newtonsoft.Json.Linq.JProperty>()
+            .Where(p => p.Name == "$ref" && (string?)p.Value == "#/definitions/message")
+            .Select(p => "/" + p.Parent!.Path.Replace("['", "", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal)
+                .Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace('.', '/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(SchemaValidator.MessagePositions.Order(StringComparer.Ordinal), found);
+    }
+}
