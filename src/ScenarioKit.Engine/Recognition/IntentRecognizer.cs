@@ -52,9 +52,9 @@ internal sealed class CompiledIntent
 }
 
 /// <summary>The outcome of recognition; <see cref="Candidates"/> is set when two intents were too close to call.</summary>
-internal readonly record struct Recognition(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates)
+internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates)
 {
-    public static readonly Recognition None = new(null, 0, null);
+    public static readonly RecognitionResult None = new(null, 0, null);
 }
 
 /// <summary>
@@ -68,9 +68,9 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
 
     /// <param name="folded">Normalised, case-folded input.</param>
     /// <param name="eligible">Restricts the intents considered (digressions during an ask); null = all.</param>
-    public Recognition Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
+    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
     {
-        if (folded.Length == 0) return Recognition.None;
+        if (folded.Length == 0) return RecognitionResult.None;
         foreach (var intent in intents.All)
         {
             if (intent.Patterns.Length == 0 || eligible?.Invoke(intent) == false) continue;
@@ -78,7 +78,7 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
             {
                 try
                 {
-                    if (regex.IsMatch(folded)) return new Recognition(intent, 1, null);
+                    if (regex.IsMatch(folded)) return new RecognitionResult(intent, 1, null);
                 }
                 catch (RegexMatchTimeoutException)
                 {
@@ -91,12 +91,12 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
             if (intent.Keywords.Length == 0 || eligible?.Invoke(intent) == false) continue;
             foreach (var keyword in intent.Keywords)
                 if (folded.Contains(keyword, StringComparison.Ordinal))
-                    return new Recognition(intent, KeywordConfidence, null);
+                    return new RecognitionResult(intent, KeywordConfidence, null);
         }
-        if (!intents.HasExamples) return Recognition.None;
+        if (!intents.HasExamples) return RecognitionResult.None;
 
         var input = NGramVector.Create(folded);
-        if (input.IsEmpty) return Recognition.None;
+        if (input.IsEmpty) return RecognitionResult.None;
         CompiledIntent? best = null, second = null;
         double bestScore = 0, secondScore = 0;
         foreach (var intent in intents.All)
@@ -116,10 +116,10 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
                 second = intent; secondScore = score;
             }
         }
-        if (best is null || bestScore < settings.Threshold) return Recognition.None;
+        if (best is null || bestScore < settings.Threshold) return RecognitionResult.None;
         if (second is not null && secondScore >= settings.Threshold && bestScore - secondScore < settings.AmbiguityMargin)
-            return new Recognition(null, bestScore, [best, second]);
-        return new Recognition(best, bestScore, null);
+            return new RecognitionResult(null, bestScore, [best, second]);
+        return new RecognitionResult(best, bestScore, null);
     }
 }
 

@@ -121,7 +121,7 @@ internal sealed partial class TurnRunner
             {
                 if (_scenario.Intents.Find(name) is { } chosen && (folded == chosen.FoldedSuggestion || folded == chosen.FoldedName))
                 {
-                    await OnIntentAsync(new Recognition.Recognition(chosen, 1, null), digression: false).ConfigureAwait(false);
+                    await OnIntentAsync(new RecognitionResult(chosen, 1, null), digression: false).ConfigureAwait(false);
                     CheckHandoffRules();
                     return;
                 }
@@ -171,7 +171,7 @@ internal sealed partial class TurnRunner
         CheckHandoffRules();
     }
 
-    async ValueTask OnIntentAsync(Recognition.Recognition recognition, bool digression)
+    async ValueTask OnIntentAsync(RecognitionResult recognition, bool digression)
     {
         var intent = recognition.Intent!;
         _fallbackStreak = 0;
