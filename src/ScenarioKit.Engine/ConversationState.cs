@@ -32,7 +32,8 @@ public sealed class ConversationState
         ImmutableArray<FlowFrame> frames,
         ImmutableArray<string> recentActivityIds,
         ImmutableArray<string> clarify,
-        ImmutableArray<ProactiveMark> proactive)
+        ImmutableArray<ProactiveMark> proactive,
+        ImmutableArray<string> latchedRules = default)
     {
         ConversationId = conversationId;
         UserId = userId;
@@ -49,6 +50,7 @@ public sealed class ConversationState
         RecentActivityIds = recentActivityIds;
         Clarify = clarify;
         Proactive = proactive;
+        LatchedRules = latchedRules.IsDefault ? [] : latchedRules;
     }
 
     public string ConversationId { get; }
@@ -97,7 +99,7 @@ public sealed class ConversationState
             else table[name] = value.DeepClone();
         }
         return new ConversationState(ConversationId, UserId, PackageId, PackageVersion, Stage, StageVisit, WithAgent, Turn,
-            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive);
+            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules);
     }
 
     // INVARIANT: never mutated after construction; a turn copies it into its working state.
@@ -107,6 +109,9 @@ public sealed class ConversationState
     internal ImmutableArray<string> RecentActivityIds { get; }
     internal ImmutableArray<string> Clarify { get; }
     internal ImmutableArray<ProactiveMark> Proactive { get; }
+
+    /// <summary>Condition-based handoff rules that handed off and whose condition has not been false since (they do not fire again until it has).</summary>
+    internal ImmutableArray<string> LatchedRules { get; }
 
     static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -209,6 +214,7 @@ public sealed class ConversationState
         }
         WriteStrings(writer, "ids", RecentActivityIds);
         WriteStrings(writer, "cl", Clarify);
+        WriteStrings(writer, "hl", LatchedRules);
         if (!Proactive.IsEmpty)
         {
             writer.WriteStartArray("px");
@@ -271,7 +277,7 @@ public sealed class ConversationState
         var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         ImmutableArray<TranscriptEntry> transcript = [];
         ImmutableArray<FlowFrame> frames = [];
-        ImmutableArray<string> ids = [], clarify = [];
+        ImmutableArray<string> ids = [], clarify = [], latched = [];
         ImmutableArray<ProactiveMark> proactive = [];
         while (true)
         {
@@ -351,6 +357,7 @@ public sealed class ConversationState
             }
             else if (name.SequenceEqual("ids"u8)) ids = ReadStrings(ref reader, "ids");
             else if (name.SequenceEqual("cl"u8)) clarify = ReadStrings(ref reader, "cl");
+            else if (name.SequenceEqual("hl"u8)) latched = ReadStrings(ref reader, "hl");
             else reader.Skip();
         }
         if (version != FormatVersion)
@@ -359,7 +366,7 @@ public sealed class ConversationState
             conversationId ?? throw Corrupt("conversation state has no \"c\"."), userId,
             packageId ?? throw Corrupt("conversation state has no \"p\"."),
             packageVersion ?? throw Corrupt("conversation state has no \"pv\"."),
-            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive);
+            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive, latched);
     }
 
     static JsonNode? ReadNode(ref Utf8JsonReader reader) => reader.TokenType switch

@@ -34,6 +34,7 @@ internal sealed partial class TurnRunner
     bool _withAgent;
     int _fallbackStreak;
     ImmutableArray<string> _clarify;
+    ImmutableArray<string> _latched;
 
     // Turn results.
     readonly List<BotOutput> _outputs = new(4);
@@ -66,6 +67,7 @@ internal sealed partial class TurnRunner
         _withAgent = state.WithAgent;
         _fallbackStreak = state.FallbackStreak;
         _clarify = state.Clarify;
+        _latched = state.LatchedRules;
         _stepBudget = _options.MaxStepsPerTurn;
         _now = services.Clock.GetUtcNow();
         _scope = new ExpressionScope(scenario.Variables, _variables)
@@ -522,12 +524,26 @@ internal sealed partial class TurnRunner
         _scope.Stage = _stage;
         foreach (var rule in _scenario.Handoff.Rules)
         {
-            bool match;
-            if (rule.Intent is not null) match = _scope.IntentName == rule.Intent;
-            else match = rule.When is not null && Condition(rule.When);
-            if (!match) continue;
-            var reason = rule.Intent is not null ? $"intent {rule.Intent}" : rule.When!.Source;
-            HandOff(rule.Queue, rule.Id, reason, rule.Say, rule.Offer);
+            if (rule.Intent is not null)
+            {
+                if (_scope.IntentName != rule.Intent) continue;
+                HandOff(rule.Queue, rule.Id, $"intent {rule.Intent}", rule.Say, rule.Offer);
+                return;
+            }
+            if (rule.When is null) continue;
+            var latched = _latched.Contains(rule.Id);
+            if (!TryCondition(rule.When, out var truth)) continue; // failed: reported, rule not matched, latch kept
+            if (!truth)
+            {
+                // Condition rules are edge-triggered: once the condition is false again, the rule may fire again.
+                if (latched) _latched = _latched.Remove(rule.Id);
+                continue;
+            }
+            // Still true since it last handed off (e.g. the agent gave the conversation back while the
+            // cart is still big at checkout): firing again would hand off on every turn.
+            if (latched) continue;
+            _latched = _latched.Add(rule.Id);
+            HandOff(rule.Queue, rule.Id, rule.When.Source, rule.Say, rule.Offer);
             return;
         }
     }
@@ -678,7 +694,7 @@ internal sealed partial class TurnRunner
         var state = new ConversationState(
             _input.ConversationId, _input.UserId, _input.PackageId, _input.PackageVersion,
             _stage, _stageVisit, _withAgent, _input.Turn + 1, _fallbackStreak,
-            _variables, transcript, [.. _frames], ids, _clarify.IsDefault ? [] : _clarify, [.. _proactive]);
+            _variables, transcript, [.. _frames], ids, _clarify.IsDefault ? [] : _clarify, [.. _proactive], _latched);
         if (_services.Logger is { } logger && logger.IsEnabled(LogLevel.Warning))
             foreach (var error in _errors)
                 LogRuntimeError(logger, _input.ConversationId, error.Span.ToString(), error.Message);

@@ -88,6 +88,26 @@ public sealed class HandoffRuleTests
     }
 
     [Fact]
+    public void Condition_rule_does_not_fire_again_until_its_condition_was_false()
+    {
+        var chat = new Chat(Load(Shop() with
+        {
+            Flows = [EventFlow("cart", "cart_updated", null, Set("cart/0", "cart.total", "${event.total}"))],
+        }), start: TuesdayMorningTokyo);
+        chat.Event("cart_updated", """{ "total": 45000 }""");
+        Assert.Equal("big-cart-at-checkout", chat.Event("checkout_started").Handoff?.RuleId);
+        chat.Send(new HandoffStatusInput(HandoffStatusInput.Completed));
+        // Back with the bot, still at checkout with a big cart: no second handoff on every turn.
+        Assert.Null(chat.Event("page_dwell", """{ "seconds": 5 }""").Handoff);
+        chat.State = ConversationState.Deserialize(chat.State.Serialize());
+        Assert.Null(chat.Event("page_dwell", """{ "seconds": 6 }""").Handoff);
+        // The condition becomes false (cart emptied), then true again: the rule fires again.
+        chat.Event("cart_updated", """{ "total": 0 }""");
+        chat.Event("cart_updated", """{ "total": 50000 }""");
+        Assert.Equal("big-cart-at-checkout", chat.Event("checkout_started").Handoff?.RuleId);
+    }
+
+    [Fact]
     public void Out_of_hours_offers_callback_and_keeps_the_bot()
     {
         var chat = new Chat(Load(Shop()), start: TuesdayNightTokyo);
