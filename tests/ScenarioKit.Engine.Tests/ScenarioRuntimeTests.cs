@@ -107,6 +107,14 @@ public sealed class ScenarioRuntimeTests
     }
 
     [Fact]
+    public void A_message_with_only_a_string_value_is_read_as_its_text()
+    {
+        var chat = new Chat(Reference);
+        var result = chat.Send(new MessageInput("", "pb-1", System.Text.Json.JsonDocument.Parse("\"Order status\"").RootElement));
+        Assert.Equal([AskOrderNumber], Chat.Texts(result));
+    }
+
+    [Fact]
     public void Repeated_activity_id_is_ignored()
     {
         var chat = new Chat(Reference);

@@ -108,6 +108,9 @@ internal sealed partial class TurnRunner
     async ValueTask OnMessageAsync(MessageInput input)
     {
         var raw = input.Text ?? "";
+        // A postBack suggested action (or a card submit) may carry its choice only as a string value.
+        if (string.IsNullOrWhiteSpace(raw) && input.Value is { ValueKind: System.Text.Json.JsonValueKind.String } value)
+            raw = value.GetString() ?? "";
         if (raw.Length > _options.MaxInputLength) raw = raw[.._options.MaxInputLength];
         var normalized = TextNormalizer.Normalize(raw);
         var folded = TextNormalizer.Fold(normalized);
