@@ -128,3 +128,37 @@ public class RobustnessTests
         Assert.Equal("SK1007", Assert.Single(result.Diagnostics).Id);
     }
 }
+
+public class HostileExpressionTests
+{
+    public static TheoryData<string> Hostile() =>
+    [
+        "\"${" + string.Concat(Enumerable.Repeat("`${", 5000)) + "\"",
+        "\"${" + new string('(', 100_000) + "1" + new string(')', 100_000) + "}\"",
+        "\"${" + new string('!', 4000) + "text}\"",
+        "\"${" + string.Join("+", Enumerable.Repeat("text", 1000)) + "}\"",
+        "\"${" + new string('[', 3000) + "}\"",
+        "\"" + string.Concat(Enumerable.Repeat("${text}", 20_000)) + "\"",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void Hostile_templates_give_diagnostics_or_compile_without_crashing(string say)
+    {
+        var yaml = $"""
+            scenarioKit: 1
+            id: demo
+            version: 1.0.0
+            locale: en-US
+            intents: {"{"} greet: {"{"} examples: [a1, b2, c3] {"}"} {"}"}
+            flows:
+              hello:
+                trigger: {"{"} intent: greet {"}"}
+                steps:
+                  - say: {say}
+            """;
+        var result = ScenarioCompiler.CompileText(yaml, "s.yaml", TestPaths.English);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == DiagnosticCatalog.InternalError.Id);
+        Assert.All(result.Diagnostics, d => Assert.Equal(10, d.Span.Line));
+    }
+}
