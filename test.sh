@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Chromium for the Web Chat browser tests; a Japanese font so screenshots show Japanese, not boxes.
 need_apt=()
 [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
+dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || need_apt+=(fonts-ipafont-gothic)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]} (Debian packages) for the browser tests"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -227,8 +227,7 @@ internal sealed class DirectLineEndpoints(
         var caller = Authorize(context);
         var id = (string)context.GetRouteValue("id")!;
         EnsureAccess(caller, id);
-        using var document = await HttpHelpers.ReadJsonObjectAsync(context, options.MaxRequestBodyBytes);
-        var activity = HttpHelpers.ReadActivity(document!);
+        var activity = await HttpHelpers.ReadActivityAsync(context, options.MaxRequestBodyBytes);
         var record = await RequireConversationAsync(id, context.RequestAborted);
 
         // A token issued for a user pins from.id (§4.1); otherwise the client's from, or the user the conversation started with.

@@ -86,8 +86,7 @@ internal sealed class BotMessagesEndpoint(
                 "Authentication is off (no app id configured), so only loopback callers are accepted. Configure ScenarioKit:AppId, or set ScenarioKit:AllowRemote.");
         }
 
-        using var document = await HttpHelpers.ReadJsonObjectAsync(context, options.MaxRequestBodyBytes);
-        var activity = HttpHelpers.ReadActivity(document!);
+        var activity = await HttpHelpers.ReadActivityAsync(context, options.MaxRequestBodyBytes);
 
         if (authenticator is not null)
         {

@@ -55,10 +55,10 @@ internal static class HttpHelpers
     }
 
     /// <summary>
-    /// Reads a JSON object body: 415 for another content type, 413 over <paramref name="limit"/> bytes, 400 for
-    /// malformed JSON or a non-object (naming the line and byte position). <paramref name="optional"/> allows an empty body.
+    /// Reads a JSON body: 415 for another content type, 413 over <paramref name="limit"/> bytes, 400 when empty
+    /// unless <paramref name="optional"/>. <see cref="ParseObject"/> then gives 400 for malformed JSON or a non-object.
     /// </summary>
-    public static async Task<JsonDocument?> ReadJsonObjectAsync(HttpContext context, long limit, bool optional = false)
+    static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long limit, bool optional)
     {
         var request = context.Request;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0 || !string.IsNullOrEmpty(request.ContentType))
@@ -98,10 +98,36 @@ internal static class HttpHelpers
             throw new RequestException(StatusCodes.Status400BadRequest, "BadArgument", "The request body is empty; a JSON object is required.");
         }
 
+        return buffer.AsMemory(0, length);
+    }
+
+    public static async Task<JsonDocument?> ReadJsonObjectAsync(HttpContext context, long limit, bool optional = false) =>
+        await ReadBodyAsync(context, limit, optional) is { } body ? ParseObject(body) : null;
+
+    /// <summary>
+    /// Reads an activity body. The usual case is one pass straight into <see cref="Activity"/>; only a body
+    /// that fails it is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>).
+    /// </summary>
+    public static async Task<Activity> ReadActivityAsync(HttpContext context, long limit)
+    {
+        var body = (await ReadBodyAsync(context, limit, optional: false))!.Value;
+        try
+        {
+            if (BotFrameworkJson.Deserialize<Activity>(body.Span) is { Type.Length: > 0 } activity) return activity;
+        }
+        catch (JsonException)
+        {
+        }
+        using var document = ParseObject(body);
+        return ReadActivity(document);
+    }
+
+    static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {

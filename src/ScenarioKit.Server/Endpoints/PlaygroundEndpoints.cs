@@ -21,7 +21,7 @@ internal static class PlaygroundEndpoints
         {
             var path = Path.Combine(AppContext.BaseDirectory, "wwwroot", "webchat.js");
             if (!File.Exists(path))
-                return Results.Text("// webchat.js was not bundled into this build (npm ci in tests/clients, then rebuild).\n", "text/javascript; charset=utf-8", statusCode: 404);
+                return Results.Text("// webchat.js was not bundled into this build (it was built with -p:SkipWebChatBundle=true; rebuild without it).\n", "text/javascript; charset=utf-8", statusCode: 404);
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.File(path, "text/javascript; charset=utf-8");
         });
