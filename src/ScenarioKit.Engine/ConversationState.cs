@@ -82,6 +82,24 @@ public sealed class ConversationState
     /// <summary>The message transcript, oldest first (at most <see cref="RuntimeOptions.MaxTranscriptEntries"/>).</summary>
     public ImmutableArray<TranscriptEntry> Transcript { get; }
 
+    /// <summary>
+    /// A copy with the given variables set (a scenario test's <c>given</c>, values restored from a
+    /// CRM, …); null removes a value. Values are copied. This state is not changed.
+    /// </summary>
+    public ConversationState WithVariables(IEnumerable<KeyValuePair<string, JsonNode?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var table = new Dictionary<string, JsonNode?>(VariableTable, StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(name, nameof(values));
+            if (value is null) table.Remove(name);
+            else table[name] = value.DeepClone();
+        }
+        return new ConversationState(ConversationId, UserId, PackageId, PackageVersion, Stage, StageVisit, WithAgent, Turn,
+            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive);
+    }
+
     // INVARIANT: never mutated after construction; a turn copies it into its working state.
     internal Dictionary<string, JsonNode?> VariableTable { get; }
     internal int StageVisit { get; }
@@ -101,11 +119,30 @@ public sealed class ConversationState
     /// <summary>Compact JSON (UTF-8). Property names are short on purpose; see <see cref="Deserialize"/>.</summary>
     public byte[] Serialize()
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-            WriteTo(w);
-        return buffer.WrittenSpan.ToArray();
+        // The buffer and writer are reused per thread: a state is written once per turn, so the
+        // only allocation left is the result itself.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            WriteTo(writer);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > 64 * 1024)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
 
     /// <summary>Writes the state JSON to <paramref name="writer"/>.</summary>
     public void WriteTo(Utf8JsonWriter writer)
@@ -204,83 +241,153 @@ public sealed class ConversationState
         return keys;
     }
 
-    /// <summary>Reads a state written by <see cref="Serialize"/>.</summary>
+    /// <summary>Reads a state written by <see cref="Serialize"/>. Unknown properties are skipped (a newer writer may add some).</summary>
     /// <exception cref="InvalidDataException">Not a conversation state of this format version, or corrupt.</exception>
     public static ConversationState Deserialize(ReadOnlySpan<byte> utf8Json)
     {
-        JsonDocument doc;
         try
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
-            doc = JsonDocument.ParseValue(ref reader);
+            return Read(ref reader);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"conversation state is not valid JSON: {e.Message}", e);
         }
-        using (doc)
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
-            try
-            {
-                return Read(doc.RootElement);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or JsonException)
-            {
-                throw new InvalidDataException($"conversation state is corrupt: {e.Message}", e);
-            }
+            throw new InvalidDataException($"conversation state is corrupt: {e.Message}", e);
         }
     }
 
-    static ConversationState Read(JsonElement root)
+    // A hand-written reader: the server reads a state on every turn, and this is several times
+    // faster and leaner than going through JsonDocument.
+    static ConversationState Read(ref Utf8JsonReader reader)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("conversation state must be a JSON object.");
-        var version = root.TryGetProperty("v", out var v) ? v.GetInt32() : 0;
-        if (version != FormatVersion)
-            throw new InvalidDataException($"conversation state format version {version} is not supported (expected {FormatVersion}).");
-        string Required(string name) => root.TryGetProperty(name, out var p) && p.GetString() is { } s
-            ? s : throw new InvalidDataException($"conversation state has no \"{name}\".");
-        string? Optional(string name) => root.TryGetProperty(name, out var p) ? p.GetString() : null;
-        int Int(string name) => root.TryGetProperty(name, out var p) ? p.GetInt32() : 0;
-
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw Corrupt("conversation state must be a JSON object.");
+        int version = 0, stageVisit = 0, turn = 0, fallbackStreak = 0;
+        string? conversationId = null, userId = null, packageId = null, packageVersion = null, stage = null;
+        var withAgent = false;
         var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        if (root.TryGetProperty("var", out var vars))
-            foreach (var p in vars.EnumerateObject())
-                variables[p.Name] = JsonValues.FromElement(p.Value);
-
-        var transcript = ImmutableArray.CreateBuilder<TranscriptEntry>();
-        if (root.TryGetProperty("tr", out var tr))
-            foreach (var e in tr.EnumerateArray())
+        ImmutableArray<TranscriptEntry> transcript = [];
+        ImmutableArray<FlowFrame> frames = [];
+        ImmutableArray<string> ids = [], clarify = [];
+        ImmutableArray<ProactiveMark> proactive = [];
+        while (true)
+        {
+            if (!reader.Read()) throw Corrupt("conversation state ends early.");
+            if (reader.TokenType == JsonTokenType.EndObject) break;
+            if (reader.TokenType != JsonTokenType.PropertyName) throw Corrupt($"conversation state has an unexpected {reader.TokenType}.");
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (name.SequenceEqual("v"u8)) version = reader.GetInt32();
+            else if (name.SequenceEqual("c"u8)) conversationId = reader.GetString();
+            else if (name.SequenceEqual("u"u8)) userId = reader.GetString();
+            else if (name.SequenceEqual("p"u8)) packageId = reader.GetString();
+            else if (name.SequenceEqual("pv"u8)) packageVersion = reader.GetString();
+            else if (name.SequenceEqual("s"u8)) stage = reader.GetString();
+            else if (name.SequenceEqual("sv"u8)) stageVisit = reader.GetInt32();
+            else if (name.SequenceEqual("a"u8)) withAgent = reader.GetBoolean();
+            else if (name.SequenceEqual("t"u8)) turn = reader.GetInt32();
+            else if (name.SequenceEqual("fs"u8)) fallbackStreak = reader.GetInt32();
+            else if (name.SequenceEqual("var"u8))
             {
-                var s = e.GetString();
-                if (string.IsNullOrEmpty(s) || (s[0] != 'u' && s[0] != 'b'))
-                    throw new InvalidDataException("conversation state has a transcript entry without a role.");
-                transcript.Add(new TranscriptEntry(s[0] == 'u' ? TranscriptEntry.User : TranscriptEntry.Bot, s[1..]));
+                Expect(ref reader, JsonTokenType.StartObject, "var");
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var key = reader.GetString()!;
+                    reader.Read();
+                    variables[key] = ReadNode(ref reader);
+                }
             }
-
-        var frames = ImmutableArray.CreateBuilder<FlowFrame>();
-        if (root.TryGetProperty("f", out var f))
-            foreach (var e in f.EnumerateArray())
-                frames.Add(new FlowFrame(e[0].GetString()!, e[1].GetString()!, e[2].GetInt32()));
-
-        var proactive = ImmutableArray.CreateBuilder<ProactiveMark>();
-        if (root.TryGetProperty("px", out var px))
-            foreach (var e in px.EnumerateArray())
-                proactive.Add(new ProactiveMark(e[0].GetString()!, e[1].GetInt64(), e[2].GetInt32()));
-
+            else if (name.SequenceEqual("tr"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray, "tr");
+                var b = ImmutableArray.CreateBuilder<TranscriptEntry>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var entry = reader.GetString();
+                    if (string.IsNullOrEmpty(entry) || (entry[0] != 'u' && entry[0] != 'b'))
+                        throw Corrupt("conversation state has a transcript entry without a role.");
+                    b.Add(new TranscriptEntry(entry[0] == 'u' ? TranscriptEntry.User : TranscriptEntry.Bot, entry[1..]));
+                }
+                transcript = b.DrainToImmutable();
+            }
+            else if (name.SequenceEqual("f"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray, "f");
+                var b = ImmutableArray.CreateBuilder<FlowFrame>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartArray) throw Corrupt("conversation state has a malformed flow frame.");
+                    reader.Read();
+                    var flow = reader.GetString() ?? throw Corrupt("conversation state has a flow frame without a flow.");
+                    reader.Read();
+                    var step = reader.GetString() ?? throw Corrupt("conversation state has a flow frame without a step.");
+                    reader.Read();
+                    var attempts = reader.GetInt32();
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray) throw Corrupt("conversation state has a malformed flow frame.");
+                    b.Add(new FlowFrame(flow, step, attempts));
+                }
+                frames = b.DrainToImmutable();
+            }
+            else if (name.SequenceEqual("px"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray, "px");
+                var b = ImmutableArray.CreateBuilder<ProactiveMark>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartArray) throw Corrupt("conversation state has a malformed proactive mark.");
+                    reader.Read();
+                    var rule = reader.GetString() ?? throw Corrupt("conversation state has a proactive mark without a rule.");
+                    reader.Read();
+                    var last = reader.GetInt64();
+                    reader.Read();
+                    var visit = reader.GetInt32();
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray) throw Corrupt("conversation state has a malformed proactive mark.");
+                    b.Add(new ProactiveMark(rule, last, visit));
+                }
+                proactive = b.DrainToImmutable();
+            }
+            else if (name.SequenceEqual("ids"u8)) ids = ReadStrings(ref reader, "ids");
+            else if (name.SequenceEqual("cl"u8)) clarify = ReadStrings(ref reader, "cl");
+            else reader.Skip();
+        }
+        if (version != FormatVersion)
+            throw Corrupt($"conversation state format version {version} is not supported (expected {FormatVersion}).");
         return new ConversationState(
-            Required("c"), Optional("u"), Required("p"), Required("pv"), Optional("s"), Int("sv"),
-            root.TryGetProperty("a", out var a) && a.GetBoolean(), Int("t"), Int("fs"),
-            variables, transcript.ToImmutable(), frames.ToImmutable(), Strings(root, "ids"), Strings(root, "cl"),
-            proactive.ToImmutable());
+            conversationId ?? throw Corrupt("conversation state has no \"c\"."), userId,
+            packageId ?? throw Corrupt("conversation state has no \"p\"."),
+            packageVersion ?? throw Corrupt("conversation state has no \"pv\"."),
+            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive);
     }
 
-    static ImmutableArray<string> Strings(JsonElement root, string name)
+    static JsonNode? ReadNode(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        if (!root.TryGetProperty(name, out var p)) return [];
-        var b = ImmutableArray.CreateBuilder<string>(p.GetArrayLength());
-        foreach (var e in p.EnumerateArray()) b.Add(e.GetString() ?? throw new InvalidDataException($"conversation state \"{name}\" holds a non-string."));
-        return b.MoveToImmutable();
+        JsonTokenType.Null => null,
+        JsonTokenType.String => JsonValue.Create(reader.GetString()!),
+        JsonTokenType.True => JsonValue.Create(true),
+        JsonTokenType.False => JsonValue.Create(false),
+        // Element-backed numbers, as the engine creates them (readable as int, long, double alike).
+        JsonTokenType.Number => JsonValue.Create(JsonElement.ParseValue(ref reader)),
+        _ => JsonNode.Parse(ref reader),
+    };
+
+    static ImmutableArray<string> ReadStrings(ref Utf8JsonReader reader, string name)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, name);
+        var b = ImmutableArray.CreateBuilder<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            b.Add(reader.GetString() ?? throw Corrupt($"conversation state \"{name}\" holds a null."));
+        return b.DrainToImmutable();
     }
+
+    static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string name)
+    {
+        if (reader.TokenType != type) throw Corrupt($"conversation state \"{name}\" must be {(type == JsonTokenType.StartArray ? "an array" : "an object")}.");
+    }
+
+    static InvalidDataException Corrupt(string message) => new(message);
 }
 
 /// <summary>A flow waiting at an ask step; <see cref="Attempts"/> counts invalid answers so far. The last frame is the active one; earlier ones were interrupted by a digression.</summary>

@@ -42,8 +42,8 @@ public sealed class RootCommandTests
         var run = await CliHarness.RunAsync("--help");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        Assert.Contains("new <name>", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("graph <scenario>", run.Stdout, StringComparison.Ordinal);
+        foreach (var command in new[] { "new <name>", "validate <paths>", "build <path>", "chat <scenario>", "serve <sources>", "graph <scenario>", "test <paths>" })
+            Assert.Contains("  " + command, run.Stdout, StringComparison.Ordinal);
         Assert.Contains("Examples:\n  scenariokit new", run.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 

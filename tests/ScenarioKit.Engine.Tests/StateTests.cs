@@ -88,3 +88,22 @@ public sealed class ConversationStateTests
         Assert.Equal(["profile.last"], runtime.GetUserVariables(state).Keys);
     }
 }
+
+public sealed class WithVariablesTests
+{
+    [Fact]
+    public void WithVariables_sets_copies_and_removes_without_touching_the_original()
+    {
+        var runtime = B.Load(ReferenceModel.Build());
+        var state = runtime.Start("c");
+        var value = System.Text.Json.Nodes.JsonValue.Create("11112222");
+        var given = state.WithVariables([new("order.number", value)]);
+        Assert.False(state.Variables.ContainsKey("order.number"));
+        Assert.Equal("11112222", (string?)given.Variables["order.number"]);
+        Assert.NotSame(value, given.Variables["order.number"]);
+        Assert.False(given.WithVariables([new("order.number", null)]).Variables.ContainsKey("order.number"));
+        var chat = new Chat(runtime) { State = given };
+        chat.User("where is my order");
+        Assert.Equal("order_status", chat.State.ActiveFlow);
+    }
+}

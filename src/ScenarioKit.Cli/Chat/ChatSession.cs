@@ -22,7 +22,7 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
         while (true)
         {
             view.Prompt();
-            var line = await input.ReadLineAsync(ct);
+            var line = await ReadLineAsync(input, ct);
             if (line is null)
                 return;
             var parsed = ChatLine.Parse(line, _suggestions);
@@ -70,6 +70,22 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
                     view.Invalid(invalid.Message);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The next line, or null at end of input or on Ctrl+C. Console reads ignore cancellation once blocked,
+    /// so the read is raced against the token: Ctrl+C ends the chat at once instead of after the next Enter.
+    /// </summary>
+    static async Task<string?> ReadLineAsync(TextReader input, CancellationToken ct)
+    {
+        try
+        {
+            return await input.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

@@ -23,6 +23,15 @@ internal static class ChatText
         "/quit                         leave (end of input does the same)",
     ];
 
+    /// <summary>A runtime error with its YAML place as the user would open it (<c>scenarios/x/flows/a.yaml(12,5): …</c>).</summary>
+    public static string Describe(RuntimeError error, string? displayRoot)
+    {
+        if (error.Span.Line <= 0 || string.IsNullOrEmpty(displayRoot))
+            return error.ToString();
+        var span = error.Span with { File = Commands.ScenarioCompilation.Join(displayRoot, error.Span.File) };
+        return $"{span}: {error.Message}";
+    }
+
     public static string Value(JsonNode? node) => node is null ? "null" : node.ToJsonString(Json);
 
     /// <summary>One line for a handoff: queue, rule, within or out of hours, offered channels, shared context.</summary>

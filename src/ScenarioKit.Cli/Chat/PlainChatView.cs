@@ -9,7 +9,7 @@ namespace ScenarioKit.Cli.Chat;
 /// <c>suggestions:</c>, <c>handoff:</c>, <c>state:</c>, <c>var:</c>, <c>note:</c>), no colour, no prompt,
 /// so a run can be diffed and grepped. Multi-line messages continue on lines indented by five spaces.
 /// </summary>
-internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error) : IChatView
+internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error, string? displayRoot = null) : IChatView
 {
     const string Continuation = "     ";
 
@@ -36,7 +36,7 @@ internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error) : I
 
     public void Handoff(HandoffDecision decision) => output.WriteLine("handoff: " + ChatText.Handoff(decision));
 
-    public void RuntimeError(RuntimeError runtimeError) => error.WriteLine("warning: " + runtimeError);
+    public void RuntimeError(RuntimeError runtimeError) => error.WriteLine("warning: " + ChatText.Describe(runtimeError, displayRoot));
 
     public void Notice(string text) => output.WriteLine("note: " + text);
 

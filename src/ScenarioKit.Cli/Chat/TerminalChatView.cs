@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace ScenarioKit.Cli.Chat;
 
 /// <summary>Interactive chat on a terminal. Every scenario text goes through <c>EscapeMarkup</c>: designers write brackets too.</summary>
-internal sealed class TerminalChatView(IAnsiConsole console) : IChatView
+internal sealed class TerminalChatView(IAnsiConsole console, string? displayRoot = null) : IChatView
 {
     const string BotPrefix = "[blue]bot ›[/] ";
     const string Indent = "      ";
@@ -42,7 +42,7 @@ internal sealed class TerminalChatView(IAnsiConsole console) : IChatView
         console.MarkupLine($"[{colour}]{ChatText.Handoff(decision).EscapeMarkup()}[/]");
     }
 
-    public void RuntimeError(RuntimeError error) => console.MarkupLine($"[yellow]warning:[/] [dim]{error.ToString().EscapeMarkup()}[/]");
+    public void RuntimeError(RuntimeError error) => console.MarkupLine($"[yellow]warning:[/] [dim]{ChatText.Describe(error, displayRoot).EscapeMarkup()}[/]");
 
     public void Notice(string text) => console.MarkupLine($"[dim]{text.EscapeMarkup()}[/]");
 

@@ -16,7 +16,8 @@ internal static class BuildCommand
         };
         var output = new Option<string>("--output", "-o")
         {
-            Description = "Folder to write <id>-<version>.skpkg into; created when missing (default: the current folder).",
+            Description = "Folder to write <id>-<version>.skpkg into; created when missing.",
+            HelpName = "dir",
             DefaultValueFactory = _ => ".",
         };
         var warningsAsErrors = new Option<bool>("--warnaserror")
@@ -24,9 +25,11 @@ internal static class BuildCommand
             Description = "Report warnings as errors, so they stop the build (exit code 1).",
         };
 
+        var language = ScenarioCompilation.LanguageOption();
+
         var command = new Command("build", "Validate a scenario, then write its package (.skpkg: compiled model + manifest with id, version, language and compiler versions, content hash). The same input always gives the same bytes.")
         {
-            path, output, warningsAsErrors,
+            path, output, warningsAsErrors, language,
         };
         HelpExamples.Set(command,
             "scenariokit build scenarios/retail-support -o out",
@@ -38,7 +41,7 @@ internal static class BuildCommand
             if (!File.Exists(source) && !Directory.Exists(source))
                 return CommandGuard.Usage(context, $"{source} does not exist.");
 
-            var compiled = ScenarioCompilation.Compile(source, result.GetValue(warningsAsErrors));
+            var compiled = ScenarioCompilation.Compile(source, result.GetValue(warningsAsErrors), result.GetValue(language));
             if (!compiled.Diagnostics.IsEmpty)
                 ScenarioCompilation.WriteText(compiled, result.InvocationConfiguration.Output, context.OutSupportsColor);
             if (compiled.Package is not { } package || compiled.Diagnostics.Any(d => d.IsError))

@@ -20,10 +20,12 @@ internal static class ChatCommand
         {
             Description = "Answer an action with a value instead of running it: action=value (JSON when it parses as JSON, otherwise text). Repeatable.",
             AllowMultipleArgumentsPerToken = false,
+            HelpName = "action=value",
         };
         var clock = new Option<string?>("--clock")
         {
             Description = "Start the conversation clock at this ISO-8601 instant (e.g. 2026-11-28T10:00:00+09:00; UTC when no offset) to try queue hours; it then runs at normal speed.",
+            HelpName = "time",
         };
 
         var command = new Command("chat", "Talk to a scenario in the terminal: bot messages, numbered suggested replies, /event to send journey events, /state, /reset, /quit. With redirected input, reads one line per turn and prints plain you:/bot: lines.")
@@ -45,7 +47,7 @@ internal static class ChatCommand
                 start = parsed;
             }
 
-            var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
+            var (package, displayRoot, exitCode) = ScenarioLoader.LoadWithRoot(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
             if (package is null)
                 return exitCode;
 
@@ -61,7 +63,7 @@ internal static class ChatCommand
             catch (ScenarioLoadException e)
             {
                 foreach (var error in e.Errors)
-                    CommandGuard.Fail(context, error.ToString());
+                    CommandGuard.Fail(context, ChatText.Describe(error, displayRoot));
                 return ExitCodes.Failed;
             }
 
@@ -71,7 +73,7 @@ internal static class ChatCommand
             if (mocked.Count > 0)
                 actions = new MockActionInvoker(mocked, fallback: actions);
 
-            IChatView view = context.InputIsTerminal ? new TerminalChatView(context.Out) : new PlainChatView(context.Out, context.Error);
+            IChatView view = context.InputIsTerminal ? new TerminalChatView(context.Out, displayRoot) : new PlainChatView(context.Out, context.Error, displayRoot);
             view.Intro(package.Manifest, [.. mocked.Keys], start);
             var session = new ChatSession(runtime, new TurnServices(time, actions), view);
             await session.RunAsync(context.Input, echo: !context.InputIsTerminal, ct);

@@ -23,6 +23,7 @@ internal static class GraphCommand
         var output = new Option<string?>("--output", "-o")
         {
             Description = "File to write (default: standard output).",
+            HelpName = "file",
         };
 
         var command = new Command("graph", "Draw the scenario: journey stages and the events that enter them, proactive rules, every flow's steps with branches and jumps, handoff rules and queues.")

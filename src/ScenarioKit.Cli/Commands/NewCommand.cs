@@ -27,10 +27,12 @@ internal static partial class NewCommand
         var output = new Option<string?>("--output", "-o")
         {
             Description = "Folder in which to create the <name> folder (default: the current folder).",
+            HelpName = "dir",
         };
         var id = new Option<string?>("--id")
         {
             Description = "Scenario id, when the folder name does not give one (for example a Japanese name): ^[a-z][a-z0-9-]*$.",
+            HelpName = "id",
         };
 
         var command = new Command("new", "Create a scenario folder: scenario.yaml, flows/, intents/, tests/ and a local copy of the JSON schema for editor completion. Refuses to write into a folder that is not empty.")

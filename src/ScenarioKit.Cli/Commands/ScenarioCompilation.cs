@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ScenarioKit.Language;
@@ -15,13 +16,26 @@ namespace ScenarioKit.Cli.Commands;
 /// </summary>
 internal static partial class ScenarioCompilation
 {
+    /// <summary>The <c>--lang</c> option of validate and build.</summary>
+    public static Option<string?> LanguageOption()
+    {
+        var option = new Option<string?>("--lang")
+        {
+            Description = "Language of diagnostic messages and hints: en or ja (default: the system language, e.g. LANG=ja_JP.UTF-8).",
+        };
+        option.AcceptOnlyFromAmong("en", "ja");
+        return option;
+    }
+
     // DiagnosticFormatter.FormatText ends with its own per-result count; the CLI prints one summary for all scenarios instead.
     [GeneratedRegex(@"^\d+ error\(s\), \d+ warning\(s\)$")]
     private static partial Regex FormatterSummary();
 
-    public static CompilationResult Compile(string path, bool warningsAsErrors)
+    /// <param name="language">"en" or "ja" for diagnostic messages; null: the system UI language.</param>
+    public static CompilationResult Compile(string path, bool warningsAsErrors, string? language = null)
     {
-        var result = ScenarioCompiler.Compile(path);
+        var options = language is null ? CompileOptions.Default : CompileOptions.Default with { Language = language };
+        var result = ScenarioCompiler.Compile(path, options);
         var prefix = DisplayPrefix(result.RootDirectory ?? (Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))));
         var diagnostics = result.Diagnostics.Select(d =>
         {
@@ -69,7 +83,7 @@ internal static partial class ScenarioCompilation
     }
 
     /// <summary>The folder as the user would type it from here: relative when inside the current folder, else absolute; "" for the current folder.</summary>
-    static string DisplayPrefix(string? folder)
+    internal static string DisplayPrefix(string? folder)
     {
         if (string.IsNullOrEmpty(folder))
             return "";
@@ -81,6 +95,6 @@ internal static partial class ScenarioCompilation
 
     static SourceSpan Display(SourceSpan span, string prefix) => span.File.Length == 0 ? span : span with { File = Join(prefix, span.File) };
 
-    static string Join(string prefix, string file) =>
+    internal static string Join(string prefix, string file) =>
         prefix.Length == 0 || Path.IsPathRooted(file) ? file.Replace('\\', '/') : prefix.TrimEnd('/') + "/" + file.Replace('\\', '/');
 }

@@ -25,9 +25,11 @@ internal static class ValidateCommand
             Description = "Report warnings as errors, so they fail the run (exit code 1).",
         };
 
+        var language = ScenarioCompilation.LanguageOption();
+
         var command = new Command("validate", "Check scenarios: YAML, JSON schema, references, flow analysis and expressions. Prints every diagnostic with file, line and column; exit code 1 when there are errors.")
         {
-            paths, format, warningsAsErrors,
+            paths, format, warningsAsErrors, language,
         };
         HelpExamples.Set(command,
             "scenariokit validate scenarios/retail-support",
@@ -44,7 +46,7 @@ internal static class ValidateCommand
             foreach (var path in given)
             {
                 ct.ThrowIfCancellationRequested();
-                results.Add(ScenarioCompilation.Compile(path, result.GetValue(warningsAsErrors)));
+                results.Add(ScenarioCompilation.Compile(path, result.GetValue(warningsAsErrors), result.GetValue(language)));
             }
             var merged = ScenarioCompilation.Merge(results);
             var output = result.InvocationConfiguration.Output;

@@ -11,8 +11,8 @@ namespace ScenarioKit.Engine;
 /// <summary>
 /// Runs actions for real: <c>http</c> through <see cref="HttpClient"/> (per-attempt timeout,
 /// bounded retries on network errors, timeouts, 408/429/5xx; the JSON result path picks the value),
-/// and <c>script</c> in the Jint sandbox with the package's limits. Thread-safe. The clock paces
-/// retries and is what <c>Date.now()</c> reads inside scripts.
+/// and <c>script</c> in the Jint sandbox with the package's limits. Thread-safe. The clock is what
+/// <c>Date.now()</c> reads inside scripts; HTTP timeouts and retry backoff use real time.
 /// </summary>
 public sealed class DefaultActionInvoker(HttpClient httpClient, TimeProvider clock) : IActionInvoker
 {
@@ -95,7 +95,9 @@ public sealed class DefaultActionInvoker(HttpClient httpClient, TimeProvider clo
         return ActionOutcome.Failure($"action '{compiled.Def.Name}': {failure} (after {attempts} attempt{(attempts == 1 ? "" : "s")})");
     }
 
-    Task BackoffAsync(int attempt, CancellationToken ct) => Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _clock, ct);
+    // Network waits (timeouts, backoff) run on real time like the network itself; the injected clock is
+    // what scripts read. Pacing retries on a test's fake clock would wait forever.
+    static Task BackoffAsync(int attempt, CancellationToken ct) => Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
 
     static bool IsTransient(HttpStatusCode code) => code is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)code >= 500;
 

@@ -28,7 +28,11 @@ namespace ScenarioKit.Engine.Expressions;
 /// </summary>
 internal sealed class JsSandbox
 {
+    // Per thread, one sandbox per distinct options (a server hosting several packages with different
+    // limits must not rebuild an engine, ~ms, each time it switches between them). Bounded.
     [ThreadStatic] static JsSandbox? t_current;
+    [ThreadStatic] static Dictionary<RuntimeOptions, JsSandbox>? t_others;
+    const int MaxSandboxesPerThread = 8;
 
     readonly GlobalSnapshot _snapshot;
     readonly CancellationConstraint _cancellation = new();
@@ -64,9 +68,16 @@ internal sealed class JsSandbox
     public static JsSandbox ForCurrentThread(RuntimeOptions options)
     {
         var sandbox = t_current;
-        if (sandbox is null || !ReferenceEquals(sandbox.Options, options) && !sandbox.Options.Equals(options))
-            t_current = sandbox = new JsSandbox(options);
-        return sandbox;
+        if (sandbox is not null && (ReferenceEquals(sandbox.Options, options) || sandbox.Options.Equals(options))) return sandbox;
+        var others = t_others ??= [];
+        if (sandbox is not null)
+        {
+            if (others.Count >= MaxSandboxesPerThread) others.Clear();
+            others[sandbox.Options] = sandbox;
+        }
+        if (!others.Remove(options, out var found)) found = new JsSandbox(options);
+        t_current = found;
+        return found;
     }
 
     public void Begin(DateTimeOffset now, CancellationToken ct)
@@ -96,6 +107,18 @@ internal sealed class JsSandbox
             Push(descriptor.Get);
             Push(descriptor.Set);
         }
+        // Intrinsics no global property leads to: reachable only through values that scripts create.
+        foreach (var hidden in HiddenIntrinsics)
+        {
+            try
+            {
+                Push(engine.Evaluate(hidden));
+            }
+            catch (JavaScriptException)
+            {
+                // Not supported by this Jint version: then scripts cannot reach it either.
+            }
+        }
         while (pending.Count > 0)
         {
             var o = pending.Pop();
@@ -116,6 +139,24 @@ internal sealed class JsSandbox
                 pending.Push(o);
         }
     }
+
+    static readonly string[] HiddenIntrinsics =
+    [
+        "Object.getPrototypeOf([][Symbol.iterator]())",
+        "Object.getPrototypeOf(new Map()[Symbol.iterator]())",
+        "Object.getPrototypeOf(new Set()[Symbol.iterator]())",
+        "Object.getPrototypeOf(''[Symbol.iterator]())",
+        "Object.getPrototypeOf('a'.matchAll(/a/g))",
+        "Object.getPrototypeOf(function* () {})",
+        "Object.getPrototypeOf(function* () {}())",
+        "Object.getPrototypeOf(async function () {})",
+        "Object.getPrototypeOf(async function* () {})",
+        "Object.getPrototypeOf(async function* () {}())",
+        "Object.getPrototypeOf(Int8Array)",
+        "Object.getPrototypeOf(Int8Array.prototype)",
+        "(function () { 'use strict'; return Object.getOwnPropertyDescriptor(arguments, 'callee').get; })()",
+        "Object.getPrototypeOf(Iterator.from([]))",
+    ];
 
     sealed class CancellationConstraint : Constraint
     {

@@ -77,7 +77,10 @@ internal sealed class CompiledScenario
         var handoff = model.Handoff ?? HandoffDef.Empty;
         Handoff = handoff;
         HandoffIntents = handoff.Rules.Where(r => r.Intent is not null).Select(r => r.Intent!).ToFrozenSet(StringComparer.Ordinal);
-        DigressionIntents = model.Intents.Where(i => i.Interrupts).Select(i => i.Name).Concat(HandoffIntents).ToFrozenSet(StringComparer.Ordinal);
+        // An interrupting intent is only a digression if something answers it (a flow or a handoff rule);
+        // otherwise the text is simply the answer to the waiting ask.
+        DigressionIntents = model.Intents.Where(i => i.Interrupts && IntentFlows.ContainsKey(i.Name)).Select(i => i.Name)
+            .Concat(HandoffIntents).ToFrozenSet(StringComparer.Ordinal);
         Queues = handoff.Queues.ToFrozenDictionary(q => q.Name, q => QueueHours.Create(q, errors), StringComparer.Ordinal);
         Stages = model.Journey.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
         Actions = model.Actions.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);

@@ -380,7 +380,10 @@ internal sealed partial class TurnRunner
 
                 case AskStep ask:
                     _frames.Add(new FlowFrame(flow, ask.Id, 0));
-                    if (!Say(ask.Prompt, expectingInput: true))
+                    SetAskScope(ask, 0);
+                    var prompted = Say(ask.Prompt, expectingInput: true);
+                    _scope.HasAsk = false;
+                    if (!prompted)
                     {
                         _frames.RemoveAt(_frames.Count - 1);
                         AbortFlow(flow);
@@ -461,7 +464,10 @@ internal sealed partial class TurnRunner
         if (_scenario.Steps.TryGetValue(frame.StepId, out var node) && node.Step is AskStep ask)
         {
             _stepsRun.Add(ask.Id);
-            if (!Say(ask.Prompt, expectingInput: true)) AbortFlow(frame.Flow);
+            SetAskScope(ask, frame.Attempts);
+            var prompted = Say(ask.Prompt, expectingInput: true);
+            _scope.HasAsk = false;
+            if (!prompted) AbortFlow(frame.Flow);
         }
     }
 

@@ -30,7 +30,11 @@ internal sealed record ChannelContext(
 /// <param name="Input">What the bot is asked to handle; null only logs <paramref name="Incoming"/>.</param>
 internal sealed record TurnRequest(ChannelContext Channel, Activity? Incoming, bool AssignIncomingId, BotInput? Input, bool CreateIfMissing = true);
 
-internal sealed record TurnOutcome(Activity? Incoming, ImmutableArray<Activity> Replies, ConversationRecord Record, bool Created);
+/// <param name="ReplyJson">The replies exactly as logged, so answers need not serialize them again.</param>
+internal sealed record TurnOutcome(Activity? Incoming, ImmutableArray<Activity> Replies, ConversationRecord Record, bool Created)
+{
+    public ImmutableArray<ReadOnlyMemory<byte>> ReplyJson { get; init; } = [];
+}
 
 internal sealed class ScenarioNotFoundException(string message) : Exception(message);
 
@@ -53,6 +57,7 @@ internal sealed class ConversationService(
     PackageDeployer? deployer = null)
 {
     const int MaxAttempts = 3;
+    readonly RecentConversations _recent = new(capacity: 50_000);
     const int MaxTranscriptActivities = 2000;
 
     public ScenarioCatalog Catalog => catalog;
@@ -67,6 +72,7 @@ internal sealed class ConversationService(
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
+                _recent.Forget(request.Channel.Key);
                 var key = request.Channel.Key;
                 if (logger.IsEnabled(LogLevel.Information))
                     logger.LogInformation("Conversation {Key} changed under turn (attempt {Attempt}); running the turn again.", key, attempt);
@@ -79,7 +85,9 @@ internal sealed class ConversationService(
         var ch = request.Channel;
         using var _ = await locks.AcquireAsync(ch.Key, cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
-        var record = await store.GetAsync(ch.Key, cancellationToken).ConfigureAwait(false);
+        // The row this node wrote last is normally still current; if another node wrote since, the
+        // versioned save fails and the retry reads the store.
+        var record = _recent.Get(ch.Key) ?? await store.GetAsync(ch.Key, cancellationToken).ConfigureAwait(false);
         IScenarioBot bot;
         if (record is null)
         {
@@ -126,10 +134,14 @@ internal sealed class ConversationService(
         }
 
         var replies = ImmutableArray.CreateBuilder<Activity>();
+        var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>();
         BotTurnResult? result = null;
         if (input is not null)
         {
             result = await bot.RunTurnAsync(state, input, cancellationToken).ConfigureAwait(false);
+            // A channel's redelivery of an activity already handled: answered with nothing, logged once, state as it was.
+            if (result.Info.Duplicate && record is not null)
+                return new TurnOutcome(incoming, [], record, Created: false);
             state = result.State;
             withAgent = result.Info.WithAgent;
             var botAccount = (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };
@@ -182,6 +194,7 @@ internal sealed class ConversationService(
                 };
                 Append(reply);
                 replies.Add(reply);
+                replyJson.Add(appended[^1].Json);
             }
         }
 
@@ -191,14 +204,23 @@ internal sealed class ConversationService(
         if (record is not null && appended.Count == 0 && input is null && isStarted == record.Started)
             return new TurnOutcome(incoming, [], record, Created: false);
 
-        await store.SaveAsync(new TurnWrite(newRecord, record?.Version ?? 0, appended), CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await store.SaveAsync(new TurnWrite(newRecord, record?.Version ?? 0, appended), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _recent.Forget(ch.Key);
+            throw;
+        }
+        _recent.Set(newRecord);
         feed.Publish(ch.Key, seq);
         if (result is not null)
         {
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
                 result.Info.Fallback, result.Outputs.Any(o => o is BotHandoffOutput));
         }
-        return new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null);
+        return new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable() };
 
         void Append(Activity a)
         {
@@ -206,7 +228,8 @@ internal sealed class ConversationService(
         }
     }
 
-    public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) => store.GetAsync(key, cancellationToken);
+    public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) =>
+        _recent.Get(key) is { } cached ? Task.FromResult<ConversationRecord?>(cached) : store.GetAsync(key, cancellationToken);
 
     public Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken) =>
         store.ReadActivitiesAsync(key, afterSeq, limit, cancellationToken);
@@ -241,5 +264,26 @@ internal sealed class ConversationService(
         return version is null
             ? $"Scenario '{id}' is not loaded. Loaded: {(known.Length == 0 ? "none" : known)}."
             : $"Scenario '{id}' version {version} is not loaded. Loaded: {(known.Length == 0 ? "none" : known)}.";
+    }
+}
+
+/// <summary>
+/// The last row this node saved per conversation, so a turn usually skips the read. Bounded: past the
+/// capacity, an arbitrary tenth is dropped (a dropped entry only costs one read from the store).
+/// Only ever holds rows that were durably saved.
+/// </summary>
+internal sealed class RecentConversations(int capacity)
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, ConversationRecord> _rows = new(StringComparer.Ordinal);
+
+    public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var row) ? row : null;
+
+    public void Forget(string key) => _rows.TryRemove(key, out _);
+
+    public void Set(ConversationRecord row)
+    {
+        _rows[row.Key] = row;
+        if (_rows.Count <= capacity) return;
+        foreach (var key in _rows.Keys.Take(capacity / 10)) _rows.TryRemove(key, out _);
     }
 }

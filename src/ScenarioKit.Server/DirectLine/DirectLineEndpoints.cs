@@ -37,7 +37,7 @@ internal sealed class DirectLineEndpoints(
 
     bool DevMode => string.IsNullOrEmpty(options.DirectLineSecret);
 
-    public void Map(IEndpointRouteBuilder app)
+    public RouteGroupBuilder Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v3/directline");
         group.MapPost("/tokens/generate", context => Guard(context, GenerateAsync));
@@ -50,6 +50,7 @@ internal sealed class DirectLineEndpoints(
         group.Map("/conversations/{id}/stream", context => Guard(context, StreamAsync));
         // directlinejs and Botium call this undocumented endpoint; a 404 is harmless (§4.1).
         group.MapGet("/session/getsessionid", context => HttpHelpers.WriteErrorAsync(context, StatusCodes.Status404NotFound, "NotFound", "Sessions are not used by this server."));
+        return group;
     }
 
     /// <summary>Issues a token for the playground page (loopback callers, or anyone in dev mode with AllowRemote).</summary>
@@ -58,9 +59,9 @@ internal sealed class DirectLineEndpoints(
         if (!HttpHelpers.IsLoopback(c) && !(DevMode && options.AllowRemote))
             throw new RequestException(StatusCodes.Status403Forbidden, "Forbidden", "The playground issues tokens to loopback callers only.");
         var scenario = ScenarioSelector(c.Request.Query["scenario"], c.Request.Query["version"]);
-        var userId = "dl_playground-" + NewId()[..8];
+        var userId = "playground-" + NewId()[..8];
         var id = NewId();
-        await HttpHelpers.WriteJsonAsync(c, 200, new { conversationId = id, token = tokens.Issue(id, userId, scenario), expires_in = ExpiresIn, userId });
+        await Results.Json(new { conversationId = id, token = tokens.Issue(id, userId, scenario), expires_in = ExpiresIn, userId }).ExecuteAsync(c);
     });
 
     async Task Guard(HttpContext context, Func<HttpContext, Task> handler)
@@ -86,6 +87,11 @@ internal sealed class DirectLineEndpoints(
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            logger.LogError(e, "Direct Line request {Path} failed.", context.Request.Path.Value);
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The server failed to handle the request.");
         }
     }
 

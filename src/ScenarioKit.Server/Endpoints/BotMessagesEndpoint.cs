@@ -54,6 +54,18 @@ internal sealed class BotMessagesEndpoint(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
         }
+        catch (TaskCanceledException e)
+        {
+            logger.LogWarning(e, "The channel did not answer in time.");
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status502BadGateway, "ChannelUnreachable",
+                "The turn was saved, but the channel's serviceUrl did not answer in time.");
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // A server fault, not a client mistake: logged with its stack, answered without one.
+            logger.LogError(e, "Turn failed on /api/messages.");
+            await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The bot failed to handle the activity; the turn was not saved.");
+        }
     }
 
     async Task HandleCoreAsync(HttpContext context, string? routeScenario)
@@ -129,7 +141,8 @@ internal sealed class BotMessagesEndpoint(
 
         var channelId = string.IsNullOrEmpty(activity.ChannelId) ? "unknown" : activity.ChannelId;
         var channel = new ChannelContext(
-            Key: channelId + "/" + conversationId,
+            // Prefixed so that no channel id (not even "directline") can reach a Direct Line conversation's log.
+            Key: "channel/" + channelId + "/" + conversationId,
             ConversationId: conversationId,
             ChannelId: channelId,
             ServiceUrl: activity.ServiceUrl,
@@ -146,7 +159,8 @@ internal sealed class BotMessagesEndpoint(
             foreach (var reply in outcome.Replies)
                 await connector.SendAsync(activity.ServiceUrl!, reply, context.RequestAborted);
         }
-        await RespondAsync(context, expectReplies, outcome.Replies);
+        if (expectReplies) await HttpHelpers.WriteActivitySetAsync(context, outcome.ReplyJson, watermark: null);
+        else context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     static Task RespondAsync(HttpContext context, bool expectReplies, IReadOnlyList<Activity> replies)

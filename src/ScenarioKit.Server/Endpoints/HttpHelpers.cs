@@ -37,6 +37,23 @@ internal static class HttpHelpers
         await context.Response.Body.WriteAsync(BotFrameworkJson.SerializeToUtf8Bytes(value), context.RequestAborted);
     }
 
+    /// <summary>Writes <c>{"activities":[...],"watermark"?}</c> from activities already serialized when they were logged.</summary>
+    public static async Task WriteActivitySetAsync(HttpContext context, IReadOnlyList<ReadOnlyMemory<byte>> activities, string? watermark)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("activities");
+            foreach (var a in activities) writer.WriteRawValue(a.Span, skipInputValidation: true);
+            writer.WriteEndArray();
+            if (watermark is not null) writer.WriteString("watermark", watermark);
+            writer.WriteEndObject();
+        }
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
     /// <summary>
     /// Reads a JSON object body: 415 for another content type, 413 over <paramref name="limit"/> bytes, 400 for
     /// malformed JSON or a non-object (naming the line and byte position). <paramref name="optional"/> allows an empty body.
@@ -58,16 +75,24 @@ internal static class HttpHelpers
         if (request.ContentLength > limit)
             throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is {request.ContentLength} bytes; the limit is {limit}.");
 
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        // Sized from Content-Length when given (bounded by the limit), grown otherwise; never past the limit.
+        var buffer = new byte[Math.Max(1, (int)Math.Min(request.ContentLength ?? 4096, limit + 1))];
+        var length = 0;
+        while (true)
         {
-            if (buffer.Length + read > limit)
-                throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
-            buffer.Write(chunk, 0, read);
+            if (length == buffer.Length)
+            {
+                if (length > limit)
+                    throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1));
+            }
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted);
+            if (read == 0) break;
+            length += read;
         }
-        if (buffer.Length == 0)
+        if (length > limit)
+            throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
+        if (length == 0)
         {
             if (optional) return null;
             throw new RequestException(StatusCodes.Status400BadRequest, "BadArgument", "The request body is empty; a JSON object is required.");
@@ -76,7 +101,7 @@ internal static class HttpHelpers
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {

@@ -25,6 +25,7 @@ internal static class PlaygroundEndpoints
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.File(path, "text/javascript; charset=utf-8");
         });
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapGet("/api/scenarios", () => Results.Json(new
         {
             @default = catalog.DefaultScenarioId,

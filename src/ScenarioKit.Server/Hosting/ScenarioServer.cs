@@ -42,7 +42,12 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     public ScenarioServerOptions Options { get; }
 
+    const string DirectLineCorsPolicy = "DirectLine";
+
     internal IServiceProvider Services => _app.Services;
+
+    /// <summary>The addresses Kestrel was told to bind (before start; <see cref="Urls"/> has the bound ones).</summary>
+    internal string? ConfiguredUrls => _app.Configuration[WebHostDefaults.ServerUrlsKey];
 
     /// <summary>
     /// Builds a server. <paramref name="args"/> are ASP.NET Core host arguments (<c>--urls</c>, <c>--ScenarioKit:DirectLineSecret=…</c>);
@@ -54,7 +59,8 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     internal static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure, Action<IServiceCollection>? configureServices, IEnumerable<IScenarioBot>? bots)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The content root stays the working directory, so `serve` reads ./appsettings.json as ASP.NET Core users expect.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         var options = new ScenarioServerOptions();
         builder.Configuration.GetSection("ScenarioKit").Bind(options);
         // The Bot Framework's conventional setting names work too.
@@ -63,6 +69,10 @@ public sealed class ScenarioServer : IAsyncDisposable
         configure?.Invoke(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(ScenarioServerOptions.DefaultUrl);
+        // ASP.NET Core logs every request at Information; at thousands of turns a second that is the
+        // bottleneck. Keep it at Warning unless the operator configured the category.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -91,6 +101,12 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ConversationService>();
         services.AddHttpClient();
+        services.AddCors(cors => cors.AddPolicy(DirectLineCorsPolicy, policy =>
+        {
+            if (options.AllowedOrigins.Count > 0)
+                policy.WithOrigins([.. options.AllowedOrigins]).WithHeaders("authorization", "content-type", "x-ms-bot-agent").WithMethods("GET", "POST");
+        }));
+        services.AddHttpClient("connector", c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton(sp =>
         {
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector");
@@ -99,8 +115,9 @@ public sealed class ScenarioServer : IAsyncDisposable
                 : null;
             return new ConnectorClient(http, tokens);
         });
-        services.AddSingleton(sp => options.AuthenticationEnabled
-            ? new BotFrameworkAuthenticator(
+        if (options.AuthenticationEnabled)
+        {
+            services.AddSingleton(sp => new BotFrameworkAuthenticator(
                 new BotAuthenticationOptions
                 {
                     AppId = options.AppId!,
@@ -110,8 +127,8 @@ public sealed class ScenarioServer : IAsyncDisposable
                     RequireEndorsements = options.RequireEndorsements,
                 },
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient("openid"),
-                sp.GetRequiredService<TimeProvider>())
-            : null!);
+                sp.GetRequiredService<TimeProvider>()));
+        }
         services.AddSingleton(sp => new BotMessagesEndpoint(
             sp.GetRequiredService<ConversationService>(), options, sp.GetRequiredService<ConnectorClient>(),
             sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<BotMessagesEndpoint>>(),
@@ -128,12 +145,13 @@ public sealed class ScenarioServer : IAsyncDisposable
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        app.UseCors();
         app.UseWebSockets();
         var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
         app.Map("/api/messages", context => messages.HandleAsync(context, null));
         app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
         var directLine = app.Services.GetRequiredService<DirectLineEndpoints>();
-        directLine.Map(app);
+        directLine.Map(app).RequireCors(DirectLineCorsPolicy);
         PlaygroundEndpoints.Map(app, catalog, directLine);
         HealthEndpoints.Map(app);
         return new ScenarioServer(app, options, packages);

@@ -40,6 +40,12 @@ public sealed class ScenarioServerOptions
     /// <summary>Accept non-loopback callers while authentication is off (no app id / no Direct Line secret).</summary>
     public bool AllowRemote { get; set; }
 
+    /// <summary>
+    /// Web origins (e.g. <c>https://shop.example</c>) whose pages may call Direct Line from the browser: Web Chat
+    /// embedded on a site other than this server needs CORS for Authorization, Content-Type and x-ms-bot-agent (§6).
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
     public TimeSpan DirectLineTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);

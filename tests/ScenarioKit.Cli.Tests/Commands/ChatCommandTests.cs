@@ -175,4 +175,30 @@ public sealed class ChatCommandTests
 
         Assert.Equal(fromSource.Out, fromPackage.Out);
     }
+
+    [Fact]
+    public async Task Runtime_errors_point_into_the_yaml_as_the_user_named_it()
+    {
+        using var temp = new TempDirectory();
+        var folder = await Scenarios.ScaffoldAsync(temp, "en-US");
+        File.WriteAllText(Path.Combine(folder, "scenario.yaml"), File.ReadAllText(Path.Combine(folder, "scenario.yaml"))
+            .Replace("return orders.get(number) ?? null;", "throw new Error('order table offline');", StringComparison.Ordinal));
+
+        var run = await ChatAsync("where is my order\n12345678\n", folder);
+
+        Assert.Matches(@"warning: .*/shop/flows/order_status\.yaml\(13,9\): .*order table offline", run.Error);
+        Assert.Contains("bot: I couldn't find order 12345678. Please check the number.", Lines(run));
+    }
+
+    [Fact]
+    public async Task Reset_keeps_user_scoped_variables_and_drops_the_rest()
+    {
+        var run = await ChatAsync("where is my order\n12345678\n/reset\n/state\n", Scenarios.Reference);
+
+        var lines = Lines(run);
+        var reset = Array.IndexOf(lines, "note: new conversation chat-2");
+        Assert.True(reset > 0, run.ToString());
+        Assert.Contains("var: profile.lastOrderNumber = \"12345678\"", lines[reset..]);
+        Assert.Contains("var: order.number = (unset)", lines[reset..]);
+    }
 }

@@ -167,6 +167,19 @@ public sealed class ValidateCommandTests
         Assert.Matches(@"garbage\.yaml\(\d+,\d+\): error SK1\d{3}", run.Stdout);
     }
 
+    [Theory]
+    [InlineData("ja", "未定義の変数 'order.numbr' です")]
+    [InlineData("en", "unknown variable 'order.numbr'")]
+    public async Task Lang_chooses_the_language_of_messages(string language, string expected)
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliHarness.RunAsync("validate", Write(temp, "broken.yaml", Scenarios.Broken), "--lang", language);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains(expected, run.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Validate_needs_at_least_one_path() =>
         Assert.Equal(ExitCodes.Usage, (await CliHarness.RunAsync("validate")).ExitCode);

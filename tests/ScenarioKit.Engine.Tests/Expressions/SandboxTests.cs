@@ -53,6 +53,21 @@ public sealed class SandboxTests
         Assert.True(value.IsTruthy);
     }
 
+    [Theory]
+    [InlineData("Object.getPrototypeOf([].values())")]
+    [InlineData("Object.getPrototypeOf(Object.getPrototypeOf([].values()))")]
+    [InlineData("Object.getPrototypeOf(new Map().entries())")]
+    [InlineData("Object.getPrototypeOf('x'.matchAll(/x/g))")]
+    [InlineData("Object.getPrototypeOf(function* () {})")]
+    [InlineData("Object.getPrototypeOf(async function () {})")]
+    [InlineData("Object.getPrototypeOf(Uint8Array.prototype)")]
+    [InlineData("Object.getPrototypeOf(Promise.resolve())")]
+    public void Intrinsics_reached_only_through_values_are_frozen_too(string intrinsic)
+    {
+        Assert.False(Eval.Run($"Object.defineProperty({intrinsic}, 'pwned', {{ value: 1 }})").Ok);
+        Assert.True(Eval.Run($"Object.isFrozen({intrinsic})").Value.IsTruthy);
+    }
+
     [Fact]
     public void Globals_set_by_one_evaluation_are_gone_in_the_next()
     {

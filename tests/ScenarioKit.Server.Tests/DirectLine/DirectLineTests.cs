@@ -116,6 +116,38 @@ public sealed class DirectLineTests
     }
 
     [Fact]
+    public async Task A_channel_post_naming_directline_cannot_write_into_a_Direct_Line_conversation()
+    {
+        await using var server = await StartAsync();
+        var started = await SendAsync(server, HttpMethod.Post, "/v3/directline/conversations", Secret, expected: HttpStatusCode.Created);
+        var id = started.GetProperty("conversationId").GetString()!;
+        var json = "{\"type\":\"message\",\"id\":\"x1\",\"channelId\":\"directline\",\"conversation\":{\"id\":\"" + id + "\"},\"text\":\"hello\",\"deliveryMode\":\"expectReplies\"}";
+        await server.PostJsonForJsonAsync("/api/messages", json);
+        var page = await SendAsync(server, HttpMethod.Get, $"/v3/directline/conversations/{id}/activities", Secret);
+        Assert.Equal([ReferenceBot.Welcome], page.GetProperty("activities").EnumerateArray().Select(a => a.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task Configured_origins_may_call_Direct_Line_from_the_browser()
+    {
+        await using var server = await TestServer.StartAsync(configure: o => o.AllowedOrigins.Add("https://shop.example"));
+        async Task<HttpResponseMessage> PreflightAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/v3/directline/conversations");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,x-ms-bot-agent");
+            return await server.Http.SendAsync(request);
+        }
+        using var allowed = await PreflightAsync("https://shop.example");
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("https://shop.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("x-ms-bot-agent", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+        using var other = await PreflightAsync("https://evil.example");
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task Expired_tokens_get_403_TokenExpired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

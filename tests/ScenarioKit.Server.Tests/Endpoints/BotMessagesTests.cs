@@ -67,6 +67,46 @@ public sealed class BotMessagesTests
     }
 
     [Fact]
+    public async Task An_unreachable_serviceUrl_is_502_and_the_turn_is_kept()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var response = await server.PostJsonAsync("/api/messages", Reference.UserActivity("down", 0, expectReplies: false));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("The turn was saved", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/bench/conv-down", 0, 10, CancellationToken.None);
+        Assert.Equal(2, logged.Count);
+    }
+
+    sealed class FailingBot : ScenarioKit.Server.Bots.IScenarioBot
+    {
+        public string ScenarioId => "failing";
+        public string Version => "1.0.0";
+        public string Locale => "en-US";
+        public byte[] Start(string conversationId, string userId) => [];
+        public ValueTask<ScenarioKit.Server.Bots.BotTurnResult> RunTurnAsync(byte[] state, ScenarioKit.Server.Bots.BotInput input, CancellationToken cancellationToken) =>
+            input is ScenarioKit.Server.Bots.BotConversationStartInput
+                ? ValueTask.FromResult(new ScenarioKit.Server.Bots.BotTurnResult(state, [], new(null, false, false, false)))
+                : throw new InvalidOperationException("bot bug");
+    }
+
+    [Fact]
+    public async Task A_failing_bot_is_a_500_or_502_with_an_error_body_and_nothing_is_saved()
+    {
+        await using var server = await TestServer.StartAsync([new FailingBot()]);
+        using var response = await server.PostJsonAsync("/api/messages", Reference.UserActivity("f", 0));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("InternalError", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("bot bug", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await server.Service<IConversationStore>().GetAsync("channel/bench/conv-f", CancellationToken.None));
+
+        var started = await server.PostJsonForJsonAsync("/v3/directline/conversations", "{}");
+        var id = started.GetProperty("conversationId").GetString();
+        using var post = await server.PostJsonAsync($"/v3/directline/conversations/{id}/activities", """{"type":"message","text":"hi","from":{"id":"u"}}""");
+        Assert.Equal(HttpStatusCode.BadGateway, post.StatusCode);
+        Assert.Equal("BotError", JsonDocument.Parse(await post.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Japanese_text_round_trips_unescaped()
     {
         await using var server = await TestServer.StartAsync();
@@ -77,7 +117,7 @@ public sealed class BotMessagesTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(ReferenceBot.DwellNudge, raw, StringComparison.Ordinal);
         var store = server.Service<IConversationStore>();
-        var logged = await store.ReadActivitiesAsync("bench/conv-ja", 0, 10, CancellationToken.None);
+        var logged = await store.ReadActivitiesAsync("channel/bench/conv-ja", 0, 10, CancellationToken.None);
         Assert.Contains("こんにちは、注文はどこ？", Encoding.UTF8.GetString(logged[0].Json.Span), StringComparison.Ordinal);
     }
 
@@ -138,7 +178,7 @@ public sealed class BotMessagesTests
         }
         // The conversation is still waiting for the order number.
         Assert.Contains("retry 1 of 2", Assert.Single(await TurnAsync(server, "n", 2)).GetProperty("text").GetString(), StringComparison.Ordinal);
-        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("bench/conv-n", 0, 100, CancellationToken.None);
+        var logged = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/bench/conv-n", 0, 100, CancellationToken.None);
         Assert.Equal([1, 2, 3, 4, 5, 6], logged.Select(a => (int)a.Seq));
     }
 
@@ -178,8 +218,10 @@ public sealed class BotMessagesTests
         Assert.Equal(ReferenceBot.DwellNudge, reply.GetProperty("text").GetString());
         Assert.Equal(2, reply.GetProperty("suggestedActions").GetProperty("actions").GetArrayLength());
 
-        // The same activity id again is a redelivery: the bot does not answer twice.
+        // The same activity id again is a redelivery: the bot does not answer twice, the log keeps it once.
         Assert.Empty((await server.PostJsonForJsonAsync("/api/messages", dwell)).GetProperty("activities").EnumerateArray());
+        var log = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/web/ev", 0, 10, CancellationToken.None);
+        Assert.Equal(["event", "message"], log.Select(a => a.Type));
 
         (await server.PostJsonForJsonAsync("/api/messages", """{"type":"message","id":"m1","text":"talk to a human","channelId":"web","conversation":{"id":"ev"},"from":{"id":"u"},"recipient":{"id":"b"},"deliveryMode":"expectReplies"}""")).GetProperty("activities");
         Assert.Empty((await server.PostJsonForJsonAsync("/api/messages", """{"type":"message","id":"m2","text":"hello?","channelId":"web","conversation":{"id":"ev"},"from":{"id":"u"},"recipient":{"id":"b"},"deliveryMode":"expectReplies"}""")).GetProperty("activities").EnumerateArray());

@@ -113,7 +113,10 @@ internal sealed class LocalChannel : IAsyncDisposable
         app.MapPost("/v3/conversations/{**rest}", async (HttpContext c) =>
         {
             var activity = await JsonDocument.ParseAsync(c.Request.Body);
-            self!.Received.Enqueue((c.Request.Path.ToUriComponent(), c.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, activity.RootElement.Clone()));
+            var target = c.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+            if (target.Contains("/refuse/", StringComparison.Ordinal))
+                return Results.Json(new { error = new { code = "ServiceUnavailable", message = "channel is down" } }, statusCode: 503);
+            self!.Received.Enqueue((target, c.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, activity.RootElement.Clone()));
             return Results.Json(new { id = "channel-" + Guid.NewGuid().ToString("N")[..8] });
         });
         await app.StartAsync();

@@ -91,7 +91,7 @@ public sealed class ContinuityTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (catalog.Resolve("reference-support", null)?.Version != "1.1.0" && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal("1.1.0", catalog.Resolve("reference-support", null)?.Version);
-        var record = await server.Service<IConversationStore>().GetAsync("bench/conv-d", CancellationToken.None);
+        var record = await server.Service<IConversationStore>().GetAsync("channel/bench/conv-d", CancellationToken.None);
         Assert.Equal("1.0.0", record!.ScenarioVersion);
     }
 
@@ -106,7 +106,7 @@ public sealed class ContinuityTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             response.Dispose();
         }
-        var log = await server.Service<IConversationStore>().ReadActivitiesAsync("bench/conv-c", 0, 1000, CancellationToken.None);
+        var log = await server.Service<IConversationStore>().ReadActivitiesAsync("channel/bench/conv-c", 0, 1000, CancellationToken.None);
         Assert.Equal(80, log.Count); // every turn: the user message and the greeting, none lost
         Assert.Equal(Enumerable.Range(1, 80).Select(i => (long)i), log.Select(a => a.Seq));
         for (var i = 0; i < log.Count; i += 2)
@@ -115,7 +115,7 @@ public sealed class ContinuityTests
             var bot = JsonDocument.Parse(log[i + 1].Json).RootElement;
             Assert.Equal(user.GetProperty("id").GetString(), bot.GetProperty("replyToId").GetString());
         }
-        var record = await server.Service<IConversationStore>().GetAsync("bench/conv-c", CancellationToken.None);
+        var record = await server.Service<IConversationStore>().GetAsync("channel/bench/conv-c", CancellationToken.None);
         Assert.Equal(40, record!.Version);
     }
 

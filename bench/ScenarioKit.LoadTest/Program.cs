@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ScenarioKit.Server.Hosting;
+
+namespace ScenarioKit.LoadTest;
+
+/// <summary>
+/// Load generator for the server (docs/performance.md, "Server"): C connections on loopback, each walking
+/// the reference conversation (/work/shared/bench/REFERENCE.md) turn by turn through POST /api/messages
+/// with deliveryMode expectReplies, then starting a new conversation. Every reply is checked. By default
+/// it hosts the server itself (scenarios/reference-support, SQLite in a temp folder); --url targets a
+/// running `scenariokit serve` instead.
+/// </summary>
+static class Program
+{
+    static readonly string[] UserTurns = ["hello", "where is my order", "abc", "12345678", "talk to a human"];
+
+    static readonly string[][] ExpectedTexts =
+    [
+        ["Hi! I'm the support assistant. What can I help you with?"],
+        ["Sure. Please type your 8-digit order number."],
+        ["That doesn't look like an 8-digit order number. Please try again (retry 1 of 2)."],
+        ["Order 12345678: shipped on 2 June, arriving 5 June.", "Anything else?"],
+        ["<handoff.initiate>", "Connecting you to an agent"],
+    ];
+
+    static async Task<int> Main(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options is null)
+        {
+            Console.Error.WriteLine("""
+                usage: ScenarioKit.LoadTest [--connections C] [--duration S] [--warmup S] [--url http://127.0.0.1:3978]
+                                            [--scenario path] [--database path] [--durable true|false]
+                  Without --url the server runs in this process on 127.0.0.1 (a free port) with SQLite in a temp folder.
+                """);
+            return 2;
+        }
+
+        ScenarioServer? server = null;
+        var url = options.Url;
+        string? tempDir = null;
+        if (url is null)
+        {
+            tempDir = Path.Combine(Path.GetTempPath(), "scenariokit-load-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(tempDir);
+            server = ScenarioServer.Create(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
+            {
+                o.Sources.Add(options.Scenario ?? FindReferenceScenario());
+                o.DatabasePath = options.Database ?? Path.Combine(tempDir, "load.db");
+                o.DurableCommits = options.Durable;
+            });
+            await server.StartAsync();
+            url = server.Urls.Single().ToString().TrimEnd('/');
+        }
+
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        var endpoint = new Uri("api/messages", UriKind.Relative);
+
+        var storage = server is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
+        Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
+        var run = Guid.NewGuid().ToString("N")[..6];
+        long nextConversation = 0;
+        long errors = 0;
+        string? firstError = null;
+        var measuring = false;
+        var stop = false;
+        var latencies = new List<long>[options.Connections];
+
+        async Task Worker(int index)
+        {
+            var mine = latencies[index] = new List<long>(1 << 16);
+            while (!Volatile.Read(ref stop))
+            {
+                var k = Interlocked.Increment(ref nextConversation);
+                for (var turn = 0; turn < UserTurns.Length && !Volatile.Read(ref stop); turn++)
+                {
+                    using var content = new ByteArrayContent(UserActivity($"{run}-{k}", turn));
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    var started = Stopwatch.GetTimestamp();
+                    string? problem;
+                    try
+                    {
+                        using var response = await http.PostAsync(endpoint, content);
+                        var body = await response.Content.ReadAsByteArrayAsync();
+                        problem = response.StatusCode == HttpStatusCode.OK ? Check(turn, body) : $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        problem = e.Message;
+                    }
+                    var elapsed = Stopwatch.GetTimestamp() - started;
+                    if (problem is not null)
+                    {
+                        Interlocked.Increment(ref errors);
+                        Interlocked.CompareExchange(ref firstError, $"conversation {k} turn {turn + 1}: {problem}", null);
+                        break;
+                    }
+                    if (Volatile.Read(ref measuring)) mine.Add(elapsed);
+                }
+            }
+        }
+
+        var workers = Enumerable.Range(0, options.Connections).Select(i => Task.Run(() => Worker(i))).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        Volatile.Write(ref measuring, true);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(options.Duration));
+        Volatile.Write(ref measuring, false);
+        var wall = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Volatile.Write(ref stop, true);
+        await Task.WhenAll(workers);
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Ms(double ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        double Pct(double p) => all.Length == 0 ? double.NaN : Ms(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p / 100 * all.Length) - 1)]);
+        var ci = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(ci, $"turns measured   {all.Length}"));
+        Console.WriteLine(string.Create(ci, $"turns/s          {all.Length / wall.TotalSeconds:F0}"));
+        Console.WriteLine(string.Create(ci, $"latency ms       p50 {Pct(50):F2}  p90 {Pct(90):F2}  p99 {Pct(99):F2}  max {(all.Length == 0 ? double.NaN : Ms(all[^1])):F2}"));
+        if (server is not null)
+            Console.WriteLine(string.Create(ci, $"process CPU      {cpu.TotalMilliseconds * 1000 / Math.Max(1, all.Length):F0} µs per turn (server and load generator together), {cpu.TotalSeconds / wall.TotalSeconds:F2} cores busy"));
+        Console.WriteLine(string.Create(ci, $"errors           {errors}{(firstError is null ? "" : " — first: " + firstError)}"));
+
+        if (server is not null)
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+        if (tempDir is not null)
+        {
+            try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
+        }
+        return errors == 0 && all.Length > 0 ? 0 : 1;
+    }
+
+    // reference.js userActivity() with deliveryMode expectReplies.
+    static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
+        $$"""{"type":"message","id":"{{conversation}}-{{turn + 1}}","timestamp":"2025-06-01T09:00:00.000Z","channelId":"bench","serviceUrl":"http://127.0.0.1:9/","from":{"id":"user-{{conversation}}","name":"Customer","role":"user"},"recipient":{"id":"bot","name":"Support Bot","role":"bot"},"conversation":{"id":"conv-{{conversation}}"},"locale":"en-US","text":"{{UserTurns[turn]}}","deliveryMode":"expectReplies"}""");
+
+    // reference.js checkTurn(), on the texts and the handoff event's value.
+    static string? Check(int turn, byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var replies = document.RootElement.GetProperty("activities").EnumerateArray().Where(a => a.GetProperty("type").GetString() != "trace").ToList();
+        var texts = replies.Select(a => a.GetProperty("type").GetString() == "event" ? $"<{a.GetProperty("name").GetString()}>" : a.GetProperty("text").GetString()).ToArray();
+        if (!texts.SequenceEqual(ExpectedTexts[turn])) return $"expected [{string.Join(" | ", ExpectedTexts[turn])}], got [{string.Join(" | ", texts)}]";
+        if (turn == 0 && replies[0].GetProperty("suggestedActions").GetProperty("actions").GetArrayLength() != 3) return "expected three suggested actions";
+        if (turn == 4)
+        {
+            var value = replies[0].GetProperty("value");
+            if (value.GetProperty("orderNumber").GetString() != "12345678") return "handoff value.orderNumber must be 12345678";
+            if (value.GetProperty("transcript").GetArrayLength() != 10) return "handoff value.transcript must hold 10 entries";
+        }
+        return null;
+    }
+
+    static string FindReferenceScenario()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "scenarios", "reference-support");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new InvalidOperationException("scenarios/reference-support not found above the program; pass --scenario.");
+    }
+
+    sealed record Options(int Connections, int Duration, int Warmup, string? Url, string? Scenario, string? Database, bool Durable)
+    {
+        public static Options? Parse(string[] args)
+        {
+            var o = new Options(32, 20, 5, null, null, null, true);
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                try
+                {
+                    o = args[i] switch
+                    {
+                        "--connections" or "-c" => o with { Connections = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--duration" or "-d" => o with { Duration = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--warmup" => o with { Warmup = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--url" => o with { Url = Next().TrimEnd('/') },
+                        "--scenario" => o with { Scenario = Next() },
+                        "--database" => o with { Database = Next() },
+                        "--durable" => o with { Durable = bool.Parse(Next()) },
+                        _ => throw new ArgumentException($"unknown option {args[i]}"),
+                    };
+                }
+                catch (Exception e) when (e is ArgumentException or FormatException)
+                {
+                    Console.Error.WriteLine(e.Message);
+                    return null;
+                }
+            }
+            return o.Connections > 0 && o.Duration > 0 && o.Warmup >= 0 ? o : null;
+        }
+    }
+}

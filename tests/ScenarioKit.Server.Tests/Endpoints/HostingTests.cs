@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ScenarioKit.Server.Endpoints;
+using ScenarioKit.Server.Hosting;
+using ScenarioKit.Server.Tests.Infrastructure;
+
+namespace ScenarioKit.Server.Tests.Endpoints;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task Without_an_app_id_only_loopback_callers_are_served_unless_remote_is_allowed()
+    {
+        await using var server = await TestServer.StartAsync();
+        var endpoint = server.Server.Services.GetRequiredService<BotMessagesEndpoint>();
+        var context = RemoteRequest(Reference.UserActivity("remote", 0));
+        await endpoint.HandleAsync(context, null);
+        Assert.Equal(StatusCodes.Status401Unauthorized, context.Response.StatusCode);
+        Assert.Contains("loopback", Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()), StringComparison.Ordinal);
+
+        await using var open = await TestServer.StartAsync(configure: o => o.AllowRemote = true);
+        var allowed = RemoteRequest(Reference.UserActivity("remote", 0));
+        allowed.RequestServices = open.Server.Services;
+        await open.Server.Services.GetRequiredService<BotMessagesEndpoint>().HandleAsync(allowed, null);
+        Assert.Equal(StatusCodes.Status200OK, allowed.Response.StatusCode);
+    }
+
+    static DefaultHttpContext RemoteRequest(string json)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.7");
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        context.Request.Body = new MemoryStream(bytes);
+        context.Request.ContentLength = bytes.Length;
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    [Fact]
+    public async Task Health_readiness_and_metrics_answer()
+    {
+        await using var server = await TestServer.StartAsync();
+        Assert.Equal("ok\n", await server.Http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal("ready\n", await server.Http.GetStringAsync(new Uri("/readyz", UriKind.Relative)));
+        await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity("m", 0, text: "blah"));
+        using var metrics = await server.Http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType!.ToString());
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE scenariokit_turn_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("scenariokit_fallbacks_total{scenario=\"reference-support\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("scenariokit_turn_duration_seconds_bucket{scenario=\"reference-support\",le=\"+Inf\"} 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_playground_page_and_its_Web_Chat_bundle_come_from_the_server()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var page = await server.Http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType!.ToString());
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<script src=\"webchat.js\"></script>", html, StringComparison.Ordinal);
+        Assert.Contains("プレイグラウンド", html, StringComparison.Ordinal);
+        using var bundle = await server.Http.GetAsync(new Uri("/webchat.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Equal(3_891_526, (await bundle.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task The_default_address_is_127_0_0_1_3978_and_urls_override_it()
+    {
+        var db = Path.Combine(TempDirectory.Create(), "d.db");
+        await using var byDefault = ScenarioServer.Create([], o => { o.DatabasePath = db; o.Sources.Add(Repo.ReferenceScenario); });
+        Assert.Equal(ScenarioServerOptions.DefaultUrl, byDefault.ConfiguredUrls);
+        await using var configured = ScenarioServer.Create(["--urls", "http://127.0.0.1:0"], o => { o.DatabasePath = db + "2"; o.Sources.Add(Repo.ReferenceScenario); });
+        await configured.StartAsync();
+        Assert.NotEqual(0, configured.Urls.Single().Port);
+        await configured.StopAsync();
+    }
+
+    [Fact]
+    public async Task Settings_come_from_the_command_line_and_the_Bot_Framework_names()
+    {
+        var db = Path.Combine(TempDirectory.Create(), "s.db");
+        await using var server = ScenarioServer.Create(
+            ["--ScenarioKit:DirectLineSecret=from-the-command-line-0123456789", "--ScenarioKit:MaxRequestBodyBytes=1000", "--ScenarioKit:AllowRemote=true", "--MicrosoftAppId=app-from-args", $"--ScenarioKit:DatabasePath={db}"],
+            o => o.Sources.Add(Repo.ReferenceScenario));
+        Assert.Equal("from-the-command-line-0123456789", server.Options.DirectLineSecret);
+        Assert.Equal(1000, server.Options.MaxRequestBodyBytes);
+        Assert.True(server.Options.AllowRemote);
+        Assert.Equal("app-from-args", server.Options.AppId);
+        Assert.Equal(db, server.Options.DatabasePath);
+    }
+
+    [Fact]
+    public void A_scenario_that_does_not_compile_stops_the_server_with_its_diagnostics()
+    {
+        var folder = TempDirectory.Create();
+        File.WriteAllText(Path.Combine(folder, "scenario.yaml"), "scenarioKit: 1\nid: broken\nflows: [\n");
+        var e = Assert.Throws<ScenarioLoadException>(() => ScenarioServer.Create(["--urls", "http://127.0.0.1:0"], o => o.Sources.Add(folder)));
+        Assert.Contains("does not compile", e.Message, StringComparison.Ordinal);
+        Assert.Contains("scenario.yaml(", e.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<ScenarioLoadException>(() => ScenarioServer.Create([], o => o.Sources.Add(Path.Combine(folder, "nope.skpkg"))));
+        Assert.Contains("no such file", missing.Message, StringComparison.Ordinal);
+    }
+}
