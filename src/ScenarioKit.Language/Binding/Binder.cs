@@ -34,6 +34,8 @@ internal sealed class BoundScenario
     public List<CallSite> Calls { get; } = [];
     public Dictionary<string, List<ScalarNode>> IntentExamples { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScalarNode> FlowNames { get; } = new(StringComparer.Ordinal);
+    /// <summary>Names written as definitions, bound or not: a definition with a wrong shape is reported once, not again at each use.</summary>
+    public Dictionary<RefKind, HashSet<string>> Declared { get; } = [];
 }
 
 /// <summary>
@@ -74,6 +76,10 @@ internal sealed partial class Binder
         bound.Calls.AddRange(b.c.Calls);
         foreach (var kv in b.c.IntentExamples) bound.IntentExamples[kv.Key] = kv.Value;
         foreach (var kv in b.c.FlowNames) bound.FlowNames[kv.Key] = kv.Value;
+        bound.Declared[RefKind.Variable] = SchemaRecovery.DeclaredNames(root, "variables");
+        bound.Declared[RefKind.Intent] = SchemaRecovery.DeclaredNames(root, "intents");
+        bound.Declared[RefKind.Flow] = SchemaRecovery.DeclaredNames(root, "flows");
+        bound.Declared[RefKind.Action] = SchemaRecovery.DeclaredNames(root, "actions");
         return bound;
     }
 

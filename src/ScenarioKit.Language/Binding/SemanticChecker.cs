@@ -96,7 +96,8 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         foreach (var r in bound.References)
         {
             var (names, descriptor) = sets[r.Kind];
-            if (!names.Contains(r.Name)) d.Report(descriptor, r.Span, r.Name, Localized.DidYouMean(Suggest.Closest(r.Name, names)));
+            if (!names.Contains(r.Name) && !(bound.Declared.TryGetValue(r.Kind, out var declared) && declared.Contains(r.Name)))
+                d.Report(descriptor, r.Span, r.Name, Localized.DidYouMean(Suggest.Closest(r.Name, names)));
         }
     }
 
@@ -107,7 +108,8 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         foreach (var call in bound.Calls)
             if (parameters.TryGetValue(call.Action, out var set))
                 foreach (var (name, _) in call.Arguments) set.Add(name);
-        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name), parameters);
+        var declared = bound.Declared.GetValueOrDefault(RefKind.Variable) ?? [];
+        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name).Concat(declared), parameters);
         foreach (var site in bound.Expressions) checker.Check(site);
         foreach (var script in bound.Scripts) checker.CheckScript(script);
     }
