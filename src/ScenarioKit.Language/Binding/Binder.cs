@@ -33,6 +33,8 @@ internal sealed class BoundScenario
     public List<ScriptSite> Scripts { get; } = [];
     public List<CallSite> Calls { get; } = [];
     public Dictionary<string, List<ScalarNode>> IntentExamples { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ScalarNode>> IntentPatterns { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ScalarNode>> IntentKeywords { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScalarNode> FlowNames { get; } = new(StringComparer.Ordinal);
     /// <summary>Names written as definitions, bound or not: a definition with a wrong shape is reported once, not again at each use.</summary>
     public Dictionary<RefKind, HashSet<string>> Declared { get; } = [];
@@ -56,6 +58,8 @@ internal sealed partial class Binder
         public readonly List<ScriptSite> Scripts = [];
         public readonly List<CallSite> Calls = [];
         public readonly Dictionary<string, List<ScalarNode>> IntentExamples = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, List<ScalarNode>> IntentPatterns = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, List<ScalarNode>> IntentKeywords = new(StringComparer.Ordinal);
         public readonly Dictionary<string, ScalarNode> FlowNames = new(StringComparer.Ordinal);
     }
 
@@ -75,6 +79,8 @@ internal sealed partial class Binder
         bound.Scripts.AddRange(b.c.Scripts);
         bound.Calls.AddRange(b.c.Calls);
         foreach (var kv in b.c.IntentExamples) bound.IntentExamples[kv.Key] = kv.Value;
+        foreach (var kv in b.c.IntentPatterns) bound.IntentPatterns[kv.Key] = kv.Value;
+        foreach (var kv in b.c.IntentKeywords) bound.IntentKeywords[kv.Key] = kv.Value;
         foreach (var kv in b.c.FlowNames) bound.FlowNames[kv.Key] = kv.Value;
         bound.Declared[RefKind.Variable] = SchemaRecovery.DeclaredNames(root, "variables");
         bound.Declared[RefKind.Intent] = SchemaRecovery.DeclaredNames(root, "intents");
@@ -248,7 +254,9 @@ internal sealed partial class Binder
             c.IntentExamples[key.Value] = exampleNodes;
             var patternNodes = StringNodes(def, "patterns", path);
             foreach (var p in patternNodes) c.Regexes.Add(new RegexSite(p.Value, p));
+            c.IntentPatterns[key.Value] = patternNodes;
             var keywords = StringNodes(def, "keywords", path);
+            c.IntentKeywords[key.Value] = keywords;
             var fit = OneOf(def, "digitalFit", path, ["high", "medium", "low"]) switch
             {
                 "medium" => DigitalFit.Medium,

@@ -55,7 +55,7 @@ internal static class SchemaRecovery
     internal static (SourceSpan Region, YamlNode? Node) Innermost(MappingNode root, SourceSpan span)
     {
         var path = Path(root, span);
-        return path.Count > 0 ? path[^1] : (span, null);
+        return path[^1];
     }
 
     /// <summary>The block a structural finding is about: the smallest mapping or list around it, or the entry when it points at a key (a flow at its name).</summary>
@@ -64,15 +64,17 @@ internal static class SchemaRecovery
         var path = Path(root, span);
         for (var i = path.Count - 1; i >= 0; i--)
             if (path[i].Node is null or MappingNode or SequenceNode) return path[i].Region;
-        return span;
+        return path[0].Region;
     }
 
     static List<(SourceSpan Region, YamlNode? Node)> Path(MappingNode root, SourceSpan span)
     {
-        var path = new List<(SourceSpan, YamlNode?)>();
+        var path = new List<(SourceSpan, YamlNode?)> { (root.Span, root) };
         YamlNode node = root;
         while (true)
         {
+            // A span covering the whole node is about the node (a missing key is reported on its mapping), not about its only entry.
+            if (Contains(span, node.Span)) return path;
             YamlNode? next = null;
             switch (node)
             {
