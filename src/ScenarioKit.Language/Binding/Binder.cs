@@ -41,9 +41,10 @@ internal sealed class BoundScenario
 }
 
 /// <summary>
-/// Tree → <see cref="ScenarioModel"/>. Runs after the schema check passed, but does not trust it: every
-/// accessor checks the node kind and reports SK2xxx itself, so a lenient or missing schema cannot crash
-/// binding. Names are collected here; references are resolved by <see cref="SemanticChecker"/>.
+/// Tree → <see cref="ScenarioModel"/>. Runs after the schema check, also when it found errors, and does
+/// not trust it: every accessor checks the node kind, reports SK2xxx itself and skips a node of the wrong
+/// shape, so no shape can crash binding (<see cref="SchemaRecovery"/> drops what the schema already said).
+/// Names are collected here; references are resolved by <see cref="SemanticChecker"/>.
 /// </summary>
 internal sealed partial class Binder
 {
