@@ -93,13 +93,16 @@ public static class ScenarioCompiler
             syntax = load(bag);
             if (syntax?.Root is { } root && !bag.HasErrors)
             {
+                var before = bag.Count;
                 SchemaValidator.Validate(root, options, bag);
-                if (!bag.HasErrors)
-                {
-                    var bound = Binding.Binder.Bind(root, syntax.Files, bag);
-                    if (!bag.HasErrors) SemanticChecker.Check(bound, bag);
-                    if (!bag.HasErrors) package = PackageFormat.CreatePackage(bound.Model, Version);
-                }
+                var schema = bag.Items.Skip(before).ToList();
+                // Binding and the checks run on whatever is well-formed even after schema errors, so one run
+                // reports everything; SchemaRecovery drops what would repeat or follow from a reported shape.
+                var later = new DiagnosticBag(bag.Language);
+                var bound = Binding.Binder.Bind(root, syntax.Files, later);
+                SemanticChecker.Check(bound, later);
+                bag.AddRange(SchemaRecovery.Filter(later.Items, schema, root));
+                if (!bag.HasErrors) package = PackageFormat.CreatePackage(bound.Model, Version);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -26,6 +27,11 @@ public static class PackageFormat
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // The bytes CreatePackage hashed, so that Write stores them instead of serialising the model again.
+    // Keyed by reference (a ConditionalWeakTable never calls Equals) and safe because a model is immutable:
+    // `with` makes a new reference. The entry dies with the model; nobody outside this class sees the array.
+    static readonly ConditionalWeakTable<ScenarioModel, byte[]> SerializedModels = new();
+
     public static byte[] SerializeModel(ScenarioModel model) => JsonSerializer.SerializeToUtf8Bytes(model, JsonOptions);
 
     public static string ComputeContentHash(byte[] modelBytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(modelBytes));
@@ -34,6 +40,7 @@ public static class PackageFormat
     public static ScenarioPackage CreatePackage(ScenarioModel model, string compilerVersion)
     {
         var bytes = SerializeModel(model);
+        SerializedModels.AddOrUpdate(model, bytes);
         var manifest = new PackageManifest(model.Id, model.Version, model.LanguageVersion, compilerVersion, ComputeContentHash(bytes), model.Locale);
         return new ScenarioPackage(manifest, model);
     }
@@ -44,7 +51,7 @@ public static class PackageFormat
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             AddEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(package.Manifest, JsonOptions));
-            AddEntry(zip, ModelEntry, SerializeModel(package.Model));
+            AddEntry(zip, ModelEntry, SerializedModels.TryGetValue(package.Model, out var bytes) ? bytes : SerializeModel(package.Model));
         }
         return buffer.ToArray();
     }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ScenarioKit.Language;
 using ScenarioKit.Language.Diagnostics;
 using ScenarioKit.Model;
@@ -14,7 +13,7 @@ namespace ScenarioKit.Cli.Commands;
 /// scenarios merge into one result so JSON and SARIF stay one document, and <c>--warnaserror</c>
 /// turns warnings into errors before anything is printed (as roslyn's /warnaserror).
 /// </summary>
-internal static partial class ScenarioCompilation
+internal static class ScenarioCompilation
 {
     /// <summary>The <c>--lang</c> option of validate and build.</summary>
     public static Option<string?> LanguageOption()
@@ -26,10 +25,6 @@ internal static partial class ScenarioCompilation
         option.AcceptOnlyFromAmong("en", "ja");
         return option;
     }
-
-    // DiagnosticFormatter.FormatText ends with its own per-result count; the CLI prints one summary for all scenarios instead.
-    [GeneratedRegex(@"^\d+ error\(s\), \d+ warning\(s\)$")]
-    private static partial Regex FormatterSummary();
 
     /// <param name="language">"en" or "ja" for diagnostic messages; null: the system UI language.</param>
     public static CompilationResult Compile(string path, bool warningsAsErrors, string? language = null)
@@ -60,17 +55,10 @@ internal static partial class ScenarioCompilation
         return new CompilationResult(package, diagnostics, sources.ToImmutable());
     }
 
-    /// <summary>The compiler's text format (source line and caret included) without its trailing count.</summary>
-    public static void WriteText(CompilationResult result, TextWriter writer, bool color)
-    {
-        using var buffer = new StringWriter(CultureInfo.InvariantCulture);
-        DiagnosticFormatter.FormatText(result, buffer, color);
-        var lines = buffer.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').ToList();
-        if (lines.Count > 0 && FormatterSummary().IsMatch(lines[^1]))
-            lines.RemoveAt(lines.Count - 1);
-        foreach (var line in lines)
-            writer.WriteLine(line);
-    }
+    /// <summary>The compiler's text format (source line and caret included) without its trailing count:
+    /// the CLI prints one summary for all scenarios instead.</summary>
+    public static void WriteText(CompilationResult result, TextWriter writer, bool color) =>
+        DiagnosticFormatter.FormatText(result, writer, color, summary: false);
 
     /// <summary>"2 errors, 1 warning in 1 scenario".</summary>
     public static string Summary(IEnumerable<Diagnostic> diagnostics, int scenarios)

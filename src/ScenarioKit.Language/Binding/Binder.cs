@@ -33,13 +33,18 @@ internal sealed class BoundScenario
     public List<ScriptSite> Scripts { get; } = [];
     public List<CallSite> Calls { get; } = [];
     public Dictionary<string, List<ScalarNode>> IntentExamples { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ScalarNode>> IntentPatterns { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<ScalarNode>> IntentKeywords { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScalarNode> FlowNames { get; } = new(StringComparer.Ordinal);
+    /// <summary>Names written as definitions, bound or not: a definition with a wrong shape is reported once, not again at each use.</summary>
+    public Dictionary<RefKind, HashSet<string>> Declared { get; } = [];
 }
 
 /// <summary>
-/// Tree → <see cref="ScenarioModel"/>. Runs after the schema check passed, but does not trust it: every
-/// accessor checks the node kind and reports SK2xxx itself, so a lenient or missing schema cannot crash
-/// binding. Names are collected here; references are resolved by <see cref="SemanticChecker"/>.
+/// Tree → <see cref="ScenarioModel"/>. Runs after the schema check, also when it found errors, and does
+/// not trust it: every accessor checks the node kind, reports SK2xxx itself and skips a node of the wrong
+/// shape, so no shape can crash binding (<see cref="SchemaRecovery"/> drops what the schema already said).
+/// Names are collected here; references are resolved by <see cref="SemanticChecker"/>.
 /// </summary>
 internal sealed partial class Binder
 {
@@ -54,6 +59,8 @@ internal sealed partial class Binder
         public readonly List<ScriptSite> Scripts = [];
         public readonly List<CallSite> Calls = [];
         public readonly Dictionary<string, List<ScalarNode>> IntentExamples = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, List<ScalarNode>> IntentPatterns = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, List<ScalarNode>> IntentKeywords = new(StringComparer.Ordinal);
         public readonly Dictionary<string, ScalarNode> FlowNames = new(StringComparer.Ordinal);
     }
 
@@ -73,7 +80,13 @@ internal sealed partial class Binder
         bound.Scripts.AddRange(b.c.Scripts);
         bound.Calls.AddRange(b.c.Calls);
         foreach (var kv in b.c.IntentExamples) bound.IntentExamples[kv.Key] = kv.Value;
+        foreach (var kv in b.c.IntentPatterns) bound.IntentPatterns[kv.Key] = kv.Value;
+        foreach (var kv in b.c.IntentKeywords) bound.IntentKeywords[kv.Key] = kv.Value;
         foreach (var kv in b.c.FlowNames) bound.FlowNames[kv.Key] = kv.Value;
+        bound.Declared[RefKind.Variable] = SchemaRecovery.DeclaredNames(root, "variables");
+        bound.Declared[RefKind.Intent] = SchemaRecovery.DeclaredNames(root, "intents");
+        bound.Declared[RefKind.Flow] = SchemaRecovery.DeclaredNames(root, "flows");
+        bound.Declared[RefKind.Action] = SchemaRecovery.DeclaredNames(root, "actions");
         return bound;
     }
 
@@ -242,7 +255,9 @@ internal sealed partial class Binder
             c.IntentExamples[key.Value] = exampleNodes;
             var patternNodes = StringNodes(def, "patterns", path);
             foreach (var p in patternNodes) c.Regexes.Add(new RegexSite(p.Value, p));
+            c.IntentPatterns[key.Value] = patternNodes;
             var keywords = StringNodes(def, "keywords", path);
+            c.IntentKeywords[key.Value] = keywords;
             var fit = OneOf(def, "digitalFit", path, ["high", "medium", "low"]) switch
             {
                 "medium" => DigitalFit.Medium,

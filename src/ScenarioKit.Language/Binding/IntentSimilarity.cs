@@ -20,6 +20,36 @@ internal static class IntentSimilarity
 
     public static void Check(BoundScenario bound, DiagnosticBag d)
     {
+        CheckExamples(bound, d);
+        CheckShared(bound, d, bound.IntentPatterns, new Localized("pattern", "パターン"), p => p);
+        // Keywords match folded text (case and width ignored), so compare them folded too.
+        CheckShared(bound, d, bound.IntentKeywords, new Localized("keyword", "キーワード"),
+            k => k.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Trim());
+    }
+
+    /// <summary>
+    /// An identical pattern or keyword in two intents: the recognizer tries intents in file order and takes
+    /// the first whose pattern (or keyword) matches, so the later intent is never selected by it. Reported at the later one.
+    /// </summary>
+    static void CheckShared(BoundScenario bound, DiagnosticBag d, Dictionary<string, List<ScalarNode>> byIntent, Localized kind, Func<string, string> key)
+    {
+        var first = new Dictionary<string, (string Intent, ScalarNode Node)>(StringComparer.Ordinal);
+        foreach (var intent in bound.Model.Intents)
+        {
+            if (!byIntent.TryGetValue(intent.Name, out var nodes)) continue;
+            foreach (var node in nodes)
+            {
+                var k = key(node.Value);
+                if (k.Length == 0) continue;
+                if (!first.TryGetValue(k, out var earlier)) first[k] = (intent.Name, node);
+                else if (earlier.Intent != intent.Name)
+                    d.ReportRelated(DiagnosticCatalog.SharedPatternOrKeyword, node.Span, earlier.Node.Span, intent.Name, kind, earlier.Intent, node.Value);
+            }
+        }
+    }
+
+    static void CheckExamples(BoundScenario bound, DiagnosticBag d)
+    {
         var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
         var raw = new List<(string Intent, ScalarNode Node, List<int> Tokens)>();
         foreach (var intent in bound.Model.Intents)

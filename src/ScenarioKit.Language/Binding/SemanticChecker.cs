@@ -96,7 +96,8 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         foreach (var r in bound.References)
         {
             var (names, descriptor) = sets[r.Kind];
-            if (!names.Contains(r.Name)) d.Report(descriptor, r.Span, r.Name, Localized.DidYouMean(Suggest.Closest(r.Name, names)));
+            if (!names.Contains(r.Name) && !(bound.Declared.TryGetValue(r.Kind, out var declared) && declared.Contains(r.Name)))
+                d.Report(descriptor, r.Span, r.Name, Localized.DidYouMean(Suggest.Closest(r.Name, names)));
         }
     }
 
@@ -107,7 +108,8 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         foreach (var call in bound.Calls)
             if (parameters.TryGetValue(call.Action, out var set))
                 foreach (var (name, _) in call.Arguments) set.Add(name);
-        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name), parameters);
+        var declared = bound.Declared.GetValueOrDefault(RefKind.Variable) ?? [];
+        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name).Concat(declared), parameters);
         foreach (var site in bound.Expressions) checker.Check(site);
         foreach (var script in bound.Scripts) checker.CheckScript(script);
     }
@@ -408,56 +410,119 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
 }
 
 /// <summary>
-/// A cheap static test for the classic catastrophic-backtracking shape: a group containing an unbounded
-/// quantifier that is itself repeated without bound, e.g. (a+)+, (\w+\s?)*, (.*x)+.
+/// A cheap static test for the classic catastrophic-backtracking shape: a group repeated without bound
+/// whose iterations can split the input in many ways because the group (or one of its alternatives)
+/// starts with an unbounded repetition: (a+)+, (\w+\s?)*, (.*x)+, (a|b+)*. A group that starts with
+/// a required atom, such as (\s\w+)*, is not reported.
 /// </summary>
 internal static class RegexRisk
 {
+    sealed class Group(int start)
+    {
+        public readonly int Start = start;
+        public int Atoms;           // atoms so far in the current alternative
+        public bool StartsUnbounded; // some alternative starts with an unbounded repetition
+    }
+
     public static (int Start, int End)? FindNestedQuantifier(string pattern)
     {
-        var groups = new Stack<(int Start, bool HasUnbounded)>();
+        var groups = new Stack<Group>();
+        var top = new Group(0);
+        Group? lastClosed = null; // the group that is the atom just before a quantifier, if any
         var i = 0;
-        var lastGroupUnbounded = false;
-        var lastGroupStart = -1;
         while (i < pattern.Length)
         {
             var ch = pattern[i];
-            if (ch == '\\') { i += 2; lastGroupStart = -1; continue; }
-            if (ch == '[')
+            var current = groups.Count > 0 ? groups.Peek() : top;
+            switch (ch)
             {
-                i++;
-                if (i < pattern.Length && pattern[i] == '^') i++;
-                if (i < pattern.Length && pattern[i] == ']') i++;
-                while (i < pattern.Length && pattern[i] != ']') i += pattern[i] == '\\' ? 2 : 1;
-                i++;
-                lastGroupStart = -1;
-                continue;
+                case '(':
+                {
+                    var g = new Group(i);
+                    i++;
+                    if (i < pattern.Length && pattern[i] == '?') i = SkipGroupPrefix(pattern, i);
+                    groups.Push(g);
+                    lastClosed = null;
+                    continue;
+                }
+                case ')' when groups.Count > 0:
+                {
+                    var g = groups.Pop();
+                    var parent = groups.Count > 0 ? groups.Peek() : top;
+                    parent.Atoms++;
+                    if (parent.Atoms == 1 && g.StartsUnbounded) parent.StartsUnbounded = true;
+                    lastClosed = g;
+                    i++;
+                    continue;
+                }
+                case '|':
+                    current.Atoms = 0;
+                    lastClosed = null;
+                    i++;
+                    continue;
+                case '*' or '+' or '{' when ch != '{' || IsOpenRange(pattern, i):
+                    if (lastClosed is { StartsUnbounded: true }) return (lastClosed.Start, Math.Min(pattern.Length, i + 1));
+                    if (current.Atoms == 1) current.StartsUnbounded = true;
+                    lastClosed = null;
+                    i += ch == '{' ? pattern.IndexOf('}', i) - i + 1 : 1;
+                    continue;
+                case '?' or '{':
+                    lastClosed = null;
+                    i += ch == '{' && pattern.IndexOf('}', i) > i ? pattern.IndexOf('}', i) - i + 1 : 1;
+                    continue;
+                case '\\':
+                    current.Atoms++;
+                    lastClosed = null;
+                    i += 2;
+                    continue;
+                case '[':
+                    current.Atoms++;
+                    lastClosed = null;
+                    i++;
+                    if (i < pattern.Length && pattern[i] == '^') i++;
+                    if (i < pattern.Length && pattern[i] == ']') i++;
+                    while (i < pattern.Length && pattern[i] != ']') i += pattern[i] == '\\' ? 2 : 1;
+                    i++;
+                    continue;
+                case '^' or '$':
+                    lastClosed = null;
+                    i++;
+                    continue;
+                default:
+                    current.Atoms++;
+                    lastClosed = null;
+                    i++;
+                    continue;
             }
-            if (ch == '(') { groups.Push((i, false)); i++; lastGroupStart = -1; continue; }
-            if (ch == ')' && groups.Count > 0)
-            {
-                var g = groups.Pop();
-                lastGroupStart = g.Start;
-                lastGroupUnbounded = g.HasUnbounded;
-                if (g.HasUnbounded && groups.Count > 0) { var p = groups.Pop(); groups.Push((p.Start, true)); }
-                i++;
-                continue;
-            }
-            var unbounded = ch is '*' or '+' || (ch == '{' && IsOpenRange(pattern, i));
-            if (unbounded)
-            {
-                if (lastGroupStart >= 0 && lastGroupUnbounded) return (lastGroupStart, Math.Min(pattern.Length, i + 1));
-                if (groups.Count > 0) { var p = groups.Pop(); groups.Push((p.Start, true)); }
-            }
-            if (ch is not ('*' or '+' or '?' or '{')) lastGroupStart = -1;
-            i++;
         }
         return null;
+    }
+
+    /// <summary>Skips (?:, (?=, (?!, (?&lt;=, (?&lt;!, (?&lt;name&gt;, (?'name' and inline options; returns the index of the group's content.</summary>
+    static int SkipGroupPrefix(string p, int i)
+    {
+        i++; // '?'
+        if (i >= p.Length) return i;
+        switch (p[i])
+        {
+            case ':' or '=' or '!' or '>':
+                return i + 1;
+            case '<' when i + 1 < p.Length && p[i + 1] is '=' or '!':
+                return i + 2;
+            case '<' or '\'':
+            {
+                var close = p.IndexOf(p[i] == '<' ? '>' : '\'', i + 1);
+                return close < 0 ? p.Length : close + 1;
+            }
+            default:
+                while (i < p.Length && p[i] is not (':' or ')')) i++;
+                return i < p.Length && p[i] == ':' ? i + 1 : i;
+        }
     }
 
     static bool IsOpenRange(string p, int i)
     {
         var close = p.IndexOf('}', i);
-        return close > i && p[(i + 1)..close] is var body && body.EndsWith(',') && body.TrimEnd(',').All(char.IsAsciiDigit);
+        return close > i && p[(i + 1)..close] is var body && body.EndsWith(',') && body.TrimEnd(',').All(char.IsAsciiDigit) && body.Length > 1;
     }
 }

@@ -28,6 +28,7 @@ internal sealed class DiagnosticBag(string language)
 
     public string Language { get; } = language;
     public int Count => items.Count;
+    public IReadOnlyList<Diagnostic> Items => items;
     public bool HasErrors { get; private set; }
 
     public void Report(DiagnosticDescriptor descriptor, SourceSpan span, params object?[] args) =>

@@ -161,6 +161,11 @@ public static class DiagnosticCatalog
         "intent '{0}' has an example nearly identical to one of intent '{1}' ('{2}' / '{3}'); the recognizer cannot tell them apart",
         "インテント '{0}' の例文がインテント '{1}' の例文とほぼ同じです（'{2}' / '{3}'）。認識時に区別できません", Warning,
         "Remove or reword one of the two examples, or merge the intents.", "どちらかの例文を削除・言い換えるか、インテントを統合してください。");
+    public static readonly DiagnosticDescriptor SharedPatternOrKeyword = new("SK3103", "Intents share a pattern or keyword",
+        "intent '{0}' has the same {1} as intent '{2}' ('{3}'); the recognizer tries '{2}' first and cannot tell them apart",
+        "インテント '{0}' にインテント '{2}' と同じ{1}があります（'{3}'）。認識は '{2}' を先に調べるため、2 つを区別できません", Warning,
+        "Remove the pattern or keyword from one intent, make it more specific, or merge the intents.",
+        "どちらかのインテントからパターンやキーワードを削除するか、より具体的にするか、インテントを統合してください。");
     public static readonly DiagnosticDescriptor GotoCycle = new("SK3016", "Loop without input",
         "flows {0} jump to each other with no ask in between: the bot would loop forever without waiting for the customer",
         "フロー {0} が ask を挟まずに互いに goto しています。お客様の入力を待たずに無限に繰り返します", Error,
@@ -236,7 +241,7 @@ public static class DiagnosticCatalog
         InternalError, YamlSyntax, DuplicateKey, TooManyNodes, TooDeep, FileTooLarge, NonScalarKey, CannotRead, MultipleDocuments, UnsupportedTag, InvalidEncoding,
         TypeMismatch, MissingKey, UnknownKey, NotInEnum, PatternMismatch, OutOfRange, BadLength, BadCount, NotUnique, NoMatchingForm, FragmentKey, InvalidValue,
         DuplicateName, UnknownVariable, UnknownIntent, UnknownFlow, UnknownAction, UnknownQueue, UnknownStage, UnreachableFlow, UnreachableStage, UnreachableStep,
-        EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
+        EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax,
     ];

@@ -194,3 +194,24 @@ public class EveryKeyTests
         Assert.Equal(VariableScope.User, model.Variables[0].Scope);
     }
 }
+
+public class RegexRiskTests
+{
+    [Theory]
+    [InlineData(@"^(\w+\s?)+$", true)]
+    [InlineData(@"(a+)+b", true)]
+    [InlineData(@"(.*a)*", true)]
+    [InlineData(@"(x|y+)*z", true)]
+    [InlineData(@"((a+)b)+", true)]
+    [InlineData(@"(?:\d+)+", true)]
+    [InlineData(@"(a{2,})+", true)]
+    [InlineData(@"^\w+(\s\w+)*$", false)]
+    [InlineData(@"^\d{8}$", false)]
+    [InlineData(@"注文.*(状況|どこ|届)", false)]
+    [InlineData(@"(ab+)+", false)]
+    [InlineData(@"(a+)?b", false)]
+    [InlineData(@"[(+]+", false)]
+    [InlineData(@"(?<year>\d{4})-(?<month>\d{2})", false)]
+    public void Nested_unbounded_repetition_is_flagged(string pattern, bool risky) =>
+        Assert.Equal(risky, ScenarioKit.Language.Binding.RegexRisk.FindNestedQuantifier(pattern) is not null);
+}

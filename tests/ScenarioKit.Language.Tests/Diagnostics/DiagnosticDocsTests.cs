@@ -31,7 +31,7 @@ public class DiagnosticDocsTests
         }
     }
 
-    sealed record Example(string Case, string Yaml, List<string> Lines);
+    sealed record Example(string Case, string Yaml, List<string> Lines, string? Fixed);
 
     static Dictionary<string, string> Generate()
     {
@@ -52,8 +52,11 @@ public class DiagnosticDocsTests
         foreach (var (id, list) in candidates)
         {
             var title = DiagnosticCatalog.Find(id)!.Title.ToLowerInvariant().Replace(' ', '-');
-            var best = list.OrderBy(x => x.Case.Contains(title, StringComparison.Ordinal) ? 0 : 1).ThenBy(x => x.Lines.Length).ThenBy(x => x.Case, StringComparer.Ordinal).First();
-            examples[id] = new Example(best.Case, ShowCase(best.Case), [.. best.Lines.Where(l => l.Contains($" {id}: ", StringComparison.Ordinal))]);
+            var best = list.OrderBy(x => GoldenTests.FixedPath(x.Case) is null ? 1 : 0)
+                .ThenBy(x => x.Case.Contains(title, StringComparison.Ordinal) ? 0 : 1).ThenBy(x => x.Lines.Length).ThenBy(x => x.Case, StringComparer.Ordinal).First();
+            var fixedCase = GoldenTests.FixedPath(best.Case);
+            examples[id] = new Example(best.Case, ShowCase(best.Case), [.. best.Lines.Where(l => l.Contains($" {id}: ", StringComparison.Ordinal))],
+                fixedCase is null ? null : ShowCase(fixedCase));
         }
 
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -97,6 +100,8 @@ public class DiagnosticDocsTests
               .Append("The compiler catches any unexpected exception at one boundary and turns it into this diagnostic instead of a crash.\n\n");
         }
         sb.Append($"{h} How to fix\n\n{d.Hint}\n\n{d.HintJa}\n");
+        if (example?.Fixed is { } fixedYaml)
+            sb.Append($"\nThe example fixed (`{GoldenTests.FixedPath(example.Case)}`, compiles with no diagnostics):\n\n```yaml\n{fixedYaml}```\n");
         return sb.ToString();
     }
 

@@ -23,6 +23,26 @@ public class PackageFormatTests
     }
 
     [Fact]
+    public void Written_model_is_the_one_the_manifest_hashed()
+    {
+        var package = PackageFormat.CreatePackage(Minimal(), "0.1.0");
+        var bytes = PackageFormat.Write(package);
+        Assert.Equal(PackageFormat.ComputeContentHash(PackageFormat.SerializeModel(package.Model)), package.Manifest.ContentHash);
+        Assert.Equal(package.Manifest, PackageFormat.Read(new MemoryStream(bytes)).Manifest);
+    }
+
+    [Fact]
+    public void A_package_built_around_another_model_writes_that_model_not_bytes_kept_for_the_first()
+    {
+        var original = PackageFormat.CreatePackage(Minimal(), "0.1.0");
+        var changed = original.Model with { Id = "other" };
+        // Not through CreatePackage: Write must serialise this model itself, not reuse the bytes kept for the original.
+        var package = new ScenarioPackage(original.Manifest with { ContentHash = PackageFormat.ComputeContentHash(PackageFormat.SerializeModel(changed)) }, changed);
+        var read = PackageFormat.Read(new MemoryStream(PackageFormat.Write(package)));
+        Assert.Equal("other", read.Model.Id);
+    }
+
+    [Fact]
     public void Corrupt_bytes_are_rejected_with_InvalidDataException()
     {
         Assert.Throws<InvalidDataException>(() => PackageFormat.Read(new MemoryStream([1, 2, 3, 4])));
