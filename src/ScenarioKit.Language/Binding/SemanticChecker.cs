@@ -315,7 +315,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         {
             var name = work.Pop();
             if (!reached.Add(name) || !flows.TryGetValue(name, out var flow)) continue;
-            foreach (var g in AllSteps(flow.Steps).OfType<GotoStep>())
+            foreach (var g in StepTree.Descendants(flow.Steps).OfType<GotoStep>())
             {
                 if (g.Flow is not null) work.Push(g.Flow);
                 if (g.Stage is not null) stagesReached.Add(g.Stage);
@@ -330,28 +330,12 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         }
     }
 
-    internal static IEnumerable<Step> AllSteps(ImmutableArray<Step> steps)
-    {
-        foreach (var s in steps)
-        {
-            yield return s;
-            var nested = s switch
-            {
-                IfStep i => i.Then.AddRange(i.Else),
-                AskStep a => a.OnFail,
-                CallStep c => c.OnError,
-                _ => [],
-            };
-            foreach (var n in AllSteps(nested)) yield return n;
-        }
-    }
-
     /// <summary>A queue without hours counts as always staffed (docs/language.md "Handoff"); a handoff to it is worth a warning.</summary>
     void CheckQueues()
     {
         var withoutHours = model.Handoff.Queues.Where(q => q.Hours is null).Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
         if (withoutHours.Count == 0) return;
-        var handoffs = model.Flows.SelectMany(f => AllSteps(f.Steps)).OfType<HandoffStep>().Select(h => (h.Queue, h.Span))
+        var handoffs = model.AllSteps().OfType<HandoffStep>().Select(h => (h.Queue, h.Span))
             .Concat(model.Handoff.Rules.Select(r => (r.Queue, r.Span)));
         foreach (var (queue, span) in handoffs)
             if (withoutHours.Contains(queue)) d.Report(DiagnosticCatalog.QueueWithoutHours, span, queue);
@@ -385,7 +369,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
     void CheckAssignments()
     {
         var types = model.Variables.ToDictionary(v => v.Name, v => v, StringComparer.Ordinal);
-        foreach (var set in model.Flows.SelectMany(f => AllSteps(f.Steps)).OfType<SetStep>())
+        foreach (var set in model.AllSteps().OfType<SetStep>())
             foreach (var a in set.Assignments)
             {
                 if (a.Literal is not { } value || !types.TryGetValue(a.Variable, out var v)) continue;

@@ -113,7 +113,7 @@ internal sealed class ScenarioNames
         Queues = [.. model.Handoff.Queues.Select(q => q.Name)];
         // A flow's handoff step hands off under its step id, so those ids are valid `rule:` values too.
         Rules = [.. model.Handoff.Rules.Select(r => r.Id)
-            .Concat(model.Flows.SelectMany(f => Coverage.CoverageCollector.AllSteps(f.Steps)).OfType<HandoffStep>().Select(h => h.Id))];
+            .Concat(model.AllSteps().OfType<HandoffStep>().Select(h => h.Id))];
         Variables = model.Variables.ToImmutableDictionary(v => v.Name, StringComparer.Ordinal);
         Shared = model.Handoff.Share.ToImmutableDictionary(s => s.Key, s => s.Variable, StringComparer.Ordinal);
         SharedKeys = [.. model.Handoff.Share.Select(s => s.Key)];

@@ -75,7 +75,7 @@ internal sealed class CoverageCollector
             [
                 Category(CoverageKind.Stages, _model.Journey.Select(s => (s.Name, s.Span))),
                 Category(CoverageKind.Flows, _model.Flows.Select(f => (f.Name, f.Span))),
-                Category(CoverageKind.Steps, _model.Flows.SelectMany(f => AllSteps(f.Steps)).Select(s => (s.Id, s.Span))),
+                Category(CoverageKind.Steps, _model.AllSteps().Select(s => (s.Id, s.Span))),
                 Category(CoverageKind.Intents, _model.Intents.Select(i => (i.Name, i.Span))),
                 Category(CoverageKind.ProactiveRules, _model.Journey.SelectMany(s => s.Proactive).Select(p => (p.Id, p.Span))),
                 Category(CoverageKind.HandoffRules, _model.Handoff.Rules.Select(r => (r.Id, r.Span))),
@@ -89,22 +89,5 @@ internal sealed class CoverageCollector
         if (_display is null || span.Line == 0) return span;
         var shown = _display(span);
         return span with { File = shown[..shown.LastIndexOf('(')] };
-    }
-
-    /// <summary>Every step including nested ones (onFail, onError, then, else), in source order.</summary>
-    internal static IEnumerable<Step> AllSteps(IEnumerable<Step> steps)
-    {
-        foreach (var step in steps)
-        {
-            yield return step;
-            var nested = step switch
-            {
-                AskStep a => a.OnFail,
-                CallStep c => c.OnError,
-                IfStep i => i.Then.AddRange(i.Else),
-                _ => [],
-            };
-            foreach (var inner in AllSteps(nested)) yield return inner;
-        }
     }
 }
