@@ -52,7 +52,8 @@ internal sealed class CompiledIntent
 }
 
 /// <summary>The outcome of recognition; <see cref="Candidates"/> is set when two intents were too close to call.</summary>
-internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates)
+/// <see cref="BySimilarity"/> is true when the intent was chosen on example similarity alone (no pattern or keyword matched).
+internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates, bool BySimilarity = false)
 {
     public static readonly RecognitionResult None = new(null, 0, null);
 }
@@ -66,10 +67,27 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
 {
     public const double KeywordConfidence = 0.9;
 
+    /// <summary>
+    /// While an ask waits, an interrupting intent recognised only by similarity must score at least
+    /// max(threshold + <see cref="DigressionThresholdRaise"/>, <see cref="DigressionMinSimilarity"/>):
+    /// a false interruption mid-form (worst of all, a handoff) costs far more than one missed digression,
+    /// and patterns and keywords still interrupt at any time. Deliberately not a RecognizerSettings field:
+    /// a scenario's threshold tunes ordinary recognition, this margin protects the form on top of it.
+    /// </summary>
+    public const double DigressionThresholdRaise = 0.2;
+
+    /// <inheritdoc cref="DigressionThresholdRaise"/>
+    public const double DigressionMinSimilarity = 0.75;
+
+    /// <summary>The similarity an interrupting intent needs while an ask waits.</summary>
+    public double DigressionThreshold => Math.Max(settings.Threshold + DigressionThresholdRaise, DigressionMinSimilarity);
+
     /// <param name="folded">Normalised, case-folded input.</param>
     /// <param name="eligible">Restricts the intents considered (digressions during an ask); null = all.</param>
-    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
+    /// <param name="threshold">The similarity threshold to apply instead of the scenario's (see <see cref="DigressionThreshold"/>).</param>
+    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors, double? threshold = null)
     {
+        var minimum = threshold ?? settings.Threshold;
         if (folded.Length == 0) return RecognitionResult.None;
         foreach (var intent in intents.All)
         {
@@ -116,10 +134,10 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
                 second = intent; secondScore = score;
             }
         }
-        if (best is null || bestScore < settings.Threshold) return RecognitionResult.None;
-        if (second is not null && secondScore >= settings.Threshold && bestScore - secondScore < settings.AmbiguityMargin)
-            return new RecognitionResult(null, bestScore, [best, second]);
-        return new RecognitionResult(best, bestScore, null);
+        if (best is null || bestScore < minimum) return RecognitionResult.None;
+        if (second is not null && secondScore >= minimum && bestScore - secondScore < settings.AmbiguityMargin)
+            return new RecognitionResult(null, bestScore, [best, second], BySimilarity: true);
+        return new RecognitionResult(best, bestScore, null, BySimilarity: true);
     }
 }
 
