@@ -36,7 +36,10 @@ internal sealed class CompiledIntent
     public string Name => Def.Name;
     public Regex[] Patterns { get; }
     public string[] Keywords { get; }
-    public NGramVector[] Examples { get; }
+    /// <summary>Example vectors, weighted by <see cref="GramWeights"/> once the whole intent list is known.</summary>
+    public NGramVector[] Examples { get; private set; }
+
+    internal void Weigh(GramWeights weights) => Examples = [.. Examples.Select(e => e.Weighted(weights))];
 
     /// <summary>What the clarify question offers for this intent: its description, or its name.</summary>
     public string Suggestion { get; }
@@ -115,6 +118,7 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
 
         var input = NGramVector.Create(folded);
         if (input.IsEmpty) return RecognitionResult.None;
+        input = input.Weighted(intents.Weights);
         CompiledIntent? best = null, second = null;
         double bestScore = 0, secondScore = 0;
         foreach (var intent in intents.All)
@@ -141,11 +145,21 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
     }
 }
 
-internal sealed class ImmutableIntentList(CompiledIntent[] all)
+internal sealed class ImmutableIntentList
 {
-    public CompiledIntent[] All { get; } = all;
-    public bool HasExamples { get; } = all.Any(i => i.Examples.Length > 0);
-    readonly Dictionary<string, CompiledIntent> _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
+    public ImmutableIntentList(CompiledIntent[] all)
+    {
+        All = all;
+        HasExamples = all.Any(i => i.Examples.Length > 0);
+        _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        Weights = new GramWeights(all.Select(i => (IReadOnlyList<NGramVector>)i.Examples));
+        foreach (var intent in all) intent.Weigh(Weights);
+    }
+
+    public CompiledIntent[] All { get; }
+    public bool HasExamples { get; }
+    public GramWeights Weights { get; }
+    readonly Dictionary<string, CompiledIntent> _byName;
 
     public CompiledIntent? Find(string name) => _byName.GetValueOrDefault(name);
 }

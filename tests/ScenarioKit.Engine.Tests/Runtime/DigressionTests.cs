@@ -72,7 +72,7 @@ public sealed class DigressionTests
     // Interrupting intents known only by examples, and a low threshold: outside an ask, weak similarity is enough.
     static ScenarioModel WeakHandoff() => Scenario("ja-JP") with
     {
-        Recognizer = new RecognizerSettings(0.3, 0.05, null),
+        Recognizer = new RecognizerSettings(0.2, 0.05, null),
         Fallback = M("よく分かりませんでした。"),
         Variables = [Var("order.number"), Var("contact.method"), Var("note")],
         Intents =
