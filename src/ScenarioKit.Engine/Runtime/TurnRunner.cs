@@ -355,8 +355,8 @@ internal sealed partial class TurnRunner
                 _errors.Add(new RuntimeError($"unknown handoff status '{input.State}' (expected accepted, failed or completed)", SourceSpan.None));
                 return;
         }
-        if (!string.IsNullOrWhiteSpace(input.Message))
-            Emit(input.Message.Trim(), [], expectingInput: false);
+        if (input.CustomerText is { } text)
+            Emit(text, [], expectingInput: false);
     }
 
     // ---- flows ----
