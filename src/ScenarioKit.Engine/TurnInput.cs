@@ -16,10 +16,24 @@ public sealed record ConversationStartInput(string? ActivityId = null) : TurnInp
 
 /// <summary>
 /// The agent hub reports on a handoff: <c>accepted</c> (an agent took it), <c>failed</c> or
-/// <c>completed</c> (both return the conversation to the bot).
+/// <c>completed</c> (both return the conversation to the bot). <see cref="Message"/> is text for the
+/// customer; a hub's <c>value.message</c> as it arrived goes in <see cref="Value"/> instead.
 /// </summary>
 public sealed record HandoffStatusInput(string State, string? Message = null, string? ActivityId = null) : TurnInput(ActivityId)
 {
+    /// <summary>
+    /// The hub's <c>message</c> as raw JSON (Bot Framework <c>handoff.status</c>: hub-defined, may be an
+    /// object). Only a string is sent to the customer, and only when <see cref="Message"/> is empty;
+    /// any other value has no meaning the engine could know, so it is accepted and not shown.
+    /// </summary>
+    public JsonElement? Value { get; init; }
+
+    /// <summary>The text the customer is sent when the conversation comes back to the bot, if any.</summary>
+    internal string? CustomerText =>
+        !string.IsNullOrWhiteSpace(Message) ? Message.Trim()
+        : Value is { ValueKind: JsonValueKind.String } v && v.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim()
+        : null;
+
     public const string Accepted = "accepted";
     public const string Failed = "failed";
     public const string Completed = "completed";

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScenarioKit.Engine.Tests.Support;
 using static ScenarioKit.Engine.Tests.Support.ReferenceModel;
@@ -161,6 +162,24 @@ public sealed class ScenarioRuntimeTests
         Assert.False(chat.State.WithAgent);
         Assert.Equal([Greeting], chat.Reply("hello"));
         Assert.Contains(chat.State.Transcript, e => e.Text == "hello?");
+    }
+
+    [Theory]
+    [InlineData(null, "\"Thanks for waiting. The bot is back.\"", "Thanks for waiting. The bot is back.")]
+    [InlineData(" The agent has left. ", "\"ignored when Message is set\"", "The agent has left.")]
+    [InlineData(null, "{\"code\":\"agentLeft\",\"text\":\"internal\"}", null)]
+    [InlineData(null, "[1,2]", null)]
+    [InlineData(null, "\"  \"", null)]
+    [InlineData(null, "null", null)]
+    public void Hub_message_of_any_json_kind_is_accepted_and_only_text_is_shown(string? message, string valueJson, string? shown)
+    {
+        var chat = new Chat(Reference);
+        chat.User("talk to a human");
+        var value = JsonDocument.Parse(valueJson).RootElement.Clone();
+        var result = chat.Send(new HandoffStatusInput(HandoffStatusInput.Completed, message) { Value = value });
+        Assert.False(chat.State.WithAgent);
+        Assert.Empty(result.Trace.Errors);
+        Assert.Equal(shown is null ? [] : [shown], Chat.Texts(result));
     }
 
     [Fact]

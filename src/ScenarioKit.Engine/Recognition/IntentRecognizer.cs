@@ -36,7 +36,10 @@ internal sealed class CompiledIntent
     public string Name => Def.Name;
     public Regex[] Patterns { get; }
     public string[] Keywords { get; }
-    public NGramVector[] Examples { get; }
+    /// <summary>Example vectors, weighted by <see cref="GramWeights"/> once the whole intent list is known.</summary>
+    public NGramVector[] Examples { get; private set; }
+
+    internal void Weigh(GramWeights weights) => Examples = [.. Examples.Select(e => e.Weighted(weights))];
 
     /// <summary>What the clarify question offers for this intent: its description, or its name.</summary>
     public string Suggestion { get; }
@@ -52,7 +55,8 @@ internal sealed class CompiledIntent
 }
 
 /// <summary>The outcome of recognition; <see cref="Candidates"/> is set when two intents were too close to call.</summary>
-internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates)
+/// <see cref="BySimilarity"/> is true when the intent was chosen on example similarity alone (no pattern or keyword matched).
+internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates, bool BySimilarity = false)
 {
     public static readonly RecognitionResult None = new(null, 0, null);
 }
@@ -66,10 +70,27 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
 {
     public const double KeywordConfidence = 0.9;
 
+    /// <summary>
+    /// While an ask waits, an interrupting intent recognised only by similarity must score at least
+    /// max(threshold + <see cref="DigressionThresholdRaise"/>, <see cref="DigressionMinSimilarity"/>):
+    /// a false interruption mid-form (worst of all, a handoff) costs far more than one missed digression,
+    /// and patterns and keywords still interrupt at any time. Deliberately not a RecognizerSettings field:
+    /// a scenario's threshold tunes ordinary recognition, this margin protects the form on top of it.
+    /// </summary>
+    public const double DigressionThresholdRaise = 0.2;
+
+    /// <inheritdoc cref="DigressionThresholdRaise"/>
+    public const double DigressionMinSimilarity = 0.75;
+
+    /// <summary>The similarity an interrupting intent needs while an ask waits.</summary>
+    public double DigressionThreshold => Math.Max(settings.Threshold + DigressionThresholdRaise, DigressionMinSimilarity);
+
     /// <param name="folded">Normalised, case-folded input.</param>
     /// <param name="eligible">Restricts the intents considered (digressions during an ask); null = all.</param>
-    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
+    /// <param name="threshold">The similarity threshold to apply instead of the scenario's (see <see cref="DigressionThreshold"/>).</param>
+    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors, double? threshold = null)
     {
+        var minimum = threshold ?? settings.Threshold;
         if (folded.Length == 0) return RecognitionResult.None;
         foreach (var intent in intents.All)
         {
@@ -97,6 +118,7 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
 
         var input = NGramVector.Create(folded);
         if (input.IsEmpty) return RecognitionResult.None;
+        input = input.Weighted(intents.Weights);
         CompiledIntent? best = null, second = null;
         double bestScore = 0, secondScore = 0;
         foreach (var intent in intents.All)
@@ -116,18 +138,28 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
                 second = intent; secondScore = score;
             }
         }
-        if (best is null || bestScore < settings.Threshold) return RecognitionResult.None;
-        if (second is not null && secondScore >= settings.Threshold && bestScore - secondScore < settings.AmbiguityMargin)
-            return new RecognitionResult(null, bestScore, [best, second]);
-        return new RecognitionResult(best, bestScore, null);
+        if (best is null || bestScore < minimum) return RecognitionResult.None;
+        if (second is not null && secondScore >= minimum && bestScore - secondScore < settings.AmbiguityMargin)
+            return new RecognitionResult(null, bestScore, [best, second], BySimilarity: true);
+        return new RecognitionResult(best, bestScore, null, BySimilarity: true);
     }
 }
 
-internal sealed class ImmutableIntentList(CompiledIntent[] all)
+internal sealed class ImmutableIntentList
 {
-    public CompiledIntent[] All { get; } = all;
-    public bool HasExamples { get; } = all.Any(i => i.Examples.Length > 0);
-    readonly Dictionary<string, CompiledIntent> _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
+    public ImmutableIntentList(CompiledIntent[] all)
+    {
+        All = all;
+        HasExamples = all.Any(i => i.Examples.Length > 0);
+        _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        Weights = new GramWeights(all.Select(i => (IReadOnlyList<NGramVector>)i.Examples));
+        foreach (var intent in all) intent.Weigh(Weights);
+    }
+
+    public CompiledIntent[] All { get; }
+    public bool HasExamples { get; }
+    public GramWeights Weights { get; }
+    readonly Dictionary<string, CompiledIntent> _byName;
 
     public CompiledIntent? Find(string name) => _byName.GetValueOrDefault(name);
 }

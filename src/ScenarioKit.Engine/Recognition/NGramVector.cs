@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ScenarioKit.Engine.Text;
 
 namespace ScenarioKit.Engine.Recognition;
@@ -64,6 +65,21 @@ internal sealed class NGramVector
         return new NGramVector(grams[..distinct], counts[..distinct]);
     }
 
+    /// <summary>Each gram visited once: the key and its count.</summary>
+    public void ForEachGram(Action<ulong> visit)
+    {
+        foreach (var g in _grams) visit(g);
+    }
+
+    /// <summary>This vector with every count multiplied by its gram's weight (counts stay sorted by gram).</summary>
+    public NGramVector Weighted(GramWeights weights)
+    {
+        if (IsEmpty) return this;
+        var counts = new float[_counts.Length];
+        for (var i = 0; i < counts.Length; i++) counts[i] = _counts[i] * weights[_grams[i]];
+        return new NGramVector(_grams, counts);
+    }
+
     /// <summary>Cosine similarity in [0, 1].</summary>
     public double Cosine(NGramVector other)
     {
@@ -80,4 +96,39 @@ internal sealed class NGramVector
         }
         return dot / (Norm * other.Norm);
     }
+}
+
+/// <summary>
+/// Inverse document frequency of grams across intents (each intent's examples are one document),
+/// computed once per package: a gram that many intents share, such as a polite sentence ending
+/// (「…ますか」「…ください」, "can you"), weighs little; a gram only one intent has weighs most.
+/// Smoothed as idf(g) = ln((1 + N) / (1 + df(g))) + 1, so every gram keeps a positive weight. A gram
+/// no example has (it only ever occurs in the input) weighs as much as the rarest: words the scenario
+/// does not know (「領収書」 when no intent mentions receipts) keep the input far from every intent,
+/// instead of letting a shared ending carry it over the threshold.
+/// </summary>
+internal sealed class GramWeights
+{
+    readonly FrozenDictionary<ulong, float> _weights;
+    readonly float _unseen;
+
+    public GramWeights(IEnumerable<IReadOnlyList<NGramVector>> documents)
+    {
+        var frequency = new Dictionary<ulong, int>();
+        var n = 0;
+        foreach (var document in documents)
+        {
+            if (document.Count == 0) continue;
+            n++;
+            var seen = new HashSet<ulong>();
+            foreach (var vector in document) vector.ForEachGram(g => seen.Add(g));
+            foreach (var g in seen) frequency[g] = frequency.GetValueOrDefault(g) + 1;
+        }
+        _unseen = Idf(n, 0);
+        _weights = frequency.ToFrozenDictionary(kv => kv.Key, kv => Idf(n, kv.Value));
+    }
+
+    public float this[ulong gram] => _weights.TryGetValue(gram, out var w) ? w : _unseen;
+
+    static float Idf(int documents, int frequency) => (float)(Math.Log((1.0 + documents) / (1.0 + frequency)) + 1.0);
 }

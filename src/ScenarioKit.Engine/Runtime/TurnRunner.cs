@@ -138,11 +138,15 @@ internal sealed partial class TurnRunner
             var frame = _frames[^1];
             if (_scenario.Steps.TryGetValue(frame.StepId, out var node) && node.Step is AskStep ask)
             {
-                // While an ask waits, only interrupting intents and handoff intents are recognised (digressions).
+                // While an ask waits, only interrupting intents and handoff intents are recognised (digressions),
+                // and only on strong evidence: a pattern, a keyword, or similarity above the stricter digression
+                // threshold. Even then, similarity alone loses to an answer the ask can accept ("let me think"
+                // must not hand off mid-form; a choice synonym that resembles an example is still the answer).
                 if (_scenario.DigressionIntents.Count > 0)
                 {
-                    var digression = _scenario.Recognizer.Recognize(folded, i => _scenario.DigressionIntents.Contains(i.Name), _errors);
-                    if (digression.Intent is not null)
+                    var digression = _scenario.Recognizer.Recognize(folded, i => _scenario.DigressionIntents.Contains(i.Name), _errors,
+                        _scenario.Recognizer.DigressionThreshold);
+                    if (digression.Intent is not null && !(digression.BySimilarity && AcceptsAnswer(ask, normalized)))
                     {
                         await OnIntentAsync(digression, digression: true).ConfigureAwait(false);
                         CheckHandoffRules();
@@ -202,6 +206,14 @@ internal sealed partial class TurnRunner
         if (message is null || !TryRenderMessage(message, out var text, out _))
             text = _scenario.IsJapanese ? "次のどれについてのご用件でしょうか？" : "Which of these did you mean?";
         Emit(text, suggestions, expectingInput: true);
+    }
+
+    /// <summary>Whether the waiting ask would take this answer as valid; an ask that takes any text does not count as evidence.</summary>
+    bool AcceptsAnswer(AskStep ask, string answer)
+    {
+        var validator = _scenario.Validators[ask];
+        if (validator.AcceptsAnyText) return false;
+        return validator.TryValidate(answer, DateOnly.FromDateTime(_now.UtcDateTime), out _, out _);
     }
 
     async ValueTask AnswerAsync(StepNode node, AskStep ask, FlowFrame frame, string answer)
@@ -343,8 +355,8 @@ internal sealed partial class TurnRunner
                 _errors.Add(new RuntimeError($"unknown handoff status '{input.State}' (expected accepted, failed or completed)", SourceSpan.None));
                 return;
         }
-        if (!string.IsNullOrWhiteSpace(input.Message))
-            Emit(input.Message.Trim(), [], expectingInput: false);
+        if (input.CustomerText is { } text)
+            Emit(text, [], expectingInput: false);
     }
 
     // ---- flows ----

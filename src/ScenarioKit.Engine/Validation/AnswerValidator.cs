@@ -36,6 +36,9 @@ internal sealed partial class AnswerValidator
             c.Synonyms.Prepend(c.Value).Select(s => TextNormalizer.TrimPunctuation(TextNormalizer.NormalizeAndFold(s))).ToArray()))];
     }
 
+    /// <summary>True for free text without a pattern: (almost) every answer is valid, so validity says nothing about intent. Length limits do not change that.</summary>
+    public bool AcceptsAnyText => _expect.Kind is ExpectKind.Text && _pattern is null;
+
     /// <param name="answer">NFKC-normalised, trimmed answer.</param>
     /// <param name="today">The clock's date, for dates written without a year.</param>
     /// <returns>False when invalid; a regex timeout is reported in <paramref name="timedOut"/> and counts as invalid.</returns>

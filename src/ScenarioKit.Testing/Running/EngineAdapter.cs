@@ -29,17 +29,11 @@ internal static class EngineAdapter
             throw new HttpRequestException($"scenario tests never reach the network (request to {request.RequestUri})");
     }
 
-    /// <summary>A new conversation with the test's <c>given</c> values set over the defaults (any scope).</summary>
+    /// <summary>A new conversation with the test's <c>given</c> values set over the defaults (any scope); a null value unsets the variable.</summary>
     public static ConversationState Start(ScenarioRuntime runtime, string conversationId, IEnumerable<KeyValuePair<string, JsonElement?>> given)
     {
         var state = runtime.Start(conversationId, "test-user");
-        var values = given.ToList();
-        if (values.Count == 0) return state;
-        // The state's JSON form is the engine's documented, versioned format: variables live under "var".
-        var json = JsonNode.Parse(state.Serialize())!.AsObject();
-        if (json["var"] is not JsonObject vars) json["var"] = vars = [];
-        foreach (var (name, value) in values)
-            vars[name] = value is { } v ? JsonNode.Parse(v.GetRawText()) : null;
-        return ConversationState.Deserialize(JsonSerializer.SerializeToUtf8Bytes(json));
+        var values = given.Select(g => KeyValuePair.Create(g.Key, g.Value is { } v ? JsonNode.Parse(v.GetRawText()) : null)).ToList();
+        return values.Count == 0 ? state : state.WithVariables(values);
     }
 }
