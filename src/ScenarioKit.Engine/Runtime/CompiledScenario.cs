@@ -40,7 +40,7 @@ internal sealed class CompiledScenario
         var model = package.Model;
 
         var names = new HashSet<string>(model.Variables.Select(v => v.Name), StringComparer.Ordinal);
-        foreach (var step in model.Flows.SelectMany(f => AllSteps(f.Steps)))
+        foreach (var step in model.AllSteps())
         {
             switch (step)
             {
@@ -120,7 +120,7 @@ internal sealed class CompiledScenario
         foreach (var flow in model.Flows)
         {
             Expr(flow.Trigger?.Event?.When);
-            foreach (var step in AllSteps(flow.Steps))
+            foreach (var step in StepTree.Descendants(flow.Steps))
             {
                 switch (step)
                 {
@@ -216,21 +216,5 @@ internal sealed class CompiledScenario
             next = node;
         }
         return next;
-    }
-
-    internal static IEnumerable<Step> AllSteps(IEnumerable<Step> steps)
-    {
-        foreach (var step in steps)
-        {
-            yield return step;
-            var children = step switch
-            {
-                IfStep s => s.Then.Concat(s.Else),
-                AskStep a => a.OnFail,
-                CallStep c => c.OnError,
-                _ => [],
-            };
-            foreach (var child in AllSteps(children)) yield return child;
-        }
     }
 }

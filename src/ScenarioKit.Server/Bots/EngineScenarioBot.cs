@@ -26,8 +26,8 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
             BotMessageInput m => new MessageInput(m.Text, m.ActivityId, m.Value),
             BotEventInput e => new EventInput(e.Name, e.Value, e.ActivityId),
             BotConversationStartInput => new ConversationStartInput(),
-            // §5: the hub's message may be any JSON; the engine takes text.
-            BotHandoffStatusInput h => new HandoffStatusInput(h.State, h.Message is { ValueKind: JsonValueKind.String } s ? s.GetString() : h.Message?.GetRawText()),
+            // §5: the hub's message may be any JSON; the engine shows only a string to the customer.
+            BotHandoffStatusInput h => new HandoffStatusInput(h.State) { Value = h.Message },
             _ => throw new ArgumentOutOfRangeException(nameof(input), input.GetType().Name),
         };
         var result = await runtime.RunTurnAsync(current, turnInput, _services, cancellationToken).ConfigureAwait(false);

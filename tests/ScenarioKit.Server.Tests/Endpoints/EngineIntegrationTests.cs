@@ -45,4 +45,18 @@ public sealed class EngineIntegrationTests
         var scenarios = JsonDocument.Parse(await server.Http.GetStringAsync(new Uri("/api/scenarios", UriKind.Relative))).RootElement;
         Assert.Equal("reference-support", scenarios.GetProperty("default").GetString());
     }
+
+    [Fact]
+    public async Task A_hub_status_message_that_is_an_object_is_accepted_and_not_shown_to_the_customer()
+    {
+        await using var server = await TestServer.StartAsync(bots: [], configure: o => o.Sources.Add(Repo.ReferenceScenario));
+        await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity("hs", 4)); // "talk to a human": handed off
+        var status = await server.PostJsonForJsonAsync("/api/messages",
+            """{"type":"event","name":"handoff.status","value":{"state":"completed","message":{"agent":"佐藤","ticket":42}},"channelId":"bench","serviceUrl":"http://127.0.0.1:9/","conversation":{"id":"conv-hs"},"from":{"id":"hub"},"recipient":{"id":"bot"},"deliveryMode":"expectReplies"}""");
+        Assert.DoesNotContain(status.GetProperty("activities").EnumerateArray(), a => (a.TryGetProperty("text", out var t) ? t.GetString() : null)?.Contains("ticket", StringComparison.Ordinal) == true);
+
+        // Back with the bot: it answers again.
+        var hello = await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity("hs", 0));
+        Assert.Equal("Hi! I'm the support assistant. What can I help you with?", hello.GetProperty("activities")[0].GetProperty("text").GetString());
+    }
 }
