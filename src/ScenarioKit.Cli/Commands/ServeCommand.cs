@@ -68,7 +68,7 @@ internal static class ServeCommand
                     if (result.GetValue(allowRemote)) options.AllowRemote = true;
                 });
             }
-            catch (ScenarioLoadException e)
+            catch (ScenarioSourceException e)
             {
                 return CommandGuard.Fail(context, e.Message);
             }
@@ -79,7 +79,7 @@ internal static class ServeCommand
                 {
                     await server.StartAsync(ct);
                 }
-                catch (ScenarioLoadException e)
+                catch (ScenarioSourceException e)
                 {
                     return CommandGuard.Fail(context, e.Message);
                 }

@@ -5,7 +5,6 @@ using ScenarioKit.Engine;
 using ScenarioKit.Model;
 using ScenarioKit.Server.Hosting;
 using ScenarioKit.Server.Storage;
-using ScenarioLoadException = ScenarioKit.Server.Hosting.ScenarioLoadException;
 
 namespace ScenarioKit.Server.Bots;
 
@@ -24,7 +23,7 @@ internal sealed class PackageDeployer(
     readonly ILogger _logger = loggers.CreateLogger("ScenarioKit.Deploy");
     readonly SemaphoreSlim _restoreGate = new(1, 1);
 
-    /// <exception cref="ScenarioLoadException">The engine cannot run the package.</exception>
+    /// <exception cref="ScenarioSourceException">The engine cannot run the package.</exception>
     public async Task<IScenarioBot> DeployAsync(ScenarioPackage package, CancellationToken cancellationToken)
     {
         var bot = CreateBot(package);
@@ -68,7 +67,7 @@ internal sealed class PackageDeployer(
         }
         catch (Engine.ScenarioLoadException e)
         {
-            throw new ScenarioLoadException(e.Message);
+            throw new ScenarioSourceException(e.Message);
         }
     }
 }
@@ -104,7 +103,7 @@ internal sealed class PackageFolderWatcher(ScenarioServerOptions options, Scenar
                 if (loaded?.ContentHash == package.Manifest.ContentHash) continue;
                 await deployer.DeployAsync(package, cancellationToken).ConfigureAwait(false);
             }
-            catch (ScenarioLoadException e)
+            catch (ScenarioSourceException e)
             {
                 logger.LogWarning("Package {Path} was not deployed: {Reason}", path, e.Message);
             }

@@ -14,7 +14,7 @@ internal static class ScenarioSources
     public static bool IsPackageFolder(string path) =>
         Directory.Exists(path) && !File.Exists(Path.Combine(path, "scenario.yaml")) && !File.Exists(Path.Combine(path, "scenario.yml"));
 
-    /// <exception cref="ScenarioLoadException">The source is missing, does not compile, or holds no valid package.</exception>
+    /// <exception cref="ScenarioSourceException">The source is missing, does not compile, or holds no valid package.</exception>
     public static IReadOnlyList<ScenarioPackage> Load(string path)
     {
         if (File.Exists(path))
@@ -22,11 +22,11 @@ internal static class ScenarioSources
             if (path.EndsWith(PackageFormat.FileExtension, StringComparison.OrdinalIgnoreCase)) return [ReadPackage(path)];
             return [Compile(path)];
         }
-        if (!Directory.Exists(path)) throw new ScenarioLoadException($"{path}: no such file or folder.");
+        if (!Directory.Exists(path)) throw new ScenarioSourceException($"{path}: no such file or folder.");
         if (!IsPackageFolder(path)) return [Compile(path)];
         var files = Directory.GetFiles(path, "*" + PackageFormat.FileExtension).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
-            throw new ScenarioLoadException($"{path}: the folder holds neither scenario.yaml nor any {PackageFormat.FileExtension} package.");
+            throw new ScenarioSourceException($"{path}: the folder holds neither scenario.yaml nor any {PackageFormat.FileExtension} package.");
         return [.. files.Select(ReadPackage)];
     }
 
@@ -38,7 +38,7 @@ internal static class ScenarioSources
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw new ScenarioLoadException($"{path}: {e.Message}");
+            throw new ScenarioSourceException($"{path}: {e.Message}");
         }
     }
 
@@ -47,6 +47,6 @@ internal static class ScenarioSources
         var result = ScenarioCompiler.Compile(path);
         if (result.Success && result.Package is { } package) return package;
         var errors = result.Diagnostics.Where(d => d.IsError).ToList();
-        throw new ScenarioLoadException($"{path} does not compile ({errors.Count} error(s)):\n{DiagnosticFormatter.FormatLines(errors)}");
+        throw new ScenarioSourceException($"{path} does not compile ({errors.Count} error(s)):\n{DiagnosticFormatter.FormatLines(errors)}");
     }
 }

@@ -53,7 +53,7 @@ public sealed class ScenarioServer : IAsyncDisposable
     /// Builds a server. <paramref name="args"/> are ASP.NET Core host arguments (<c>--urls</c>, <c>--ScenarioKit:DirectLineSecret=…</c>);
     /// <paramref name="configure"/> runs after configuration binding, so explicit settings win.
     /// </summary>
-    /// <exception cref="ScenarioLoadException">A source does not exist, does not compile, or is not a valid package.</exception>
+    /// <exception cref="ScenarioSourceException">A source does not exist, does not compile, or is not a valid package.</exception>
     public static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure = null) =>
         Create(args, configure, configureServices: null, bots: null);
 
@@ -82,7 +82,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         // Compile and read every source now, so a broken scenario stops `serve` before it listens.
         var packages = options.Sources.SelectMany(ScenarioSources.Load).ToList();
         if (packages.Count == 0 && bots is null)
-            throw new ScenarioLoadException("No scenario to serve: give a scenario folder, a .skpkg package or a folder of packages.");
+            throw new ScenarioSourceException("No scenario to serve: give a scenario folder, a .skpkg package or a folder of packages.");
         var catalog = new ScenarioCatalog { DefaultScenarioId = options.DefaultScenario };
         foreach (var bot in bots ?? []) catalog.Deploy(bot);
 
@@ -138,7 +138,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             // Tokens are signed with a key derived from the secret, so they survive restarts; in dev mode
             // (no secret) a per-process key is enough because any bearer is accepted from loopback anyway.
             var material = string.IsNullOrEmpty(options.DirectLineSecret) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(options.DirectLineSecret);
-            if (material.Length < 16) throw new ScenarioLoadException("ScenarioKit:DirectLineSecret must be at least 16 characters.");
+            if (material.Length < 16) throw new ScenarioSourceException("ScenarioKit:DirectLineSecret must be at least 16 characters.");
             return new DirectLineTokens(material, sp.GetRequiredService<TimeProvider>(), options.DirectLineTokenLifetime);
         });
         services.AddSingleton<DirectLineEndpoints>();
@@ -158,7 +158,7 @@ public sealed class ScenarioServer : IAsyncDisposable
     }
 
     /// <summary>Loads the packages into the engine and starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>
-    /// <exception cref="ScenarioLoadException">The engine cannot run a package.</exception>
+    /// <exception cref="ScenarioSourceException">The engine cannot run a package.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var deployer = _app.Services.GetRequiredService<PackageDeployer>();
@@ -194,4 +194,4 @@ public sealed class ScenarioServer : IAsyncDisposable
 }
 
 /// <summary>A scenario source could not be loaded; the message names the file (and the diagnostics, for a scenario folder).</summary>
-public sealed class ScenarioLoadException(string message) : Exception(message);
+public sealed class ScenarioSourceException(string message) : Exception(message);

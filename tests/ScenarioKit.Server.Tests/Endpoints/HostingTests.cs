@@ -100,10 +100,10 @@ public sealed class HostingTests
     {
         var folder = TempDirectory.Create();
         File.WriteAllText(Path.Combine(folder, "scenario.yaml"), "scenarioKit: 1\nid: broken\nflows: [\n");
-        var e = Assert.Throws<ScenarioLoadException>(() => ScenarioServer.Create(["--urls", "http://127.0.0.1:0"], o => o.Sources.Add(folder)));
+        var e = Assert.Throws<ScenarioSourceException>(() => ScenarioServer.Create(["--urls", "http://127.0.0.1:0"], o => o.Sources.Add(folder)));
         Assert.Contains("does not compile", e.Message, StringComparison.Ordinal);
         Assert.Contains("scenario.yaml(", e.Message, StringComparison.Ordinal);
-        var missing = Assert.Throws<ScenarioLoadException>(() => ScenarioServer.Create([], o => o.Sources.Add(Path.Combine(folder, "nope.skpkg"))));
+        var missing = Assert.Throws<ScenarioSourceException>(() => ScenarioServer.Create([], o => o.Sources.Add(Path.Combine(folder, "nope.skpkg"))));
         Assert.Contains("no such file", missing.Message, StringComparison.Ordinal);
     }
 }
