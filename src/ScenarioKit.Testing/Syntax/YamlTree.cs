@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ScenarioKit.Language;
 using ScenarioKit.Language.Diagnostics;
 using ScenarioKit.Model;
 using ScenarioKit.Testing.Diagnostics;
@@ -27,19 +28,39 @@ internal sealed record YMapping(ImmutableArray<YEntry> Entries, SourceSpan Span)
 
 internal sealed record YSequence(ImmutableArray<YNode> Items, SourceSpan Span) : YNode(Span);
 
-/// <summary>Loads the first document of a YAML text into a <see cref="YNode"/> tree, collecting diagnostics.</summary>
+/// <summary>
+/// Loads the first document of a YAML text into a <see cref="YNode"/> tree, collecting diagnostics.
+/// Bounded like the scenario compiler (its <see cref="CompileOptions"/> defaults): nesting depth,
+/// because <see cref="ReadNode"/> recurses and a stack overflow cannot be caught; and the node count
+/// after alias expansion, because test values are converted to JSON with aliases expanded (billion laughs).
+/// </summary>
 internal static class YamlTree
 {
+    static readonly int MaxDepth = new CompileOptions().MaxDepth;
+    static readonly long MaxNodes = new CompileOptions().MaxNodes;
+
+    sealed class Limits
+    {
+        public long Nodes;
+        public readonly Dictionary<YNode, long> Expanded = new(ReferenceEqualityComparer.Instance);
+    }
+
+    sealed class LimitExceeded(SourceSpan span, string message) : Exception(message)
+    {
+        public SourceSpan Span { get; } = span;
+    }
+
     public static YNode? Load(string file, string text, DiagnosticBag diagnostics)
     {
         var parser = new Parser(new StringReader(text));
         var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+        var limits = new Limits();
         try
         {
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, file, anchors, diagnostics);
+            var root = ReadNode(parser, file, anchors, diagnostics, limits, depth: 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -54,6 +75,11 @@ internal static class YamlTree
             diagnostics.Add(TestDiagnostics.YamlSyntax, Clamp(Span(file, e.Start, e.End), text), CleanMessage(e));
             return null;
         }
+        catch (LimitExceeded e)
+        {
+            diagnostics.Add(TestDiagnostics.YamlSyntax, Clamp(e.Span, text), e.Message);
+            return null;
+        }
         catch (InvalidOperationException e)
         {
             // YamlDotNet's scanner throws this (without a position) on some malformed input; the last event read is the best place we know.
@@ -63,7 +89,32 @@ internal static class YamlTree
         }
     }
 
-    static YNode ReadNode(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics)
+    static YNode ReadNode(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics, Limits limits, int depth)
+    {
+        var at = parser.Current!;
+        if (depth > MaxDepth)
+            throw new LimitExceeded(Span(file, at.Start, at.End), $"the YAML is nested more than {MaxDepth} levels deep");
+        var node = ReadNodeCore(parser, file, anchors, diagnostics, limits, depth);
+        // An alias counts again with everything under it: that is what converting it to JSON costs.
+        long size;
+        if (at is AnchorAlias) size = limits.Expanded.GetValueOrDefault(node, 1);
+        else
+        {
+            size = 1 + node switch
+            {
+                YMapping m => m.Entries.Sum(e => limits.Expanded.GetValueOrDefault(e.Value, 1)),
+                YSequence q => q.Items.Sum(i => limits.Expanded.GetValueOrDefault(i, 1)),
+                _ => 0,
+            };
+            limits.Expanded[node] = size;
+        }
+        limits.Nodes += at is AnchorAlias ? size : 1;
+        if (limits.Nodes > MaxNodes || size > MaxNodes)
+            throw new LimitExceeded(Span(file, at.Start, at.End), $"the YAML expands to more than {MaxNodes:N0} nodes (aliases count with everything they repeat)");
+        return node;
+    }
+
+    static YNode ReadNodeCore(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics, Limits limits, int depth)
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
@@ -82,7 +133,7 @@ internal static class YamlTree
             var items = ImmutableArray.CreateBuilder<YNode>();
             SequenceEnd seqEnd;
             while (!parser.TryConsume(out seqEnd!))
-                items.Add(ReadNode(parser, file, anchors, diagnostics));
+                items.Add(ReadNode(parser, file, anchors, diagnostics, limits, depth + 1));
             var node = new YSequence(items.ToImmutable(), Span(file, seqStart.Start, seqEnd.End));
             Remember(anchors, seqStart.Anchor, node);
             return node;
@@ -94,8 +145,8 @@ internal static class YamlTree
             MappingEnd mapEnd;
             while (!parser.TryConsume(out mapEnd!))
             {
-                var keyNode = ReadNode(parser, file, anchors, diagnostics);
-                var value = ReadNode(parser, file, anchors, diagnostics);
+                var keyNode = ReadNode(parser, file, anchors, diagnostics, limits, depth + 1);
+                var value = ReadNode(parser, file, anchors, diagnostics, limits, depth + 1);
                 if (keyNode is not YScalar key)
                 {
                     diagnostics.Add(TestDiagnostics.InvalidValue, keyNode.Span, "a mapping key must be a plain string");
