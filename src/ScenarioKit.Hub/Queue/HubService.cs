@@ -1,0 +1,697 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using ScenarioKit.Hub.Accounts;
+using ScenarioKit.Hub.Audit;
+using ScenarioKit.Hub.Storage;
+using ScenarioKit.Hub.Tickets;
+
+namespace ScenarioKit.Hub.Queue;
+
+/// <summary>Position and estimated wait of a queued conversation, as the engine's waiting notice shows it.</summary>
+public sealed record QueuePosition(int Position, TimeSpan EstimatedWait, int AgentsOnline, bool Assigned);
+
+/// <summary>
+/// The queue, routing and assignment. The store is the truth (entries survive a restart; <see cref="StartAsync"/>
+/// reloads them); this object keeps the open entries and agent presence in memory for fast position answers.
+/// Every mutation runs under one gate, so two agents accepting the same entry cannot both win, and each is
+/// written to the store before anyone is told about it.
+/// </summary>
+public sealed class HubService(IHubStore store, IConversationGateway gateway, IHubNotifier notifier, HubOptions options, TimeProvider time, ILogger<HubService> logger) : IDisposable
+{
+    public void Dispose() => _gate.Dispose();
+
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly Dictionary<string, HandoffEntry> _open = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _openByConversation = new(StringComparer.Ordinal);
+    readonly Dictionary<string, AgentPresence> _presence = new(StringComparer.Ordinal);
+    readonly Dictionary<string, AgentAccount> _accounts = new(StringComparer.Ordinal);
+    readonly Dictionary<string, HashSet<string>> _declined = new(StringComparer.Ordinal);
+    readonly Dictionary<string, TimeSpan> _waitEstimate = new(StringComparer.Ordinal);
+    volatile QueueView _view = QueueView.Empty;
+
+    public IHubStore Store => store;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _open.Clear();
+            _openByConversation.Clear();
+            foreach (var entry in await store.ListOpenEntriesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _open[entry.Id] = entry;
+                _openByConversation[entry.ConversationKey] = entry.Id;
+            }
+            foreach (var account in await store.ListAgentsAsync(cancellationToken).ConfigureAwait(false))
+                _accounts[account.Login] = account;
+            // Agents with chats are presumed connected for the grace period after a restart: their consoles reconnect by themselves.
+            var now = time.GetUtcNow();
+            foreach (var login in _open.Values.Select(e => e.Agent).OfType<string>().Distinct())
+                Presence(login).DisconnectedUtc = now;
+            foreach (var login in _open.Values.Where(e => e.Agent is not null).Select(e => e.Agent!).Distinct())
+                Presence(login).Chosen = AgentStatus.Online;
+            RebuildView();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // ---- customer side ----
+
+    /// <summary>Where a conversation stands in its queue; for a conversation not queued yet, where it would enter <paramref name="queue"/>.</summary>
+    public QueuePosition GetPosition(string conversationKey, string queue)
+    {
+        var view = _view;
+        if (view.Assigned.Contains(conversationKey)) return new QueuePosition(0, TimeSpan.Zero, view.OnlineFor(queue), Assigned: true);
+        var queued = view.Queued.GetValueOrDefault(queue, []);
+        var index = queued.IndexOf(conversationKey);
+        var position = index >= 0 ? index + 1 : queued.Length + 1;
+        var online = view.OnlineFor(queue);
+        var perChat = view.WaitEstimate.GetValueOrDefault(queue, options.InitialWaitEstimate);
+        var rounds = (int)Math.Ceiling(position / (double)Math.Max(1, online));
+        return new QueuePosition(position, perChat * rounds, online, Assigned: false);
+    }
+
+    public async Task<HandoffEntry> EnqueueAsync(HandoffRequest request, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (_openByConversation.TryGetValue(request.ConversationKey, out var existingId) && _open.TryGetValue(existingId, out var existing))
+            {
+                // A second handoff while one is open (a rule fired again, a redelivered turn): keep the session, refresh its context.
+                return existing;
+            }
+            var entry = new HandoffEntry(
+                NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion,
+                request.UserId, request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName,
+                request.Locale, request.Context.Clone(), now, request.Unattended ? EntryStatus.Unattended : EntryStatus.Waiting,
+                Agent: null, OfferedUtc: null, AcceptedUtc: null, EndedUtc: request.Unattended ? now : null, now,
+                Outcome: request.Unattended ? "no agent online" : null, Version: 1);
+            await store.InsertEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+            if (!request.Unattended)
+            {
+                _open[entry.Id] = entry;
+                _openByConversation[entry.ConversationKey] = entry.Id;
+                await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+                RebuildView();
+            }
+            entry = _open.GetValueOrDefault(entry.Id, entry);
+            await notifier.QueueChangedAsync(entry.Queue, entry, "added").ConfigureAwait(false);
+            return entry;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The open entry of a conversation, if it has one.</summary>
+    public HandoffEntry? FindOpen(string conversationKey)
+    {
+        // Reads the immutable view: safe without the gate.
+        return _view.ByConversation.GetValueOrDefault(conversationKey);
+    }
+
+    /// <summary>A customer message (or a bot line) reached a handed-off conversation: shown live in the console.</summary>
+    public async Task OnLineAsync(string conversationKey, TranscriptLine line, CancellationToken cancellationToken)
+    {
+        if (FindOpen(conversationKey) is not { } entry) return;
+        if (line.Role == TranscriptLine.Customer)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_open.TryGetValue(entry.Id, out var current))
+                    _open[entry.Id] = current with { LastCustomerActivityUtc = line.AtUtc };
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        await notifier.LineAsync(entry, line).ConfigureAwait(false);
+    }
+
+    public Task OnCustomerTypingAsync(string conversationKey) =>
+        FindOpen(conversationKey) is { } entry ? notifier.CustomerTypingAsync(entry) : Task.CompletedTask;
+
+    /// <summary>The customer left (<c>endOfConversation</c>): a queued entry is abandoned; a chat with an agent is ended for the agent to see.</summary>
+    public Task OnCustomerLeftAsync(string conversationKey, CancellationToken cancellationToken) =>
+        EndByConversationAsync(conversationKey, EntryStatus.Abandoned, "customer left", cancellationToken);
+
+    /// <summary>The conversation went back to the bot by other means (channel <c>handoff.status</c>, a reset).</summary>
+    public Task OnReturnedElsewhereAsync(string conversationKey, CancellationToken cancellationToken) =>
+        EndByConversationAsync(conversationKey, EntryStatus.ReturnedToBot, "returned outside the console", cancellationToken);
+
+    async Task EndByConversationAsync(string conversationKey, EntryStatus status, string outcome, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_openByConversation.TryGetValue(conversationKey, out var id) || !_open.TryGetValue(id, out var entry)) return;
+            await EndAsync(entry, status, outcome, cancellationToken).ConfigureAwait(false);
+            await AssignAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            RebuildView();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<Ticket> RecordTicketAsync(Ticket ticket, CancellationToken cancellationToken)
+    {
+        if (await store.InsertTicketAsync(ticket, cancellationToken).ConfigureAwait(false))
+            await notifier.TicketsChangedAsync().ConfigureAwait(false);
+        return ticket;
+    }
+
+    // ---- agent side ----
+
+    public async Task<AgentAccount> RefreshAccountAsync(string login, CancellationToken cancellationToken)
+    {
+        var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account
+            ?? throw new HubException(HubException.Forbidden, "The account no longer exists.");
+        if (account.Disabled) throw new HubException(HubException.Forbidden, "The account is disabled.");
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _accounts[login] = account;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return account;
+    }
+
+    public Task ConnectedAsync(AgentAccount agent, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        _accounts[agent.Login] = agent;
+        var p = Presence(agent.Login);
+        p.Connections++;
+        p.DisconnectedUtc = null;
+        p.LastActiveUtc = now;
+        await Task.CompletedTask.ConfigureAwait(false);
+    }, cancellationToken);
+
+    public Task DisconnectedAsync(string login, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        var p = Presence(login);
+        p.Connections = Math.Max(0, p.Connections - 1);
+        if (p.Connections == 0) p.DisconnectedUtc = now;
+        await Task.CompletedTask.ConfigureAwait(false);
+    }, cancellationToken);
+
+    public Task SetStatusAsync(AgentAccount agent, AgentStatus status, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        _accounts[agent.Login] = agent;
+        var p = Presence(agent.Login);
+        if (p.Chosen == status) return;
+        p.Chosen = status;
+        p.LastActiveUtc = now;
+        if (status == AgentStatus.Online) p.LastAssignedUtc = p.LastAssignedUtc == default ? now : p.LastAssignedUtc;
+        await AuditAsync(agent.Login, AuditActions.Status, null, status.ToString().ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        if (status != AgentStatus.Online) await ReturnOffersAsync(agent.Login, "agent not available", cancellationToken).ConfigureAwait(false);
+        await notifier.PresenceChangedAsync(agent.Login, status.ToString().ToLowerInvariant()).ConfigureAwait(false);
+        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
+
+    /// <summary>Any console action keeps the agent from being set away for idleness.</summary>
+    public void Touch(string login)
+    {
+        // Benign race: a lost update only delays the idle check by one action.
+        if (_presenceSnapshot.TryGetValue(login, out var p)) p.LastActiveUtc = time.GetUtcNow();
+    }
+
+    public Task<HandoffEntry> AcceptAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        var entry = Open(entryId);
+        CheckQueueAccess(agent, entry);
+        if (entry.Status == EntryStatus.Assigned)
+            throw new HubException(HubException.Conflict, entry.Agent == agent.Login ? "You have this chat already." : $"This chat was taken by {DisplayName(entry.Agent)}.");
+        if (entry.Status == EntryStatus.Offered && entry.Agent != agent.Login && !agent.IsSupervisor)
+            throw new HubException(HubException.Conflict, $"This chat is being offered to {DisplayName(entry.Agent)}.");
+        if (ActiveChats(agent.Login) - (entry.Agent == agent.Login ? 1 : 0) >= agent.MaxChats && !agent.IsSupervisor)
+            throw new HubException(HubException.Conflict, $"You have {agent.MaxChats} chats already (your limit).");
+        var accepted = await UpdateAsync(entry, entry with { Status = EntryStatus.Assigned, Agent = agent.Login, AcceptedUtc = now, OfferedUtc = entry.OfferedUtc ?? now }, cancellationToken).ConfigureAwait(false);
+        var p = Presence(agent.Login);
+        p.LastAssignedUtc = now;
+        p.LastActiveUtc = now;
+        LearnWait(entry.Queue, now - entry.WaitingSinceUtc);
+        await AuditAsync(agent.Login, AuditActions.Accept, accepted, null, cancellationToken).ConfigureAwait(false);
+        RebuildView();
+        await gateway.SendToCustomerAsync(accepted, agent, JoinedText(accepted, agent), cancellationToken).ConfigureAwait(false);
+        await notifier.QueueChangedAsync(accepted.Queue, accepted, "accepted").ConfigureAwait(false);
+        return accepted;
+    }, cancellationToken);
+
+    public async Task SendAsync(AgentAccount agent, string entryId, string text, CancellationToken cancellationToken)
+    {
+        text = CheckText(text);
+        var entry = OwnedBy(agent, entryId);
+        Touch(agent.Login);
+        await gateway.SendToCustomerAsync(entry, agent, text, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(agent.Login, AuditActions.Message, entry, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task TypingAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken)
+    {
+        var entry = OwnedBy(agent, entryId);
+        return gateway.SendTypingAsync(entry, agent, cancellationToken);
+    }
+
+    public async Task<EntryNote> AddNoteAsync(AgentAccount agent, string entryId, string text, bool whisper, CancellationToken cancellationToken)
+    {
+        text = CheckText(text);
+        var entry = await GetVisibleAsync(agent, entryId, cancellationToken).ConfigureAwait(false);
+        if (whisper && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can whisper.");
+        var note = await store.AddNoteAsync(entry.Id, agent.Login, text, whisper, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await AuditAsync(agent.Login, whisper ? AuditActions.Whisper : AuditActions.Note, entry, null, cancellationToken).ConfigureAwait(false);
+        await notifier.NoteAsync(entry, note).ConfigureAwait(false);
+        return note;
+    }
+
+    /// <summary>Moves a chat to another queue (back to waiting, at its original place in line) or straight to another agent.</summary>
+    public Task<HandoffEntry> TransferAsync(AgentAccount agent, string entryId, string? toQueue, string? toAgent, string? note, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        var entry = Open(entryId);
+        if (entry.Agent != agent.Login && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only the assigned agent or a supervisor can transfer this chat.");
+        if (string.IsNullOrWhiteSpace(toQueue) && string.IsNullOrWhiteSpace(toAgent)) throw new HubException(HubException.Invalid, "Choose a queue or an agent to transfer to.");
+        var queue = string.IsNullOrWhiteSpace(toQueue) ? entry.Queue : toQueue.Trim();
+        if (!gateway.ListQueues().Contains(queue, StringComparer.Ordinal)) throw new HubException(HubException.Invalid, $"There is no queue '{queue}'.");
+        HandoffEntry moved;
+        if (!string.IsNullOrWhiteSpace(toAgent))
+        {
+            var target = _accounts.GetValueOrDefault(toAgent.Trim()) ?? throw new HubException(HubException.Invalid, $"There is no agent '{toAgent}'.");
+            if (target.Disabled || !target.Serves(queue)) throw new HubException(HubException.Invalid, $"{target.DisplayName} does not serve queue '{queue}'.");
+            if (EffectiveStatus(target.Login, now) != AgentStatus.Online) throw new HubException(HubException.Conflict, $"{target.DisplayName} is not online.");
+            moved = await UpdateAsync(entry, entry with { Queue = queue, Status = EntryStatus.Offered, Agent = target.Login, OfferedUtc = now, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
+            await notifier.OfferedAsync(target.Login, moved).ConfigureAwait(false);
+        }
+        else
+        {
+            moved = await UpdateAsync(entry, entry with { Queue = queue, Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
+        }
+        var detail = $"to {(toAgent is null ? "queue " + queue : toAgent + " (" + queue + ")")}";
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            var added = await store.AddNoteAsync(entry.Id, agent.Login, $"[transfer {detail}] {note.Trim()}", false, now, cancellationToken).ConfigureAwait(false);
+            await notifier.NoteAsync(moved, added).ConfigureAwait(false);
+        }
+        await AuditAsync(agent.Login, AuditActions.Transfer, moved, detail, cancellationToken).ConfigureAwait(false);
+        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+        RebuildView();
+        await notifier.QueueChangedAsync(entry.Queue, moved, "transferred").ConfigureAwait(false);
+        if (queue != entry.Queue) await notifier.QueueChangedAsync(queue, moved, "transferred").ConfigureAwait(false);
+        return _open.GetValueOrDefault(moved.Id, moved);
+    }, cancellationToken);
+
+    /// <summary>Ends the human part: the conversation goes back to the bot, optionally into <paramref name="flow"/> with <paramref name="variables"/> set.</summary>
+    public Task<HandoffEntry> ReturnToBotAsync(AgentAccount agent, string entryId, string? flow, JsonObject? variables, string? message, bool resolved, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        var entry = Open(entryId);
+        if (entry.Agent != agent.Login && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only the assigned agent or a supervisor can end this chat.");
+        if (string.IsNullOrWhiteSpace(flow)) flow = null;
+        var errors = await gateway.ValidateHandbackAsync(entry, flow, variables, cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0) throw new HubException(HubException.Invalid, string.Join(" ", errors));
+        await gateway.ReturnToBotAsync(entry, "completed", resolved ? "resolved" : "returned", flow, variables, string.IsNullOrWhiteSpace(message) ? null : message.Trim(), cancellationToken).ConfigureAwait(false);
+        var outcome = resolved ? "resolved" : flow is null ? "returned to bot" : $"returned to bot: flow {flow}";
+        var ended = await EndAsync(entry, resolved ? EntryStatus.Resolved : EntryStatus.ReturnedToBot, outcome, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(agent.Login, resolved ? AuditActions.Resolve : AuditActions.ReturnToBot, ended, flow is null ? null : $"flow {flow}" + (variables is { Count: > 0 } ? " " + variables.ToJsonString() : ""), cancellationToken).ConfigureAwait(false);
+        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+        RebuildView();
+        return ended;
+    }, cancellationToken);
+
+    public Task<HandoffEntry> TakeOverAsync(AgentAccount supervisor, string entryId, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        if (!supervisor.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can take over a chat.");
+        var entry = Open(entryId);
+        var previous = entry.Agent;
+        var taken = await UpdateAsync(entry, entry with { Status = EntryStatus.Assigned, Agent = supervisor.Login, AcceptedUtc = entry.AcceptedUtc ?? now }, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(supervisor.Login, AuditActions.TakeOver, taken, previous is null ? null : $"from {previous}", cancellationToken).ConfigureAwait(false);
+        RebuildView();
+        await gateway.SendToCustomerAsync(taken, supervisor, JoinedText(taken, supervisor), cancellationToken).ConfigureAwait(false);
+        await notifier.QueueChangedAsync(taken.Queue, taken, "takeover").ConfigureAwait(false);
+        if (previous is not null && previous != supervisor.Login) await notifier.OfferedAsync(previous, taken).ConfigureAwait(false);
+        return taken;
+    }, cancellationToken);
+
+    /// <summary>A supervisor (or agent) starts a chat with a customer who is still with the bot.</summary>
+    public Task<HandoffEntry> JoinAsync(AgentAccount agent, string conversationKey, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        if (!agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can join a conversation with the bot.");
+        if (_openByConversation.ContainsKey(conversationKey)) throw new HubException(HubException.Conflict, "This conversation is already with the hub.");
+        var request = await gateway.DescribeForJoinAsync(conversationKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubException(HubException.NotFound, "No such conversation.");
+        await gateway.JoinAsync(conversationKey, agent, cancellationToken).ConfigureAwait(false);
+        var entry = new HandoffEntry(
+            NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion, request.UserId,
+            request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName, request.Locale, request.Context.Clone(),
+            now, EntryStatus.Assigned, agent.Login, now, now, null, now, null, 1);
+        await store.InsertEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+        _open[entry.Id] = entry;
+        _openByConversation[entry.ConversationKey] = entry.Id;
+        await AuditAsync(agent.Login, AuditActions.Join, entry, null, cancellationToken).ConfigureAwait(false);
+        RebuildView();
+        await gateway.SendToCustomerAsync(entry, agent, JoinedText(entry, agent), cancellationToken).ConfigureAwait(false);
+        await notifier.QueueChangedAsync(entry.Queue, entry, "joined").ConfigureAwait(false);
+        return entry;
+    }, cancellationToken);
+
+    public async Task<HandoffEntry> MonitorAsync(AgentAccount supervisor, string entryId, CancellationToken cancellationToken)
+    {
+        if (!supervisor.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can monitor chats.");
+        var entry = await GetVisibleAsync(supervisor, entryId, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(supervisor.Login, AuditActions.Monitor, entry, null, cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
+    public async Task<Ticket> CloseTicketAsync(AgentAccount agent, string number, string? resolution, CancellationToken cancellationToken)
+    {
+        var open = await store.ListTicketsAsync(includeClosed: false, 10_000, cancellationToken).ConfigureAwait(false);
+        var ticket = open.FirstOrDefault(t => t.Number == number) ?? throw new HubException(HubException.NotFound, $"No open ticket {number}.");
+        if (ticket.Queue is { } q && !agent.Serves(q)) throw new HubException(HubException.Forbidden, "This ticket belongs to a queue you do not serve.");
+        var closed = await store.CloseTicketAsync(number, agent.Login, string.IsNullOrWhiteSpace(resolution) ? null : resolution.Trim(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            ?? throw new HubException(HubException.Conflict, $"Ticket {number} was closed already.");
+        await store.AppendAuditAsync(new AuditRecord(0, time.GetUtcNow(), agent.Login, AuditActions.TicketClose, closed.ConversationKey, null, number), cancellationToken).ConfigureAwait(false);
+        await notifier.TicketsChangedAsync().ConfigureAwait(false);
+        return closed;
+    }
+
+    public async Task<IReadOnlyList<Ticket>> ListTicketsAsync(AgentAccount agent, bool includeClosed, CancellationToken cancellationToken)
+    {
+        var all = await store.ListTicketsAsync(includeClosed, 500, cancellationToken).ConfigureAwait(false);
+        return [.. all.Where(t => t.Queue is null || agent.Serves(t.Queue))];
+    }
+
+    // ---- reads for the console ----
+
+    /// <summary>An entry the agent may see (their queues; supervisors all), open or ended.</summary>
+    public async Task<HandoffEntry> GetVisibleAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken)
+    {
+        var entry = _view.ById.GetValueOrDefault(entryId) ?? await store.GetEntryAsync(entryId, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubException(HubException.NotFound, "No such chat.");
+        CheckQueueAccess(agent, entry);
+        return entry;
+    }
+
+    /// <summary>Open entries the agent may see, queued first by priority and waiting time, then assigned.</summary>
+    public IReadOnlyList<HandoffEntry> ListOpen(AgentAccount agent) =>
+        [.. _view.ById.Values.Where(e => agent.Serves(e.Queue) || e.Agent == agent.Login)
+            .OrderBy(e => e.IsQueued ? 0 : 1).ThenByDescending(e => e.Priority).ThenBy(e => e.WaitingSinceUtc)];
+
+    public IReadOnlyList<AgentState> ListAgents()
+    {
+        var view = _view;
+        return [.. view.Agents.OrderBy(a => a.Login, StringComparer.Ordinal)];
+    }
+
+    public AgentState? GetAgentState(string login) => _view.Agents.FirstOrDefault(a => a.Login == login);
+
+    public Task<IReadOnlyList<HandoffEntry>> EarlierSessionsAsync(HandoffEntry entry, CancellationToken cancellationToken) =>
+        entry.UserId is null ? Task.FromResult<IReadOnlyList<HandoffEntry>>([]) : store.ListEndedEntriesAsync(entry.ScenarioId, entry.UserId, 20, cancellationToken);
+
+    public QueueSettings Settings(HandoffEntry entry) => gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue);
+
+    // ---- time ----
+
+    /// <summary>Runs the timers: offers not accepted, customers waiting past maxWait or gone silent, agents gone or idle.</summary>
+    public Task TickAsync(CancellationToken cancellationToken) => WithGateAsync(async now =>
+    {
+        foreach (var p in _presence.Values)
+        {
+            if (p.Chosen != AgentStatus.Offline && p.Connections == 0 && p.DisconnectedUtc is { } gone && now - gone >= options.PresenceGrace)
+            {
+                p.Chosen = AgentStatus.Offline;
+                await AuditAsync(p.Login, AuditActions.Status, null, "offline (console disconnected)", cancellationToken).ConfigureAwait(false);
+                await ReturnOffersAsync(p.Login, "agent offline", cancellationToken).ConfigureAwait(false);
+                await notifier.PresenceChangedAsync(p.Login, "offline").ConfigureAwait(false);
+            }
+            else if (p.Chosen == AgentStatus.Online && options.IdleAway > TimeSpan.Zero && now - p.LastActiveUtc >= options.IdleAway && ActiveChats(p.Login) == 0)
+            {
+                p.Chosen = AgentStatus.Away;
+                await AuditAsync(p.Login, AuditActions.Status, null, "away (idle)", cancellationToken).ConfigureAwait(false);
+                await notifier.PresenceChangedAsync(p.Login, "away").ConfigureAwait(false);
+            }
+        }
+        foreach (var entry in _open.Values.ToList())
+        {
+            if (entry.Status == EntryStatus.Offered && entry.OfferedUtc is { } offered && now - offered >= options.AcceptTimeout)
+            {
+                Declined(entry.Id).Add(entry.Agent!);
+                if (_presence.TryGetValue(entry.Agent!, out var p) && p.Chosen == AgentStatus.Online)
+                {
+                    p.Chosen = AgentStatus.Away;
+                    await notifier.PresenceChangedAsync(p.Login, "away").ConfigureAwait(false);
+                }
+                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null }, cancellationToken).ConfigureAwait(false);
+                await AuditAsync("system", AuditActions.Requeue, back, $"not accepted by {entry.Agent} within {options.AcceptTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
+                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+            }
+            else if (entry.Status == EntryStatus.Assigned && entry.Agent is { } agent && EffectiveStatus(agent, now) == AgentStatus.Offline
+                     && _presence.TryGetValue(agent, out var ap) && ap.DisconnectedUtc is { } left && now - left >= options.PresenceGrace + options.RequeueAfterAgentGone)
+            {
+                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
+                await AuditAsync("system", AuditActions.Requeue, back, $"{agent} went offline", cancellationToken).ConfigureAwait(false);
+                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+            }
+        }
+        foreach (var entry in _open.Values.Where(e => e.IsQueued).ToList())
+        {
+            var settings = gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue);
+            var maxWait = settings.MaxWait ?? options.DefaultMaxWait;
+            var nobody = OnlineFor(entry.Queue, now) == 0;
+            if (maxWait > TimeSpan.Zero && now - entry.WaitingSinceUtc >= maxWait || nobody && now - entry.WaitingSinceUtc >= options.PresenceGrace)
+            {
+                var reason = nobody ? "noAgents" : "timeout";
+                await gateway.ReturnToBotAsync(entry, "failed", reason, null, null, null, cancellationToken).ConfigureAwait(false);
+                var ended = await EndAsync(entry, EntryStatus.TimedOut, nobody ? "no agent online" : $"waited {maxWait.TotalMinutes:0.#} min (maxWait)", cancellationToken).ConfigureAwait(false);
+                await AuditAsync("system", "timeout", ended, reason, cancellationToken).ConfigureAwait(false);
+            }
+            else if (options.AbandonAfter > TimeSpan.Zero && now - entry.LastCustomerActivityUtc >= options.AbandonAfter)
+            {
+                var ended = await EndAsync(entry, EntryStatus.Abandoned, $"customer silent for {options.AbandonAfter.TotalMinutes:0.#} min", cancellationToken).ConfigureAwait(false);
+                await AuditAsync("system", "abandoned", ended, null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+        RebuildView();
+    }, cancellationToken);
+
+    // ---- internals (under the gate) ----
+
+    /// <summary>
+    /// Auto-assignment: each waiting entry of an auto queue, best first (priority, then waiting time), is offered to
+    /// the online agent of that queue with free capacity who has been idle longest (fair balancing).
+    /// </summary>
+    async Task AssignAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var waiting = _open.Values.Where(e => e.Status == EntryStatus.Waiting)
+            .OrderByDescending(e => e.Priority).ThenBy(e => e.WaitingSinceUtc).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        foreach (var entry in waiting)
+        {
+            if (!gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue).AutoAssign) continue;
+            var declined = _declined.GetValueOrDefault(entry.Id);
+            var agent = _accounts.Values
+                .Where(a => !a.Disabled && a.TakesChatsFrom(entry.Queue) && EffectiveStatus(a.Login, now) == AgentStatus.Online
+                            && ActiveChats(a.Login) < a.MaxChats && (declined is null || !declined.Contains(a.Login)))
+                .OrderBy(a => Presence(a.Login).LastAssignedUtc).ThenBy(a => a.Login, StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (agent is null) continue;
+            var offered = await UpdateAsync(entry, entry with { Status = EntryStatus.Offered, Agent = agent.Login, OfferedUtc = now }, cancellationToken).ConfigureAwait(false);
+            Presence(agent.Login).LastAssignedUtc = now;
+            await notifier.OfferedAsync(agent.Login, offered).ConfigureAwait(false);
+            await notifier.QueueChangedAsync(offered.Queue, offered, "offered").ConfigureAwait(false);
+        }
+    }
+
+    async Task ReturnOffersAsync(string login, string why, CancellationToken cancellationToken)
+    {
+        foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Offered && e.Agent == login).ToList())
+        {
+            Declined(entry.Id).Add(login);
+            var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null }, cancellationToken).ConfigureAwait(false);
+            await AuditAsync("system", AuditActions.Requeue, back, why, cancellationToken).ConfigureAwait(false);
+            await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+        }
+    }
+
+    async Task<HandoffEntry> EndAsync(HandoffEntry entry, EntryStatus status, string outcome, CancellationToken cancellationToken)
+    {
+        var ended = await UpdateAsync(entry, entry with { Status = status, EndedUtc = time.GetUtcNow(), Outcome = outcome }, cancellationToken).ConfigureAwait(false);
+        await notifier.QueueChangedAsync(ended.Queue, ended, "ended").ConfigureAwait(false);
+        return ended;
+    }
+
+    async Task<HandoffEntry> UpdateAsync(HandoffEntry current, HandoffEntry next, CancellationToken cancellationToken)
+    {
+        next = next with { Version = current.Version + 1 };
+        if (!await store.UpdateEntryAsync(next, current.Version, cancellationToken).ConfigureAwait(false))
+        {
+            // Another node changed it: reload and let the caller's user try again.
+            var fresh = await store.GetEntryAsync(current.Id, cancellationToken).ConfigureAwait(false);
+            Track(fresh ?? current with { Status = EntryStatus.Abandoned });
+            throw new HubException(HubException.Conflict, "The chat was changed by someone else; try again.");
+        }
+        Track(next);
+        return next;
+    }
+
+    void Track(HandoffEntry entry)
+    {
+        if (entry.IsOpen)
+        {
+            _open[entry.Id] = entry;
+            _openByConversation[entry.ConversationKey] = entry.Id;
+        }
+        else
+        {
+            _open.Remove(entry.Id);
+            _declined.Remove(entry.Id);
+            if (_openByConversation.TryGetValue(entry.ConversationKey, out var id) && id == entry.Id) _openByConversation.Remove(entry.ConversationKey);
+        }
+    }
+
+    async Task<T> WithGateAsync<T>(Func<DateTimeOffset, Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await action(time.GetUtcNow()).ConfigureAwait(false);
+        }
+        finally
+        {
+            RebuildView();
+            _gate.Release();
+        }
+    }
+
+    Task WithGateAsync(Func<DateTimeOffset, Task> action, CancellationToken cancellationToken) =>
+        WithGateAsync<bool>(async now => { await action(now).ConfigureAwait(false); return true; }, cancellationToken);
+
+    HandoffEntry Open(string entryId) =>
+        _open.GetValueOrDefault(entryId) ?? throw new HubException(HubException.NotFound, "This chat is no longer open.");
+
+    HandoffEntry OwnedBy(AgentAccount agent, string entryId)
+    {
+        var entry = _view.ById.GetValueOrDefault(entryId) ?? throw new HubException(HubException.NotFound, "This chat is no longer open.");
+        if (entry.Status != EntryStatus.Assigned || entry.Agent != agent.Login)
+            throw new HubException(HubException.Forbidden, "Only the agent who has this chat can write to the customer.");
+        return entry;
+    }
+
+    static void CheckQueueAccess(AgentAccount agent, HandoffEntry entry)
+    {
+        if (!agent.Serves(entry.Queue) && entry.Agent != agent.Login)
+            throw new HubException(HubException.Forbidden, "This chat belongs to a queue you do not serve.");
+    }
+
+    AgentPresence Presence(string login)
+    {
+        if (!_presence.TryGetValue(login, out var p))
+        {
+            p = new AgentPresence(login) { LastActiveUtc = time.GetUtcNow() };
+            _presence[login] = p;
+        }
+        return p;
+    }
+
+    AgentStatus EffectiveStatus(string login, DateTimeOffset now) =>
+        _presence.TryGetValue(login, out var p) ? p.Chosen : AgentStatus.Offline;
+
+    int ActiveChats(string login) => _open.Values.Count(e => e.Agent == login && e.Status is EntryStatus.Assigned or EntryStatus.Offered);
+
+    int OnlineFor(string queue, DateTimeOffset now) =>
+        _accounts.Values.Count(a => !a.Disabled && a.TakesChatsFrom(queue) && EffectiveStatus(a.Login, now) == AgentStatus.Online);
+
+    HashSet<string> Declined(string entryId)
+    {
+        if (!_declined.TryGetValue(entryId, out var set)) _declined[entryId] = set = new HashSet<string>(StringComparer.Ordinal);
+        return set;
+    }
+
+    string DisplayName(string? login) => login is not null && _accounts.TryGetValue(login, out var a) ? a.DisplayName : login ?? "another agent";
+
+    // Exponentially weighted: recent waits count most, one slow afternoon fades out after ~10 chats.
+    void LearnWait(string queue, TimeSpan waited)
+    {
+        var previous = _waitEstimate.GetValueOrDefault(queue, options.InitialWaitEstimate);
+        _waitEstimate[queue] = TimeSpan.FromTicks((long)(previous.Ticks * 0.8 + Math.Max(0, waited.Ticks) * 0.2));
+    }
+
+    Dictionary<string, AgentPresence> _presenceSnapshot = new(StringComparer.Ordinal);
+
+    void RebuildView()
+    {
+        var now = time.GetUtcNow();
+        var queued = _open.Values.Where(e => e.IsQueued)
+            .OrderByDescending(e => e.Priority).ThenBy(e => e.WaitingSinceUtc).ThenBy(e => e.Id, StringComparer.Ordinal)
+            .GroupBy(e => e.Queue, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, g => g.Select(e => e.ConversationKey).ToImmutableArray(), StringComparer.Ordinal);
+        var queues = _accounts.Values.SelectMany(a => a.Queues).Concat(_open.Values.Select(e => e.Queue)).Concat(gateway.ListQueues()).Distinct(StringComparer.Ordinal).ToList();
+        var online = queues.ToImmutableDictionary(q => q, q => OnlineFor(q, now), StringComparer.Ordinal);
+        var agents = _accounts.Values.Where(a => !a.Disabled).Select(a =>
+        {
+            var p = _presence.GetValueOrDefault(a.Login);
+            return new AgentState(a.Login, a.DisplayName, a.Role.ToString().ToLowerInvariant(), EffectiveStatus(a.Login, now).ToString().ToLowerInvariant(),
+                ActiveChats(a.Login), a.MaxChats, a.Queues, p is { Connections: > 0 });
+        }).ToImmutableArray();
+        _view = new QueueView(
+            _open.Values.ToImmutableDictionary(e => e.Id, StringComparer.Ordinal),
+            _open.Values.ToImmutableDictionary(e => e.ConversationKey, StringComparer.Ordinal),
+            queued,
+            _open.Values.Where(e => e.Status == EntryStatus.Assigned).Select(e => e.ConversationKey).ToImmutableHashSet(StringComparer.Ordinal),
+            online,
+            _waitEstimate.ToImmutableDictionary(StringComparer.Ordinal),
+            agents);
+        _presenceSnapshot = new Dictionary<string, AgentPresence>(_presence, StringComparer.Ordinal);
+    }
+
+    string JoinedText(HandoffEntry entry, AgentAccount agent) =>
+        IsJapanese(entry.Locale) ? $"担当の{agent.DisplayName}です。ここからは私がご対応いたします。" : $"Hi, this is {agent.DisplayName}. I'll take it from here.";
+
+    static bool IsJapanese(string? locale) => locale is not null && locale.StartsWith("ja", StringComparison.OrdinalIgnoreCase);
+
+    static string CheckText(string text)
+    {
+        text = (text ?? "").Trim();
+        if (text.Length == 0) throw new HubException(HubException.Invalid, "The message is empty.");
+        if (text.Length > 4000) throw new HubException(HubException.Invalid, "The message is longer than 4,000 characters.");
+        return text;
+    }
+
+    Task AuditAsync(string actor, string action, HandoffEntry? entry, string? detail, CancellationToken cancellationToken)
+    {
+        if (actor == "system" && logger.IsEnabled(LogLevel.Information))
+            logger.LogInformation("Hub: {Action} {Entry} ({Queue}, conversation {Conversation}): {Detail}", action, entry?.Id, entry?.Queue, entry?.ConversationId, detail);
+        return store.AppendAuditAsync(new AuditRecord(0, time.GetUtcNow(), actor, action, entry?.ConversationKey, entry?.Id, detail), cancellationToken);
+    }
+
+    static string NewId(DateTimeOffset now) => "h" + now.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+
+    sealed record QueueView(
+        ImmutableDictionary<string, HandoffEntry> ById,
+        ImmutableDictionary<string, HandoffEntry> ByConversation,
+        ImmutableDictionary<string, ImmutableArray<string>> Queued,
+        ImmutableHashSet<string> Assigned,
+        ImmutableDictionary<string, int> Online,
+        ImmutableDictionary<string, TimeSpan> WaitEstimate,
+        ImmutableArray<AgentState> Agents)
+    {
+        public static readonly QueueView Empty = new(
+            ImmutableDictionary<string, HandoffEntry>.Empty, ImmutableDictionary<string, HandoffEntry>.Empty,
+            ImmutableDictionary<string, ImmutableArray<string>>.Empty, [], ImmutableDictionary<string, int>.Empty,
+            ImmutableDictionary<string, TimeSpan>.Empty, []);
+
+        public int OnlineFor(string queue) => Online.GetValueOrDefault(queue);
+    }
+}
