@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ScenarioKit.Server.Bots;
 
@@ -28,7 +29,16 @@ internal sealed record BotEventInput(string Name, JsonElement Value, string? Act
 
 internal sealed record BotConversationStartInput : BotInput;
 
-internal sealed record BotHandoffStatusInput(string State, JsonElement? Message) : BotInput;
+internal sealed record BotHandoffStatusInput(string State, JsonElement? Message) : BotInput
+{
+    /// <summary>Why it failed (<c>timeout</c>, <c>noAgents</c>, <c>abandoned</c>); the flow and values of a return to the bot.</summary>
+    public string? Reason { get; init; }
+    public string? Flow { get; init; }
+    public IReadOnlyDictionary<string, JsonNode?>? Variables { get; init; }
+}
+
+/// <summary>A human agent's message, recorded in the engine's transcript (the bot never answers it).</summary>
+internal sealed record BotAgentMessageInput(string Text, string? AgentName) : BotInput;
 
 internal abstract record BotOutput;
 
@@ -36,6 +46,9 @@ internal sealed record BotTextOutput(string Text, ImmutableArray<string> Suggest
 
 /// <summary>A handoff decision; <see cref="Value"/> becomes the <c>handoff.initiate</c> event's value (§5).</summary>
 internal sealed record BotHandoffOutput(JsonElement Value, string? Queue) : BotOutput;
+
+/// <summary>A contact request from a scenario's <c>ticket</c> step (<c>Ticket.ToJson()</c>), for the agent hub; not an activity.</summary>
+internal sealed record BotTicketOutput(JsonElement Value) : BotOutput;
 
 /// <summary>What the turn did, for metrics and the handoff flag.</summary>
 internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate, bool WithAgent);

@@ -149,6 +149,8 @@ internal sealed class ConversationService(
             var replyTo = incoming?.Id;
             foreach (var output in result.Outputs)
             {
+                // Tickets are for the agent hub (issue 9), not activities for the customer.
+                if (output is BotTicketOutput) continue;
                 seq++;
                 var reply = new Activity
                 {
