@@ -29,7 +29,7 @@ internal static class HandbackValidator
         {
             (VariableType.String, JsonValueKind.String) => true,
             (VariableType.Number, JsonValueKind.Number) => true,
-            (VariableType.Integer, JsonValueKind.Number) => value.AsValue().TryGetValue<long>(out _) || IsWholeDouble(value),
+            (VariableType.Integer, JsonValueKind.Number) => IsWhole(value),
             (VariableType.Boolean, JsonValueKind.True or JsonValueKind.False) => true,
             (VariableType.Object, JsonValueKind.Object) => true,
             (VariableType.List, JsonValueKind.Array) => true,
@@ -37,7 +37,7 @@ internal static class HandbackValidator
         };
         var type = def.Type.ToString().ToLowerInvariant();
         if (!fits)
-            return new(HandbackError.WrongType, name, $"variable '{name}' is a {type}; {value.ToJsonString()} does not fit",
+            return new(HandbackError.WrongType, name, $"variable '{name}' is of type {type}; {value.ToJsonString()} does not fit",
                 $"変数 '{name}' の型は {type} です。{value.ToJsonString()} は代入できません");
         if (def.Enum.Length > 0)
         {
@@ -52,6 +52,8 @@ internal static class HandbackValidator
         return null;
     }
 
-    static bool IsWholeDouble(JsonNode value) =>
-        value.AsValue().TryGetValue<double>(out var d) && Math.Floor(d) == d && !double.IsInfinity(d);
+    // A JsonValue may hold an int, a long, a double or a JsonElement: read the number from its JSON text.
+    static bool IsWhole(JsonNode value) =>
+        double.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+        && Math.Floor(d) == d && !double.IsInfinity(d);
 }
