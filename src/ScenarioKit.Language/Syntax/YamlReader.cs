@@ -129,7 +129,14 @@ internal sealed partial class YamlReader
         }
         catch (YamlException e)
         {
-            diagnostics.Report(DiagnosticCatalog.YamlSyntax, SpanAt(e.Start, e.End), new Localized(CleanMessage(e.Message), CleanMessage(e.Message)));
+            var message = CleanMessage(e.Message);
+            var span = SpanAt(e.Start, e.End);
+            if (e.Start.Line > 0)
+            {
+                var (start, end) = YamlErrorPosition.Refine(file.Text, message, Index(e.Start), Index(e.End));
+                span = file.Span(start, Math.Max(start, end));
+            }
+            diagnostics.Report(DiagnosticCatalog.YamlSyntax, span, new Localized(message, message));
             return null;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException or OverflowException)
