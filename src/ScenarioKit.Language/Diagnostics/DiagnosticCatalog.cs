@@ -153,6 +153,11 @@ public static class DiagnosticCatalog
         "キュー '{0}' に 'hours' がないため、常に対応可能とみなして引き継ぎます", Warning,
         "Write the queue's opening hours (e.g. \"Mon-Fri 09:00-18:00\"), or \"24/7\" if it is really always staffed.",
         "キューの営業時間（例: \"Mon-Fri 09:00-18:00\"）を書くか、常時対応なら \"24/7\" と書いてください。");
+    public static readonly DiagnosticDescriptor PatternCatchesExample = new("SK3030", "Pattern or keyword catches another intent's example",
+        "{0} '{1}' of intent '{2}' matches '{3}', an example of intent '{4}': the recognizer answers '{2}' to it",
+        "インテント '{2}' の{0} '{1}' がインテント '{4}' の例文 '{3}' に一致します。認識結果は '{2}' になります", Warning,
+        "Make the pattern or keyword more specific (a pattern can exclude the other intent's words, e.g. '予約(?!.*キャンセル)'), or move the example to the intent it belongs to.",
+        "パターンやキーワードをより具体的にするか（例: '予約(?!.*キャンセル)' で他のインテントの語を除く）、例文を正しいインテントに移してください。");
     public static readonly DiagnosticDescriptor TooFewExamples = new("SK3101", "Too few examples",
         "intent '{0}' has {1} example(s) and no patterns or keywords; at least 3 are needed to recognise it reliably",
         "インテント '{0}' の例文が {1} 件しかなく、パターンもキーワードもありません。確実に認識するには 3 件以上必要です", Warning,
@@ -243,6 +248,7 @@ public static class DiagnosticCatalog
         DuplicateName, UnknownVariable, UnknownIntent, UnknownFlow, UnknownAction, UnknownQueue, UnknownStage, UnreachableFlow, UnreachableStage, UnreachableStep,
         EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
+        PatternCatchesExample,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax,
     ];
 
