@@ -501,10 +501,13 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         {
             if (!gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue).AutoAssign) continue;
             var declined = _declined.GetValueOrDefault(entry.Id);
+            // Agents who let this entry's offer lapse come last, not never: they are online again only by choosing so, and
+            // leaving the customer waiting while they sit idle is worse (test: An_agent_who_missed_an_offer_gets_it_again…).
             var agent = _accounts.Values
                 .Where(a => !a.Disabled && a.TakesChatsFrom(entry.Queue) && EffectiveStatus(a.Login, now) == AgentStatus.Online
-                            && ActiveChats(a.Login) < a.MaxChats && (declined is null || !declined.Contains(a.Login)))
-                .OrderBy(a => Presence(a.Login).LastAssignedUtc).ThenBy(a => a.Login, StringComparer.Ordinal)
+                            && ActiveChats(a.Login) < a.MaxChats)
+                .OrderBy(a => declined is not null && declined.Contains(a.Login))
+                .ThenBy(a => Presence(a.Login).LastAssignedUtc).ThenBy(a => a.Login, StringComparer.Ordinal)
                 .FirstOrDefault();
             if (agent is null) continue;
             var offered = await UpdateAsync(entry, entry with { Status = EntryStatus.Offered, Agent = agent.Login, OfferedUtc = now }, cancellationToken).ConfigureAwait(false);
