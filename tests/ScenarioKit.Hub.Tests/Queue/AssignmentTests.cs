@@ -7,47 +7,41 @@ using ScenarioKit.Hub.Tests.Support;
 namespace ScenarioKit.Hub.Tests.Queue;
 
 /// <summary>Routing: who is offered a chat, limits, pick mode and two agents racing for one chat.</summary>
-public sealed class AssignmentTests : IDisposable
+public sealed class AssignmentTests : HubServiceTests
 {
-    readonly HubHarness _hub = new();
-
-    public void Dispose() => _hub.Dispose();
-
-    static CancellationToken Ct => HubHarness.Ct;
-
     [Fact]
     public async Task A_new_entry_is_offered_to_the_longest_idle_online_agent_with_capacity()
     {
-        await _hub.OnlineAsync("sato");
-        _hub.Time.Advance(TimeSpan.FromMinutes(1));
-        await _hub.OnlineAsync("lee");
-        _hub.Time.Advance(TimeSpan.FromMinutes(1));
-        await _hub.OnlineAsync("abe", queues: "billing");
+        await Harness.OnlineAsync("sato");
+        Harness.Time.Advance(TimeSpan.FromMinutes(1));
+        await Harness.OnlineAsync("lee");
+        Harness.Time.Advance(TimeSpan.FromMinutes(1));
+        await Harness.OnlineAsync("abe", queues: "billing");
 
-        var first = await _hub.EnqueueAsync("c1");
-        _hub.Time.Advance(TimeSpan.FromSeconds(5));
-        var second = await _hub.EnqueueAsync("c2");
-        _hub.Time.Advance(TimeSpan.FromSeconds(5));
-        var third = await _hub.EnqueueAsync("c3");
+        var first = await Harness.EnqueueAsync("c1");
+        Harness.Time.Advance(TimeSpan.FromSeconds(5));
+        var second = await Harness.EnqueueAsync("c2");
+        Harness.Time.Advance(TimeSpan.FromSeconds(5));
+        var third = await Harness.EnqueueAsync("c3");
 
         // sato has waited longest, then lee; abe serves another queue. Each offer makes its agent the most recently used.
         Assert.Equal((EntryStatus.Offered, "sato"), (first.Status, first.Agent));
         Assert.Equal((EntryStatus.Offered, "lee"), (second.Status, second.Agent));
         Assert.Equal((EntryStatus.Offered, "sato"), (third.Status, third.Agent));
-        Assert.Equal(EntryStatus.Offered, (await _hub.StoredAsync(first.Id)).Status);
-        Assert.Contains($"offered sato {first.Id}", _hub.Notifier.Events);
+        Assert.Equal(EntryStatus.Offered, (await Harness.StoredAsync(first.Id)).Status);
+        Assert.Contains($"offered sato {first.Id}", Harness.Notifier.Events);
     }
 
     [Fact]
     public async Task Away_offline_and_disabled_agents_are_not_offered_chats()
     {
-        var away = await _hub.OnlineAsync("away");
-        await _hub.Hub.SetStatusAsync(away, AgentStatus.Away, Ct);
-        await _hub.AccountAsync("never-online");
-        var disabled = await _hub.OnlineAsync("disabled");
-        await _hub.Hub.ConnectedAsync(disabled with { Disabled = true }, Ct);
+        var away = await Harness.OnlineAsync("away");
+        await Harness.Hub.SetStatusAsync(away, AgentStatus.Away, Ct);
+        await Harness.AccountAsync("never-online");
+        var disabled = await Harness.OnlineAsync("disabled");
+        await Harness.Hub.ConnectedAsync(disabled with { Disabled = true }, Ct);
 
-        var entry = await _hub.EnqueueAsync("c1");
+        var entry = await Harness.EnqueueAsync("c1");
 
         Assert.Equal(EntryStatus.Waiting, entry.Status);
         Assert.Null(entry.Agent);
@@ -56,126 +50,126 @@ public sealed class AssignmentTests : IDisposable
     [Fact]
     public async Task An_agent_at_their_limit_gets_no_more_until_a_chat_ends()
     {
-        var sato = await _hub.OnlineAsync("sato", maxChats: 2);
+        var sato = await Harness.OnlineAsync("sato", maxChats: 2);
 
-        var a = await _hub.EnqueueAsync("c1");
-        var b = await _hub.EnqueueAsync("c2");
-        var c = await _hub.EnqueueAsync("c3");
-        await _hub.Hub.AcceptAsync(sato, a.Id, Ct);
+        var a = await Harness.EnqueueAsync("c1");
+        var b = await Harness.EnqueueAsync("c2");
+        var c = await Harness.EnqueueAsync("c3");
+        await Harness.Hub.AcceptAsync(sato, a.Id, Ct);
 
         Assert.Equal("sato", b.Agent);
-        Assert.Equal(EntryStatus.Waiting, _hub.Current("c3").Status);
-        Assert.Equal(2, _hub.Hub.GetAgentState("sato")!.ActiveChats);
+        Assert.Equal(EntryStatus.Waiting, Harness.Current("c3").Status);
+        Assert.Equal(2, Harness.Hub.GetAgentState("sato")!.ActiveChats);
 
-        await _hub.Hub.ReturnToBotAsync(sato, a.Id, null, null, null, resolved: true, Ct);
+        await Harness.Hub.ReturnToBotAsync(sato, a.Id, null, null, null, resolved: true, Ct);
 
-        Assert.Equal((EntryStatus.Offered, "sato"), (_hub.Current("c3").Status, _hub.Current("c3").Agent));
-        Assert.Equal(c.Id, _hub.Current("c3").Id);
+        Assert.Equal((EntryStatus.Offered, "sato"), (Harness.Current("c3").Status, Harness.Current("c3").Agent));
+        Assert.Equal(c.Id, Harness.Current("c3").Id);
     }
 
     [Fact]
     public async Task Accepting_beyond_the_limit_is_a_conflict_but_a_supervisor_may()
     {
-        _hub.PickMode();
-        var sato = await _hub.OnlineAsync("sato", maxChats: 1);
-        var boss = await _hub.OnlineAsync("boss", queues: "support", maxChats: 1, role: AgentRole.Supervisor);
-        var a = await _hub.EnqueueAsync("c1");
-        var b = await _hub.EnqueueAsync("c2");
-        var c = await _hub.EnqueueAsync("c3");
+        Harness.PickMode();
+        var sato = await Harness.OnlineAsync("sato", maxChats: 1);
+        var boss = await Harness.OnlineAsync("boss", queues: "support", maxChats: 1, role: AgentRole.Supervisor);
+        var a = await Harness.EnqueueAsync("c1");
+        var b = await Harness.EnqueueAsync("c2");
+        var c = await Harness.EnqueueAsync("c3");
 
-        await _hub.Hub.AcceptAsync(sato, a.Id, Ct);
-        var e = await Assert.ThrowsAsync<HubException>(() => _hub.Hub.AcceptAsync(sato, b.Id, Ct));
-        await _hub.Hub.AcceptAsync(boss, b.Id, Ct);
-        await _hub.Hub.AcceptAsync(boss, c.Id, Ct);
+        await Harness.Hub.AcceptAsync(sato, a.Id, Ct);
+        var e = await Assert.ThrowsAsync<HubException>(() => Harness.Hub.AcceptAsync(sato, b.Id, Ct));
+        await Harness.Hub.AcceptAsync(boss, b.Id, Ct);
+        await Harness.Hub.AcceptAsync(boss, c.Id, Ct);
 
         Assert.Equal(HubException.Conflict, e.Code);
-        Assert.Equal("boss", _hub.Current("c3").Agent);
+        Assert.Equal("boss", Harness.Current("c3").Agent);
     }
 
     [Fact]
     public async Task Higher_priority_is_offered_first_then_the_longest_waiting()
     {
-        _hub.PickMode();
-        var old = await _hub.EnqueueAsync("old");
-        _hub.Time.Advance(TimeSpan.FromMinutes(1));
-        var urgent = await _hub.EnqueueAsync("urgent", priority: 5);
-        _hub.Gateway.Settings.Clear();
+        Harness.PickMode();
+        var old = await Harness.EnqueueAsync("old");
+        Harness.Time.Advance(TimeSpan.FromMinutes(1));
+        var urgent = await Harness.EnqueueAsync("urgent", priority: 5);
+        Harness.Gateway.Settings.Clear();
 
-        await _hub.OnlineAsync("sato", maxChats: 1);
+        await Harness.OnlineAsync("sato", maxChats: 1);
 
-        Assert.Equal((EntryStatus.Offered, "sato"), (_hub.Current("urgent").Status, _hub.Current("urgent").Agent));
-        Assert.Equal(EntryStatus.Waiting, _hub.Current("old").Status);
-        Assert.Equal(urgent.Id, _hub.Current("urgent").Id);
+        Assert.Equal((EntryStatus.Offered, "sato"), (Harness.Current("urgent").Status, Harness.Current("urgent").Agent));
+        Assert.Equal(EntryStatus.Waiting, Harness.Current("old").Status);
+        Assert.Equal(urgent.Id, Harness.Current("urgent").Id);
         Assert.NotEqual(old.Id, urgent.Id);
     }
 
     [Fact]
     public async Task In_pick_mode_nothing_is_offered_and_an_agent_takes_from_the_list()
     {
-        _hub.PickMode();
-        var sato = await _hub.OnlineAsync("sato");
+        Harness.PickMode();
+        var sato = await Harness.OnlineAsync("sato");
 
-        var entry = await _hub.EnqueueAsync("c1");
+        var entry = await Harness.EnqueueAsync("c1");
 
         Assert.Equal(EntryStatus.Waiting, entry.Status);
-        Assert.Empty(_hub.Notifier.Offers("sato"));
-        Assert.Contains(_hub.Hub.ListOpen(sato), e => e.Id == entry.Id);
+        Assert.Empty(Harness.Notifier.Offers("sato"));
+        Assert.Contains(Harness.Hub.ListOpen(sato), e => e.Id == entry.Id);
 
-        var accepted = await _hub.Hub.AcceptAsync(sato, entry.Id, Ct);
+        var accepted = await Harness.Hub.AcceptAsync(sato, entry.Id, Ct);
 
         Assert.Equal((EntryStatus.Assigned, "sato"), (accepted.Status, accepted.Agent));
-        Assert.Equal((EntryStatus.Assigned, "sato", 2L), ((await _hub.StoredAsync(entry.Id)).Status, (await _hub.StoredAsync(entry.Id)).Agent, (await _hub.StoredAsync(entry.Id)).Version));
+        Assert.Equal((EntryStatus.Assigned, "sato", 2L), ((await Harness.StoredAsync(entry.Id)).Status, (await Harness.StoredAsync(entry.Id)).Agent, (await Harness.StoredAsync(entry.Id)).Version));
         // The customer is told who is answering, in their language.
-        Assert.Equal(new FakeConversationGateway.Sent(entry.Id, "sato", "担当のsatoさんです。ここからは私がご対応いたします。"), Assert.Single(_hub.Gateway.Messages));
-        Assert.Contains((await _hub.Store.ReadAuditAsync(new AuditQuery(Actor: "sato"), Ct)), r => r.Action == AuditActions.Accept && r.EntryId == entry.Id && r.ConversationKey == "c1");
+        Assert.Equal(new FakeConversationGateway.Sent(entry.Id, "sato", "担当のsatoさんです。ここからは私がご対応いたします。"), Assert.Single(Harness.Gateway.Messages));
+        Assert.Contains((await Harness.Store.ReadAuditAsync(new AuditQuery(Actor: "sato"), Ct)), r => r.Action == AuditActions.Accept && r.EntryId == entry.Id && r.ConversationKey == "c1");
     }
 
     [Fact]
     public async Task An_English_customer_is_greeted_in_English()
     {
-        _hub.PickMode();
-        var sato = await _hub.OnlineAsync("sato");
-        var entry = await _hub.EnqueueAsync("c1", locale: "en-US");
+        Harness.PickMode();
+        var sato = await Harness.OnlineAsync("sato");
+        var entry = await Harness.EnqueueAsync("c1", locale: "en-US");
 
-        await _hub.Hub.AcceptAsync(sato, entry.Id, Ct);
+        await Harness.Hub.AcceptAsync(sato, entry.Id, Ct);
 
-        Assert.Equal("Hi, this is satoさん. I'll take it from here.", Assert.Single(_hub.Gateway.Messages).Text);
+        Assert.Equal("Hi, this is satoさん. I'll take it from here.", Assert.Single(Harness.Gateway.Messages).Text);
     }
 
     [Fact]
     public async Task Two_agents_accepting_at_once_one_wins_and_the_other_gets_a_conflict()
     {
-        _hub.PickMode();
-        var sato = await _hub.OnlineAsync("sato");
-        var lee = await _hub.OnlineAsync("lee");
-        var entry = await _hub.EnqueueAsync("c1");
+        Harness.PickMode();
+        var sato = await Harness.OnlineAsync("sato");
+        var lee = await Harness.OnlineAsync("lee");
+        var entry = await Harness.EnqueueAsync("c1");
 
         var results = await Task.WhenAll(
-            Attempt(() => _hub.Hub.AcceptAsync(sato, entry.Id, Ct)),
-            Attempt(() => _hub.Hub.AcceptAsync(lee, entry.Id, Ct)));
+            Attempt(() => Harness.Hub.AcceptAsync(sato, entry.Id, Ct)),
+            Attempt(() => Harness.Hub.AcceptAsync(lee, entry.Id, Ct)));
 
         var winner = Assert.Single(results, r => r.Entry is not null).Entry!;
         var loser = Assert.Single(results, r => r.Error is not null).Error!;
         Assert.Equal(HubException.Conflict, loser.Code);
-        Assert.Equal(winner.Agent, (await _hub.StoredAsync(entry.Id)).Agent);
-        Assert.Single(_hub.Gateway.Messages);
+        Assert.Equal(winner.Agent, (await Harness.StoredAsync(entry.Id)).Agent);
+        Assert.Single(Harness.Gateway.Messages);
     }
 
     [Fact]
     public async Task Two_nodes_accepting_the_same_entry_one_wins_through_the_stored_version()
     {
-        _hub.PickMode();
-        var sato = await _hub.OnlineAsync("sato");
-        var entry = await _hub.EnqueueAsync("c1");
-        var node2 = _hub.NewService();
+        Harness.PickMode();
+        var sato = await Harness.OnlineAsync("sato");
+        var entry = await Harness.EnqueueAsync("c1");
+        var node2 = Harness.NewService();
         await node2.StartAsync(Ct);
-        var lee = await _hub.OnlineAsync("lee", hub: node2);
+        var lee = await Harness.OnlineAsync("lee", hub: node2);
 
-        await _hub.Hub.AcceptAsync(sato, entry.Id, Ct);
+        await Harness.Hub.AcceptAsync(sato, entry.Id, Ct);
         var e = await Assert.ThrowsAsync<HubException>(() => node2.AcceptAsync(lee, entry.Id, Ct));
 
         Assert.Equal(HubException.Conflict, e.Code);
-        Assert.Equal("sato", (await _hub.StoredAsync(entry.Id)).Agent);
+        Assert.Equal("sato", (await Harness.StoredAsync(entry.Id)).Agent);
         // The losing node reloaded the entry: it now knows sato has it.
         Assert.Equal("sato", node2.FindOpen("c1")!.Agent);
     }
@@ -183,37 +177,37 @@ public sealed class AssignmentTests : IDisposable
     [Fact]
     public async Task An_entry_offered_to_one_agent_cannot_be_taken_by_another()
     {
-        var sato = await _hub.OnlineAsync("sato");
-        var lee = await _hub.AccountAsync("lee");
-        var entry = await _hub.EnqueueAsync("c1");
+        var sato = await Harness.OnlineAsync("sato");
+        var lee = await Harness.AccountAsync("lee");
+        var entry = await Harness.EnqueueAsync("c1");
 
-        var e = await Assert.ThrowsAsync<HubException>(() => _hub.Hub.AcceptAsync(lee, entry.Id, Ct));
+        var e = await Assert.ThrowsAsync<HubException>(() => Harness.Hub.AcceptAsync(lee, entry.Id, Ct));
 
         Assert.Equal(HubException.Conflict, e.Code);
-        Assert.Equal("sato", _hub.Current("c1").Agent);
-        Assert.Equal(EntryStatus.Assigned, (await _hub.Hub.AcceptAsync(sato, entry.Id, Ct)).Status);
+        Assert.Equal("sato", Harness.Current("c1").Agent);
+        Assert.Equal(EntryStatus.Assigned, (await Harness.Hub.AcceptAsync(sato, entry.Id, Ct)).Status);
     }
 
     [Fact]
     public async Task A_second_handoff_of_an_open_conversation_keeps_the_session()
     {
-        var first = await _hub.EnqueueAsync("c1");
-        var again = await _hub.EnqueueAsync("c1");
+        var first = await Harness.EnqueueAsync("c1");
+        var again = await Harness.EnqueueAsync("c1");
 
         Assert.Equal(first.Id, again.Id);
-        Assert.Single(await _hub.Store.ListOpenEntriesAsync(Ct));
+        Assert.Single(await Harness.Store.ListOpenEntriesAsync(Ct));
     }
 
     [Fact]
     public async Task An_unattended_handoff_is_recorded_ended_and_never_queued()
     {
-        await _hub.OnlineAsync("sato");
+        await Harness.OnlineAsync("sato");
 
-        var entry = await _hub.Hub.EnqueueAsync(HubData.Request("c1") with { Unattended = true }, Ct);
+        var entry = await Harness.Hub.EnqueueAsync(HubData.Request("c1") with { Unattended = true }, Ct);
 
-        Assert.Equal(EntryStatus.Unattended, (await _hub.StoredAsync(entry.Id)).Status);
-        Assert.Null(_hub.Hub.FindOpen("c1"));
-        Assert.Empty(_hub.Notifier.Offers("sato"));
+        Assert.Equal(EntryStatus.Unattended, (await Harness.StoredAsync(entry.Id)).Status);
+        Assert.Null(Harness.Hub.FindOpen("c1"));
+        Assert.Empty(Harness.Notifier.Offers("sato"));
     }
 
     static async Task<(HandoffEntry? Entry, HubException? Error)> Attempt(Func<Task<HandoffEntry>> action)
