@@ -79,18 +79,22 @@ internal static class AgentsCommand
             "scenariokit agents add lead --name \"Kim Lee\" --role supervisor --queues '*' --max-chats 5",
             "printf '%s\\n' \"$AGENT_PASSWORD\" | scenariokit agents add sato --name Sato --queues support --password-stdin --db /var/lib/scenariokit/state.db");
 
-        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: false, async (directory, store) =>
+        command.SetAction((result, ct) =>
         {
+            // The password first: a refused command line leaves no database file behind.
             var who = result.GetRequiredValue(login);
             var (password, exitCode, error) = PasswordInput.Read(context, result.GetValue(passwordStdin), who);
             if (password is null)
-                return exitCode == ExitCodes.Usage ? CommandGuard.Usage(context, error!) : CommandGuard.Fail(context, error!);
-            var account = await directory.AddAsync(
-                who, result.GetRequiredValue(name), Enum.Parse<AgentRole>(result.GetRequiredValue(role), ignoreCase: true),
-                (result.GetValue(queues) ?? "").Split(','), password, Actor, result.GetValue(maxChats), ct);
-            context.Out.MarkupLine($"Added {account.Login.EscapeMarkup()} ({account.DisplayName.EscapeMarkup()}, {RoleName(account.Role)}, queues {QueueList(account).EscapeMarkup()}, up to {account.MaxChats} chats). They sign in at /agent.");
-            return ExitCodes.Success;
-        }));
+                return Task.FromResult(exitCode == ExitCodes.Usage ? CommandGuard.Usage(context, error!) : CommandGuard.Fail(context, error!));
+            return RunAsync(context, result, database, requireExisting: false, async (directory, _) =>
+            {
+                var account = await directory.AddAsync(
+                    who, result.GetRequiredValue(name), Enum.Parse<AgentRole>(result.GetRequiredValue(role), ignoreCase: true),
+                    (result.GetValue(queues) ?? "").Split(','), password, Actor, result.GetValue(maxChats), ct);
+                context.Out.MarkupLine($"Added {account.Login.EscapeMarkup()} ({account.DisplayName.EscapeMarkup()}, {RoleName(account.Role)}, queues {QueueList(account).EscapeMarkup()}, up to {account.MaxChats} chats). They sign in at /agent.");
+                return ExitCodes.Success;
+            });
+        });
         return command;
     }
 
@@ -98,7 +102,7 @@ internal static class AgentsCommand
     {
         var command = new Command("list", "Show every account: login, display name, role, queues, chat limit and whether it is disabled.");
         HelpExamples.Set(command, "scenariokit agents list", "scenariokit agents list --db /var/lib/scenariokit/state.db");
-        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, store) =>
+        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, _) =>
         {
             var accounts = await directory.ListAsync(ct);
             if (accounts.Count == 0)
@@ -128,7 +132,7 @@ internal static class AgentsCommand
             login,
         };
         HelpExamples.Set(command, $"scenariokit agents {command.Name} sato");
-        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, store) =>
+        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, _) =>
         {
             var account = await directory.SetDisabledAsync(result.GetRequiredValue(login), disable, Actor, ct);
             context.Out.MarkupLine(disable
@@ -150,7 +154,7 @@ internal static class AgentsCommand
         HelpExamples.Set(command,
             "scenariokit agents reset-password sato",
             "printf '%s\\n' \"$NEW_PASSWORD\" | scenariokit agents reset-password sato --password-stdin");
-        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, store) =>
+        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, _) =>
         {
             var who = result.GetRequiredValue(login);
             // Ask for the password only for an account that exists.
@@ -214,7 +218,7 @@ internal static class AgentsCommand
         HelpExamples.Set(command,
             "scenariokit agents audit --actor sato --since 2026-12-01",
             "scenariokit agents audit --conversation webchat/abc123 --format json > audit.json");
-        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (directory, store) =>
+        command.SetAction((result, ct) => RunAsync(context, result, database, requireExisting: true, async (_, store) =>
         {
             var records = await store.ReadAuditAsync(
                 new AuditQuery(NullIfEmpty(result.GetValue(actor)), NullIfEmpty(result.GetValue(conversation)), result.GetValue(since), result.GetValue(limit)), ct);
