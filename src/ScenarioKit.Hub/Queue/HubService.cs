@@ -177,18 +177,34 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
 
     public async Task<AgentAccount> RefreshAccountAsync(string login, CancellationToken cancellationToken)
     {
-        var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account
-            ?? throw new HubException(HubException.Forbidden, "The account no longer exists.");
+        var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account;
+        await WithGateAsync(async now =>
+        {
+            if (account is { Disabled: false })
+            {
+                _accounts[login] = account;
+                return;
+            }
+            // Disabled (e.g. `scenariokit agents disable` on the shared database) or deleted: routing must stop now, not when
+            // the console disconnects, and the customers it held go back to the queue for someone who can answer them.
+            if (account is null) _accounts.Remove(login);
+            else _accounts[login] = account;
+            if (_presence.TryGetValue(login, out var p) && p.Chosen != AgentStatus.Offline)
+            {
+                p.Chosen = AgentStatus.Offline;
+                await notifier.PresenceChangedAsync(login, "offline").ConfigureAwait(false);
+            }
+            await ReturnOffersAsync(login, "account disabled", cancellationToken).ConfigureAwait(false);
+            foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Assigned && e.Agent == login).ToList())
+            {
+                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
+                await AuditAsync("system", AuditActions.Requeue, back, $"{login} disabled", cancellationToken).ConfigureAwait(false);
+                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+            }
+            await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (account is null) throw new HubException(HubException.Forbidden, "The account no longer exists.");
         if (account.Disabled) throw new HubException(HubException.Forbidden, "The account is disabled.");
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _accounts[login] = account;
-        }
-        finally
-        {
-            _gate.Release();
-        }
         return account;
     }
 

@@ -189,6 +189,33 @@ public sealed class AssignmentTests : HubServiceTests
     }
 
     [Fact]
+    public async Task An_account_disabled_while_online_stops_taking_chats_once_the_server_refreshes_it()
+    {
+        var sato = await Harness.OnlineAsync("sato");
+        await Harness.OnlineAsync("lee", maxChats: 1);
+        Harness.PickMode();
+        var busy = await Harness.EnqueueAsync("busy");
+        await Harness.Hub.AcceptAsync((await Harness.Store.GetAgentAsync("lee", Ct))!.Account, busy.Id, Ct);
+        Harness.Gateway.Settings.Clear();
+        var live = await Harness.EnqueueAsync("live");
+        await Harness.Hub.AcceptAsync(sato, live.Id, Ct);
+        var offered = await Harness.EnqueueAsync("offered");
+        Assert.Equal("sato", offered.Agent);
+        // What `scenariokit agents disable sato` does to the shared database while the server runs.
+        await new AgentDirectory(Harness.Store, Harness.Time).SetDisabledAsync("sato", true, "cli:root", Ct);
+
+        var e = await Assert.ThrowsAsync<HubException>(() => Harness.Hub.RefreshAccountAsync("sato", Ct));
+
+        Assert.Equal(HubException.Forbidden, e.Code);
+        Assert.Equal((EntryStatus.Waiting, null), (Harness.Current("offered").Status, Harness.Current("offered").Agent));
+        Assert.Equal((EntryStatus.Waiting, null), (Harness.Current("live").Status, Harness.Current("live").Agent));
+        Assert.Null(Harness.Hub.GetAgentState("sato"));
+        Assert.Contains("presence sato offline", Harness.Notifier.Events);
+        var next = await Harness.EnqueueAsync("next");
+        Assert.Null(next.Agent);
+    }
+
+    [Fact]
     public async Task A_second_handoff_of_an_open_conversation_keeps_the_session()
     {
         var first = await Harness.EnqueueAsync("c1");
