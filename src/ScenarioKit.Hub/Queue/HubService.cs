@@ -125,16 +125,25 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         if (FindOpen(conversationKey) is not { } entry) return;
         if (line.Role == TranscriptLine.Customer)
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            await WithGateAsync(async _ =>
             {
-                if (_open.TryGetValue(entry.Id, out var current))
+                if (!_open.TryGetValue(entry.Id, out var current)) return;
+                if (!current.IsQueued)
+                {
                     _open[entry.Id] = current with { LastCustomerActivityUtc = line.AtUtc };
-            }
-            finally
-            {
-                _gate.Release();
-            }
+                    return;
+                }
+                // Stored while queued: abandonment is measured from it, and a restart must not abandon a customer who just wrote
+                // (test: A_customer_who_wrote_while_waiting_is_not_abandoned_after_a_restart).
+                try
+                {
+                    await UpdateAsync(current, current with { LastCustomerActivityUtc = line.AtUtc }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubException e) when (e.Code == HubException.Conflict)
+                {
+                    // Another node changed the entry first and UpdateAsync reloaded it; the activity time is only a hint.
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         await notifier.LineAsync(entry, line).ConfigureAwait(false);
     }

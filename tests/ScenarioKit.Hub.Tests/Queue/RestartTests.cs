@@ -1,4 +1,5 @@
 using ScenarioKit.Hub.Queue;
+using ScenarioKit.Hub.Tests.Support;
 
 namespace ScenarioKit.Hub.Tests.Queue;
 
@@ -49,5 +50,23 @@ public sealed class RestartTests : HubServiceTests
         Assert.Equal("offline", hub.GetAgentState("sato")!.Status);
         Assert.Equal((EntryStatus.Waiting, null), (hub.FindOpen("live")!.Status, hub.FindOpen("live")!.Agent));
         Assert.Equal(EntryStatus.Waiting, (await Harness.StoredAsync(live.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_customer_who_wrote_while_waiting_is_not_abandoned_after_a_restart()
+    {
+        Harness.PickMode();
+        await Harness.OnlineAsync("sato");
+        var entry = await Harness.EnqueueAsync("c1");
+        Harness.Time.Advance(TimeSpan.FromMinutes(10));
+        await Harness.Hub.OnLineAsync("c1", new TranscriptLine(1, TranscriptLine.Customer, null, "まだですか？", Harness.Time.GetUtcNow()), Ct);
+        Harness.Time.Advance(TimeSpan.FromMinutes(2));
+
+        var hub = await Harness.RestartAsync();
+        await Harness.OnlineAsync("lee", hub: hub);
+        await Harness.AdvanceAsync(TimeSpan.FromMinutes(4));
+
+        Assert.Equal(EntryStatus.Waiting, hub.FindOpen("c1")!.Status);
+        Assert.Equal(HubData.Start.AddMinutes(10), (await Harness.StoredAsync(entry.Id)).LastCustomerActivityUtc);
     }
 }
