@@ -65,7 +65,7 @@ internal static class AgentsCommand
         };
         var maxChats = new Option<int>("--max-chats")
         {
-            Description = $"Concurrent chats before auto-assignment skips the account (1–25, default {AgentAccount.DefaultMaxChats}).",
+            Description = "Concurrent chats before auto-assignment skips the account (1–25).",
             DefaultValueFactory = _ => AgentAccount.DefaultMaxChats,
             HelpName = "n",
         };
@@ -197,7 +197,7 @@ internal static class AgentsCommand
         };
         var limit = new Option<int>("--limit")
         {
-            Description = "At most this many records, newest first (1–10000, default 100).",
+            Description = "At most this many records, newest first (1–10000).",
             DefaultValueFactory = _ => 100,
             HelpName = "n",
         };
