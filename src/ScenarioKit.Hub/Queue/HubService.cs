@@ -187,13 +187,22 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     public async Task<AgentAccount> RefreshAccountAsync(string login, CancellationToken cancellationToken)
     {
         var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account;
-        await WithGateAsync(async now =>
+        if (account is { Disabled: false })
         {
-            if (account is { Disabled: false })
+            // Every console request comes through here: keep it to a dictionary write, no view rebuild.
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
                 _accounts[login] = account;
-                return;
             }
+            finally
+            {
+                _gate.Release();
+            }
+            return account;
+        }
+        await WithGateAsync(async now =>
+        {
             // Disabled (e.g. `scenariokit agents disable` on the shared database) or deleted: routing must stop now, not when
             // the console disconnects, and the customers it held go back to the queue for someone who can answer them.
             if (account is null) _accounts.Remove(login);
@@ -212,9 +221,7 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             }
             await AssignAsync(now, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (account is null) throw new HubException(HubException.Forbidden, "The account no longer exists.");
-        if (account.Disabled) throw new HubException(HubException.Forbidden, "The account is disabled.");
-        return account;
+        throw new HubException(HubException.Forbidden, account is null ? "The account no longer exists." : "The account is disabled.");
     }
 
     public Task ConnectedAsync(AgentAccount agent, CancellationToken cancellationToken) => WithGateAsync(async now =>
