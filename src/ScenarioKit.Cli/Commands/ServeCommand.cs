@@ -47,12 +47,15 @@ internal static class ServeCommand
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
         {
-            var given = result.GetRequiredValue(sources);
-            if (given.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
-                return CommandGuard.Usage(context, $"{missing} does not exist.");
             // A per-request log line drowns the terminal; the user's own --Logging:… settings come later and win.
             var hostArgs = new List<string> { "--Logging:LogLevel:Microsoft.AspNetCore=Warning" };
-            hostArgs.AddRange(result.UnmatchedTokens);
+            var given = new List<string>();
+            if (SplitSettings([.. result.GetRequiredValue(sources), .. result.UnmatchedTokens], given, hostArgs) is { } wrong)
+                return CommandGuard.Usage(context, wrong);
+            if (given.Count == 0)
+                return CommandGuard.Usage(context, "serve needs a scenario folder, a .skpkg package or a folder of packages.");
+            if (given.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
+                return CommandGuard.Usage(context, $"{missing} does not exist.");
             if (result.GetValue(urls) is { } u)
                 hostArgs.AddRange(["--urls", u]);
 
@@ -99,5 +102,40 @@ internal static class ServeCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Top-level configuration keys <c>serve</c> passes through besides <c>Section:Key</c> ones (case-insensitive, as configuration is).</summary>
+    static readonly string[] TopLevelSettings = ["MicrosoftAppId", "MicrosoftAppPassword", "environment"];
+
+    /// <summary>
+    /// Separates configuration settings from sources. System.CommandLine gives an unknown <c>--Section:Key=value</c>
+    /// (and both tokens of <c>--Section:Key value</c>) to the sources argument, so settings are picked out here,
+    /// in ASP.NET Core's command-line forms. Returns why the tokens are not usable, or null.
+    /// </summary>
+    internal static string? SplitSettings(IReadOnlyList<string> tokens, List<string> sources, List<string> settings)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal))
+            {
+                sources.Add(token);
+                continue;
+            }
+            var eq = token.IndexOf('=', StringComparison.Ordinal);
+            var key = eq < 0 ? token[2..] : token[2..eq];
+            if (key.Length == 0 || (!key.Contains(':', StringComparison.Ordinal) && !TopLevelSettings.Contains(key, StringComparer.OrdinalIgnoreCase)))
+                return $"{token} is not an option of serve; settings pass through as --Section:Key=value (e.g. --ScenarioKit:DirectLineSecret=…) or --MicrosoftAppId=….";
+            if (eq >= 0)
+            {
+                settings.Add(token);
+                continue;
+            }
+            if (i + 1 >= tokens.Count)
+                return $"{token} needs a value: {token}=value or {token} value.";
+            settings.Add(token);
+            settings.Add(tokens[++i]);
+        }
+        return null;
     }
 }
