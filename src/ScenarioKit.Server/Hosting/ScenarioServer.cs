@@ -145,6 +145,22 @@ public sealed class ScenarioServer : IAsyncDisposable
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        // Last line of defence for every endpoint (also the minimal-API ones, and in the Development
+        // environment, where ASP.NET Core would otherwise show its exception page): log the exception,
+        // answer a short stable reason. Issue 10: error bodies never carry exception text.
+        var faults = app.Services.GetRequiredService<ILogger<ScenarioServer>>();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                faults.LogError(e, "Request {Method} {Path} failed.", context.Request.Method, context.Request.Path.Value);
+                await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The server failed to handle the request.");
+            }
+        });
         app.UseCors();
         app.UseWebSockets();
         var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
