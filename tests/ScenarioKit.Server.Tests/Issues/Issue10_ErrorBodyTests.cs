@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.Server.Storage;
+using ScenarioKit.Server.Tests.Endpoints;
 using ScenarioKit.Server.Tests.Infrastructure;
 
 namespace ScenarioKit.Server.Tests.Issues;
@@ -18,21 +19,10 @@ namespace ScenarioKit.Server.Tests.Issues;
 /// </summary>
 public sealed class Issue10_ErrorBodyTests
 {
-    const string AppId = "11111111-2222-3333-4444-555555555555";
+    const string AppId = AuthenticationTests.AppId;
     const string Secret = "issue10-direct-line-secret-0123456789";
 
-    static string Activity(string serviceUrl, string conversation = "issue10") => JsonSerializer.Serialize(new
-    {
-        type = "message",
-        id = "act-" + conversation,
-        channelId = "webchat",
-        serviceUrl,
-        from = new { id = "u1", role = "user" },
-        recipient = new { id = AppId, role = "bot" },
-        conversation = new { id = conversation },
-        text = "注文はどこ？ where is my order",
-        deliveryMode = "expectReplies",
-    });
+    static string Activity(string serviceUrl) => AuthenticationTests.Message(serviceUrl, "issue10");
 
     [Fact]
     public async Task Unreachable_openid_metadata_is_a_short_401_and_the_detail_is_logged()
@@ -126,7 +116,7 @@ public sealed class Issue10_ErrorBodyTests
             (HttpMethod.Post, "/api/reference/messages", Activity("http://127.0.0.1:9/"), null, "application/json"),
             (HttpMethod.Post, "/v3/directline/conversations", null, null, null),
             (HttpMethod.Get, "/v3/directline/conversations/x/activities", null, null, null),
-            (HttpMethod.Post, "/v3/directline/conversations/x/activities", """{"type":"message","from":{"id":"u"},"text":"こんにちは"}""", null, "application/json"),
+            (HttpMethod.Post, "/v3/directline/conversations/x/activities", """{"type":"message","from":{"id":"u"},"text":"注文はどこ？"}""", null, "application/json"),
             (HttpMethod.Get, "/readyz", null, null, null),
         ]);
 
