@@ -34,14 +34,17 @@ internal static class ServeCommand
             Description = "Accept callers other than this machine while no app id or Direct Line secret is configured (development only).",
         };
 
+        var mocks = MockOptions.Values();
+        var mocksFile = MockOptions.File();
+
         var command = new Command("serve", "Run the Bot Framework protocol server: POST /api/messages, Direct Line 3.0 under /v3/directline, a Web Chat playground at /, /healthz and metrics. Other ASP.NET Core settings pass through, e.g. --ScenarioKit:DirectLineSecret=… or --MicrosoftAppId=….")
         {
-            sources, urls, database, defaultScenario, allowRemote,
+            sources, urls, database, defaultScenario, allowRemote, mocks, mocksFile,
         };
         // Unknown --key=value tokens are ASP.NET Core configuration (the ScenarioKit section, MicrosoftAppId, Logging…).
         command.TreatUnmatchedTokensAsErrors = false;
         HelpExamples.Set(command,
-            "scenariokit serve scenarios/retail-support",
+            "scenariokit serve scenarios/retail-support --mocks scenarios/retail-support/demo.mocks.yaml",
             "scenariokit serve out --urls http://127.0.0.1:5000 --db /var/lib/scenariokit/state.db",
             "scenariokit serve out --MicrosoftAppId=<id> --MicrosoftAppPassword=<secret> --ScenarioKit:DirectLineSecret=<secret>");
 
@@ -56,6 +59,9 @@ internal static class ServeCommand
                 return CommandGuard.Usage(context, "serve needs a scenario folder, a .skpkg package or a folder of packages.");
             if (given.FirstOrDefault(p => !File.Exists(p) && !Directory.Exists(p)) is { } missing)
                 return CommandGuard.Usage(context, $"{missing} does not exist.");
+            var mocked = MockOptions.Read(context, result.GetValue(mocks) ?? [], result.GetValue(mocksFile), out var mockExit);
+            if (mocked is null)
+                return mockExit;
             if (result.GetValue(urls) is { } u)
                 hostArgs.AddRange(["--urls", u]);
 
@@ -69,6 +75,8 @@ internal static class ServeCommand
                     if (result.GetValue(database) is { } db) options.DatabasePath = db;
                     if (result.GetValue(defaultScenario) is { } id) options.DefaultScenario = id;
                     if (result.GetValue(allowRemote)) options.AllowRemote = true;
+                    if (mocked.Actions.Count > 0)
+                        options.Mocks = new ActionMocks(mocked.Actions, real => mocked.Wrap(real, TimeProvider.System, MockOptions.PrintProblem(context)));
                 });
             }
             catch (ScenarioSourceException e)
@@ -88,6 +96,8 @@ internal static class ServeCommand
                 }
                 foreach (var url in server.Urls)
                     context.Out.MarkupLine($"[green]Listening[/] on {url.ToString().EscapeMarkup()}  [dim](playground {url.ToString().TrimEnd('/').EscapeMarkup()}/, bot endpoint /api/messages, Direct Line /v3/directline)[/]");
+                if (mocked.Actions.Count > 0)
+                    context.Out.MarkupLine($"[yellow]Mocked actions[/] (answered without calling them): {string.Join(", ", mocked.Actions).EscapeMarkup()}");
                 context.Out.MarkupLine("[dim]Ctrl+C stops the server.[/]");
                 try
                 {

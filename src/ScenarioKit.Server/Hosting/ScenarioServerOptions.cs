@@ -1,3 +1,5 @@
+using ScenarioKit.Engine;
+
 namespace ScenarioKit.Server.Hosting;
 
 /// <summary>
@@ -56,5 +58,18 @@ public sealed class ScenarioServerOptions
     /// <summary>How often folders of packages are rescanned for newly deployed versions; zero disables.</summary>
     public TimeSpan PackageRescanInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Actions answered by mocks instead of being called (<c>serve --mock/--mocks</c>): a demo or a playground
+    /// trial against a shop API that is not there. The server logs them at start and the playground says so.
+    /// None (the default) in production.
+    /// </summary>
+    public ActionMocks? Mocks { get; set; }
+
     internal bool AuthenticationEnabled => !string.IsNullOrEmpty(AppId);
 }
+
+/// <summary>
+/// Mocked actions: their names (every one must be an action of a served scenario) and how to put the mocks in
+/// front of the real invoker, which <see cref="Wrap"/> receives and calls for every action it does not mock.
+/// </summary>
+public sealed record ActionMocks(IReadOnlyList<string> Actions, Func<IActionInvoker, IActionInvoker> Wrap);
