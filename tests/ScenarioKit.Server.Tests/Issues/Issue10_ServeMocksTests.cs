@@ -71,7 +71,7 @@ public sealed class Issue10_ServeMocksTests
         await SayAsync(server, "callback", 2, "090-1234-5678");
         var booked = await SayAsync(server, "callback", 3, "午後");
         // The call-back is a ticket step: it lands in the agent hub's ticket list (issue 9), nothing to mock.
-        var number = Assert.Single(booked.Select(m => System.Text.RegularExpressions.Regex.Match(m, @"^承知いたしました。午後に担当者からお電話いたします（受付番号 (CB-[A-Z0-9]+)）。$")).Where(m => m.Success)).Groups[1].Value;
+        var number = Assert.Single(booked.Select(m => System.Text.RegularExpressions.Regex.Match(m, @"^承知いたしました。午後に担当者からお電話いたします（受付番号 (CB-[A-Z0-9]+)）。$")), m => m.Success).Groups[1].Value;
         await server.Service<ScenarioKit.Server.Agent.HubConversationObserver>().DrainAsync();
         var ticket = Assert.Single(await server.Service<ScenarioKit.Hub.Storage.IHubStore>().ListTicketsAsync(false, 10, CancellationToken.None));
         Assert.Equal((number, "callback", "09012345678", "午後"), (ticket.Number, ticket.Kind, ticket.Contact, ticket.PreferredTime));
