@@ -267,7 +267,19 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         if (_presenceSnapshot.TryGetValue(login, out var p)) p.LastActiveUtc = time.GetUtcNow();
     }
 
-    public Task<HandoffEntry> AcceptAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public async Task<HandoffEntry> AcceptAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken)
+    {
+        var accepted = await WithGateAsync(now => TakeAsync(agent, entryId, now, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // After the gate: the greeting is a conversation turn (a durable commit of the conversation store), and holding
+        // the gate over it stalled every queue change behind it (docs/performance.md, "Agent hub"). The chat is the
+        // agent's already; their first message can only follow this call's answer, so the customer still sees the
+        // greeting first.
+        await gateway.SendToCustomerAsync(accepted, agent, JoinedText(accepted, agent), cancellationToken).ConfigureAwait(false);
+        await notifier.QueueChangedAsync(accepted.Queue, accepted, "accepted").ConfigureAwait(false);
+        return accepted;
+    }
+
+    async Task<HandoffEntry> TakeAsync(AgentAccount agent, string entryId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entry = Open(entryId);
         CheckQueueAccess(agent, entry);
@@ -284,10 +296,8 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         LearnWait(entry.Queue, now - entry.WaitingSinceUtc);
         await AuditAsync(agent.Login, AuditActions.Accept, accepted, null, cancellationToken).ConfigureAwait(false);
         RebuildView();
-        await gateway.SendToCustomerAsync(accepted, agent, JoinedText(accepted, agent), cancellationToken).ConfigureAwait(false);
-        await notifier.QueueChangedAsync(accepted.Queue, accepted, "accepted").ConfigureAwait(false);
         return accepted;
-    }, cancellationToken);
+    }
 
     public async Task SendAsync(AgentAccount agent, string entryId, string text, CancellationToken cancellationToken)
     {

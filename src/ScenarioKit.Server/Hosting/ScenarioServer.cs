@@ -252,11 +252,17 @@ public sealed class ScenarioServer : IAsyncDisposable
     static void AddHub(IServiceCollection services, ScenarioServerOptions options)
     {
         services.AddSingleton(options.Hub);
-        services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, options.DurableCommits));
+        // synchronous=NORMAL for the hub's own writes even with DurableCommits: each was an fsync (≈ 6 ms here) taken under
+        // the hub's one gate, which capped the hub at ~10 chats/s (docs/performance.md, "Agent hub"). In WAL mode a NORMAL
+        // commit survives a process crash (kill -9); against power loss, the next FULL commit of any conversation turn
+        // syncs the shared WAL with it, every hub action that reaches the customer runs such a turn after its write, and
+        // a handoff whose entry was lost is queued again on start from the logged handoff.initiate (HubClock).
+        services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, fullSync: false));
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<ServerConversationGateway>();
         services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());
-        services.AddSingleton<IHubNotifier, SignalRHubNotifier>();
+        services.AddSingleton<SignalRHubNotifier>();
+        services.AddSingleton<IHubNotifier>(sp => sp.GetRequiredService<SignalRHubNotifier>());
         services.AddSingleton<HubService>();
         services.AddSingleton<Engine.IHandoffQueue, HubQueueStatus>();
         services.AddSingleton<HubConversationObserver>();
