@@ -257,7 +257,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         // commit survives a process crash (kill -9); against power loss, the next FULL commit of any conversation turn
         // syncs the shared WAL with it, every hub action that reaches the customer runs such a turn after its write, and
         // a handoff whose entry was lost is queued again on start from the logged handoff.initiate (HubClock).
-        services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, fullSync: false));
+        services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<ServerConversationGateway>();
         services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());
