@@ -96,6 +96,7 @@
       'ctx.scenario': 'Scenario',
       'ctx.channel': 'Channel',
       'ctx.locale': 'Language',
+      'ctx.waitingSince': 'Handed off at',
       'ctx.earlier': 'Earlier sessions',
       'ctx.earlierNone': 'No earlier sessions.',
       'ctx.notes': 'Notes',
@@ -262,6 +263,7 @@
       'ctx.scenario': 'シナリオ',
       'ctx.channel': 'チャネル',
       'ctx.locale': '言語',
+      'ctx.waitingSince': '引き継ぎ日時',
       'ctx.earlier': '過去のセッション',
       'ctx.earlierNone': '過去のセッションはありません。',
       'ctx.notes': 'メモ',
@@ -373,7 +375,7 @@
   }
 
   function append(node, children) {
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -905,7 +907,7 @@
           el('dt', {}, t('ctx.scenario')), el('dd', {}, `${entry.scenarioId} ${entry.scenarioVersion || ''}`),
           el('dt', {}, t('ctx.channel')), el('dd', {}, show(entry.channelId)),
           el('dt', {}, t('ctx.locale')), el('dd', {}, show(entry.locale)),
-          el('dt', {}, t('entry.waited')), el('dd', {}, fmtDate(entry.waitingSinceUtc)))),
+          el('dt', {}, t('ctx.waitingSince')), el('dd', {}, fmtDate(entry.waitingSinceUtc)))),
       section(t('ctx.earlier'), 'context-earlier',
         earlier.length === 0 ? el('p', { class: 'empty' }, t('ctx.earlierNone'))
           : el('ul', { class: 'earlier' }, earlier.map((e) => el('li', {},
