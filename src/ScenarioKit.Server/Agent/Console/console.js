@@ -7,7 +7,8 @@
   // ---------------------------------------------------------------- text (every UI string, both languages)
   const TEXT = {
     en: {
-      brand: 'ScenarioKit agent console',
+      brand: 'ScenarioKit',
+      title: 'ScenarioKit agent console',
       status: 'Status',
       'agentStatus.online': 'Online',
       'agentStatus.away': 'Away',
@@ -174,7 +175,8 @@
       'duration.hm': '{h}h {m}m',
     },
     ja: {
-      brand: 'ScenarioKit オペレーター コンソール',
+      brand: 'ScenarioKit',
+      title: 'ScenarioKit オペレーター コンソール',
       status: 'ステータス',
       'agentStatus.online': '対応可能',
       'agentStatus.away': '離席中',
@@ -513,7 +515,7 @@
     }
   }
 
-  const baseTitle = () => t('brand') + (state.me ? ' — ' + state.me.displayName : '');
+  const baseTitle = () => t('title') + (state.me ? ' — ' + state.me.displayName : '');
   let flashTimer = 0;
   function flashTitle() {
     if (flashTimer) return;
