@@ -68,7 +68,9 @@ public sealed class AgentConsoleBrowserTests
             await Assertions.Expect(page.GetByTestId("context-stage")).ToContainTextAsync("cart");
             await Assertions.Expect(page.GetByTestId("context-stage-history")).ToContainTextAsync("browsing");
             await Assertions.Expect(page.GetByTestId("context-conditions")).ToContainTextAsync("human");
-            await Assertions.Expect(page.GetByTestId("context-shared")).ToContainTextAsync("12000");
+            await Assertions.Expect(page.GetByTestId("context-shared")).ToContainTextAsync("order.number12345678");
+            await Assertions.Expect(page.GetByTestId("context-shared")).Not.ToContainTextAsync("packageVersion");
+            await Assertions.Expect(page.GetByTestId("context-offer")).ToContainTextAsync("chat");
             await Assertions.Expect(page.GetByTestId("context-answers")).ToContainTextAsync("12345678");
             await Assertions.Expect(page.GetByTestId("context-intent")).ToContainTextAsync("0.93");
             await Assertions.Expect(page.GetByTestId("context-earlier")).ToContainTextAsync("low-digital-fit");
@@ -150,16 +152,29 @@ public sealed class AgentConsoleBrowserTests
         var detail = new
         {
             entry = mine,
-            context = new
+            // The engine's handoff context (HandoffDecision.ToEventValue): shared variables are top-level keys.
+            context = new Dictionary<string, object?>
             {
-                rule = "asked-for-human",
-                ruleSpan = new { file = "scenarios/retail-support/scenario.yaml", line = 113, column = 7 },
-                conditionValues = new { intent = "human" },
-                stage = "cart",
-                stageHistory = new object[] { new { stage = "browsing", atUtc = At(600) }, new { stage = "cart", atUtc = At(300) } },
-                shared = new Dictionary<string, object> { ["order.number"] = "12345678", ["cart.total"] = 12000 },
-                answers = new { orderNumber = "12345678" },
-                intent = new { name = "human", score = 0.93 },
+                ["order.number"] = "12345678",
+                ["cart.total"] = 12000,
+                ["transcript"] = Array.Empty<object>(),
+                ["queue"] = "support",
+                ["rule"] = "asked-for-human",
+                ["reason"] = "お客様が担当者を希望",
+                ["offer"] = new[] { "chat" },
+                ["withinHours"] = true,
+                ["ruleSpan"] = new { file = "scenarios/retail-support/scenario.yaml", line = 113, column = 7 },
+                ["conditionValues"] = new { intent = "human" },
+                ["stage"] = "cart",
+                ["stageHistory"] = new object[] { new { stage = "browsing", at = At(600), @event = "page_view" }, new { stage = "cart", at = At(300), @event = "cart_updated" } },
+                ["recentEvents"] = new object[] { new { name = "cart_updated", at = At(300), value = new { total = 12000 } } },
+                ["intent"] = "human",
+                ["confidence"] = 0.93,
+                ["answers"] = new { orderNumber = "12345678" },
+                ["scenarioId"] = "retail-support",
+                ["packageVersion"] = "1.4.0",
+                ["priority"] = 0,
+                ["unattended"] = false,
             },
             transcript = new object[]
             {

@@ -87,6 +87,7 @@
       'ctx.ruleLocation': 'Defined at',
       'ctx.reason': 'Reason',
       'ctx.conditions': 'Condition values',
+      'ctx.offer': 'Channels offered',
       'ctx.shared': 'Shared variables',
       'ctx.answers': 'Collected answers',
       'ctx.intent': 'Intent',
@@ -255,6 +256,7 @@
       'ctx.ruleLocation': '定義箇所',
       'ctx.reason': '理由',
       'ctx.conditions': '条件の値',
+      'ctx.offer': '提示した連絡手段',
       'ctx.shared': '共有変数',
       'ctx.answers': '取得済みの回答',
       'ctx.intent': 'インテント',
@@ -874,25 +876,29 @@
     }));
   }
 
-  // Keys of the engine's handoff context the panel shows in its own sections; the rest goes under "More context".
-  const CONTEXT_KEYS = new Set(['rule', 'ruleId', 'ruleSpan', 'ruleLocation', 'reason', 'conditionValues', 'conditions', 'stage', 'stageHistory',
-    'shared', 'variables', 'answers', 'intent', 'confidence', 'score', 'transcript', 'recentEvents', 'queue', 'withinHours', 'offer', 'priority']);
+  // The engine's handoff context (HandoffDecision.ToEventValue): these keys are fixed; every other top-level key is a
+  // shared variable of the scenario (handoff.share), e.g. "order.number".
+  const CONTEXT_KEYS = new Set(['transcript', 'queue', 'rule', 'reason', 'offer', 'withinHours', 'ruleSpan', 'conditionValues', 'stage',
+    'stageHistory', 'recentEvents', 'intent', 'confidence', 'answers', 'scenarioId', 'packageVersion', 'priority', 'unattended',
+    'unattendedReason', 'shared']);
 
   function renderContext(detail) {
     const entry = detail.entry;
     const ctx = (detail.context && typeof detail.context === 'object') ? detail.context : {};
-    const intent = entry.intent ?? (ctx.intent && typeof ctx.intent === 'object' ? (ctx.intent.name ?? ctx.intent.id) : ctx.intent);
-    const score = entry.score ?? ctx.confidence ?? ctx.score ?? (ctx.intent && typeof ctx.intent === 'object' ? ctx.intent.score ?? ctx.intent.confidence : undefined);
-    const rest = Object.fromEntries(Object.entries(ctx).filter(([k]) => !CONTEXT_KEYS.has(k)));
+    const intent = entry.intent ?? ctx.intent;
+    const score = entry.score ?? ctx.confidence;
+    const shared = (ctx.shared && typeof ctx.shared === 'object') ? ctx.shared
+      : Object.fromEntries(Object.entries(ctx).filter(([k]) => !CONTEXT_KEYS.has(k)));
     const earlier = detail.earlierSessions || [];
     const body = [
       section(t('ctx.rule'), 'context-rule-section',
-        el('p', { class: 'rule', testid: 'context-rule' }, el('code', {}, entry.ruleId || ctx.rule || ctx.ruleId || t('ctx.none'))),
+        el('p', { class: 'rule', testid: 'context-rule' }, el('code', {}, entry.ruleId || ctx.rule || t('ctx.none'))),
         el('p', { class: 'rule-location', testid: 'context-rule-location' }, t('ctx.ruleLocation') + ': ',
-          el('code', {}, entry.ruleLocation || spanText(ctx.ruleSpan) || ctx.ruleLocation || t('ctx.none'))),
+          el('code', {}, entry.ruleLocation || spanText(ctx.ruleSpan) || t('ctx.none'))),
         el('p', { testid: 'context-reason' }, t('ctx.reason') + ': ' + show(entry.reason || ctx.reason)),
+        Array.isArray(ctx.offer) && ctx.offer.length ? el('p', { testid: 'context-offer' }, t('ctx.offer') + ': ' + ctx.offer.join(', ')) : null,
         el('h4', {}, t('ctx.conditions')),
-        keyValues(ctx.conditionValues ?? ctx.conditions, 'context-conditions')),
+        keyValues(ctx.conditionValues, 'context-conditions')),
       section(t('ctx.journey'), 'context-journey',
         el('p', { testid: 'context-stage' }, t('ctx.stage') + ': ', el('strong', {}, show(entry.stage ?? ctx.stage))),
         el('h4', {}, t('ctx.stageHistory')),
@@ -901,7 +907,7 @@
           ? [el('h4', {}, t('ctx.recentEvents')), keyValues(ctx.recentEvents, 'context-events')] : null),
       section(t('ctx.intent'), 'context-intent',
         el('p', {}, el('strong', {}, show(intent)), score !== undefined && score !== null ? ' ' + t('ctx.score', { score: typeof score === 'number' ? score.toFixed(2) : show(score) }) : '')),
-      section(t('ctx.shared'), 'context-shared-section', keyValues(ctx.shared ?? ctx.variables, 'context-shared')),
+      section(t('ctx.shared'), 'context-shared-section', keyValues(shared, 'context-shared')),
       section(t('ctx.answers'), 'context-answers-section', keyValues(ctx.answers, 'context-answers')),
       section(t('ctx.conversation'), 'context-conversation',
         el('dl', { class: 'kv' },
@@ -915,7 +921,6 @@
           : el('ul', { class: 'earlier' }, earlier.map((e) => el('li', {},
             el('button', { type: 'button', class: 'link', onclick: () => openEarlier(e) }, fmtDate(e.waitingSinceUtc)),
             ` ${e.queue} · ${e.ruleId} · ${t('entryStatus.' + e.status)}${e.outcome ? ' · ' + e.outcome : ''}`)))),
-      Object.keys(rest).length ? section(t('ctx.more'), 'context-more', keyValues(rest, 'context-more-values')) : null,
     ];
     $('context-body').replaceChildren(...body.filter(Boolean).flat());
   }
