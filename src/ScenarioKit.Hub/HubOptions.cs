@@ -25,4 +25,10 @@ public sealed class HubOptions
     public TimeSpan InitialWaitEstimate { get; set; } = TimeSpan.FromMinutes(2);
 
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A console session ends after this long without a request (sliding).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Sign-in attempts per client address per minute (on top of the per-account lockout).</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 10;
 }

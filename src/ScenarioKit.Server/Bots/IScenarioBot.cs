@@ -28,7 +28,20 @@ internal sealed record BotEventInput(string Name, JsonElement Value, string? Act
 
 internal sealed record BotConversationStartInput : BotInput;
 
-internal sealed record BotHandoffStatusInput(string State, JsonElement? Message) : BotInput;
+internal sealed record BotHandoffStatusInput(string State, JsonElement? Message) : BotInput
+{
+    /// <summary>Why the hub gives the conversation back (<c>timeout</c>, <c>noAgents</c>, <c>resolved</c>…).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The flow the bot resumes with, chosen by the agent.</summary>
+    public string? Flow { get; init; }
+
+    /// <summary>Values the agent sets before the bot answers again (checked against the scenario's types first).</summary>
+    public System.Text.Json.Nodes.JsonObject? Variables { get; init; }
+
+    /// <summary>Sent by the built-in hub (not a channel): the hub already knows, so the turn is not reported back to it.</summary>
+    public bool FromHub { get; init; }
+}
 
 internal abstract record BotOutput;
 

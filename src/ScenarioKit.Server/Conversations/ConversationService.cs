@@ -54,7 +54,8 @@ internal sealed class ConversationService(
     ServerMetrics metrics,
     TimeProvider time,
     ILogger<ConversationService> logger,
-    PackageDeployer? deployer = null)
+    PackageDeployer? deployer = null,
+    IConversationObserver? observer = null)
 {
     const int MaxAttempts = 3;
     readonly RecentConversations _recent = new(capacity: 50_000);
@@ -220,12 +221,95 @@ internal sealed class ConversationService(
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
                 result.Info.Fallback, result.Outputs.Any(o => o is BotHandoffOutput));
         }
-        return new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable() };
+        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable() };
+        if (observer is not null)
+        {
+            // After the save: the turn is durable whatever the observer does. The hub rebuilds a missed handoff
+            // from the logged handoff.initiate event when it starts (HubStartup), so a failure here loses nothing.
+            try
+            {
+                await observer.OnTurnAsync(new TurnObservation(ch, record, newRecord, request.Input, outcome), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The handoff hub failed to take the turn of conversation {Key}.", ch.Key);
+            }
+        }
+        return outcome;
 
         void Append(Activity a)
         {
             appended.Add(new StoredActivity(seq, a.Type ?? "", BotFrameworkJson.SerializeToUtf8Bytes(a)));
         }
+    }
+
+    public Task NotifyTypingAsync(string key, CancellationToken cancellationToken) =>
+        observer?.OnCustomerTypingAsync(key, cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Runs a turn the server starts itself (the agent hub returning a conversation to the bot, a timeout): the
+    /// channel is rebuilt from the conversation's log, so replies are addressed as the customer's last activity was.
+    /// </summary>
+    public async Task<TurnOutcome> RunByKeyAsync(string key, BotInput input, CancellationToken cancellationToken)
+    {
+        var record = await GetAsync(key, cancellationToken).ConfigureAwait(false) ?? throw new ConversationNotFoundException(key);
+        var channel = await ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(new TurnRequest(channel, null, AssignIncomingId: false, input, CreateIfMissing: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Logs an activity that does not pass through the bot (an agent's message or typing) under the conversation's
+    /// lock. <paramref name="build"/> gets the channel and returns the activity, or throws to refuse (e.g. the
+    /// conversation is no longer with a human). The row's version moves on, so a concurrent turn never overwrites it.
+    /// </summary>
+    public async Task<(Activity Activity, ChannelContext Channel)> AppendAsync(string key, Func<ConversationRecord, ChannelContext, Activity> build, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var _ = await locks.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
+                var record = _recent.Get(key) ?? await store.GetAsync(key, cancellationToken).ConfigureAwait(false) ?? throw new ConversationNotFoundException(key);
+                var channel = await ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
+                var seq = record.LastSeq + 1;
+                var activity = build(record, channel) with { Id = ActivityId(record.ConversationId, seq), Timestamp = time.GetUtcNow() };
+                var next = record with { Version = record.Version + 1, LastSeq = seq, UpdatedUtc = time.GetUtcNow() };
+                try
+                {
+                    await store.SaveAsync(new TurnWrite(next, record.Version, [new StoredActivity(seq, activity.Type ?? "", BotFrameworkJson.SerializeToUtf8Bytes(activity))]), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _recent.Forget(key);
+                    throw;
+                }
+                _recent.Set(next);
+                feed.Publish(key, seq);
+                return (activity, channel);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                _recent.Forget(key);
+            }
+        }
+    }
+
+    /// <summary>The channel a conversation's replies go to, from the newest activity the customer sent.</summary>
+    public async Task<ChannelContext> ChannelOfAsync(ConversationRecord record, CancellationToken cancellationToken)
+    {
+        var recent = await store.ReadActivitiesAsync(record.Key, Math.Max(0, record.LastSeq - 40), 40, cancellationToken).ConfigureAwait(false);
+        Activity? last = null;
+        for (var i = recent.Count - 1; i >= 0 && last is null; i--)
+        {
+            var a = BotFrameworkJson.Deserialize<Activity>(recent[i].Json.Span);
+            if (a?.From?.Role is RoleTypes.User || a?.From?.Id == record.UserId && a?.From?.Id is not null) last = a;
+        }
+        return new ChannelContext(
+            record.Key, record.ConversationId, record.ChannelId, last?.ServiceUrl,
+            last?.Conversation ?? new ConversationAccount { Id = record.ConversationId },
+            last?.From ?? new ChannelAccount { Id = record.UserId ?? "user", Role = RoleTypes.User },
+            last?.Recipient ?? new ChannelAccount { Id = record.ScenarioId, Name = record.ScenarioId, Role = RoleTypes.Bot },
+            last?.Locale, record.ScenarioId, record.ScenarioVersion);
     }
 
     public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) =>

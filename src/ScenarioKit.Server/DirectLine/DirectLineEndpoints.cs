@@ -238,7 +238,8 @@ internal sealed class DirectLineEndpoints(
 
         if (activity.Type == ActivityTypes.Typing)
         {
-            // Typing is relayed to other participants only; the bot is the only other one and ignores it.
+            // Typing is relayed to other participants only: the bot ignores it; a human agent's console shows it.
+            await conversations.NotifyTypingAsync(Key(id), context.RequestAborted);
             await HttpHelpers.WriteJsonAsync(context, 200, new ResourceResponse { Id = id + "|typing-" + NewId()[..10] });
             return;
         }

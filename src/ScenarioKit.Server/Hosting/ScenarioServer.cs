@@ -13,6 +13,11 @@ using ScenarioKit.BotFramework.Authentication;
 using ScenarioKit.BotFramework.Connector;
 using ScenarioKit.BotFramework.DirectLine;
 using ScenarioKit.Engine;
+using ScenarioKit.Hub;
+using ScenarioKit.Hub.Accounts;
+using ScenarioKit.Hub.Queue;
+using ScenarioKit.Hub.Storage;
+using ScenarioKit.Server.Agent;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
 using ScenarioKit.Server.DirectLine;
@@ -100,6 +105,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton<ConversationFeed>();
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ConversationService>();
+        if (options.HubEnabled) AddHub(services, options);
         services.AddHttpClient();
         services.AddCors(cors => cors.AddPolicy(DirectLineCorsPolicy, policy =>
         {
@@ -147,6 +153,15 @@ public sealed class ScenarioServer : IAsyncDisposable
         var app = builder.Build();
         app.UseCors();
         app.UseWebSockets();
+        if (options.HubEnabled)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.UseRateLimiter();
+            AgentAuth.Map(app);
+            AgentApiEndpoints.Map(app);
+            app.MapHub<AgentConsoleHub>("/agent/hub");
+        }
         var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
         app.Map("/api/messages", context => messages.HandleAsync(context, null));
         app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
@@ -188,6 +203,24 @@ public sealed class ScenarioServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
+    }
+
+    /// <summary>The built-in agent hub (issue 9): its store shares the conversation database; the observer feeds it turns.</summary>
+    static void AddHub(IServiceCollection services, ScenarioServerOptions options)
+    {
+        services.AddSingleton(options.Hub);
+        services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton<AgentDirectory>();
+        services.AddSingleton<ServerConversationGateway>();
+        services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());
+        services.AddSingleton<IHubNotifier, SignalRHubNotifier>();
+        services.AddSingleton<HubService>();
+        services.AddSingleton<HubConversationObserver>();
+        services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<HubConversationObserver>());
+        services.AddHostedService(sp => sp.GetRequiredService<HubConversationObserver>());
+        services.AddHostedService<HubClock>();
+        services.AddSignalR();
+        AgentAuth.AddServices(services, options);
     }
 
     static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

@@ -56,5 +56,27 @@ public sealed class ScenarioServerOptions
     /// <summary>How often folders of packages are rescanned for newly deployed versions; zero disables.</summary>
     public TimeSpan PackageRescanInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Where handoffs go: the built-in agent hub (default) or the channel (<c>handoff.initiate</c> only).</summary>
+    public HandoffSettings Handoff { get; } = new();
+
+    /// <summary>Agent hub timings and session settings (<c>ScenarioKit:Hub:*</c>).</summary>
+    public Hub.HubOptions Hub { get; } = new();
+
+    internal bool HubEnabled => Handoff.Mode == HandoffMode.Hub;
+
     internal bool AuthenticationEnabled => !string.IsNullOrEmpty(AppId);
+}
+
+public enum HandoffMode
+{
+    /// <summary>Handoffs land in the built-in agent hub: queue, console at /agent.</summary>
+    Hub,
+
+    /// <summary>The channel handles <c>handoff.initiate</c>/<c>handoff.status</c> (Bot Framework; e.g. Omnichannel).</summary>
+    Channel,
+}
+
+public sealed class HandoffSettings
+{
+    public HandoffMode Mode { get; set; } = HandoffMode.Hub;
 }

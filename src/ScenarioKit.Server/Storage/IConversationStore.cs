@@ -51,6 +51,9 @@ public interface IConversationStore
     /// <summary>Logged activities with <c>seq &gt; afterSeq</c>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Conversations updated since <paramref name="sinceUtc"/>, newest first (only those with a human agent when <paramref name="withAgentOnly"/>).</summary>
+    Task<IReadOnlyList<ConversationRecord>> ListActiveAsync(DateTimeOffset sinceUtc, bool withAgentOnly, int limit, CancellationToken cancellationToken);
+
     /// <summary>Whether the store answers (for /readyz).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }

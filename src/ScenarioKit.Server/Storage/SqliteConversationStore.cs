@@ -105,6 +105,30 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
             DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
     }
 
+    public async Task<IReadOnlyList<ConversationRecord>> ListActiveAsync(DateTimeOffset sinceUtc, bool withAgentOnly, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT key FROM conversations WHERE updated_utc >= $since AND ($agent = 0 OR with_agent = 1)
+            ORDER BY updated_utc DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$since", sinceUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$agent", withAgentOnly ? 1 : 0);
+        command.Parameters.AddWithValue("$limit", limit);
+        var keys = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) keys.Add(reader.GetString(0));
+        }
+        var list = new List<ConversationRecord>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (await GetAsync(key, cancellationToken).ConfigureAwait(false) is { } record) list.Add(record);
+        }
+        return list;
+    }
+
     public async Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -164,6 +164,9 @@ public sealed class ContinuityTests
 
     sealed class StaleOnce(IConversationStore inner, ConversationRecord stale) : IConversationStore
     {
+        public Task<IReadOnlyList<ConversationRecord>> ListActiveAsync(DateTimeOffset sinceUtc, bool withAgentOnly, int limit, CancellationToken cancellationToken) =>
+            inner.ListActiveAsync(sinceUtc, withAgentOnly, limit, cancellationToken);
+
         int _served;
         public Task<ConversationRecord?> GetAsync(string key, CancellationToken ct) =>
             Interlocked.Exchange(ref _served, 1) == 0 ? Task.FromResult<ConversationRecord?>(stale) : inner.GetAsync(key, ct);

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ScenarioKit.BotFramework.Schema;
+using ScenarioKit.Hub;
+using ScenarioKit.Hub.Queue;
+using ScenarioKit.Server.Bots;
+using ScenarioKit.Server.Conversations;
+
+namespace ScenarioKit.Server.Agent;
+
+/// <summary>
+/// Feeds saved turns to the hub: a <c>handoff.initiate</c> becomes a queue entry; customer and bot lines of a
+/// handed-off conversation go live to the console; a customer who leaves abandons their entry. Work is queued
+/// and done in order by one background reader, so a turn the hub itself runs (holding the hub's gate) never
+/// waits on the hub, and console events keep the conversation's order.
+/// </summary>
+internal sealed class HubConversationObserver(IServiceProvider services, ILogger<HubConversationObserver> logger) : BackgroundService, IConversationObserver
+{
+    // Resolved on first use: the hub needs the conversation service (through its gateway), which needs this observer.
+    HubService? _hub;
+    HubService hub => _hub ??= services.GetRequiredService<HubService>();
+
+    readonly Channel<Func<CancellationToken, Task>> _work = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
+
+    public Task OnTurnAsync(TurnObservation turn, CancellationToken cancellationToken)
+    {
+        var outcome = turn.Outcome;
+        var key = turn.Channel.Key;
+        foreach (var reply in outcome.Replies)
+        {
+            if (reply.Type == ActivityTypes.Event && reply.Name == "handoff.initiate" && reply.Value is { } value)
+            {
+                var request = HandoffRequests.From(turn, value);
+                Post(ct => hub.EnqueueAsync(request, ct));
+            }
+        }
+        var withHuman = turn.After.WithAgent || turn.Before?.WithAgent == true;
+        if (withHuman)
+        {
+            if (outcome.Incoming is { Type: ActivityTypes.Message } incoming && ServerConversationGateway.ToLine(SeqOf(incoming), incoming) is { } line)
+                Post(ct => hub.OnLineAsync(key, line, ct));
+            foreach (var reply in outcome.Replies)
+            {
+                if (reply.Type == ActivityTypes.Message && ServerConversationGateway.ToLine(SeqOf(reply), reply) is { } botLine)
+                    Post(ct => hub.OnLineAsync(key, botLine, ct));
+            }
+        }
+        if (outcome.Incoming is { Type: ActivityTypes.EndOfConversation })
+            Post(ct => hub.OnCustomerLeftAsync(key, ct));
+        else if (turn.Before?.WithAgent == true && !turn.After.WithAgent && turn.Input is not BotHandoffStatusInput { FromHub: true })
+            Post(ct => hub.OnReturnedElsewhereAsync(key, ct));
+        return Task.CompletedTask;
+    }
+
+    public Task OnCustomerTypingAsync(string conversationKey, CancellationToken cancellationToken) => hub.OnCustomerTypingAsync(conversationKey);
+
+    void Post(Func<CancellationToken, Task> work) => _work.Writer.TryWrite(work);
+
+    static long SeqOf(Activity a) =>
+        a.Id is { } id && id.LastIndexOf('|') is var bar and >= 0 && long.TryParse(id.AsSpan(bar + 1), out var seq) ? seq : 0;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await work(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "The agent hub failed to take a conversation event.");
+            }
+        }
+    }
+
+    /// <summary>Lets tests and the load benchmark wait until queued hub work is done.</summary>
+    internal async Task DrainAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(_ => { done.TrySetResult(); return Task.CompletedTask; });
+        await done.Task.ConfigureAwait(false);
+    }
+}
+
+/// <summary>Reads the engine's <c>handoff.initiate</c> value (issue 9 context) into a hub request; tolerant of missing keys.</summary>
+internal static class HandoffRequests
+{
+    public static HandoffRequest From(TurnObservation turn, JsonElement value) =>
+        From(turn.Channel, turn.After, value, turn.Outcome.Incoming?.From?.Name ?? turn.Channel.User.Name, turn.Channel.Locale ?? turn.Outcome.Incoming?.Locale);
+
+    public static HandoffRequest From(ChannelContext ch, Storage.ConversationRecord record, JsonElement value, string? customerName, string? locale)
+    {
+        var queue = Str(value, "queue") ?? "default";
+        var rule = Str(value, "rule") ?? "handoff";
+        var unattended = Bool(value, "unattended") || Str(value, "outcome") == "noAgents";
+        return new HandoffRequest(
+            ch.Key, ch.ConversationId, ch.ChannelId, record.ScenarioId, record.ScenarioVersion, record.UserId ?? ch.User.Id,
+            queue, rule, Location(value), Str(value, "reason") ?? rule, Int(value, "priority"),
+            customerName, locale, value.Clone(), unattended);
+    }
+
+    /// <summary><c>ruleSpan</c> as <c>file:line:column</c>; the engine gives an object or a string.</summary>
+    public static string? Location(JsonElement value)
+    {
+        if (!value.TryGetProperty("ruleSpan", out var span)) return Str(value, "ruleLocation");
+        if (span.ValueKind == JsonValueKind.String) return span.GetString();
+        if (span.ValueKind != JsonValueKind.Object) return null;
+        var file = Str(span, "file");
+        var line = Int(span, "line");
+        var column = Int(span, "column");
+        return file is null ? null : column > 0 ? $"{file}:{line}:{column}" : $"{file}:{line}";
+    }
+
+    public static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static int Int(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
+
+    public static double? Number(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    static bool Bool(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+}

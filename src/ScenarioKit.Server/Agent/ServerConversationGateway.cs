@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using ScenarioKit.BotFramework.Connector;
+using ScenarioKit.BotFramework.Schema;
+using ScenarioKit.Engine;
+using ScenarioKit.Hub;
+using ScenarioKit.Hub.Accounts;
+using ScenarioKit.Hub.Queue;
+using ScenarioKit.Server.Bots;
+using ScenarioKit.Server.Conversations;
+using ScenarioKit.Server.Storage;
+using Activity = ScenarioKit.BotFramework.Schema.Activity;
+
+namespace ScenarioKit.Server.Agent;
+
+/// <summary>
+/// The hub's way into conversations. Agent lines are logged through <see cref="ConversationService.AppendAsync"/>
+/// under the conversation's lock and only while the engine state says a human has the conversation: the engine's
+/// <c>WithAgent</c> is the one owner flag (issue 9: one writer at a time, not a UI flag). Direct Line clients read
+/// them from the log; a Bot Connector channel also gets them posted to its serviceUrl.
+/// </summary>
+internal sealed class ServerConversationGateway(
+    ConversationService conversations,
+    IConversationStore store,
+    ScenarioCatalog catalog,
+    ConnectorClient connector,
+    ILogger<ServerConversationGateway> logger) : IConversationGateway
+{
+    public const string AgentIdPrefix = "agent:";
+
+    public async Task SendToCustomerAsync(HandoffEntry entry, AgentAccount agent, string text, CancellationToken cancellationToken)
+    {
+        var (activity, channel) = await conversations.AppendAsync(entry.ConversationKey, (record, ch) =>
+        {
+            if (!record.WithAgent) throw new HubException(HubException.Conflict, "The conversation is back with the bot; your message was not sent.");
+            return AgentActivity(ch, agent, ActivityTypes.Message) with { Text = text, TextFormat = "plain" };
+        }, cancellationToken).ConfigureAwait(false);
+        await DeliverAsync(channel, activity, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SendTypingAsync(HandoffEntry entry, AgentAccount agent, CancellationToken cancellationToken)
+    {
+        var (activity, channel) = await conversations.AppendAsync(entry.ConversationKey, (record, ch) =>
+        {
+            if (!record.WithAgent) throw new HubException(HubException.Conflict, "The conversation is back with the bot.");
+            return AgentActivity(ch, agent, ActivityTypes.Typing);
+        }, cancellationToken).ConfigureAwait(false);
+        await DeliverAsync(channel, activity, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReturnToBotAsync(HandoffEntry entry, string state, string? reason, string? flow, JsonObject? variables, string? message, CancellationToken cancellationToken)
+    {
+        JsonElement? text = message is null ? null : JsonSerializer.SerializeToElement(message);
+        var input = new BotHandoffStatusInput(state, text) { Reason = reason, Flow = flow, Variables = variables, FromHub = true };
+        var outcome = await conversations.RunByKeyAsync(entry.ConversationKey, input, cancellationToken).ConfigureAwait(false);
+        var record = outcome.Record;
+        var channel = await conversations.ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
+        foreach (var reply in outcome.Replies) await DeliverAsync(channel, reply, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task JoinAsync(string conversationKey, AgentAccount agent, CancellationToken cancellationToken)
+    {
+        var input = new BotHandoffStatusInput(HandoffStatusInput.Accepted, null) { FromHub = true };
+        var outcome = await conversations.RunByKeyAsync(conversationKey, input, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Record.WithAgent) throw new HubException(HubException.Conflict, "The conversation could not be taken from the bot.");
+    }
+
+    public Task<IReadOnlyList<string>> ValidateHandbackAsync(HandoffEntry entry, string? flow, JsonObject? variables, CancellationToken cancellationToken)
+    {
+        if (Runtime(entry.ScenarioId, entry.ScenarioVersion) is not { } runtime)
+            return Task.FromResult<IReadOnlyList<string>>([$"Scenario {entry.ScenarioId} {entry.ScenarioVersion} is not loaded."]);
+        return Task.FromResult<IReadOnlyList<string>>(flow is null || runtime.Model.Flows.Any(f => f.Name == flow) ? [] : [$"No flow '{flow}'."]); // PENDING-ENGINE
+    }
+
+    public async Task<IReadOnlyList<TranscriptLine>> ReadTranscriptAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        var lines = new List<TranscriptLine>();
+        long after = 0;
+        while (true)
+        {
+            var page = await conversations.ReadActivitiesAsync(conversationKey, after, 500, cancellationToken).ConfigureAwait(false);
+            foreach (var stored in page)
+            {
+                if (stored.Type != ActivityTypes.Message) continue;
+                var a = BotFrameworkJson.Deserialize<Activity>(stored.Json.Span);
+                if (a is not null && ToLine(stored.Seq, a) is { } line) lines.Add(line);
+            }
+            if (page.Count < 500) break;
+            after = page[^1].Seq;
+        }
+        return lines;
+    }
+
+    /// <summary>A logged message as a console line; null for activities that are not text.</summary>
+    public static TranscriptLine? ToLine(long seq, Activity a)
+    {
+        var text = a.Text;
+        if (string.IsNullOrEmpty(text) && a.Value is { ValueKind: JsonValueKind.String } v) text = v.GetString();
+        if (string.IsNullOrEmpty(text)) return null;
+        var role = a.From?.Id?.StartsWith(AgentIdPrefix, StringComparison.Ordinal) == true ? TranscriptLine.Agent
+            : a.From?.Role == RoleTypes.Bot ? TranscriptLine.Bot : TranscriptLine.Customer;
+        return new TranscriptLine(seq, role, a.From?.Name, text, a.Timestamp ?? DateTimeOffset.UnixEpoch);
+    }
+
+    public QueueSettings GetQueueSettings(string scenarioId, string scenarioVersion, string queue)
+    {
+        var runtime = Runtime(scenarioId, scenarioVersion) ?? Runtime(scenarioId, null);
+        var def = runtime?.Model.Handoff.Queues.FirstOrDefault(q => q.Name == queue);
+        if (def is null) return QueueSettings.Default;
+        return QueueSettings.Default; // PENDING-ENGINE
+    }
+
+    public IReadOnlyList<string> ListQueues() =>
+        [.. catalog.List().SelectMany(s => s.Versions.Select(v => Runtime(s.Id, v))).OfType<ScenarioRuntime>()
+            .SelectMany(r => r.Model.Handoff.Queues.Select(q => q.Name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    public HandbackChoices GetHandbackChoices(HandoffEntry entry)
+    {
+        if (Runtime(entry.ScenarioId, entry.ScenarioVersion) is not { } runtime) return new HandbackChoices([], []);
+        return new HandbackChoices(
+            [.. runtime.Model.Flows.Select(f => f.Name)],
+            [.. runtime.Model.Variables.Select(v => new HandbackVariable(v.Name, v.Type.ToString().ToLowerInvariant(), [.. v.Enum.Select(e => e.ToString())]))]);
+    }
+
+    public async Task<IReadOnlyList<LiveConversation>> ListLiveConversationsAsync(TimeSpan activeWithin, CancellationToken cancellationToken)
+    {
+        var records = await store.ListActiveAsync(DateTimeOffset.UtcNow - activeWithin, withAgentOnly: false, 1000, cancellationToken).ConfigureAwait(false);
+        return [.. records.Select(r => new LiveConversation(r.Key, r.ScenarioId, StageOf(r), r.WithAgent, r.UpdatedUtc, null))];
+    }
+
+    public async Task<HandoffRequest?> DescribeForJoinAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        var record = await conversations.GetAsync(conversationKey, cancellationToken).ConfigureAwait(false);
+        if (record is null) return null;
+        var channel = await conversations.ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
+        var state = ConversationState.Deserialize(record.State.Span);
+        var context = new JsonObject
+        {
+            ["stage"] = state.Stage,
+            ["joined"] = true,
+            ["variables"] = JsonSerializer.SerializeToNode(state.Variables),
+            ["transcript"] = new JsonArray([.. state.Transcript.Select(t => (JsonNode)new JsonObject { ["role"] = t.Role, ["text"] = t.Text })]),
+        };
+        var queue = Runtime(record.ScenarioId, record.ScenarioVersion)?.Model.Handoff.Queues.FirstOrDefault()?.Name ?? "default";
+        return new HandoffRequest(record.Key, record.ConversationId, record.ChannelId, record.ScenarioId, record.ScenarioVersion, record.UserId,
+            queue, "joined", null, "joined by a supervisor", 0, channel.User.Name, channel.Locale, JsonSerializer.SerializeToElement(context));
+    }
+
+    string? StageOf(ConversationRecord record)
+    {
+        try
+        {
+            return ConversationState.Deserialize(record.State.Span).Stage;
+        }
+        catch (JsonException)
+        {
+            return null; // a bot other than the engine (protocol tests) keeps its own state shape
+        }
+    }
+
+    ScenarioRuntime? Runtime(string scenarioId, string? version) =>
+        (version is null ? catalog.Resolve(scenarioId, null) : catalog.Find(scenarioId, version)) is EngineScenarioBot bot ? bot.Runtime : null;
+
+    static Activity AgentActivity(ChannelContext ch, AgentAccount agent, string type) => new()
+    {
+        Type = type,
+        ChannelId = ch.ChannelId,
+        ServiceUrl = ch.ServiceUrl,
+        // The customer sees who answers: Web Chat shows from.name (issue 9). The id is stable per agent.
+        From = new ChannelAccount { Id = AgentIdPrefix + agent.Login, Name = agent.DisplayName, Role = RoleTypes.Bot },
+        Recipient = ch.User with { Role = RoleTypes.User },
+        Conversation = ch.Conversation,
+        Locale = ch.Locale,
+    };
+
+    async Task DeliverAsync(ChannelContext channel, Activity activity, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(channel.ServiceUrl)) return; // Direct Line: the log is the delivery
+        try
+        {
+            await connector.SendAsync(channel.ServiceUrl, activity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ConnectorException or HttpRequestException or TaskCanceledException)
+        {
+            // Logged and kept in the transcript; the channel may fetch it again. The agent is told it was not delivered.
+            logger.LogWarning(e, "An agent message for {Conversation} could not be posted to the channel.", channel.ConversationId);
+            throw new HubException(HubException.Conflict, "The message was saved but the customer's channel did not accept it.");
+        }
+    }
+}
