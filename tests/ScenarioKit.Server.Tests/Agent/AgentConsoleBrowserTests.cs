@@ -53,8 +53,8 @@ public sealed class AgentConsoleBrowserTests
             await Assertions.Expect(page.GetByTestId("agent-name")).ToHaveTextAsync("田中 花子");
             await Assertions.Expect(page.GetByTestId("status-select")).ToHaveValueAsync("online");
             var waiting = page.GetByTestId("entry-e-waiting");
-            await Assertions.Expect(waiting.GetByTestId("entry-rule")).ToHaveTextAsync("misunderstood-twice");
-            await Assertions.Expect(waiting.GetByTestId("entry-stage")).ToHaveTextAsync("browsing");
+            await Assertions.Expect(waiting.GetByTestId("rule")).ToHaveTextAsync("misunderstood-twice");
+            await Assertions.Expect(waiting.GetByTestId("stage")).ToHaveTextAsync("browsing");
             await Assertions.Expect(waiting.GetByTestId("accept")).ToHaveTextAsync("対応する");
             await Assertions.Expect(page.GetByTestId("my-chats").GetByTestId("entry-e-mine")).ToBeVisibleAsync();
 

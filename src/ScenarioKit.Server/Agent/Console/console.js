@@ -654,16 +654,16 @@
       onkeydown: (e) => { if (e.key === 'Enter' && e.target === item) select(entry.id); },
     },
     el('div', { class: 'entry-top' },
-      el('strong', { class: 'entry-name', testid: 'entry-name' }, entryName(entry)),
-      el('span', { class: 'since', testid: 'entry-waiting', dataset: { since: entry.status === 'assigned' && entry.acceptedUtc ? entry.acceptedUtc : entry.waitingSinceUtc } },
+      el('strong', { class: 'entry-name', testid: 'name' }, entryName(entry)),
+      el('span', { class: 'since', testid: 'waited', dataset: { since: entry.status === 'assigned' && entry.acceptedUtc ? entry.acceptedUtc : entry.waitingSinceUtc } },
         fmtDuration(sinceSeconds(entry.status === 'assigned' && entry.acceptedUtc ? entry.acceptedUtc : entry.waitingSinceUtc))),
-      unread ? el('span', { class: 'unread', testid: 'entry-unread' }, t('unread', { n: unread })) : null),
+      unread ? el('span', { class: 'unread', testid: 'unread' }, t('unread', { n: unread })) : null),
     el('div', { class: 'entry-meta' },
-      el('span', { class: 'tag queue', testid: 'entry-queue' }, entry.queue),
-      el('span', { class: 'tag rule', testid: 'entry-rule' }, entry.ruleId),
-      entry.stage ? el('span', { class: 'tag stage', testid: 'entry-stage' }, entry.stage) : null,
-      entry.priority ? el('span', { class: 'tag priority', testid: 'entry-priority' }, t('entry.priority', { n: entry.priority })) : null),
-    entry.reason ? el('div', { class: 'entry-reason', testid: 'entry-reason' }, entry.reason) : null,
+      el('span', { class: 'tag queue', testid: 'queue' }, entry.queue),
+      el('span', { class: 'tag rule', testid: 'rule' }, entry.ruleId),
+      entry.stage ? el('span', { class: 'tag stage', testid: 'stage' }, entry.stage) : null,
+      entry.priority ? el('span', { class: 'tag priority', testid: 'priority' }, t('entry.priority', { n: entry.priority })) : null),
+    entry.reason ? el('div', { class: 'entry-reason', testid: 'reason' }, entry.reason) : null,
     who ? el('div', { class: 'entry-who' }, who) : null,
     canAccept ? el('button', { type: 'button', class: 'primary small', testid: 'accept', onclick: (e) => { e.stopPropagation(); accept(entry.id); } }, t('accept')) : null);
     return item;
@@ -750,8 +750,16 @@
     $('readonly-note').textContent = mode === 'ended' ? t('readOnlyEnded') : t('readOnly');
     // Before accepting, and while monitoring, only private notes (or whispers) can be written.
     const notesOnly = mode !== 'mine';
-    $('note-mode').checked = notesOnly ? true : $('note-mode').checked;
-    $('note-mode').disabled = notesOnly;
+    const noteMode = $('note-mode');
+    if (notesOnly) {
+      noteMode.checked = true;
+      noteMode.dataset.forced = '1';
+    } else if (noteMode.dataset.forced) {
+      // Accepted (or taken over): the composer talks to the customer again unless the agent ticks the box.
+      noteMode.checked = false;
+      delete noteMode.dataset.forced;
+    }
+    noteMode.disabled = notesOnly;
     $('whisper-label').hidden = !canWhisper;
     if (canWhisper && !$('composer-form').dataset.whisperSet) { $('whisper-mode').checked = true; $('composer-form').dataset.whisperSet = '1'; }
     if (!canWhisper) { $('whisper-mode').checked = false; delete $('composer-form').dataset.whisperSet; }
@@ -984,8 +992,8 @@
     const ok = await attempt(() => api('POST', path, note ? { text, whisper } : { text }));
     if (ok === undefined) { box.value = text; return; }
     state.lastTypingSent = 0;
-    // The server echoes the line (or note) as a push; reload in case the push is late or the socket is down.
-    setTimeout(() => { if (state.selected === id) refreshDetailQuietly(id); }, 1500);
+    // The POST answers once the line is in the conversation log: read it back at once (a push may also bring it).
+    if (state.selected === id) await refreshDetailQuietly(id);
   }
 
   $('composer-form').addEventListener('submit', (e) => { e.preventDefault(); send(); });
