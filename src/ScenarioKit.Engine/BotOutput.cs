@@ -16,3 +16,6 @@ public sealed record BotMessage(string Text, ImmutableArray<string> Suggestions,
 
 /// <summary>The handoff to a human agent (Bot Framework <c>handoff.initiate</c> event; value = <see cref="HandoffDecision.ToEventValue"/>).</summary>
 public sealed record HandoffEventOutput(HandoffDecision Decision) : BotOutput;
+
+/// <summary>A contact request recorded by a <c>ticket</c> step, for the agent hub to store (it is not shown to the customer).</summary>
+public sealed record TicketOutput(Ticket Ticket) : BotOutput;

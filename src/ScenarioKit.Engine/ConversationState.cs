@@ -33,7 +33,8 @@ public sealed class ConversationState
         ImmutableArray<string> recentActivityIds,
         ImmutableArray<string> clarify,
         ImmutableArray<ProactiveMark> proactive,
-        ImmutableArray<string> latchedRules = default)
+        ImmutableArray<string> latchedRules = default,
+        HandoffContextState? context = null)
     {
         ConversationId = conversationId;
         UserId = userId;
@@ -51,7 +52,36 @@ public sealed class ConversationState
         Clarify = clarify;
         Proactive = proactive;
         LatchedRules = latchedRules.IsDefault ? [] : latchedRules;
+        Context = context ?? HandoffContextState.Empty;
     }
+
+    /// <summary>Stage history entries kept (the oldest are dropped).</summary>
+    public const int MaxStageHistory = 20;
+
+    /// <summary>Recent site events kept (the oldest are dropped).</summary>
+    public const int MaxRecentEvents = 10;
+
+    /// <summary>Answered variable names kept.</summary>
+    public const int MaxAnswers = 32;
+
+    /// <summary>The queue of the current agent handoff while <see cref="WithAgent"/>, else null.</summary>
+    public string? HandoffQueue => Context.HandoffQueue;
+
+    /// <summary>The last stages entered (not the first stage a conversation starts in), oldest first.</summary>
+    public ImmutableArray<StageEntry> StageHistory => Context.StageHistory;
+
+    /// <summary>The last site events, oldest first, each with a compact value (top-level scalars, short strings).</summary>
+    public ImmutableArray<SiteEvent> RecentEvents => Context.RecentEvents;
+
+    /// <summary>The variables <c>ask</c> steps filled in this conversation, in the order first answered.</summary>
+    public ImmutableArray<string> AnsweredVariables => Context.Answers;
+
+    /// <summary>The intent recognised last in the conversation, and its confidence.</summary>
+    public string? LastIntent => Context.LastIntent;
+
+    public double LastConfidence => Context.LastConfidence;
+
+    internal HandoffContextState Context { get; }
 
     public string ConversationId { get; }
     public string? UserId { get; }
@@ -99,7 +129,7 @@ public sealed class ConversationState
             else table[name] = value.DeepClone();
         }
         return new ConversationState(ConversationId, UserId, PackageId, PackageVersion, Stage, StageVisit, WithAgent, Turn,
-            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules);
+            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules, Context);
     }
 
     // INVARIANT: never mutated after construction; a turn copies it into its working state.
@@ -192,12 +222,12 @@ public sealed class ConversationState
         }
         if (!Transcript.IsEmpty)
         {
-            // Each entry is one string: a role letter ('u' user, 'b' bot) followed by the text.
+            // Each entry is one string: a role letter ('u' user, 'b' bot, 'a' agent) followed by the text.
             writer.WriteStartArray("tr");
             Span<char> small = stackalloc char[256];
             foreach (var entry in Transcript)
             {
-                var role = entry.Role == TranscriptEntry.User ? 'u' : 'b';
+                var role = entry.Role == TranscriptEntry.User ? 'u' : entry.Role == TranscriptEntry.Agent ? 'a' : 'b';
                 var length = entry.Text.Length + 1;
                 if (length <= small.Length)
                 {
@@ -228,10 +258,11 @@ public sealed class ConversationState
             }
             writer.WriteEndArray();
         }
+        Context.WriteTo(writer);
         writer.WriteEndObject();
     }
 
-    static void WriteStrings(Utf8JsonWriter writer, string name, ImmutableArray<string> values)
+    internal static void WriteStrings(Utf8JsonWriter writer, string name, ImmutableArray<string> values)
     {
         if (values.IsDefaultOrEmpty) return;
         writer.WriteStartArray(name);
@@ -279,6 +310,7 @@ public sealed class ConversationState
         ImmutableArray<FlowFrame> frames = [];
         ImmutableArray<string> ids = [], clarify = [], latched = [];
         ImmutableArray<ProactiveMark> proactive = [];
+        var context = HandoffContextState.Empty;
         while (true)
         {
             if (!reader.Read()) throw Corrupt("conversation state ends early.");
@@ -313,9 +345,9 @@ public sealed class ConversationState
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var entry = reader.GetString();
-                    if (string.IsNullOrEmpty(entry) || (entry[0] != 'u' && entry[0] != 'b'))
+                    if (string.IsNullOrEmpty(entry) || (entry[0] != 'u' && entry[0] != 'b' && entry[0] != 'a'))
                         throw Corrupt("conversation state has a transcript entry without a role.");
-                    b.Add(new TranscriptEntry(entry[0] == 'u' ? TranscriptEntry.User : TranscriptEntry.Bot, entry[1..]));
+                    b.Add(new TranscriptEntry(entry[0] switch { 'u' => TranscriptEntry.User, 'a' => TranscriptEntry.Agent, _ => TranscriptEntry.Bot }, entry[1..]));
                 }
                 transcript = b.DrainToImmutable();
             }
@@ -358,7 +390,7 @@ public sealed class ConversationState
             else if (name.SequenceEqual("ids"u8)) ids = ReadStrings(ref reader, "ids");
             else if (name.SequenceEqual("cl"u8)) clarify = ReadStrings(ref reader, "cl");
             else if (name.SequenceEqual("hl"u8)) latched = ReadStrings(ref reader, "hl");
-            else reader.Skip();
+            else if (!context.TryRead(name, ref reader, out context)) reader.Skip();
         }
         if (version != FormatVersion)
             throw Corrupt($"conversation state format version {version} is not supported (expected {FormatVersion}).");
@@ -366,10 +398,10 @@ public sealed class ConversationState
             conversationId ?? throw Corrupt("conversation state has no \"c\"."), userId,
             packageId ?? throw Corrupt("conversation state has no \"p\"."),
             packageVersion ?? throw Corrupt("conversation state has no \"pv\"."),
-            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive, latched);
+            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive, latched, context);
     }
 
-    static JsonNode? ReadNode(ref Utf8JsonReader reader) => reader.TokenType switch
+    internal static JsonNode? ReadNode(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Null => null,
         JsonTokenType.String => JsonValue.Create(reader.GetString()!),
@@ -380,7 +412,7 @@ public sealed class ConversationState
         _ => JsonNode.Parse(ref reader),
     };
 
-    static ImmutableArray<string> ReadStrings(ref Utf8JsonReader reader, string name)
+    internal static ImmutableArray<string> ReadStrings(ref Utf8JsonReader reader, string name)
     {
         Expect(ref reader, JsonTokenType.StartArray, name);
         var b = ImmutableArray.CreateBuilder<string>();
@@ -389,12 +421,12 @@ public sealed class ConversationState
         return b.DrainToImmutable();
     }
 
-    static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string name)
+    internal static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string name)
     {
         if (reader.TokenType != type) throw Corrupt($"conversation state \"{name}\" must be {(type == JsonTokenType.StartArray ? "an array" : "an object")}.");
     }
 
-    static InvalidDataException Corrupt(string message) => new(message);
+    internal static InvalidDataException Corrupt(string message) => new(message);
 }
 
 /// <summary>A flow waiting at an ask step; <see cref="Attempts"/> counts invalid answers so far. The last frame is the active one; earlier ones were interrupted by a digression.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using ScenarioKit.Engine.Handoff;
 using ScenarioKit.Engine.Runtime;
 using ScenarioKit.Model;
 
@@ -36,6 +37,27 @@ public sealed class ScenarioRuntime
         if (errors.Count > 0) throw new ScenarioLoadException(package.Manifest, [.. errors]);
         return new ScenarioRuntime(scenario);
     }
+
+    /// <summary>The scenario's handoff queues with what the agent hub needs: hours, <c>MaxWait</c>, <c>Assignment</c>, <c>Canned</c>.</summary>
+    public ImmutableArray<QueueDef> Queues => Model.Handoff.Queues;
+
+    /// <summary>Whether <paramref name="queue"/> is within its opening hours at <paramref name="at"/> (a queue without hours is always open).</summary>
+    /// <exception cref="ArgumentException">The scenario has no such queue.</exception>
+    public bool IsQueueOpen(string queue, DateTimeOffset at) =>
+        _scenario.Queues.TryGetValue(queue, out var hours) ? hours.IsOpen(at) : throw new ArgumentException($"unknown queue '{queue}'", nameof(queue));
+
+    /// <summary>
+    /// Checks a return to the bot before the hub sends it (<see cref="HandoffStatusInput.Flow"/>,
+    /// <see cref="HandoffStatusInput.Variables"/>): unknown flow, undeclared variable, a value that does
+    /// not fit the declared type or enum. Empty when fine. Messages in English; see
+    /// <see cref="CheckHandback"/> for error codes and Japanese text.
+    /// </summary>
+    public IReadOnlyList<string> ValidateHandback(string? flow, IReadOnlyDictionary<string, JsonNode?>? variables) =>
+        [.. HandbackValidator.Check(_scenario, flow, variables).Select(e => e.English)];
+
+    /// <summary>As <see cref="ValidateHandback"/>, with a stable code, the name concerned, and English and Japanese text per error.</summary>
+    public IReadOnlyList<HandbackError> CheckHandback(string? flow, IReadOnlyDictionary<string, JsonNode?>? variables) =>
+        HandbackValidator.Check(_scenario, flow, variables);
 
     /// <summary>A fresh conversation: first journey stage, variable defaults, no output.</summary>
     public ConversationState Start(string conversationId, string? userId = null) => Start(conversationId, userId, null);

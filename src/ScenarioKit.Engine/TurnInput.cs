@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ScenarioKit.Engine;
 
@@ -34,7 +35,26 @@ public sealed record HandoffStatusInput(string State, string? Message = null, st
         : Value is { ValueKind: JsonValueKind.String } v && v.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text.Trim()
         : null;
 
+    /// <summary>Why a handoff <c>failed</c>: <see cref="Timeout"/>, <see cref="NoAgents"/>, <see cref="Abandoned"/> or free text. Timeout and noAgents send the customer down <c>handoff.onTimeout</c>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>On <c>completed</c>: the flow the bot starts in the same turn (check it first with <see cref="ScenarioRuntime.ValidateHandback"/>).</summary>
+    public string? Flow { get; init; }
+
+    /// <summary>On <c>completed</c>: values the agent set, applied before <see cref="Flow"/> runs. Undeclared names are ignored and reported in the trace.</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? Variables { get; init; }
+
+    public const string Timeout = "timeout";
+    public const string NoAgents = "noAgents";
+    public const string Abandoned = "abandoned";
+
     public const string Accepted = "accepted";
     public const string Failed = "failed";
     public const string Completed = "completed";
 }
+
+/// <summary>
+/// A human agent's message to the customer, recorded in the transcript (role <c>agent</c>); the bot
+/// never answers it. Only meaningful while the conversation is with an agent.
+/// </summary>
+public sealed record AgentMessageInput(string Text, string? AgentName = null, string? ActivityId = null) : TurnInput(ActivityId);

@@ -7,4 +7,8 @@ namespace ScenarioKit.Engine;
 /// action invoker (HTTP, scripts, or mocks) and a logger for runtime errors (which are also in
 /// <see cref="TurnTrace.Errors"/>).
 /// </summary>
-public sealed record TurnServices(TimeProvider Clock, IActionInvoker Actions, ILogger? Logger = null);
+public sealed record TurnServices(TimeProvider Clock, IActionInvoker Actions, ILogger? Logger = null)
+{
+    /// <summary>The agent hub's queue (hub mode); null in channel mode, where the channel handles the handoff.</summary>
+    public IHandoffQueue? Queue { get; init; }
+}

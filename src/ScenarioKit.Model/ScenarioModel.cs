@@ -106,6 +106,7 @@ public sealed record FlowDef(string Name, FlowTrigger? Trigger, ImmutableArray<S
 [JsonDerivedType(typeof(GotoStep), "goto")]
 [JsonDerivedType(typeof(HandoffStep), "handoff")]
 [JsonDerivedType(typeof(EndStep), "end")]
+[JsonDerivedType(typeof(TicketStep), "ticket")]
 public abstract record Step(string Id, SourceSpan Span);
 
 public sealed record SayStep(string Id, Message Message, SourceSpan Span) : Step(Id, Span);
@@ -154,7 +155,30 @@ public sealed record IfStep(string Id, Expression Condition, ImmutableArray<Step
 /// <summary>Moves the conversation to a stage, or continues in another flow (the current flow ends), or both.</summary>
 public sealed record GotoStep(string Id, string? Stage, string? Flow, SourceSpan Span) : Step(Id, Span);
 
-public sealed record HandoffStep(string Id, string Queue, string? Reason, Message? Say, ImmutableArray<string> Offer, SourceSpan Span) : Step(Id, Span);
+public sealed record HandoffStep(string Id, string Queue, string? Reason, Message? Say, ImmutableArray<string> Offer, SourceSpan Span) : Step(Id, Span)
+{
+    /// <summary>Higher is served first by the agent hub (default 0).</summary>
+    public int Priority { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<TicketKind>))]
+public enum TicketKind { Callback, Email, Other }
+
+/// <summary>
+/// Records a contact request (call-back, e-mail, other) for the agents: the engine numbers it
+/// deterministically, stores the number in <see cref="Into"/> and emits it as a ticket output the
+/// agent hub keeps. <see cref="Contact"/>, <see cref="Time"/> and <see cref="Note"/> are templates.
+/// </summary>
+public sealed record TicketStep(
+    string Id,
+    // "kind" is the step discriminator in the package JSON.
+    [property: JsonPropertyName("ticketKind")] TicketKind Kind,
+    Template Contact,
+    Template? Time,
+    Template? Note,
+    string? Queue,
+    string? Into,
+    SourceSpan Span) : Step(Id, Span);
 
 public sealed record EndStep(string Id, Message? Say, SourceSpan Span) : Step(Id, Span);
 
@@ -174,13 +198,35 @@ public sealed record ActionDef(string Name, HttpAction? Http, ScriptAction? Scri
 /// <summary>An opening window on one weekday, in the queue's time zone. <see cref="Close"/> may be 24:00 (<c>TimeSpan.FromHours(24)</c>).</summary>
 public sealed record OpeningWindow(DayOfWeek Day, TimeSpan Open, TimeSpan Close);
 
+[JsonConverter(typeof(JsonStringEnumConverter<QueueAssignment>))]
+public enum QueueAssignment { Auto, Pick }
+
+/// <summary>A canned response agents of a queue may insert (<c>canned: [{ title, text }]</c>).</summary>
+public sealed record CannedResponse(string Title, string Text, SourceSpan Span);
+
 /// <summary>A human-agent queue. No windows means always open.</summary>
-public sealed record QueueDef(string Name, string? Hours, ImmutableArray<OpeningWindow> Windows, string TimeZone, SourceSpan Span);
+public sealed record QueueDef(string Name, string? Hours, ImmutableArray<OpeningWindow> Windows, string TimeZone, SourceSpan Span)
+{
+    /// <summary>How long a customer waits for an agent before the hub gives up and <c>handoff.onTimeout</c> runs; null = no limit.</summary>
+    public TimeSpan? MaxWait { get; init; }
+
+    /// <summary><c>auto</c>: the hub assigns the longest-idle agent; <c>pick</c>: agents take entries from the list.</summary>
+    public QueueAssignment Assignment { get; init; }
+
+    public ImmutableArray<CannedResponse> Canned { get; init; } = [];
+}
 
 /// <summary>A handoff rule: checked in order after each turn; the first match hands off.</summary>
-public sealed record HandoffRule(string Id, string? Intent, Expression? When, string Queue, Message? Say, ImmutableArray<string> Offer, SourceSpan Span);
+public sealed record HandoffRule(string Id, string? Intent, Expression? When, string Queue, Message? Say, ImmutableArray<string> Offer, SourceSpan Span)
+{
+    /// <summary>Higher is served first by the agent hub (default 0).</summary>
+    public int Priority { get; init; }
+}
 
 public sealed record OutOfHours(Message? Say, ImmutableArray<string> Offer, SourceSpan Span);
+
+/// <summary>What the customer gets when no agent takes the handoff (no agent online, or <c>maxWait</c> passed): <c>handoff.onTimeout</c>.</summary>
+public sealed record OnTimeout(Message? Say, ImmutableArray<string> Offer, SourceSpan Span);
 
 /// <summary>A variable shown to the agent (and put in the handoff event's value) under <see cref="Key"/>.</summary>
 public sealed record SharedValue(string Key, string Variable, SourceSpan Span);
@@ -194,6 +240,11 @@ public sealed record HandoffDef(
     SourceSpan Span)
 {
     public static readonly HandoffDef Empty = new([], [], null, [], null, SourceSpan.None);
+
+    /// <summary>The waiting notice (<c>handoff.waiting</c>); its templates also see <c>queue.position</c>, <c>queue.waitMinutes</c>, <c>queue.name</c>.</summary>
+    public Message? Waiting { get; init; }
+
+    public OnTimeout? OnTimeout { get; init; }
 }
 
 /// <summary>The whole compiled scenario.</summary>

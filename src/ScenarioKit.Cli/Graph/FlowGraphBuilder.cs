@@ -195,6 +195,14 @@ internal sealed class FlowGraphBuilder
                 return [];
             }
 
+            case TicketStep ticket:
+            {
+                var label = "ticket " + ticket.Kind.ToString().ToLowerInvariant() + (ticket.Queue is { } q ? " (" + q + ")" : "") + (ticket.Into is { } into ? " → " + into : "");
+                AddNode(id, label, NodeShape.Step, cluster);
+                if (ticket.Queue is { } tq) Edge(id, QueueId(tq), "ticket", EdgeStyle.Dotted);
+                return [new(id, null)];
+            }
+
             case EndStep end:
                 AddNode(id, end.Say is { } endSay ? "end: " + MessageText(endSay) : "end", NodeShape.Step, cluster);
                 return [];

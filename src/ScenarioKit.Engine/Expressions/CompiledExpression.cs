@@ -31,6 +31,9 @@ internal sealed class CompiledExpression
     public Expression Source { get; }
     public bool HasFastPath => _fast is not null;
 
+    /// <summary>The member chains the expression reads, each with its prefixes longest first (see <see cref="ReadPaths"/>).</summary>
+    public MemberPath[][] Reads { get; private init; } = [];
+
     /// <summary>Prepares an expression; a syntax error (which the compiler should have reported) becomes a load error with the expression's span.</summary>
     public static CompiledExpression Prepare(Expression expression, VariableIndex index, List<RuntimeError> errors)
     {
@@ -51,7 +54,7 @@ internal sealed class CompiledExpression
         if (root is null)
             errors.Add(new RuntimeError($"`{expression.Source}` must be one expression", expression.Span));
         var roots = prepared.ReferencedGlobals?.ToArray() ?? [];
-        return new CompiledExpression(expression, prepared, FastNode.Build(root, index), roots);
+        return new CompiledExpression(expression, prepared, FastNode.Build(root, index), roots) { Reads = ReadPaths.Collect(root, index) };
     }
 
     /// <summary>Evaluates; false with <paramref name="error"/> when the expression failed (the caller falls back).</summary>

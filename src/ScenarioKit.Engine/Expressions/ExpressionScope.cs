@@ -24,6 +24,12 @@ internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, Js
     public int AskMaxRetries { get; set; }
     public int AskRetriesLeft { get; set; }
 
+    /// <summary>Only while the waiting notice (<c>handoff.waiting</c>) renders.</summary>
+    public bool HasQueue { get; set; }
+    public int QueuePosition { get; set; }
+    public int QueueWaitMinutes { get; set; }
+    public string QueueName { get; set; } = "";
+
     public DateTimeOffset Now { get; set; }
     public CancellationToken CancellationToken { get; set; }
 
@@ -33,8 +39,9 @@ internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, Js
     public const string IntentRoot = "intent";
     public const string ConversationRoot = "conversation";
     public const string AskRoot = "ask";
+    public const string QueueRoot = "queue";
 
-    public static bool IsBuiltIn(string root) => root is EventName or StageName or TextName or IntentRoot or ConversationRoot or AskRoot;
+    public static bool IsBuiltIn(string root) => root is EventName or StageName or TextName or IntentRoot or ConversationRoot or AskRoot or QueueRoot;
 
     /// <summary>
     /// Resolves a dotted member path (<c>order.number</c>, <c>ask.attempt</c>) without Jint.
@@ -85,6 +92,16 @@ internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, Js
                     "attempt" => Value.Of(AskAttempt),
                     "maxRetries" => Value.Of(AskMaxRetries),
                     "retriesLeft" => Value.Of(AskRetriesLeft),
+                    _ => Value.Undefined,
+                };
+                return true;
+            case QueueRoot:
+                if (!HasQueue || segments.Length != 2) return false;
+                value = segments[1] switch
+                {
+                    "position" => Value.Of(QueuePosition),
+                    "waitMinutes" => Value.Of(QueueWaitMinutes),
+                    "name" => Value.Of(QueueName),
                     _ => Value.Undefined,
                 };
                 return true;

@@ -52,6 +52,14 @@ internal static class JsConvert
                 o.Set("retriesLeft", new JsNumber(scope.AskRetriesLeft));
                 return o;
             }
+            case ExpressionScope.QueueRoot when scope.HasQueue:
+            {
+                var o = new JsObject(engine);
+                o.Set("position", new JsNumber(scope.QueuePosition));
+                o.Set("waitMinutes", new JsNumber(scope.QueueWaitMinutes));
+                o.Set("name", new JsString(scope.QueueName));
+                return o;
+            }
         }
         if (!scope.Index.Roots.TryGetValue(root, out var names)) return null;
         // Dotted variables become nested objects: order.number + order.status → { number, status }.

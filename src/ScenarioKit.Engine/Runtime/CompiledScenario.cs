@@ -52,6 +52,7 @@ internal sealed class CompiledScenario
         Variables = new VariableIndex(names);
         Defaults = model.Variables.Where(v => v.Default is not null)
             .Select(v => (v.Name, JsonValues.FromElement(v.Default!.Value))).ToArray();
+        DeclaredVariables = model.Variables.ToFrozenDictionary(v => v.Name, StringComparer.Ordinal);
         UserScoped = model.Variables.Where(v => v.Scope == VariableScope.User).Select(v => v.Name).ToFrozenSet(StringComparer.Ordinal);
 
         Intents = new ImmutableIntentList([.. model.Intents.Select((i, n) => new CompiledIntent(i, n, options, errors))]);
@@ -148,6 +149,12 @@ internal sealed class CompiledScenario
                         if (!Queues.ContainsKey(h.Queue)) errors.Add(new RuntimeError($"handoff to unknown queue '{h.Queue}'", h.Span));
                         break;
                     case EndStep e: Msg(e.Say); break;
+                    case TicketStep t:
+                        Tpl(t.Contact);
+                        Tpl(t.Time);
+                        Tpl(t.Note);
+                        if (t.Queue is not null && !Queues.ContainsKey(t.Queue)) errors.Add(new RuntimeError($"ticket for unknown queue '{t.Queue}'", t.Span));
+                        break;
                 }
             }
         }
@@ -159,6 +166,8 @@ internal sealed class CompiledScenario
         }
         Msg(handoff.Say);
         Msg(handoff.OutOfHours?.Say);
+        Msg(handoff.OnTimeout?.Say);
+        Msg(handoff.Waiting);
         Expressions = expressions;
         Templates = templates;
         Validators = validators;
@@ -173,6 +182,7 @@ internal sealed class CompiledScenario
     public VariableIndex Variables { get; }
     public (string Name, JsonNode? Value)[] Defaults { get; }
     public FrozenSet<string> UserScoped { get; }
+    public FrozenDictionary<string, VariableDef> DeclaredVariables { get; }
     public ImmutableIntentList Intents { get; }
     public IntentRecognizer Recognizer { get; }
     public FrozenDictionary<string, FlowDef> Flows { get; }

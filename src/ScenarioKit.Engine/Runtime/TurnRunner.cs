@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.Engine.Expressions;
+using ScenarioKit.Engine.Handoff;
 using ScenarioKit.Engine.Recognition;
 using ScenarioKit.Engine.Text;
 using ScenarioKit.Model;
@@ -35,6 +36,13 @@ internal sealed partial class TurnRunner
     int _fallbackStreak;
     ImmutableArray<string> _clarify;
     ImmutableArray<string> _latched;
+    // The agent's context (issue 9); rebuilt into a HandoffContextState only when something changed.
+    string? _handoffQueue;
+    ImmutableArray<StageEntry> _stageHistory;
+    ImmutableArray<SiteEvent> _recentEvents;
+    ImmutableArray<string> _answers;
+    string? _lastIntent;
+    double _lastConfidence;
 
     // Turn results.
     readonly List<BotOutput> _outputs = new(4);
@@ -68,6 +76,13 @@ internal sealed partial class TurnRunner
         _fallbackStreak = state.FallbackStreak;
         _clarify = state.Clarify;
         _latched = state.LatchedRules;
+        var context = state.Context;
+        _handoffQueue = context.HandoffQueue;
+        _stageHistory = context.StageHistory;
+        _recentEvents = context.RecentEvents;
+        _answers = context.Answers;
+        _lastIntent = context.LastIntent;
+        _lastConfidence = context.LastConfidence;
         _stepBudget = _options.MaxStepsPerTurn;
         _now = services.Clock.GetUtcNow();
         _scope = new ExpressionScope(scenario.Variables, _variables)
@@ -95,7 +110,10 @@ internal sealed partial class TurnRunner
                 if (!_withAgent && _scenario.Model.Welcome is { } welcome) Say(welcome, expectingInput: false);
                 break;
             case HandoffStatusInput h:
-                OnHandoffStatus(h);
+                await OnHandoffStatusAsync(h).ConfigureAwait(false);
+                break;
+            case AgentMessageInput a:
+                OnAgentMessage(a);
                 break;
             default:
                 throw new ArgumentException($"unsupported input {input.GetType().Name}", nameof(input));
@@ -116,7 +134,15 @@ internal sealed partial class TurnRunner
         var folded = TextNormalizer.Fold(normalized);
         _scope.Text = normalized;
         _transcript.Add(new TranscriptEntry(TranscriptEntry.User, raw.Trim()));
-        if (_withAgent) return; // the agent hub relays; the bot stays silent (DESIGN §4 step 2)
+        if (_withAgent)
+        {
+            // The agent hub relays; the bot stays silent (DESIGN §4 step 2), except that a customer still
+            // waiting for an agent is told their place again rather than left in silence (issue 9).
+            if (_services.Queue is { } hub && _handoffQueue is { } queue
+                && await hub.GetStatusAsync(_input.ConversationId, queue, _ct).ConfigureAwait(false) is { Assigned: false } status)
+                EmitWaiting(queue, status);
+            return;
+        }
 
         if (!_clarify.IsDefaultOrEmpty)
         {
@@ -127,7 +153,7 @@ internal sealed partial class TurnRunner
                 if (_scenario.Intents.Find(name) is { } chosen && (folded == chosen.FoldedSuggestion || folded == chosen.FoldedName))
                 {
                     await OnIntentAsync(new RecognitionResult(chosen, 1, null), digression: false).ConfigureAwait(false);
-                    CheckHandoffRules();
+                    await CheckHandoffRulesAsync().ConfigureAwait(false);
                     return;
                 }
             }
@@ -149,12 +175,12 @@ internal sealed partial class TurnRunner
                     if (digression.Intent is not null && !(digression.BySimilarity && AcceptsAnswer(ask, normalized)))
                     {
                         await OnIntentAsync(digression, digression: true).ConfigureAwait(false);
-                        CheckHandoffRules();
+                        await CheckHandoffRulesAsync().ConfigureAwait(false);
                         return;
                     }
                 }
                 await AnswerAsync(node, ask, frame, normalized).ConfigureAwait(false);
-                CheckHandoffRules();
+                await CheckHandoffRulesAsync().ConfigureAwait(false);
                 return;
             }
             // The package no longer has this step (state from elsewhere): forget the position.
@@ -177,7 +203,7 @@ internal sealed partial class TurnRunner
             _fallback = true;
             _pendingFallback = true;
         }
-        CheckHandoffRules();
+        await CheckHandoffRulesAsync().ConfigureAwait(false);
     }
 
     async ValueTask OnIntentAsync(RecognitionResult recognition, bool digression)
@@ -187,6 +213,8 @@ internal sealed partial class TurnRunner
         _scope.IntentName = intent.Name;
         _scope.IntentConfidence = recognition.Confidence;
         _scope.IntentDigitalFit = intent.DigitalFitText;
+        _lastIntent = intent.Name;
+        _lastConfidence = recognition.Confidence;
         // A handoff rule for this intent wins over its flow: the rule check after the turn hands off.
         if (_scenario.HandoffIntents.Contains(intent.Name)) return;
         if (_scenario.IntentFlows.TryGetValue(intent.Name, out var flow))
@@ -226,6 +254,7 @@ internal sealed partial class TurnRunner
         if (valid)
         {
             SetVariable(ask.Variable, value);
+            if (!_answers.Contains(ask.Variable) && _answers.Length < ConversationState.MaxAnswers) _answers = _answers.Add(ask.Variable);
             _fallbackStreak = 0;
             await RunFlowAsync(node.Next, node.Flow).ConfigureAwait(false);
             return;
@@ -258,6 +287,7 @@ internal sealed partial class TurnRunner
     {
         _scope.HasEvent = true;
         _scope.Event = input.Value is { } v ? JsonValues.FromElement(v) : null;
+        _recentEvents = Bounded(_recentEvents, new SiteEvent(input.Name, _now.ToUniversalTime(), HandoffContextState.Compact(input.Value)), ConversationState.MaxRecentEvents);
 
         foreach (var stage in _scenario.Model.Journey)
         {
@@ -266,7 +296,7 @@ internal sealed partial class TurnRunner
             {
                 if (trigger.Event == input.Name && Condition(trigger.When))
                 {
-                    EnterStage(stage.Name);
+                    EnterStage(stage.Name, input.Name);
                     entered = true;
                     break;
                 }
@@ -304,16 +334,20 @@ internal sealed partial class TurnRunner
                 }
             }
         }
-        CheckHandoffRules();
+        await CheckHandoffRulesAsync().ConfigureAwait(false);
     }
 
-    void EnterStage(string stage)
+    void EnterStage(string stage, string cause)
     {
         if (stage == _stage) return;
         _stage = stage;
         _stageVisit++;
         _scope.Stage = stage;
+        _stageHistory = Bounded(_stageHistory, new StageEntry(stage, _now.ToUniversalTime(), cause), ConversationState.MaxStageHistory);
     }
+
+    static ImmutableArray<T> Bounded<T>(ImmutableArray<T> list, T item, int max) =>
+        list.Length >= max ? list.RemoveRange(0, list.Length - max + 1).Add(item) : list.Add(item);
 
     bool CapAllows(ProactiveRule rule)
     {
@@ -339,15 +373,26 @@ internal sealed partial class TurnRunner
 
     // ---- handoff status ----
 
-    void OnHandoffStatus(HandoffStatusInput input)
+    async ValueTask OnHandoffStatusAsync(HandoffStatusInput input)
     {
+        var wasWithAgent = _withAgent;
         switch (input.State)
         {
             case HandoffStatusInput.Accepted:
+                // A human has the conversation from now on, also when they joined without a handoff (a supervisor's
+                // proactive join): the bot falls silent and drops a half-done form, as at a handoff.
+                if (!_withAgent)
+                {
+                    _withAgent = true;
+                    _frames.Clear();
+                    _clarify = [];
+                    _pendingFallback = false;
+                }
                 break;
             case HandoffStatusInput.Completed:
             case HandoffStatusInput.Failed:
                 _withAgent = false;
+                _handoffQueue = null;
                 _fallbackStreak = 0;
                 _frames.Clear();
                 break;
@@ -357,6 +402,43 @@ internal sealed partial class TurnRunner
         }
         if (input.CustomerText is { } text)
             Emit(text, [], expectingInput: false);
+        if (input.State == HandoffStatusInput.Failed && wasWithAgent && input.Reason is HandoffStatusInput.Timeout or HandoffStatusInput.NoAgents)
+        {
+            // Nobody took the conversation in time: the customer gets the scenario's timeout path (issue 9).
+            EmitTimeoutPath(_scenario.Handoff.OnTimeout?.Offer is { IsDefault: false } o ? o : []);
+            return;
+        }
+        if (input.State != HandoffStatusInput.Completed) return;
+        if (input.Variables is { Count: > 0 } values)
+        {
+            foreach (var (name, value) in values)
+            {
+                if (HandbackValidator.CheckVariable(_scenario, name, value) is { } problem)
+                {
+                    _errors.Add(new RuntimeError($"handback variable ignored: {problem.English}", SourceSpan.None));
+                    continue;
+                }
+                SetVariable(name, value?.DeepClone());
+            }
+        }
+        if (input.Flow is { Length: > 0 } flow)
+        {
+            if (_scenario.FirstSteps.ContainsKey(flow)) await StartFlowAsync(flow).ConfigureAwait(false);
+            else _errors.Add(new RuntimeError($"handback into unknown flow '{flow}' ignored", SourceSpan.None));
+        }
+    }
+
+    void OnAgentMessage(AgentMessageInput input)
+    {
+        if (!_withAgent)
+        {
+            // One writer: while the bot has the conversation an agent message is out of protocol.
+            _errors.Add(new RuntimeError("agent message while the bot has the conversation: ignored", SourceSpan.None));
+            return;
+        }
+        var text = input.Text ?? "";
+        if (text.Length > _options.MaxInputLength) text = text[.._options.MaxInputLength];
+        _transcript.Add(new TranscriptEntry(TranscriptEntry.Agent, text.Trim()));
     }
 
     // ---- flows ----
@@ -446,7 +528,7 @@ internal sealed partial class TurnRunner
                     break;
 
                 case GotoStep jump:
-                    if (jump.Stage is not null) EnterStage(jump.Stage);
+                    if (jump.Stage is not null) EnterStage(jump.Stage, "goto");
                     if (jump.Flow is not null)
                     {
                         _flowsStarted.Add(jump.Flow);
@@ -457,8 +539,14 @@ internal sealed partial class TurnRunner
                     break;
 
                 case HandoffStep handoff:
-                    HandOff(handoff.Queue, handoff.Id, handoff.Reason ?? $"flow {flow}", handoff.Say, handoff.Offer);
+                    await HandOffAsync(handoff.Queue, handoff.Id, handoff.Reason ?? $"flow {flow}", handoff.Say, handoff.Offer,
+                        handoff.Span, handoff.Priority, []).ConfigureAwait(false);
                     return;
+
+                case TicketStep ticket:
+                    if (!RecordTicket(ticket)) { AbortFlow(flow); return; }
+                    node = node.Next;
+                    break;
 
                 case EndStep end:
                     if (end.Say is not null) Say(end.Say, expectingInput: false);
@@ -532,7 +620,7 @@ internal sealed partial class TurnRunner
 
     // ---- handoff ----
 
-    void CheckHandoffRules()
+    async ValueTask CheckHandoffRulesAsync()
     {
         if (_handoff is not null || _withAgent) return;
         _scope.FallbackStreak = _fallbackStreak;
@@ -542,7 +630,8 @@ internal sealed partial class TurnRunner
             if (rule.Intent is not null)
             {
                 if (_scope.IntentName != rule.Intent) continue;
-                HandOff(rule.Queue, rule.Id, $"intent {rule.Intent}", rule.Say, rule.Offer);
+                await HandOffAsync(rule.Queue, rule.Id, $"intent {rule.Intent}", rule.Say, rule.Offer, rule.Span, rule.Priority,
+                    [new("intent", JsonValue.Create(rule.Intent)), new("confidence", JsonValue.Create(_scope.IntentConfidence))]).ConfigureAwait(false);
                 return;
             }
             if (rule.When is null) continue;
@@ -558,44 +647,160 @@ internal sealed partial class TurnRunner
             // cart is still big at checkout): firing again would hand off on every turn.
             if (latched) continue;
             _latched = _latched.Add(rule.Id);
-            HandOff(rule.Queue, rule.Id, rule.When.Source, rule.Say, rule.Offer);
+            await HandOffAsync(rule.Queue, rule.Id, rule.When.Source, rule.Say, rule.Offer, rule.Span, rule.Priority,
+                ConditionValues(rule.When)).ConfigureAwait(false);
             return;
         }
     }
 
-    void HandOff(string queueName, string ruleId, string reason, Message? say, ImmutableArray<string> offer)
+    /// <summary>The values the condition read, now (issue 9: the agent sees why the rule fired).</summary>
+    ImmutableArray<KeyValuePair<string, JsonNode?>> ConditionValues(Expression when)
+    {
+        var reads = _scenario.Expressions[when].Reads;
+        var values = ImmutableArray.CreateBuilder<KeyValuePair<string, JsonNode?>>(reads.Length);
+        foreach (var prefixes in reads)
+        {
+            foreach (var path in prefixes)
+            {
+                if (!_scope.TryResolve(path, out var value)) continue;
+                values.Add(new(string.Join('.', path.Segments), value.ToNode()?.DeepClone()));
+                break;
+            }
+        }
+        return values.DrainToImmutable();
+    }
+
+    async ValueTask HandOffAsync(string queueName, string ruleId, string reason, Message? say, ImmutableArray<string> offer,
+        SourceSpan span, int priority, ImmutableArray<KeyValuePair<string, JsonNode?>> conditionValues)
     {
         var withinHours = !_scenario.Queues.TryGetValue(queueName, out var queue) || queue.IsOpen(_now);
-        var shared = ImmutableArray.CreateBuilder<KeyValuePair<string, JsonNode?>>(_scenario.Handoff.Share.Length);
-        foreach (var s in _scenario.Handoff.Share)
-            shared.Add(new(s.Key, _variables.GetValueOrDefault(s.Variable)?.DeepClone()));
+        QueueStatus? status = null;
+        if (withinHours && _services.Queue is { } hub)
+            status = await hub.GetStatusAsync(_input.ConversationId, queueName, _ct).ConfigureAwait(false);
+        // The hub has nobody online for this queue: waiting would be waiting for nobody (issue 9).
+        var unattended = status is { AgentsOnline: <= 0 };
         var outOfHours = _scenario.Handoff.OutOfHours;
-        var decision = new HandoffDecision(
-            queueName, ruleId, reason, withinHours,
-            withinHours ? offer.IsDefault ? [] : offer : outOfHours?.Offer is { IsDefault: false } o ? o : [],
-            shared.MoveToImmutable(),
-            [.. _transcript]);
+        var onTimeout = _scenario.Handoff.OnTimeout;
+        ImmutableArray<string> decisionOffer =
+            !withinHours ? outOfHours?.Offer is { IsDefault: false } o ? o : []
+            : unattended ? onTimeout?.Offer is { IsDefault: false } t ? t : []
+            : offer.IsDefault ? [] : offer;
+        var decision = new HandoffDecision(queueName, ruleId, reason, withinHours, decisionOffer, SharedValues(), [.. _transcript])
+        {
+            RuleSpan = span,
+            ConditionValues = conditionValues.IsDefault ? [] : conditionValues,
+            Stage = _stage,
+            StageHistory = _stageHistory,
+            RecentEvents = _recentEvents,
+            Intent = _lastIntent,
+            Confidence = _lastConfidence,
+            Answers = AnswerValues(),
+            Priority = priority,
+            ScenarioId = _input.PackageId,
+            PackageVersion = _input.PackageVersion,
+            Unattended = unattended,
+            UnattendedReason = unattended ? HandoffDecision.NoAgents : null,
+        };
         _handoff = decision;
         _handoffRule = ruleId;
         _pendingFallback = false;
         _fallbackStreak = 0;
         _frames.Clear();
         _clarify = [];
-        if (withinHours)
+        if (!withinHours)
         {
-            _withAgent = true;
-            _outputs.Add(new HandoffEventOutput(decision));
-            var message = say ?? _scenario.Handoff.Say;
-            if (message is not null) Say(message, expectingInput: false);
+            EmitPath(outOfHours?.Say, decision.Offer, "ただいま担当者が対応できる時間外です。", "Our agents are not available right now.");
+            return;
         }
-        else
+        if (unattended)
         {
-            var message = outOfHours?.Say;
-            if (message is not null && TryRenderMessage(message, out var text, out var suggestions))
-                Emit(text, suggestions.IsEmpty ? decision.Offer : suggestions, expectingInput: !decision.Offer.IsEmpty);
-            else if (message is null)
-                Emit(_scenario.IsJapanese ? "ただいま担当者が対応できる時間外です。" : "Our agents are not available right now.", decision.Offer, expectingInput: !decision.Offer.IsEmpty);
+            EmitTimeoutPath(decision.Offer);
+            return;
         }
+        _withAgent = true;
+        _handoffQueue = queueName;
+        _outputs.Add(new HandoffEventOutput(decision));
+        var message = say ?? _scenario.Handoff.Say;
+        if (message is not null) Say(message, expectingInput: false);
+        if (status is { Assigned: false }) EmitWaiting(queueName, status);
+    }
+
+    ImmutableArray<KeyValuePair<string, JsonNode?>> SharedValues()
+    {
+        var shared = ImmutableArray.CreateBuilder<KeyValuePair<string, JsonNode?>>(_scenario.Handoff.Share.Length);
+        foreach (var s in _scenario.Handoff.Share)
+            shared.Add(new(s.Key, _variables.GetValueOrDefault(s.Variable)?.DeepClone()));
+        return shared.MoveToImmutable();
+    }
+
+    ImmutableArray<KeyValuePair<string, JsonNode?>> AnswerValues()
+    {
+        var answers = ImmutableArray.CreateBuilder<KeyValuePair<string, JsonNode?>>(_answers.Length);
+        foreach (var name in _answers)
+            answers.Add(new(name, _variables.GetValueOrDefault(name)?.DeepClone()));
+        return answers.MoveToImmutable();
+    }
+
+    /// <summary><c>handoff.onTimeout</c>: nobody took (or could take) the conversation.</summary>
+    void EmitTimeoutPath(ImmutableArray<string> offer) =>
+        EmitPath(_scenario.Handoff.OnTimeout?.Say, offer, "申し訳ございません、ただいま担当者におつなぎできません。", "Sorry, no agent can take your conversation right now.");
+
+    /// <summary>An out-of-hours or timeout message: its suggestions, else the offered channels as buttons.</summary>
+    void EmitPath(Message? message, ImmutableArray<string> offer, string japanese, string english)
+    {
+        if (message is not null && TryRenderMessage(message, out var text, out var suggestions))
+            Emit(text, suggestions.IsEmpty ? offer : suggestions, expectingInput: !offer.IsEmpty);
+        else if (message is null)
+            Emit(_scenario.IsJapanese ? japanese : english, offer, expectingInput: !offer.IsEmpty);
+    }
+
+    /// <summary>The waiting notice: <c>handoff.waiting</c> with <c>queue.*</c> in scope, or the built-in text.</summary>
+    void EmitWaiting(string queue, QueueStatus status)
+    {
+        _scope.HasQueue = true;
+        _scope.QueuePosition = status.Position;
+        _scope.QueueWaitMinutes = status.WaitMinutes;
+        _scope.QueueName = queue;
+        var message = _scenario.Handoff.Waiting;
+        if (message is null || !Say(message, expectingInput: false))
+        {
+            Emit(_scenario.IsJapanese
+                ? FormattableString.Invariant($"現在{status.Position}番目にお待ちいただいています（目安：約{status.WaitMinutes}分）。")
+                : FormattableString.Invariant($"You are number {status.Position} in the queue (about {status.WaitMinutes} min)."), [], expectingInput: false);
+        }
+        _scope.HasQueue = false;
+    }
+
+    /// <summary>A <c>ticket</c> step: renders the request, numbers it, stores the number, emits it. False when a template failed.</summary>
+    bool RecordTicket(TicketStep step)
+    {
+        if (!Render(step.Contact, out var contact)) return false;
+        string? time = null, note = null;
+        if (step.Time is not null && !Render(step.Time, out time)) return false;
+        if (step.Note is not null && !Render(step.Note, out note)) return false;
+        var number = TicketNumbers.Make(step.Kind, _input.ConversationId, _scope.Turn, step.Id);
+        if (step.Into is not null) SetVariable(step.Into, JsonValue.Create(number));
+        _outputs.Add(new TicketOutput(new Ticket(step.Kind, number, contact, time, note, step.Queue, step.Id, step.Span)
+        {
+            Stage = _stage,
+            StageHistory = _stageHistory,
+            RecentEvents = _recentEvents,
+            Intent = _lastIntent,
+            Confidence = _lastConfidence,
+            Shared = SharedValues(),
+            Answers = AnswerValues(),
+            Transcript = [.. _transcript],
+            ScenarioId = _input.PackageId,
+            PackageVersion = _input.PackageVersion,
+        }));
+        return true;
+    }
+
+    bool Render(Template template, out string text)
+    {
+        if (_scenario.Templates[template].TryRender(_scope, _options, out text, out var error)) return true;
+        Fail(error!);
+        return false;
     }
 
     // ---- messages and expressions ----
@@ -706,10 +911,14 @@ internal sealed partial class TurnRunner
             ids = ids.Add(id);
             if (ids.Length > _options.RecentActivityIds) ids = ids.RemoveRange(0, ids.Length - _options.RecentActivityIds);
         }
+        var context = _input.Context;
+        if (_handoffQueue != context.HandoffQueue || _stageHistory != context.StageHistory || _recentEvents != context.RecentEvents
+            || _answers != context.Answers || _lastIntent != context.LastIntent || _lastConfidence != context.LastConfidence)
+            context = new HandoffContextState(_handoffQueue, _stageHistory, _recentEvents, _answers, _lastIntent, _lastConfidence);
         var state = new ConversationState(
             _input.ConversationId, _input.UserId, _input.PackageId, _input.PackageVersion,
             _stage, _stageVisit, _withAgent, _input.Turn + 1, _fallbackStreak,
-            _variables, transcript, [.. _frames], ids, _clarify.IsDefault ? [] : _clarify, [.. _proactive], _latched);
+            _variables, transcript, [.. _frames], ids, _clarify.IsDefault ? [] : _clarify, [.. _proactive], _latched, context);
         if (_services.Logger is { } logger && logger.IsEnabled(LogLevel.Warning))
             foreach (var error in _errors)
                 LogRuntimeError(logger, _input.ConversationId, error.Span.ToString(), error.Message);

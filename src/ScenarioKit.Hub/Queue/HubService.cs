@@ -63,6 +63,10 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
 
     // ---- customer side ----
 
+    /// <summary>As <see cref="GetPosition"/>, for the engine, which knows the conversation by its channel id.</summary>
+    public QueuePosition GetPositionByConversationId(string conversationId, string queue) =>
+        GetPosition(_view.KeyById.GetValueOrDefault(conversationId) ?? "", queue);
+
     /// <summary>Where a conversation stands in its queue; for a conversation not queued yet, where it would enter <paramref name="queue"/>.</summary>
     public QueuePosition GetPosition(string conversationKey, string queue)
     {
@@ -646,6 +650,7 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
                 ActiveChats(a.Login), a.MaxChats, a.Queues, p is { Connections: > 0 });
         }).ToImmutableArray();
         _view = new QueueView(
+            _open.Values.GroupBy(e => e.ConversationId, StringComparer.Ordinal).ToImmutableDictionary(g => g.Key, g => g.First().ConversationKey, StringComparer.Ordinal),
             _open.Values.ToImmutableDictionary(e => e.Id, StringComparer.Ordinal),
             _open.Values.ToImmutableDictionary(e => e.ConversationKey, StringComparer.Ordinal),
             queued,
@@ -679,6 +684,7 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     static string NewId(DateTimeOffset now) => "h" + now.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
 
     sealed record QueueView(
+        ImmutableDictionary<string, string> KeyById,
         ImmutableDictionary<string, HandoffEntry> ById,
         ImmutableDictionary<string, HandoffEntry> ByConversation,
         ImmutableDictionary<string, ImmutableArray<string>> Queued,
@@ -688,7 +694,7 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         ImmutableArray<AgentState> Agents)
     {
         public static readonly QueueView Empty = new(
-            ImmutableDictionary<string, HandoffEntry>.Empty, ImmutableDictionary<string, HandoffEntry>.Empty,
+            ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, HandoffEntry>.Empty, ImmutableDictionary<string, HandoffEntry>.Empty,
             ImmutableDictionary<string, ImmutableArray<string>>.Empty, [], ImmutableDictionary<string, int>.Empty,
             ImmutableDictionary<string, TimeSpan>.Empty, []);
 

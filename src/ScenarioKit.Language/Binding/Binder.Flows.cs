@@ -7,7 +7,7 @@ namespace ScenarioKit.Language.Binding;
 
 internal sealed partial class Binder
 {
-    static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end"];
+    static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end", "ticket"];
 
     static readonly Dictionary<string, string[]> StepOptions = new(StringComparer.Ordinal)
     {
@@ -19,6 +19,7 @@ internal sealed partial class Binder
         ["goto"] = [],
         ["handoff"] = [],
         ["end"] = [],
+        ["ticket"] = [],
     };
 
     ImmutableArray<FlowDef> BindFlows(YamlNode? node)
@@ -166,13 +167,18 @@ internal sealed partial class Binder
                     return new HandoffStep(id, q.Value, null, null, [], m.Span);
                 }
                 if (Map(value, kindPath) is not { } hm) return null;
-                CheckKeys(hm, kindPath, "queue", "reason", "say", "offer");
+                CheckKeys(hm, kindPath, "queue", "reason", "say", "offer", "priority");
                 var queue = RequiredString(hm, "queue", kindPath);
                 if (queue is null) return null;
                 c.References.Add(new Reference(RefKind.Queue, queue, hm["queue"]!.Span));
                 var say = Optional(hm, "say") is { } hs ? BindMessage(hs, kindPath + ".say", null) : null;
-                return new HandoffStep(id, queue, StringOf(hm, "reason", kindPath), say, BindOffer(hm, kindPath), m.Span);
+                return new HandoffStep(id, queue, StringOf(hm, "reason", kindPath), say, BindOffer(hm, kindPath), m.Span)
+                {
+                    Priority = Priority(hm, kindPath),
+                };
             }
+            case "ticket":
+                return BindTicket(value, kindPath, id, m.Span);
             default: // end
             {
                 if (value is ScalarNode { Kind: ScalarKind.Boolean } b)
@@ -213,6 +219,28 @@ internal sealed partial class Binder
         var onFail = Optional(m, "onFail") is { } of ? BindSteps(of, path + ".onFail", id + "/onFail", allowSingle: true) : [];
         return prompt is null ? null : new AskStep(id, variable, prompt, expect, retry, maxAttempts, onFail, m.Span);
     }
+
+    static readonly string[] TicketKinds = ["callback", "email", "other"];
+
+    Step? BindTicket(YamlNode value, string path, string id, Model.SourceSpan span)
+    {
+        if (Map(value, path) is not { } tm) return null;
+        CheckKeys(tm, path, "kind", "contact", "time", "note", "queue", "into");
+        var kindText = Required(tm, "kind", path) is not null ? OneOf(tm, "kind", path, TicketKinds) : null;
+        var contactNode = Required(tm, "contact", path);
+        var contact = contactNode is null ? null : BindTemplate(contactNode, path + ".contact", ExprScope.General, null, acceptScalars: true);
+        var time = Optional(tm, "time") is { } tn ? BindTemplate(tn, path + ".time", ExprScope.General, null, acceptScalars: true) : null;
+        var note = Optional(tm, "note") is { } nn ? BindTemplate(nn, path + ".note", ExprScope.General, null, acceptScalars: true) : null;
+        var queue = StringOf(tm, "queue", path);
+        if (queue is not null) c.References.Add(new Reference(RefKind.Queue, queue, tm["queue"]!.Span));
+        var into = StringOf(tm, "into", path);
+        if (into is not null) c.References.Add(new Reference(RefKind.Variable, into, tm["into"]!.Span));
+        if (kindText is null || contact is null) return null;
+        return new TicketStep(id, Enum.Parse<TicketKind>(kindText, ignoreCase: true), contact, time, note, queue, into, span);
+    }
+
+    /// <summary>A rule's or handoff step's <c>priority</c>: an integer from -100 to 100, default 0.</summary>
+    int Priority(MappingNode m, string path) => (int)(Integer(m, "priority", path, -100, 100) ?? 0);
 
     static bool IsEmptyMessage(YamlNode node) => node switch
     {

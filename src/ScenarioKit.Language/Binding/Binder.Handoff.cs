@@ -68,7 +68,7 @@ internal sealed partial class Binder
     HandoffDef BindHandoff(YamlNode? node)
     {
         if (node is null or ScalarNode { Kind: ScalarKind.Null } || Map(node, "handoff") is not { } m) return HandoffDef.Empty;
-        CheckKeys(m, "handoff", "say", "queues", "rules", "outOfHours", "share");
+        CheckKeys(m, "handoff", "say", "queues", "rules", "outOfHours", "share", "waiting", "onTimeout");
         var say = Optional(m, "say") is { } sn ? BindMessage(sn, "handoff.say", null) : null;
 
         var queues = ImmutableArray.CreateBuilder<QueueDef>();
@@ -78,7 +78,7 @@ internal sealed partial class Binder
                 var path = "handoff.queues." + key.Value;
                 if (!CheckName(key, "queue")) continue;
                 if (Map(value, path) is not { } q) continue;
-                CheckKeys(q, path, "hours", "timezone", "description");
+                CheckKeys(q, path, "hours", "timezone", "description", "maxWait", "assignment", "canned");
                 var hours = StringOf(q, "hours", path);
                 ImmutableArray<OpeningWindow> windows = [];
                 if (hours is not null)
@@ -89,7 +89,12 @@ internal sealed partial class Binder
                 var tz = StringOf(q, "timezone", path) ?? "UTC";
                 if (q["timezone"] is { } tzNode && !TimeZones.Exists(tz))
                     d.Report(DiagnosticCatalog.UnknownTimeZone, tzNode.Span, tz, Localized.DidYouMean(TimeZones.Suggest(tz)));
-                queues.Add(new QueueDef(key.Value, hours, windows, tz, key.Span));
+                queues.Add(new QueueDef(key.Value, hours, windows, tz, key.Span)
+                {
+                    MaxWait = BindMaxWait(q, path),
+                    Assignment = OneOf(q, "assignment", path, ["auto", "pick"]) == "pick" ? QueueAssignment.Pick : QueueAssignment.Auto,
+                    Canned = BindCanned(q, path, key.Value),
+                });
             }
 
         var rules = ImmutableArray.CreateBuilder<HandoffRule>();
@@ -98,7 +103,7 @@ internal sealed partial class Binder
             {
                 var path = $"handoff.rules[{i}]";
                 if (Map(rs.Items[i], path) is not { } r) continue;
-                CheckKeys(r, path, "id", "when", "to", "say", "offer");
+                CheckKeys(r, path, "id", "when", "to", "say", "offer", "priority");
                 var id = RequiredString(r, "id", path);
                 string? intent = null;
                 Expression? when = null;
@@ -117,7 +122,7 @@ internal sealed partial class Binder
                 var rsay = Optional(r, "say") is { } rsn ? BindMessage(rsn, path + ".say", null) : null;
                 var offer = BindOffer(r, path);
                 if (id is null || to is null || (intent is null && when is null)) continue;
-                rules.Add(new HandoffRule(id, intent, when, to, rsay, offer, r["id"]!.Span));
+                rules.Add(new HandoffRule(id, intent, when, to, rsay, offer, r["id"]!.Span) { Priority = Priority(r, path) });
             }
 
         OutOfHours? outOfHours = null;
@@ -127,6 +132,16 @@ internal sealed partial class Binder
             var osay = Optional(om, "say") is { } os ? BindMessage(os, "handoff.outOfHours.say", null) : null;
             outOfHours = new OutOfHours(osay, BindOffer(om, "handoff.outOfHours"), om.Span);
         }
+
+        OnTimeout? onTimeout = null;
+        if (Optional(m, "onTimeout") is { } tn && Map(tn, "handoff.onTimeout") is { } tm)
+        {
+            CheckKeys(tm, "handoff.onTimeout", "say", "offer");
+            var tsay = Optional(tm, "say") is { } ts ? BindMessage(ts, "handoff.onTimeout.say", null) : null;
+            onTimeout = new OnTimeout(tsay, BindOffer(tm, "handoff.onTimeout"), tm.Span);
+        }
+        // unit test: Golden/handoff/queue-outside-waiting.yaml (queue.* is only in scope here)
+        var waiting = Optional(m, "waiting") is { } wn2 ? BindMessage(wn2, "handoff.waiting", null, ExprScope.Waiting) : null;
 
         var share = ImmutableArray.CreateBuilder<SharedValue>();
         switch (Optional(m, "share"))
@@ -151,6 +166,57 @@ internal sealed partial class Binder
                 d.Report(DiagnosticCatalog.TypeMismatch, other.Span, Names.At("handoff.share"), Names.Either([Names.TypeName("list"), Names.TypeName("mapping")]), Names.TypeName(other.KindName));
                 break;
         }
-        return new HandoffDef(queues.ToImmutable(), rules.ToImmutable(), outOfHours, share.ToImmutable(), say, m.Span);
+        return new HandoffDef(queues.ToImmutable(), rules.ToImmutable(), outOfHours, share.ToImmutable(), say, m.Span)
+        {
+            Waiting = waiting,
+            OnTimeout = onTimeout,
+        };
+    }
+
+    /// <summary>30 seconds to 24 hours: shorter gives an agent no time to accept, longer leaves a customer waiting for nobody.</summary>
+    internal static readonly TimeSpan MinMaxWait = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan MaxMaxWait = TimeSpan.FromHours(24);
+
+    TimeSpan? BindMaxWait(MappingNode q, string path)
+    {
+        if (Optional(q, "maxWait") is not { } node) return null;
+        if (node is not ScalarNode { IsString: true } s || !DurationParser.TryParse(s.Value, out var wait))
+        {
+            d.Report(DiagnosticCatalog.InvalidDuration, node.Span, Text(node));
+            return null;
+        }
+        if (wait < MinMaxWait || wait > MaxMaxWait)
+        {
+            // unit test: Golden/handoff/max-wait-range.yaml
+            d.Report(DiagnosticCatalog.MaxWaitRange, node.Span, s.Value);
+            return null;
+        }
+        return wait;
+    }
+
+    ImmutableArray<CannedResponse> BindCanned(MappingNode q, string path, string queue)
+    {
+        if (Optional(q, "canned") is not { } node || Seq(node, path + ".canned") is not { } seq) return [];
+        var result = ImmutableArray.CreateBuilder<CannedResponse>();
+        var titles = new Dictionary<string, Model.SourceSpan>(StringComparer.Ordinal);
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            var ip = $"{path}.canned[{i}]";
+            if (Map(seq.Items[i], ip) is not { } cm) continue;
+            CheckKeys(cm, ip, "title", "text");
+            var title = RequiredString(cm, "title", ip);
+            var text = RequiredString(cm, "text", ip);
+            if (title is null || text is null) continue;
+            var span = cm["title"]!.Span;
+            if (titles.TryGetValue(title, out var first))
+            {
+                // unit test: Golden/handoff/duplicate-canned-title.yaml
+                d.ReportRelated(DiagnosticCatalog.DuplicateCannedTitle, span, first, title, queue, first);
+                continue;
+            }
+            titles[title] = span;
+            result.Add(new CannedResponse(title, text, span));
+        }
+        return result.ToImmutable();
     }
 }

@@ -8,7 +8,7 @@ using ScenarioKit.Model;
 
 namespace ScenarioKit.Language.Binding;
 
-internal enum ExprScope { General, Retry, Action }
+internal enum ExprScope { General, Retry, Action, Waiting }
 
 /// <summary>An expression as written: the scalar it sits in and where in the scalar's value it starts.</summary>
 internal sealed record ExprSite(Expression Expression, ScalarNode Node, int Offset, ExprScope Scope, string? Action);

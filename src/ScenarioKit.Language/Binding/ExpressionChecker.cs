@@ -27,7 +27,9 @@ internal sealed class ExpressionChecker
         "encodeURI", "decodeURI", "globalThis",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    static readonly string[] ReservedRoots = ["event", "stage", "intent", "text", "conversation", "ask"];
+    static readonly string[] ReservedRoots = ["event", "stage", "intent", "text", "conversation", "ask", "queue"];
+
+    static readonly string[] QueueMembers = ["position", "waitMinutes", "name"];
 
     readonly DiagnosticBag d;
     readonly Parser parser = new(new ParserOptions { EcmaVersion = EcmaVersion.ES2023 });
@@ -91,6 +93,16 @@ internal sealed class ExpressionChecker
         var root = chain.Segments[0];
         if (Builtins.Contains(root)) return;
         if (root == "ask" && site.Scope == ExprScope.Retry) return;
+        if (root == "queue")
+        {
+            // unit test: Golden/expressions/queue-outside-waiting.yaml, Golden/expressions/queue-unknown-member.yaml
+            if (site.Scope != ExprScope.Waiting)
+                d.Report(DiagnosticCatalog.QueueOutsideWaiting, site.Node.SpanOf(site.Offset + chain.Start, site.Offset + chain.Ends[^1]), string.Join('.', chain.Segments));
+            else if (chain.Segments.Count > 1 && !QueueMembers.Contains(chain.Segments[1]))
+                d.Report(DiagnosticCatalog.UnknownQueueMember, site.Node.SpanOf(site.Offset + chain.Start, site.Offset + chain.Ends[1]), chain.Segments[1],
+                    Localized.DidYouMean(Suggest.Closest(chain.Segments[1], QueueMembers)));
+            return;
+        }
         if (site.Scope == ExprScope.Action && site.Action is not null && actionParameters.TryGetValue(site.Action, out var ps) && ps.Contains(root)) return;
         var name = root;
         for (var i = 0; ; i++)

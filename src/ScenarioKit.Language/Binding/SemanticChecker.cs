@@ -23,6 +23,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckFlows();
         CheckReachability();
         CheckQueues();
+        CheckHubSettings();
         CheckIntents();
         CheckCalls();
         CheckAssignments();
@@ -79,6 +80,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         "intent" => new("the recognised intent", "認識したインテント"),
         "text" => new("the customer's text", "お客様の入力"),
         "conversation" => new("the conversation counters", "会話のカウンター"),
+        "queue" => new("the queue in the waiting notice", "待機中のお知らせのキュー"),
         _ => new("the ask being retried", "再質問中の ask"),
     };
 
@@ -339,6 +341,27 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
             .Concat(model.Handoff.Rules.Select(r => (r.Queue, r.Span)));
         foreach (var (queue, span) in handoffs)
             if (withoutHours.Contains(queue)) d.Report(DiagnosticCatalog.QueueWithoutHours, span, queue);
+    }
+
+    /// <summary>The agent hub's settings (issue 9): a maxWait needs somewhere to go, an offered channel something that takes it, a ticket number text.</summary>
+    void CheckHubSettings()
+    {
+        var handoff = model.Handoff;
+        if (handoff.OnTimeout is null)
+            foreach (var q in handoff.Queues.Where(q => q.MaxWait is not null))
+                d.Report(DiagnosticCatalog.MaxWaitWithoutTimeout, q.Span, q.Name); // unit test: Golden/handoff/max-wait-without-timeout.yaml
+        var tickets = model.AllSteps().OfType<TicketStep>().ToList();
+        if (handoff.OnTimeout is { } onTimeout)
+            foreach (var channel in onTimeout.Offer.Distinct(StringComparer.Ordinal))
+            {
+                var kind = channel switch { "callback" => TicketKind.Callback, "email" => TicketKind.Email, _ => (TicketKind?)null };
+                if (kind is { } k && !tickets.Any(t => t.Kind == k))
+                    d.Report(DiagnosticCatalog.TimeoutOfferNotTaken, onTimeout.Span, channel); // unit test: Golden/handoff/timeout-offer-not-taken.yaml
+            }
+        var types = model.Variables.ToDictionary(v => v.Name, v => v.Type, StringComparer.Ordinal);
+        foreach (var t in tickets)
+            if (t.Into is { } into && types.TryGetValue(into, out var type) && type != VariableType.String)
+                d.Report(DiagnosticCatalog.TicketIntoNotText, t.Span, into, Binder.TypeNameOf(type)); // unit test: Golden/flow/ticket-into-number.yaml
     }
 
     void CheckIntents()

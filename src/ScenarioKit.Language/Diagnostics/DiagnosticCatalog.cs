@@ -217,6 +217,30 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ReservedName = new("SK3029", "Reserved variable name",
         "variable name '{0}' is reserved: in expressions '{1}' means {2}", "変数名 '{0}' は予約されています。式では '{1}' は{2}を表します", Error,
         "Choose another name, e.g. 'customer.stage' instead of 'stage'.", "別の名前にしてください（例: 'stage' ではなく 'customer.stage'）。");
+    public static readonly DiagnosticDescriptor MaxWaitRange = new("SK3040", "maxWait out of range",
+        "maxWait '{0}' is out of range: a queue's maxWait is 30s to 24h",
+        "maxWait '{0}' が範囲外です。キューの maxWait は 30s〜24h です", Error,
+        "Use a wait a customer can bear and an agent can meet, e.g. 5m or 10m; leave maxWait out to wait until an agent accepts.",
+        "お客様が待てて担当者が応じられる時間（例: 5m、10m）にしてください。担当者が応答するまで待つなら maxWait を書きません。");
+    public static readonly DiagnosticDescriptor MaxWaitWithoutTimeout = new("SK3041", "maxWait without onTimeout",
+        "queue '{0}' has maxWait but the handoff has no 'onTimeout': a customer who waits too long gets only a built-in message",
+        "キュー '{0}' に maxWait がありますが、handoff に 'onTimeout' がありません。待ちすぎたお客様には組み込みの文面しか届きません", Warning,
+        "Add 'handoff: onTimeout: { say: …, offer: [callback, email] }' so the customer is offered another way.",
+        "'handoff: onTimeout: { say: …, offer: [callback, email] }' を追加して、別の連絡方法を案内してください。");
+    public static readonly DiagnosticDescriptor DuplicateCannedTitle = new("SK3042", "Duplicate canned title",
+        "canned response '{0}' appears twice in queue '{1}' (first at {2})",
+        "定型文 '{0}' がキュー '{1}' に 2 回あります（最初の定義: {2}）", Warning,
+        "Agents find canned responses by title; give each one a different title or remove the copy.",
+        "担当者は見出しで定型文を探します。見出しを変えるか、重複を削除してください。");
+    public static readonly DiagnosticDescriptor TimeoutOfferNotTaken = new("SK3043", "Offered channel nobody takes",
+        "handoff.onTimeout offers '{0}', but no flow has a 'ticket' step of kind '{0}' to take the request",
+        "handoff.onTimeout で '{0}' を提示していますが、その依頼を受け付ける kind '{0}' の 'ticket' ステップを持つフローがありません", Warning,
+        "Add a flow (triggered by the offered suggestion's intent) with a 'ticket: { kind: …, contact: … }' step, or remove the channel from 'offer'.",
+        "提示したボタンのインテントで始まり 'ticket: { kind: …, contact: … }' ステップを持つフローを追加するか、'offer' からその手段を外してください。");
+    public static readonly DiagnosticDescriptor TicketIntoNotText = new("SK3044", "Ticket number into a non-text variable",
+        "the ticket number goes into variable '{0}', which holds {1}; a ticket number is text",
+        "受付番号は変数 '{0}' に入りますが、この変数の型は{1}です。受付番号は文字列です", Error,
+        "Declare the variable as 'type: string', or use another variable.", "変数を 'type: string' で宣言するか、別の変数を使ってください。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -235,6 +259,16 @@ public static class DiagnosticCatalog
         "script syntax error: {0}", "スクリプトの構文エラー: {0}", Error,
         "The script is a JavaScript function body: statements ending with 'return <value>;'.",
         "スクリプトは JavaScript の関数本体です。'return <値>;' で結果を返します。");
+    public static readonly DiagnosticDescriptor QueueOutsideWaiting = new("SK4010", "queue outside the waiting notice",
+        "'{0}' is only known in handoff.waiting (the waiting notice)",
+        "'{0}' は handoff.waiting（待機中のお知らせ）の中でだけ使えます", Error,
+        "Use queue.position, queue.waitMinutes and queue.name only in 'handoff: waiting:'.",
+        "queue.position・queue.waitMinutes・queue.name は 'handoff: waiting:' の中でだけ使ってください。");
+    public static readonly DiagnosticDescriptor UnknownQueueMember = new("SK4011", "Unknown queue value",
+        "'queue.{0}' is not known; the waiting notice sees queue.position, queue.waitMinutes and queue.name{1}",
+        "'queue.{0}' はありません。待機中のお知らせで使えるのは queue.position・queue.waitMinutes・queue.name です{1}", Error,
+        "Fix the name: position (1-based place in the queue), waitMinutes (estimated, rounded up) or name (the queue).",
+        "名前を直してください: position（待ち順、1 から）、waitMinutes（目安の待ち時間、分、切り上げ）、name（キュー名）。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -243,7 +277,8 @@ public static class DiagnosticCatalog
         DuplicateName, UnknownVariable, UnknownIntent, UnknownFlow, UnknownAction, UnknownQueue, UnknownStage, UnreachableFlow, UnreachableStage, UnreachableStep,
         EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
-        ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax,
+        MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
+        ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
     ];
 
     static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);

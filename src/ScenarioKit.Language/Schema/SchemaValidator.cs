@@ -88,7 +88,7 @@ internal static class SchemaValidator
         }
     }
 
-    static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end"];
+    static readonly string[] StepKinds = ["say", "ask", "call", "set", "if", "goto", "handoff", "end", "ticket"];
 
     /// <summary>Where the schema puts a message (JSON pointers into the schema); SchemaTests keeps this in step with the schema.</summary>
     internal static readonly string[] MessagePositions =
@@ -98,6 +98,7 @@ internal static class SchemaValidator
         "/definitions/askStep/properties/retry", "/definitions/handoffStep/properties/handoff/oneOf/1/properties/say",
         "/definitions/endStep/properties/end/oneOf/1/properties/say", "/definitions/handoff/properties/say",
         "/definitions/handoff/properties/outOfHours/properties/say", "/definitions/handoffRule/properties/say",
+        "/definitions/handoff/properties/waiting", "/definitions/handoff/properties/onTimeout/properties/say",
     ];
 
     sealed record Origin(YamlNode Node, ScalarNode? Key);

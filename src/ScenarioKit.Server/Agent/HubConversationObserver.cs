@@ -37,6 +37,11 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
                 Post(ct => hub.EnqueueAsync(request, ct));
             }
         }
+        foreach (var ticket in outcome.Tickets)
+        {
+            var record = Tickets.From(turn, ticket);
+            Post(ct => hub.RecordTicketAsync(record, ct));
+        }
         var withHuman = turn.After.WithAgent || turn.Before?.WithAgent == true;
         if (withHuman)
         {
@@ -126,4 +131,14 @@ internal static class HandoffRequests
 
     static bool Bool(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+}
+
+/// <summary>Reads the engine's ticket JSON (<c>Ticket.ToJson()</c>) into a hub ticket.</summary>
+internal static class Tickets
+{
+    public static Hub.Tickets.Ticket From(TurnObservation turn, JsonElement value) => new(
+        HandoffRequests.Str(value, "number") ?? "TK-" + turn.After.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        turn.Channel.Key, turn.After.ScenarioId, HandoffRequests.Str(value, "kind") ?? "other",
+        HandoffRequests.Str(value, "contact"), HandoffRequests.Str(value, "time"), HandoffRequests.Str(value, "note"), HandoffRequests.Str(value, "queue"),
+        value.Clone(), turn.After.UpdatedUtc, Closed: false, ClosedBy: null, ClosedUtc: null, Resolution: null);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ScenarioKit.BotFramework.Connector;
 using ScenarioKit.BotFramework.Schema;
 using ScenarioKit.Engine;
+using ScenarioKit.Model;
 using ScenarioKit.Hub;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Queue;
@@ -31,12 +32,24 @@ internal sealed class ServerConversationGateway(
 
     public async Task SendToCustomerAsync(HandoffEntry entry, AgentAccount agent, string text, CancellationToken cancellationToken)
     {
-        var (activity, channel) = await conversations.AppendAsync(entry.ConversationKey, (record, ch) =>
+        // Through the engine (it keeps the agent's line in its transcript and never answers it), refused unless the
+        // engine state says a human has the conversation.
+        var record = await conversations.GetAsync(entry.ConversationKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new HubException(HubException.NotFound, "The conversation no longer exists.");
+        var channel = await conversations.ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
+        var activity = AgentActivity(channel, agent, ActivityTypes.Message) with { Text = text, TextFormat = "plain" };
+        TurnOutcome outcome;
+        try
         {
-            if (!record.WithAgent) throw new HubException(HubException.Conflict, "The conversation is back with the bot; your message was not sent.");
-            return AgentActivity(ch, agent, ActivityTypes.Message) with { Text = text, TextFormat = "plain" };
-        }, cancellationToken).ConfigureAwait(false);
-        await DeliverAsync(channel, activity, cancellationToken).ConfigureAwait(false);
+            outcome = await conversations.RunAsync(
+                new TurnRequest(channel, activity, AssignIncomingId: true, new BotAgentMessageInput(text, agent.DisplayName), CreateIfMissing: false, RequireHuman: true),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConversationNotWithHumanException)
+        {
+            throw new HubException(HubException.Conflict, "The conversation is back with the bot; your message was not sent.");
+        }
+        await DeliverAsync(channel, outcome.Incoming!, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendTypingAsync(HandoffEntry entry, AgentAccount agent, CancellationToken cancellationToken)
@@ -52,7 +65,7 @@ internal sealed class ServerConversationGateway(
     public async Task ReturnToBotAsync(HandoffEntry entry, string state, string? reason, string? flow, JsonObject? variables, string? message, CancellationToken cancellationToken)
     {
         JsonElement? text = message is null ? null : JsonSerializer.SerializeToElement(message);
-        var input = new BotHandoffStatusInput(state, text) { Reason = reason, Flow = flow, Variables = variables, FromHub = true };
+        var input = new BotHandoffStatusInput(state, text) { Reason = reason, Flow = flow, Variables = variables?.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()), FromHub = true };
         var outcome = await conversations.RunByKeyAsync(entry.ConversationKey, input, cancellationToken).ConfigureAwait(false);
         var record = outcome.Record;
         var channel = await conversations.ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
@@ -70,7 +83,9 @@ internal sealed class ServerConversationGateway(
     {
         if (Runtime(entry.ScenarioId, entry.ScenarioVersion) is not { } runtime)
             return Task.FromResult<IReadOnlyList<string>>([$"Scenario {entry.ScenarioId} {entry.ScenarioVersion} is not loaded."]);
-        return Task.FromResult<IReadOnlyList<string>>(flow is null || runtime.Model.Flows.Any(f => f.Name == flow) ? [] : [$"No flow '{flow}'."]); // PENDING-ENGINE
+        var errors = runtime.CheckHandback(flow, variables?.ToDictionary(kv => kv.Key, kv => kv.Value));
+        var japanese = entry.Locale?.StartsWith("ja", StringComparison.OrdinalIgnoreCase) ?? runtime.Manifest.Locale.StartsWith("ja", StringComparison.OrdinalIgnoreCase);
+        return Task.FromResult<IReadOnlyList<string>>([.. errors.Select(e => japanese ? e.Japanese : e.English)]);
     }
 
     public async Task<IReadOnlyList<TranscriptLine>> ReadTranscriptAsync(string conversationKey, CancellationToken cancellationToken)
@@ -108,7 +123,7 @@ internal sealed class ServerConversationGateway(
         var runtime = Runtime(scenarioId, scenarioVersion) ?? Runtime(scenarioId, null);
         var def = runtime?.Model.Handoff.Queues.FirstOrDefault(q => q.Name == queue);
         if (def is null) return QueueSettings.Default;
-        return QueueSettings.Default; // PENDING-ENGINE
+        return new QueueSettings(def.MaxWait, def.Assignment != QueueAssignment.Pick, [.. def.Canned.Select(c => new ScenarioKit.Hub.CannedResponse(c.Title, c.Text))]);
     }
 
     public IReadOnlyList<string> ListQueues() =>

@@ -6,9 +6,9 @@ using ScenarioKit.Engine;
 namespace ScenarioKit.Server.Bots;
 
 /// <summary>Serves one loaded package through the engine; state crosses the seam as the engine's own JSON.</summary>
-internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker actions, TimeProvider time, ILogger logger) : IScenarioBot
+internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker actions, TimeProvider time, ILogger logger, IHandoffQueue? queue = null) : IScenarioBot
 {
-    readonly TurnServices _services = new(time, actions, logger);
+    readonly TurnServices _services = new(time, actions, logger) { Queue = queue };
 
     public ScenarioRuntime Runtime => runtime;
     public string ScenarioId => runtime.Manifest.Id;
@@ -27,7 +27,8 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
             BotEventInput e => new EventInput(e.Name, e.Value, e.ActivityId),
             BotConversationStartInput => new ConversationStartInput(),
             // §5: the hub's message may be any JSON; the engine shows only a string to the customer.
-            BotHandoffStatusInput h => new HandoffStatusInput(h.State) { Value = h.Message },
+            BotHandoffStatusInput h => new HandoffStatusInput(h.State) { Value = h.Message, Reason = h.Reason, Flow = h.Flow, Variables = h.Variables },
+            BotAgentMessageInput a => new AgentMessageInput(a.Text, a.AgentName),
             _ => throw new ArgumentOutOfRangeException(nameof(input), input.GetType().Name),
         };
         var result = await runtime.RunTurnAsync(current, turnInput, _services, cancellationToken).ConfigureAwait(false);
@@ -43,6 +44,7 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
             {
                 BotMessage message => new BotTextOutput(message.Text, message.Suggestions, message.ExpectingInput),
                 HandoffEventOutput handoff => new BotHandoffOutput(JsonSerializer.SerializeToElement(handoff.Decision.ToEventValue()), handoff.Decision.Queue),
+                TicketOutput ticket => new BotTicketOutput(JsonSerializer.SerializeToElement(ticket.Ticket.ToJson())),
                 _ => throw new InvalidOperationException($"Unknown engine output {output.GetType().Name}."),
             });
         }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ScenarioKit.Server.Bots;
 
@@ -30,18 +31,17 @@ internal sealed record BotConversationStartInput : BotInput;
 
 internal sealed record BotHandoffStatusInput(string State, JsonElement? Message) : BotInput
 {
-    /// <summary>Why the hub gives the conversation back (<c>timeout</c>, <c>noAgents</c>, <c>resolved</c>…).</summary>
+    /// <summary>Why it failed (<c>timeout</c>, <c>noAgents</c>, <c>abandoned</c>); the flow and values of a return to the bot.</summary>
     public string? Reason { get; init; }
-
-    /// <summary>The flow the bot resumes with, chosen by the agent.</summary>
     public string? Flow { get; init; }
-
-    /// <summary>Values the agent sets before the bot answers again (checked against the scenario's types first).</summary>
-    public System.Text.Json.Nodes.JsonObject? Variables { get; init; }
+    public IReadOnlyDictionary<string, JsonNode?>? Variables { get; init; }
 
     /// <summary>Sent by the built-in hub (not a channel): the hub already knows, so the turn is not reported back to it.</summary>
     public bool FromHub { get; init; }
 }
+
+/// <summary>A human agent's message, recorded in the engine's transcript (the bot never answers it).</summary>
+internal sealed record BotAgentMessageInput(string Text, string? AgentName) : BotInput;
 
 internal abstract record BotOutput;
 
@@ -49,6 +49,9 @@ internal sealed record BotTextOutput(string Text, ImmutableArray<string> Suggest
 
 /// <summary>A handoff decision; <see cref="Value"/> becomes the <c>handoff.initiate</c> event's value (§5).</summary>
 internal sealed record BotHandoffOutput(JsonElement Value, string? Queue) : BotOutput;
+
+/// <summary>A contact request from a scenario's <c>ticket</c> step (<c>Ticket.ToJson()</c>), for the agent hub; not an activity.</summary>
+internal sealed record BotTicketOutput(JsonElement Value) : BotOutput;
 
 /// <summary>What the turn did, for metrics and the handoff flag.</summary>
 internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate, bool WithAgent);

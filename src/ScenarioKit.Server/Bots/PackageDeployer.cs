@@ -18,7 +18,8 @@ internal sealed class PackageDeployer(
     IPackageArchive archive,
     IActionInvoker actions,
     TimeProvider time,
-    ILoggerFactory loggers) : IDisposable
+    ILoggerFactory loggers,
+    IHandoffQueue? queue = null) : IDisposable
 {
     readonly ILogger _logger = loggers.CreateLogger("ScenarioKit.Deploy");
     readonly SemaphoreSlim _restoreGate = new(1, 1);
@@ -63,7 +64,7 @@ internal sealed class PackageDeployer(
         try
         {
             var runtime = ScenarioRuntime.Load(package);
-            return new EngineScenarioBot(runtime, actions, time, loggers.CreateLogger("ScenarioKit.Scenario." + package.Manifest.Id));
+            return new EngineScenarioBot(runtime, actions, time, loggers.CreateLogger("ScenarioKit.Scenario." + package.Manifest.Id), queue);
         }
         catch (Engine.ScenarioLoadException e)
         {

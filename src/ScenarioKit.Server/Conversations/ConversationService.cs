@@ -28,13 +28,20 @@ internal sealed record ChannelContext(
 /// <param name="Incoming">The client's activity, logged (transcript, Direct Line echo) before the bot's replies; null for none.</param>
 /// <param name="AssignIncomingId">Direct Line: the server is the channel, so it gives the incoming activity its id and timestamp.</param>
 /// <param name="Input">What the bot is asked to handle; null only logs <paramref name="Incoming"/>.</param>
-internal sealed record TurnRequest(ChannelContext Channel, Activity? Incoming, bool AssignIncomingId, BotInput? Input, bool CreateIfMissing = true);
+/// <param name="RequireHuman">Refuse the turn (nothing logged) unless a human agent has the conversation: an agent's line after the conversation went back to the bot.</param>
+internal sealed record TurnRequest(ChannelContext Channel, Activity? Incoming, bool AssignIncomingId, BotInput? Input, bool CreateIfMissing = true, bool RequireHuman = false);
 
 /// <param name="ReplyJson">The replies exactly as logged, so answers need not serialize them again.</param>
 internal sealed record TurnOutcome(Activity? Incoming, ImmutableArray<Activity> Replies, ConversationRecord Record, bool Created)
 {
     public ImmutableArray<ReadOnlyMemory<byte>> ReplyJson { get; init; } = [];
+
+    /// <summary>Contact requests the scenario raised this turn (<c>ticket</c> steps), for the agent hub.</summary>
+    public ImmutableArray<JsonElement> Tickets { get; init; } = [];
 }
+
+/// <summary>The conversation is with the bot, so a human's line was refused (the engine state owns the conversation).</summary>
+internal sealed class ConversationNotWithHumanException(string key) : Exception($"Conversation '{key}' is not with a human agent.");
 
 internal sealed class ScenarioNotFoundException(string message) : Exception(message);
 
@@ -102,6 +109,7 @@ internal sealed class ConversationService(
                 ?? throw new ScenarioNotFoundException($"Conversation '{ch.ConversationId}' runs scenario '{record.ScenarioId}' version {record.ScenarioVersion}, which is not loaded.");
         }
 
+        if (request.RequireHuman && record?.WithAgent != true) throw new ConversationNotWithHumanException(ch.Key);
         var now = time.GetUtcNow();
         var userId = ch.User.Id ?? record?.UserId ?? "user";
         var state = record is null ? bot.Start(ch.ConversationId, userId) : record.State.ToArray();
@@ -136,6 +144,7 @@ internal sealed class ConversationService(
 
         var replies = ImmutableArray.CreateBuilder<Activity>();
         var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>();
+        var tickets = ImmutableArray.CreateBuilder<JsonElement>();
         BotTurnResult? result = null;
         if (input is not null)
         {
@@ -150,6 +159,12 @@ internal sealed class ConversationService(
             var replyTo = incoming?.Id;
             foreach (var output in result.Outputs)
             {
+                // Tickets are for the agent hub (issue 9), not activities for the customer.
+                if (output is BotTicketOutput ticket)
+                {
+                    tickets.Add(ticket.Value);
+                    continue;
+                }
                 seq++;
                 var reply = new Activity
                 {
@@ -221,7 +236,7 @@ internal sealed class ConversationService(
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
                 result.Info.Fallback, result.Outputs.Any(o => o is BotHandoffOutput));
         }
-        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable() };
+        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets.ToImmutable() };
         if (observer is not null)
         {
             // After the save: the turn is durable whatever the observer does. The hub rebuilds a missed handoff

@@ -216,6 +216,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());
         services.AddSingleton<IHubNotifier, SignalRHubNotifier>();
         services.AddSingleton<HubService>();
+        services.AddSingleton<Engine.IHandoffQueue, HubQueueStatus>();
         services.AddSingleton<HubConversationObserver>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<HubConversationObserver>());
         services.AddHostedService(sp => sp.GetRequiredService<HubConversationObserver>());

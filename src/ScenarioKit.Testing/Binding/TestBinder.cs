@@ -47,7 +47,18 @@ internal static class TestBinder
                     diagnostics.Add(TestDiagnostics.UnknownIntent, x.IntentSpan ?? x.Span, x.Intent, Suggest(x.Intent, names.Intents));
                 foreach (var v in x.Vars) CheckValue(v.Name, v.Value, v.Span, names, diagnostics);
                 break;
+            case AgentStep { Action: AgentAction.Return } a:
+                if (a.Flow is not null && !names.Flows.Contains(a.Flow))
+                    diagnostics.Add(TestDiagnostics.UnknownFlow, a.FlowSpan ?? a.Span, a.Flow, Suggest(a.Flow, names.Flows));
+                foreach (var v in a.Set) CheckValue(v.Name, v.Value, v.Span, names, diagnostics);
+                break;
+            case TicketExpectStep t:
+                if (t.Queue is not null && !names.Queues.Contains(t.Queue))
+                    diagnostics.Add(TestDiagnostics.UnknownQueue, t.QueueSpan ?? t.Span, t.Queue, Suggest(t.Queue, names.Queues));
+                break;
             case HandoffExpectStep h:
+                if (h.Stage is not null && !names.Stages.Contains(h.Stage))
+                    diagnostics.Add(TestDiagnostics.UnknownStage, h.StageSpan ?? h.Span, h.Stage, Suggest(h.Stage, names.Stages));
                 if (h.Queue is not null && !names.Queues.Contains(h.Queue))
                     diagnostics.Add(TestDiagnostics.UnknownQueue, h.QueueSpan ?? h.Span, h.Queue, Suggest(h.Queue, names.Queues));
                 if (h.Rule is not null && !names.Rules.Contains(h.Rule))

@@ -102,10 +102,25 @@ internal sealed record HandoffExpectStep(
     bool? WithinHours,
     SourceSpan Span) : TestStep(Span)
 {
+    /// <summary>The journey stage at the handoff (issue 9 context).</summary>
+    public string? Stage { get; init; }
+    public SourceSpan? StageSpan { get; init; }
+    public int? Priority { get; init; }
+
+    /// <summary>true: no agent was online and the onTimeout path was taken.</summary>
+    public bool? Unattended { get; init; }
+
+    /// <summary>Values the rule's condition read (subset, deep equality).</summary>
+    public ImmutableArray<ValueExpectation> ConditionValues { get; init; } = [];
+
     public override string Describe()
     {
         var parts = new List<string>();
         if (Queue is not null) parts.Add($"queue: {Queue}");
+        if (Stage is not null) parts.Add($"stage: {Stage}");
+        if (Priority is { } p) parts.Add($"priority: {p}");
+        if (Unattended is { } u) parts.Add($"unattended: {(u ? "true" : "false")}");
+        if (!ConditionValues.IsEmpty) parts.Add("conditionValues: {" + string.Join(", ", ConditionValues.Select(v => v.Name)) + "}");
         if (ChecksRule) parts.Add($"rule: {Rule ?? "null"}");
         if (Reason is not null) parts.Add($"reason: {Reason}");
         if (Offer is { } o) parts.Add("offer: [" + string.Join(", ", o) + "]");
@@ -124,4 +139,43 @@ internal sealed record NoReplyStep(SourceSpan Span) : TestStep(Span)
 internal sealed record WaitStep(TimeSpan Duration, SourceSpan Span) : TestStep(Span)
 {
     public override string Describe() => $"wait: {Running.Durations.Show(Duration)}";
+}
+
+/// <summary>
+/// What the simulated agent hub reports from now on (issue 9). A test with any <c>queue</c> or
+/// <c>agent</c> step runs with the hub from its first step (position 1, wait 2m, one agent online).
+/// </summary>
+internal sealed record QueueStep(int Position, TimeSpan Wait, int AgentsOnline, SourceSpan Span) : TestStep(Span)
+{
+    public override string Describe() => $"queue: {{position: {Position}, wait: {Running.Durations.Show(Wait)}, agentsOnline: {AgentsOnline}}}";
+}
+
+internal enum AgentAction { Accept, Say, Return, Resolve }
+
+/// <summary>The simulated agent: accepts, writes to the customer, returns the customer to the bot (optionally into a flow with values), or resolves.</summary>
+internal sealed record AgentStep(AgentAction Action, string? Text, string? Flow, SourceSpan? FlowSpan, ImmutableArray<ValueExpectation> Set, SourceSpan Span) : TestStep(Span)
+{
+    public override string Describe() => Action switch
+    {
+        AgentAction.Accept => "agent: accept",
+        AgentAction.Resolve => "agent: resolve",
+        AgentAction.Say => $"agent: {{say: {Text}}}",
+        _ => "agent: {return: {" + string.Join(", ", new[] { Flow is null ? null : $"flow: {Flow}", Set.IsEmpty ? null : "set: {" + string.Join(", ", Set.Select(v => v.Name)) + "}" }.OfType<string>()) + "}}",
+    };
+}
+
+/// <summary>A ticket recorded in the last turn (a scenario's <c>ticket</c> step); only the keys given are checked.</summary>
+internal sealed record TicketExpectStep(string? Kind, TextMatcher? Contact, TextMatcher? Time, TextMatcher? Note, TextMatcher? Number, string? Queue, SourceSpan? QueueSpan, SourceSpan Span) : TestStep(Span)
+{
+    public override string Describe()
+    {
+        var parts = new List<string>();
+        if (Kind is not null) parts.Add($"kind: {Kind}");
+        if (Contact is not null) parts.Add($"contact: {Contact}");
+        if (Time is not null) parts.Add($"time: {Time}");
+        if (Note is not null) parts.Add($"note: {Note}");
+        if (Number is not null) parts.Add($"number: {Number}");
+        if (Queue is not null) parts.Add($"queue: {Queue}");
+        return "ticket: {" + string.Join(", ", parts) + "}";
+    }
 }

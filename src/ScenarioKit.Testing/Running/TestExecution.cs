@@ -32,6 +32,7 @@ internal sealed class TestExecution
     ImmutableArray<BotMessage> _pending = [];
     int _consumed;
     BotMessage? _lastMessage;
+    readonly SimulatedHub? _hub;
 
     public TestExecution(LoadedScenario scenario, TestDefinition test, string conversationId)
     {
@@ -41,7 +42,20 @@ internal sealed class TestExecution
         _clock = new FakeTimeProvider(test.Clock);
         _clock.SetLocalTimeZone(TimeZoneInfo.Utc);
         _actions = new TestActionInvoker(test.Mocks, _clock, EngineAdapter.ScriptInvoker(_clock));
-        _services = new TurnServices(_clock, _actions);
+        // A test that plays the agent hub's part gets a simulated hub from its first step (issue 9).
+        _hub = test.Steps.Any(s => s is QueueStep or AgentStep) ? new SimulatedHub() : null;
+        _services = new TurnServices(_clock, _actions) { Queue = _hub };
+    }
+
+    /// <summary>The agent hub as a test sees it: what the last <c>queue</c> step said, whether an agent accepted, since when the customer waits.</summary>
+    sealed class SimulatedHub : IHandoffQueue
+    {
+        public QueueStatus Status { get; set; } = new(1, TimeSpan.FromMinutes(2), 1, false);
+        public bool Assigned { get; set; }
+        public DateTimeOffset? WaitingSince { get; set; }
+
+        public ValueTask<QueueStatus?> GetStatusAsync(string conversationId, string queue, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<QueueStatus?>(Status with { Assigned = Assigned });
     }
 
     public IReadOnlyList<string> RuntimeErrors => _runtimeErrors;
@@ -58,7 +72,7 @@ internal sealed class TestExecution
         foreach (var step in _test.Steps)
         {
             ct.ThrowIfCancellationRequested();
-            if (step is UserStep or EventStep && Unmatched(step, "before this step") is { } unmatched) return unmatched;
+            if (step is UserStep or EventStep or AgentStep && Unmatched(step, "before this step") is { } unmatched) return unmatched;
             var failure = step switch
             {
                 UserStep u => await UserAsync(u, ct),
@@ -68,7 +82,10 @@ internal sealed class TestExecution
                 ExpectStep x => Expect(x),
                 HandoffExpectStep h => Handoff(h),
                 NoReplyStep n => NoReply(n),
-                WaitStep w => Wait(w),
+                WaitStep w => await WaitAsync(w, ct),
+                QueueStep q => Queue(q),
+                AgentStep a => await AgentAsync(a, ct),
+                TicketExpectStep t => Ticket(t),
                 _ => throw new InvalidOperationException($"unknown step {step.GetType().Name}"),
             };
             if (failure is not null) return failure;
@@ -123,6 +140,14 @@ internal sealed class TestExecution
                     break;
                 case HandoffEventOutput h:
                     _conversation.Add("handoff: " + ShowHandoff(h.Decision));
+                    if (_hub is not null)
+                    {
+                        _hub.WaitingSince = _clock.GetUtcNow();
+                        _hub.Assigned = false;
+                    }
+                    break;
+                case TicketOutput t:
+                    _conversation.Add($"ticket: {t.Ticket.KindName} {t.Ticket.Number} contact={t.Ticket.Contact}" + (t.Ticket.Time is { } time ? $" time={time}" : ""));
                     break;
             }
         }
@@ -215,6 +240,22 @@ internal sealed class TestExecution
             return Fail(step, "the handoff reason differs", reason.ToString()!, decision.Reason ?? "");
         if (step.Offer is { } offer && !offer.SequenceEqual(decision.Offer, StringComparer.Ordinal))
             return Fail(step, "the offered channels differ", "[" + string.Join(", ", offer) + "]", "[" + string.Join(", ", decision.Offer) + "]");
+        if (step.Stage is not null && step.Stage != decision.Stage)
+            return Fail(step, "the stage at the handoff differs", step.Stage, decision.Stage ?? "(no stage)", step.StageSpan);
+        if (step.Priority is { } priority && priority != decision.Priority)
+            return Fail(step, "the handoff priority differs", priority.ToString(CultureInfo.InvariantCulture), decision.Priority.ToString(CultureInfo.InvariantCulture));
+        if (step.Unattended is { } unattended && unattended != decision.Unattended)
+            return Fail(step, unattended ? "an agent was online (the customer waits)" : "no agent was online (the onTimeout path was taken)",
+                $"unattended: {(unattended ? "true" : "false")}", $"unattended: {(decision.Unattended ? "true" : "false")}");
+        foreach (var c in step.ConditionValues)
+        {
+            var expected = TypedValues.Convert(c.Value, _scenario.Package.Model.Variables.FirstOrDefault(d => d.Name == c.Name), out _);
+            var found = decision.ConditionValues.FirstOrDefault(p => p.Key == c.Name);
+            var actual = found.Key is null ? null : TypedValues.ToElement(found.Value);
+            if (found.Key is null || !TypedValues.JsonEquals(expected, actual))
+                return Fail(step, $"condition value '{c.Name}' differs", TypedValues.Show(expected),
+                    found.Key is null ? "(the condition does not read it; it read: " + string.Join(", ", decision.ConditionValues.Select(p => p.Key)) + ")" : TypedValues.Show(actual), c.Span);
+        }
         if (step.WithinHours is { } within && within != decision.WithinHours)
             return Fail(step, within ? "the queue was closed (out of hours)" : "the queue was open (within hours)",
                 $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
@@ -234,11 +275,88 @@ internal sealed class TestExecution
     StepFailure? NoReply(NoReplyStep step) =>
         _pending.IsEmpty ? null : Fail(step, "expected no reply, but the bot answered", "(no reply)", string.Join("\n", _pending.Select(p => p.Text)));
 
-    StepFailure? Wait(WaitStep step)
+    async Task<StepFailure?> WaitAsync(WaitStep step, CancellationToken ct)
     {
         _clock.Advance(step.Duration);
         _conversation.Add($"wait: {Durations.Show(step.Duration)}");
+        // Like the hub: a customer still waiting past the queue's maxWait is given back with a timeout.
+        if (_hub is { Assigned: false, WaitingSince: { } since } && _state.WithAgent && _state.HandoffQueue is { } queue
+            && _scenario.Package.Model.Handoff.Queues.FirstOrDefault(q => q.Name == queue)?.MaxWait is { } maxWait
+            && _clock.GetUtcNow() - since >= maxWait)
+        {
+            if (Unmatched(step, "before the wait timed out") is { } unmatched) return unmatched;
+            _hub.WaitingSince = null;
+            _conversation.Add($"hub: nobody accepted within {Durations.Show(maxWait)} (timeout)");
+            return await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Failed) { Reason = HandoffStatusInput.Timeout }, step, ct);
+        }
         return null;
+    }
+
+    StepFailure? Queue(QueueStep step)
+    {
+        _hub!.Status = new QueueStatus(step.Position, step.Wait, step.AgentsOnline, false);
+        _conversation.Add(step.Describe());
+        return null;
+    }
+
+    async Task<StepFailure?> AgentAsync(AgentStep step, CancellationToken ct)
+    {
+        var hub = _hub!;
+        switch (step.Action)
+        {
+            case AgentAction.Accept:
+                if (!_state.WithAgent) return Fail(step, "no conversation is waiting for an agent", "a handoff before 'agent: accept'", "(the bot has the conversation)");
+                hub.Assigned = true;
+                hub.WaitingSince = null;
+                _conversation.Add("agent: (accepts)");
+                return await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Accepted), step, ct);
+            case AgentAction.Say:
+            {
+                _conversation.Add($"agent: {step.Text}");
+                var failure = await TurnAsync(new AgentMessageInput(step.Text!), step, ct);
+                // One writer: an agent's message must never make the bot speak.
+                if (failure is null && !_pending.IsEmpty)
+                    return Fail(step, "the bot answered an agent's message", "(the bot stays silent)", string.Join("\n", _pending.Select(p => p.Text)));
+                if (failure is null && !_state.WithAgent)
+                    return Fail(step, "the agent wrote while the bot had the conversation", "a handoff before 'agent: { say }'", "(the bot has the conversation)");
+                return failure;
+            }
+            default:
+            {
+                if (!_state.WithAgent) return Fail(step, "no conversation is with an agent", "a handoff before the agent ends it", "(the bot has the conversation)");
+                var model = _scenario.Package.Model;
+                Dictionary<string, System.Text.Json.Nodes.JsonNode?>? values = null;
+                foreach (var v in step.Set)
+                {
+                    var element = TypedValues.Convert(v.Value, model.Variables.FirstOrDefault(d => d.Name == v.Name), out _);
+                    (values ??= new(StringComparer.Ordinal))[v.Name] = element is { } e ? System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText()) : null;
+                }
+                if (_scenario.Runtime.ValidateHandback(step.Flow, values) is { Count: > 0 } problems)
+                    return Fail(step, "the hub would refuse this return to the bot", "a flow and values the scenario declares", string.Join("\n", problems));
+                hub.Assigned = false;
+                hub.WaitingSince = null;
+                _conversation.Add(step.Action == AgentAction.Resolve ? "agent: (resolves)" : $"agent: (returns to the bot{(step.Flow is null ? "" : " into " + step.Flow)})");
+                return await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Completed) { Flow = step.Flow, Variables = values }, step, ct);
+            }
+        }
+    }
+
+    StepFailure? Ticket(TicketExpectStep step)
+    {
+        var tickets = _lastTurn?.Outputs.OfType<TicketOutput>().Select(t => t.Ticket).ToList() ?? [];
+        if (tickets.Count == 0) return Fail(step, "expected a ticket in the last turn, but there was none", step.Describe(), "(no ticket)");
+        string Show(Engine.Ticket t) => $"{t.KindName} {t.Number} contact={t.Contact} time={t.Time ?? "null"} note={t.Note ?? "null"} queue={t.Queue ?? "null"}";
+        foreach (var t in tickets)
+        {
+            if (step.Kind is not null && step.Kind != t.KindName) continue;
+            if (step.Contact is { } c && !c.IsMatch(t.Contact)) continue;
+            if (step.Time is { } time && !time.IsMatch(t.Time ?? "")) continue;
+            if (step.Note is { } note && !note.IsMatch(t.Note ?? "")) continue;
+            if (step.Number is { } number && !number.IsMatch(t.Number)) continue;
+            if (step.Queue is not null && step.Queue != t.Queue) continue;
+            return null;
+        }
+        return Fail(step, "no ticket of the last turn matches", step.Describe(), string.Join("\n", tickets.Select(Show)));
     }
 
     internal const string NoIntent = "none";

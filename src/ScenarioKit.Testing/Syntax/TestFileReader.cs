@@ -24,7 +24,7 @@ internal static partial class TestFileReader
 
     static readonly string[] FileKeys = ["scenario", "include", "given", "mocks", "setup", "tests", "clock", "locale", "channel"];
     static readonly string[] TestKeys = ["name", "description", "given", "locale", "channel", "clock", "mocks", "steps", "cases", "skip", "welcome"];
-    static readonly string[] StepKeys = ["user", "event", "bot", "suggestions", "expect", "handoff", "noReply", "wait"];
+    static readonly string[] StepKeys = ["user", "event", "bot", "suggestions", "expect", "handoff", "noReply", "wait", "queue", "agent", "ticket"];
 
     // `$${` is a literal `${`: the lookbehind keeps it from being a placeholder.
     [GeneratedRegex(@"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_.]*)\}")]
@@ -453,10 +453,91 @@ internal static partial class TestFileReader
                 if (value is YScalar nr && YamlTree.ScalarValue(nr) is true) return new NoReplyStep(span);
                 diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "write 'noReply: true'");
                 return null;
+            case "queue":
+                CheckKeys(step, "a queue step", ["queue"], diagnostics);
+                return ReadQueue(value, span, diagnostics);
+            case "agent":
+                CheckKeys(step, "an agent step", ["agent"], diagnostics);
+                return ReadAgent(value, span, diagnostics);
+            case "ticket":
+                CheckKeys(step, "a ticket step", ["ticket"], diagnostics);
+                return ReadTicket(value, span, diagnostics);
             default:
                 CheckKeys(step, "a wait step", ["wait"], diagnostics);
                 return ReadDuration(value, diagnostics) is { } d ? new WaitStep(d, span) : null;
         }
+    }
+
+    static QueueStep? ReadQueue(YNode value, SourceSpan span, DiagnosticBag diagnostics)
+    {
+        if (value is not YMapping m)
+        {
+            diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'queue' is a mapping of position, wait, agentsOnline");
+            return null;
+        }
+        CheckKeys(m, "'queue'", ["position", "wait", "agentsOnline"], diagnostics);
+        var position = m["position"] is { } p ? ReadCount(p, "'position'", 1, diagnostics) : 1;
+        var agents = m["agentsOnline"] is { } a ? ReadCount(a, "'agentsOnline'", 0, diagnostics) : 1;
+        var wait = m["wait"] is { } w ? ReadDuration(w, diagnostics) : TimeSpan.FromMinutes(2);
+        return position is null || agents is null || wait is null ? null : new QueueStep(position.Value, wait.Value, agents.Value, span);
+    }
+
+    static int? ReadCount(YNode node, string what, int min, DiagnosticBag diagnostics)
+    {
+        if (node is YScalar s && YamlTree.ScalarValue(s) is long n && n >= min && n <= 100_000) return (int)n;
+        diagnostics.Add(TestDiagnostics.InvalidValue, node.Span, $"{what} is a whole number, at least {min}");
+        return null;
+    }
+
+    static AgentStep? ReadAgent(YNode value, SourceSpan span, DiagnosticBag diagnostics)
+    {
+        if (value is YScalar { IsNull: false } s && s.Value is "accept" or "resolve")
+            return new AgentStep(s.Value == "accept" ? AgentAction.Accept : AgentAction.Resolve, null, null, null, [], span);
+        if (value is YMapping m && m.Entries.Length == 1)
+        {
+            CheckKeys(m, "'agent'", ["say", "return"], diagnostics);
+            if (m["say"] is { } say)
+                return RequireString(say, "'say'", diagnostics) is { } text ? new AgentStep(AgentAction.Say, text, null, null, [], span) : null;
+            if (m["return"] is { } ret)
+            {
+                if (ret is YScalar { IsNull: true }) return new AgentStep(AgentAction.Return, null, null, null, [], span);
+                if (ret is not YMapping rm)
+                {
+                    diagnostics.Add(TestDiagnostics.InvalidValue, ret.Span, "'return' is a mapping of flow and set");
+                    return null;
+                }
+                CheckKeys(rm, "'return'", ["flow", "set"], diagnostics);
+                var flow = rm["flow"] is { } f ? RequireString(f, "'flow'", diagnostics) : null;
+                var set = rm["set"] is { } sv ? ReadValues(sv, "'set'", diagnostics) : [];
+                return new AgentStep(AgentAction.Return, null, flow, rm["flow"]?.Span, set, span);
+            }
+            return null;
+        }
+        diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'agent' is accept, resolve, { say: text } or { return: { flow, set } }");
+        return null;
+    }
+
+    static readonly string[] TicketKinds = ["callback", "email", "other"];
+
+    static TicketExpectStep? ReadTicket(YNode value, SourceSpan span, DiagnosticBag diagnostics)
+    {
+        if (value is YScalar t && YamlTree.ScalarValue(t) is true)
+            return new TicketExpectStep(null, null, null, null, null, null, null, span);
+        if (value is not YMapping m)
+        {
+            diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'ticket' is true or a mapping of kind, contact, time, note, number, queue");
+            return null;
+        }
+        CheckKeys(m, "'ticket'", ["kind", "contact", "time", "note", "number", "queue"], diagnostics);
+        var kind = m["kind"] is { } k ? RequireString(k, "'kind'", diagnostics) : null;
+        if (kind is not null && !TicketKinds.Contains(kind))
+        {
+            diagnostics.Add(TestDiagnostics.InvalidValue, m["kind"]!.Span, "'kind' is callback, email or other");
+            return null;
+        }
+        TextMatcher? Matcher(string key) => m[key] is { } n ? ReadMatcher(n, diagnostics) : null;
+        var queue = m["queue"] is { } q ? RequireString(q, "'queue'", diagnostics) : null;
+        return new TicketExpectStep(kind, Matcher("contact"), Matcher("time"), Matcher("note"), Matcher("number"), queue, m["queue"]?.Span, span);
     }
 
     static BotStep? ReadBot(YNode value, SourceSpan span, DiagnosticBag diagnostics)
@@ -541,7 +622,7 @@ internal static partial class TestFileReader
             diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'handoff' is true, a queue name, or a mapping of queue, rule, offer, shared, withinHours");
             return null;
         }
-        CheckKeys(m, "'handoff'", ["queue", "rule", "offer", "shared", "withinHours", "reason"], diagnostics);
+        CheckKeys(m, "'handoff'", ["queue", "rule", "offer", "shared", "withinHours", "reason", "stage", "priority", "unattended", "conditionValues"], diagnostics);
         var queue = m["queue"] is { } qn ? RequireString(qn, "'queue'", diagnostics) : null;
         var rule = m["rule"] is YScalar { IsNull: true } ? null : m["rule"] is { } rn ? RequireString(rn, "'rule'", diagnostics) : null;
         var reason = m["reason"] is { } reasonNode ? ReadMatcher(reasonNode, diagnostics) : null;
@@ -559,7 +640,26 @@ internal static partial class TestFileReader
             else diagnostics.Add(TestDiagnostics.InvalidValue, w.Span, "'withinHours' is true or false");
         }
         var shared = m["shared"] is { } sh ? ReadValues(sh, "'shared'", diagnostics) : [];
-        return new HandoffExpectStep(queue, m["queue"]?.Span, m["rule"] is not null, rule, m["rule"]?.Span, reason, offer, shared, within, span);
+        int? priority = null;
+        if (m["priority"] is { } pn)
+        {
+            if (pn is YScalar ps && YamlTree.ScalarValue(ps) is long pv && pv is >= -100 and <= 100) priority = (int)pv;
+            else diagnostics.Add(TestDiagnostics.InvalidValue, pn.Span, "'priority' is a whole number from -100 to 100");
+        }
+        bool? unattended = null;
+        if (m["unattended"] is { } un)
+        {
+            if (un is YScalar us && YamlTree.ScalarValue(us) is bool ub) unattended = ub;
+            else diagnostics.Add(TestDiagnostics.InvalidValue, un.Span, "'unattended' is true or false");
+        }
+        return new HandoffExpectStep(queue, m["queue"]?.Span, m["rule"] is not null, rule, m["rule"]?.Span, reason, offer, shared, within, span)
+        {
+            Stage = m["stage"] is { } st ? RequireString(st, "'stage'", diagnostics) : null,
+            StageSpan = m["stage"]?.Span,
+            Priority = priority,
+            Unattended = unattended,
+            ConditionValues = m["conditionValues"] is { } cv ? ReadValues(cv, "'conditionValues'", diagnostics) : [],
+        };
     }
 
     static ImmutableArray<ValueExpectation> ReadValues(YNode node, string where, DiagnosticBag diagnostics)
