@@ -93,7 +93,11 @@ public sealed class AgentHubBrowserTests
             await agent.GetByTestId("chat-pane").GetByTestId("accept").ClickAsync();
             await Assertions.Expect(agent.GetByTestId("my-chats").Locator("li.entry")).ToHaveCountAsync(1);
 
-            // Both ways; the customer sees who is answering.
+            // Both ways; the customer sees who is answering. The queue's canned responses fill the composer.
+            await agent.GetByTestId("canned").SelectOptionAsync(new SelectOptionValue { Label = "ごあいさつ" });
+            await Assertions.Expect(agent.GetByTestId("composer")).ToHaveValueAsync("お待たせいたしました。ABCストア サポート担当でございます。");
+            await agent.GetByTestId("send").ClickAsync();
+            await Assertions.Expect(bubbles.Filter(new() { HasText = "お待たせいたしました。ABCストア サポート担当でございます。" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
             await agent.GetByTestId("composer").FillAsync("担当の田中です。ご用件を伺います。");
             await agent.GetByTestId("composer").PressAsync("Enter");
             await Assertions.Expect(bubbles.Filter(new() { HasText = "担当の田中です。ご用件を伺います。" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
@@ -154,10 +158,10 @@ public sealed class AgentHubBrowserTests
             File.Copy(file, to);
         }
         var scenario = Path.Combine(target, "scenario.yaml");
-        const string hours = "support: { hours: \"Mon-Fri 09:00-18:00; Sat 10:00-17:00\", timezone: Asia/Tokyo }";
-        var text = File.ReadAllText(scenario);
+        const string hours = "    support:\n      hours: \"Mon-Fri 09:00-18:00; Sat 10:00-17:00\"\n";
+        var text = File.ReadAllText(scenario).ReplaceLineEndings("\n");
         Assert.Contains(hours, text, StringComparison.Ordinal);
-        File.WriteAllText(scenario, text.Replace(hours, "support: { hours: \"Mon-Sun 00:00-24:00\", timezone: Asia/Tokyo }", StringComparison.Ordinal));
+        File.WriteAllText(scenario, text.Replace(hours, "    support:\n      hours: \"Mon-Sun 00:00-24:00\"\n", StringComparison.Ordinal));
         return target;
     }
 }
