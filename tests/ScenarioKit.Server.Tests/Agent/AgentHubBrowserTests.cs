@@ -28,8 +28,8 @@ public sealed class AgentHubBrowserTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
-        await using var agentContext = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, Locale = "ja-JP" });
-        await using var customerContext = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 860 }, Locale = "ja-JP" });
+        await using var agentContext = await WindowAsync(browser, 1400);
+        await using var customerContext = await WindowAsync(browser, 1000);
         var agent = await agentContext.NewPageAsync();
         var customer = await customerContext.NewPageAsync();
         var dialogs = new List<string>();
@@ -54,15 +54,7 @@ public sealed class AgentHubBrowserTests
         try
         {
             // The agent signs in through the form and goes online.
-            await agent.GotoAsync(new Uri(server.BaseAddress, "/agent").ToString());
-            await Assertions.Expect(agent).ToHaveURLAsync(new Regex("/agent/login\\?returnUrl=%2Fagent$"));
-            await agent.GetByTestId("login-name").FillAsync("tanaka");
-            await agent.GetByTestId("login-password").FillAsync(Password);
-            await agent.GetByTestId("login-submit").ClickAsync();
-            await Assertions.Expect(agent.GetByTestId("agent-name")).ToHaveTextAsync("田中 花子", new() { Timeout = 15_000 });
-            await Assertions.Expect(agent.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
-            await agent.GetByTestId("status-select").SelectOptionAsync("online");
-            await Assertions.Expect(agent.Locator("body")).ToHaveAttributeAsync("data-status", "online");
+            await SignInAsync(agent, server, "tanaka", "田中 花子", online: true);
 
             // The customer browses a product page, then asks for a person.
             await customer.GotoAsync(new Uri(server.BaseAddress, "/?scenario=retail-support&locale=ja-JP").ToString());
@@ -141,6 +133,103 @@ public sealed class AgentHubBrowserTests
         Assert.Empty(dialogs);
         Assert.Empty(pageErrors);
         lock (customerFrames) Assert.Contains(customerFrames, f => f.Contains("\"name\":\"田中 花子\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Supervisor_sees_the_floor_monitors_a_chat_whispers_to_the_agent_and_takes_it_over()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (apt-get install -y chromium; test.sh does).");
+        await using var server = await TestServer.StartAsync(bots: [], configure: o =>
+        {
+            o.Sources.Add(OpenAllWeek());
+            o.DirectLineSecret = HubFlowTests.Secret;
+        });
+        var directory = server.Service<AgentDirectory>();
+        await directory.AddAsync("tanaka", "田中 花子", AgentRole.Agent, ["support"], Password, actor: "test");
+        await directory.AddAsync("suzuki", "鈴木 主任", AgentRole.Supervisor, [], Password, actor: "test");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
+        await using var agentContext = await WindowAsync(browser, 1400);
+        await using var supervisorContext = await WindowAsync(browser, 1400);
+        var agent = await agentContext.NewPageAsync();
+        var supervisor = await supervisorContext.NewPageAsync();
+        var pageErrors = new List<string>();
+        agent.PageError += (_, error) => { lock (pageErrors) pageErrors.Add("agent: " + error); };
+        supervisor.PageError += (_, error) => { lock (pageErrors) pageErrors.Add("supervisor: " + error); };
+        var artifacts = AgentConsoleBrowserTests.ArtifactDirectory;
+        try
+        {
+            await SignInAsync(agent, server, "tanaka", "田中 花子", online: true);
+            // A customer over Direct Line: a product page, then a request for a person; the agent takes the chat.
+            var customer = await HubFlowTests.Customer.StartAsync(server, "dl_yamada", "山田");
+            await HubFlowTests.SendAsync(server, HttpMethod.Post, $"/v3/directline/conversations/{customer.ConversationId}/activities", customer.Token,
+                """{"type":"event","name":"page_view","value":{"path":"/products/7"},"from":{"id":"dl_yamada","name":"山田"}}""");
+            await customer.SayAsync("オペレーターと話したい");
+            var entry = agent.GetByTestId("waiting-list").Locator("li.entry").First;
+            await Assertions.Expect(entry).ToBeVisibleAsync(new() { Timeout = 5_000 });
+            await entry.GetByTestId("accept").ClickAsync();
+            await Assertions.Expect(agent.GetByTestId("my-chats").Locator("li.entry")).ToHaveCountAsync(1);
+
+            // The floor: stages, queues, agents with their load, every open handoff.
+            await SignInAsync(supervisor, server, "suzuki", "鈴木 主任", online: false);
+            await supervisor.GetByTestId("tab-supervisor").ClickAsync();
+            await Assertions.Expect(supervisor.GetByTestId("stage-browsing")).ToContainTextAsync("1");
+            await Assertions.Expect(supervisor.GetByTestId("queue-support")).ToBeVisibleAsync();
+            await Assertions.Expect(supervisor.GetByTestId("agent-tanaka")).ToContainTextAsync("1 / 3");
+            var row = supervisor.GetByTestId("sup-entries").Locator("tr").First;
+            await Assertions.Expect(row).ToContainTextAsync("田中 花子");
+            await supervisor.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "supervisor-floor.png") });
+
+            // Monitor: read-only for the customer, whispers reach the agent, shown apart from the conversation.
+            await row.GetByTestId("monitor").ClickAsync();
+            await Assertions.Expect(supervisor.GetByTestId("transcript")).ToContainTextAsync("オペレーターと話したい");
+            await Assertions.Expect(supervisor.GetByTestId("whisper-mode")).ToBeCheckedAsync();
+            await Assertions.Expect(supervisor.GetByTestId("takeover")).ToBeVisibleAsync();
+            await supervisor.GetByTestId("composer").FillAsync("配送状況は注文APIで確認できます。");
+            await supervisor.GetByTestId("composer").PressAsync("Enter");
+            var whisper = agent.GetByTestId("transcript").GetByTestId("whisper");
+            await agent.GetByTestId("my-chats").Locator("li.entry").First.ClickAsync();
+            await Assertions.Expect(whisper).ToContainTextAsync("配送状況は注文APIで確認できます。", new() { Timeout = 10_000 });
+            Assert.DoesNotContain(await customer.ReadAsync(), a => Text(a).Contains("注文API", StringComparison.Ordinal));
+            await supervisor.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "supervisor-monitor.png") });
+            await agent.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "supervisor-whisper-agent.png") });
+
+            // Take over: the chat is the supervisor's now, and leaves the agent's list.
+            await supervisor.GetByTestId("takeover").ClickAsync();
+            await Assertions.Expect(supervisor.GetByTestId("my-chats").Locator("li.entry")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+            await Assertions.Expect(agent.GetByTestId("my-chats").Locator("li.entry")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+            await supervisor.GetByTestId("composer").FillAsync("責任者の鈴木が引き継ぎました。");
+            await supervisor.GetByTestId("composer").PressAsync("Enter");
+            await Assertions.Expect(supervisor.GetByTestId("composer")).ToHaveValueAsync("");
+            Assert.Contains(await customer.ReadAsync(), a => Text(a) == "責任者の鈴木が引き継ぎました。" && a.GetProperty("from").GetProperty("name").GetString() == "鈴木 主任");
+        }
+        finally
+        {
+            await supervisor.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "supervisor-final.png") });
+        }
+        Assert.Empty(pageErrors);
+    }
+
+    /// <summary>A browser window of its own (cookies apart), Japanese like the sample scenario.</summary>
+    static Task<IBrowserContext> WindowAsync(IBrowser browser, int width) =>
+        browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 860 }, Locale = "ja-JP" });
+
+    static string Text(System.Text.Json.JsonElement activity) => activity.TryGetProperty("text", out var text) ? text.GetString() ?? "" : "";
+
+    /// <summary>Opens /agent, is sent to the sign-in form, signs in, waits for the live connection, and optionally goes online.</summary>
+    static async Task SignInAsync(IPage page, TestServer server, string login, string displayName, bool online)
+    {
+        await page.GotoAsync(new Uri(server.BaseAddress, "/agent").ToString());
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/agent/login\\?returnUrl=%2Fagent$"));
+        await page.GetByTestId("login-name").FillAsync(login);
+        await page.GetByTestId("login-password").FillAsync(Password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("agent-name")).ToHaveTextAsync(displayName, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        if (!online) return;
+        await page.GetByTestId("status-select").SelectOptionAsync("online");
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-status", "online");
     }
 
     /// <summary>

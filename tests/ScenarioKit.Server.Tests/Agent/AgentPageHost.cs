@@ -33,7 +33,7 @@ internal sealed class AgentPageHost : IAsyncDisposable
     public static async Task<AgentPageHost> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--urls", "http://127.0.0.1:0"] });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders();
         builder.Services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         var app = builder.Build();
         app.Use((context, next) =>
