@@ -98,7 +98,7 @@ public sealed partial class ProcessTests
         }
     }
 
-    static async Task<string> ReadListeningUrlAsync(Process process)
+    internal static async Task<string> ReadListeningUrlAsync(Process process)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(1));

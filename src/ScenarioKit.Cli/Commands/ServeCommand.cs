@@ -19,11 +19,7 @@ internal static class ServeCommand
             Description = $"Addresses to listen on, ';'-separated (default {ScenarioServerOptions.DefaultUrl}, or ASPNETCORE_URLS).",
             HelpName = "urls",
         };
-        var database = new Option<string?>("--db")
-        {
-            Description = "SQLite file holding conversation state, transcripts and the handoff queue (default: scenariokit.db in the current folder).",
-            HelpName = "file",
-        };
+        var database = DatabaseOption.Create();
         var defaultScenario = new Option<string?>("--default-scenario")
         {
             Description = "Scenario id for conversations whose request names none (default: the only, or first, scenario).",

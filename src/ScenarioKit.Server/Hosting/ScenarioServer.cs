@@ -62,15 +62,33 @@ public sealed class ScenarioServer : IAsyncDisposable
     public static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure = null) =>
         Create(args, configure, configureServices: null, bots: null);
 
+    /// <summary>
+    /// The options <c>serve</c> would start with, from the same configuration sources (./appsettings.json,
+    /// environment variables such as <c>ScenarioKit__DatabasePath</c>, <paramref name="args"/>), without building a
+    /// host: <c>scenariokit agents</c> reads <see cref="ScenarioServerOptions.DatabasePath"/> here so both act on one file.
+    /// </summary>
+    public static ScenarioServerOptions ReadOptions(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        using var configuration = builder.Configuration;
+        return BindOptions(configuration);
+    }
+
+    static ScenarioServerOptions BindOptions(IConfiguration configuration)
+    {
+        var options = new ScenarioServerOptions();
+        configuration.GetSection("ScenarioKit").Bind(options);
+        // The Bot Framework's conventional setting names work too.
+        options.AppId ??= NullIfEmpty(configuration["MicrosoftAppId"]);
+        options.AppPassword ??= NullIfEmpty(configuration["MicrosoftAppPassword"]);
+        return options;
+    }
+
     internal static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure, Action<IServiceCollection>? configureServices, IEnumerable<IScenarioBot>? bots)
     {
         // The content root stays the working directory, so `serve` reads ./appsettings.json as ASP.NET Core users expect.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
-        var options = new ScenarioServerOptions();
-        builder.Configuration.GetSection("ScenarioKit").Bind(options);
-        // The Bot Framework's conventional setting names work too.
-        options.AppId ??= NullIfEmpty(builder.Configuration["MicrosoftAppId"]);
-        options.AppPassword ??= NullIfEmpty(builder.Configuration["MicrosoftAppPassword"]);
+        var options = BindOptions(builder.Configuration);
         configure?.Invoke(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(ScenarioServerOptions.DefaultUrl);
