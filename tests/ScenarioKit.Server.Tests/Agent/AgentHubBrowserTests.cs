@@ -171,6 +171,14 @@ public sealed class AgentHubBrowserTests
             await entry.GetByTestId("accept").ClickAsync();
             await Assertions.Expect(agent.GetByTestId("my-chats").Locator("li.entry")).ToHaveCountAsync(1);
 
+            // A wrong password comes back to the form with the error as text and the way back kept.
+            await supervisor.GotoAsync(new Uri(server.BaseAddress, "/agent").ToString());
+            await supervisor.GetByTestId("login-name").FillAsync("suzuki");
+            await supervisor.GetByTestId("login-password").FillAsync("not-the-password");
+            await supervisor.GetByTestId("login-submit").ClickAsync();
+            await Assertions.Expect(supervisor.GetByTestId("login-error")).ToHaveTextAsync("ログインIDまたはパスワードが正しくありません。");
+            await Assertions.Expect(supervisor.Locator("input[name=returnUrl]")).ToHaveValueAsync("/agent");
+
             // The floor: stages, queues, agents with their load, every open handoff.
             await SignInAsync(supervisor, server, "suzuki", "鈴木 主任", online: false);
             await supervisor.GetByTestId("tab-supervisor").ClickAsync();
