@@ -136,7 +136,7 @@ public sealed class AgentHubBrowserTests
     }
 
     [Fact]
-    public async Task Supervisor_sees_the_floor_monitors_a_chat_whispers_to_the_agent_and_takes_it_over()
+    public async Task Admin_sees_the_floor_monitors_a_chat_whispers_to_the_agent_takes_it_over_and_reads_the_audit()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (apt-get install -y chromium; test.sh does).");
         await using var server = await TestServer.StartAsync(bots: [], configure: o =>
@@ -146,7 +146,7 @@ public sealed class AgentHubBrowserTests
         });
         var directory = server.Service<AgentDirectory>();
         await directory.AddAsync("tanaka", "田中 花子", AgentRole.Agent, ["support"], Password, actor: "test");
-        await directory.AddAsync("suzuki", "鈴木 主任", AgentRole.Supervisor, [], Password, actor: "test");
+        await directory.AddAsync("suzuki", "鈴木 主任", AgentRole.Admin, [], Password, actor: "test");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
@@ -211,6 +211,13 @@ public sealed class AgentHubBrowserTests
             await supervisor.GetByTestId("composer").PressAsync("Enter");
             await Assertions.Expect(supervisor.GetByTestId("composer")).ToHaveValueAsync("");
             Assert.Contains(await customer.ReadAsync(), a => Text(a) == "責任者の鈴木が引き継ぎました。" && a.GetProperty("from").GetProperty("name").GetString() == "鈴木 主任");
+
+            // The audit log names who did what on which conversation.
+            await supervisor.GetByTestId("tab-audit").ClickAsync();
+            var audit = supervisor.GetByTestId("audit-list");
+            await Assertions.Expect(audit.Locator("tr", new() { HasText = "takeover" }).First).ToContainTextAsync("suzuki");
+            await Assertions.Expect(audit.Locator("tr", new() { HasText = "whisper" }).First).ToContainTextAsync(customer.Key);
+            await Assertions.Expect(audit.Locator("tr", new() { HasText = "accept" }).First).ToContainTextAsync("tanaka");
         }
         finally
         {
