@@ -106,6 +106,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         var packages = options.Sources.SelectMany(ScenarioSources.Load).ToList();
         if (packages.Count == 0 && bots is null)
             throw new ScenarioSourceException("No scenario to serve: give a scenario folder, a .skpkg package or a folder of packages.");
+        CheckMockedActions(options.Mocks, packages);
         var catalog = new ScenarioCatalog { DefaultScenarioId = options.DefaultScenario };
         foreach (var bot in bots ?? []) catalog.Deploy(bot);
 
@@ -116,7 +117,11 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.AddSingleton<IActionInvoker>(sp => new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IActionInvoker>(sp =>
+        {
+            IActionInvoker real = new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>());
+            return options.Mocks is { } mocks ? mocks.Wrap(real) : real;
+        });
         services.AddSingleton<PackageDeployer>();
         services.AddHostedService<PackageFolderWatcher>();
         services.AddSingleton<ConversationLocks>();
@@ -169,6 +174,22 @@ public sealed class ScenarioServer : IAsyncDisposable
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        // Last line of defence for every endpoint (also the minimal-API ones, and in the Development
+        // environment, where ASP.NET Core would otherwise show its exception page): log the exception,
+        // answer a short stable reason. Issue 10: error bodies never carry exception text.
+        var faults = app.Services.GetRequiredService<ILogger<ScenarioServer>>();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                faults.LogError(e, "Request {Method} {Path} failed.", context.Request.Method, context.Request.Path.Value);
+                await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The server failed to handle the request.");
+            }
+        });
         app.UseCors();
         app.UseWebSockets();
         if (options.HubEnabled)
@@ -186,7 +207,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
         var directLine = app.Services.GetRequiredService<DirectLineEndpoints>();
         directLine.Map(app).RequireCors(DirectLineCorsPolicy);
-        PlaygroundEndpoints.Map(app, catalog, directLine);
+        PlaygroundEndpoints.Map(app, catalog, directLine, options.Mocks?.Actions ?? []);
         HealthEndpoints.Map(app);
         return new ScenarioServer(app, options, packages);
     }
@@ -197,6 +218,10 @@ public sealed class ScenarioServer : IAsyncDisposable
     {
         var deployer = _app.Services.GetRequiredService<PackageDeployer>();
         foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
+        if (Options.Mocks is { Actions.Count: > 0 } mocks)
+            _app.Services.GetRequiredService<ILogger<ScenarioServer>>().LogWarning(
+                "Mocked actions, answered without calling them: {Actions}. For demos and trials; production runs without --mock/--mocks.",
+                string.Join(", ", mocks.Actions));
         await _app.StartAsync(cancellationToken);
     }
 
@@ -241,6 +266,17 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddHostedService<HubClock>();
         services.AddSignalR();
         AgentAuth.AddServices(services, options);
+    }
+
+    /// <summary>A mock for an action no served scenario has is a typo: it would silently mock nothing.</summary>
+    static void CheckMockedActions(ActionMocks? mocks, IReadOnlyList<ScenarioKit.Model.ScenarioPackage> packages)
+    {
+        if (mocks is null || packages.Count == 0) return;
+        var known = packages.SelectMany(p => p.Model.Actions).Select(a => a.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var unknown = mocks.Actions.Where(a => !known.Contains(a)).ToList();
+        if (unknown.Count == 0) return;
+        var actions = known.Count == 0 ? "the served scenarios have no actions" : "their actions are " + string.Join(", ", known);
+        throw new ScenarioSourceException($"Cannot mock {string.Join(", ", unknown.Select(a => $"'{a}'"))}: no served scenario has such an action; {actions}.");
     }
 
     static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

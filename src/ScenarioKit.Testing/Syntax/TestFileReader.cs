@@ -69,16 +69,8 @@ internal static partial class TestFileReader
 
     internal static TestSuite? Read(string path, DiagnosticBag diagnostics)
     {
-        var file = DisplayPath(path);
-        if (!TryReadText(path, file, diagnostics, out var text)) return null;
-        var root = YamlTree.Load(file, text, diagnostics);
+        if (LoadMapping(path, "a test file is a mapping with 'scenario' and 'tests'", diagnostics, out var file) is not { } map) return null;
         var whole = new SourceSpan(file, 1, 1, 1, 1);
-        if (root is not YMapping map)
-        {
-            if (root is not null || !diagnostics.HasErrors)
-                diagnostics.Add(TestDiagnostics.InvalidValue, root?.Span ?? whole, "a test file is a mapping with 'scenario' and 'tests'");
-            return null;
-        }
         CheckKeys(map, "the test file", FileKeys, diagnostics);
 
         var defaults = new Defaults();
@@ -137,6 +129,18 @@ internal static partial class TestFileReader
         if (written.Length > 0 && !written.Contains('\0', StringComparison.Ordinal))
             return Path.GetFullPath(Path.Combine(folder, written));
         diagnostics.Add(TestDiagnostics.InvalidValue, span, $"'{written.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a file path");
+        return null;
+    }
+
+    /// <summary>The file's root mapping, or null after reporting why there is none (<paramref name="shape"/> says what it should be).</summary>
+    static YMapping? LoadMapping(string path, string shape, DiagnosticBag diagnostics, out string file)
+    {
+        file = DisplayPath(path);
+        if (!TryReadText(path, file, diagnostics, out var text)) return null;
+        var root = YamlTree.Load(file, text, diagnostics);
+        if (root is YMapping map) return map;
+        if (root is not null || !diagnostics.HasErrors)
+            diagnostics.Add(TestDiagnostics.InvalidValue, root?.Span ?? new SourceSpan(file, 1, 1, 1, 1), shape);
         return null;
     }
 

@@ -71,7 +71,7 @@ public sealed class AgentsDatabaseTests
         using var process = Process.Start(info)!;
         try
         {
-            await ProcessTests.ReadListeningUrlAsync(process);
+            await CliProcess.ReadListeningUrlAsync(process);
         }
         finally
         {
