@@ -198,6 +198,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             app.UseAuthorization();
             app.UseRateLimiter();
             AgentAuth.Map(app);
+            AgentPageEndpoints.Map(app);
             AgentApiEndpoints.Map(app);
             app.MapHub<AgentConsoleHub>("/agent/hub");
         }
