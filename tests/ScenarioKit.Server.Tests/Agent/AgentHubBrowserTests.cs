@@ -209,7 +209,8 @@ public sealed class AgentHubBrowserTests
             await Assertions.Expect(agent.GetByTestId("my-chats").Locator("li.entry")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
             await supervisor.GetByTestId("composer").FillAsync("責任者の鈴木が引き継ぎました。");
             await supervisor.GetByTestId("composer").PressAsync("Enter");
-            await Assertions.Expect(supervisor.GetByTestId("composer")).ToHaveValueAsync("");
+            // The line is in the conversation log once the console shows it (the console reads it back after sending).
+            await Assertions.Expect(supervisor.GetByTestId("transcript").Locator("[data-role='agent']", new() { HasText = "責任者の鈴木が引き継ぎました。" })).ToBeVisibleAsync(new() { Timeout = 10_000 });
             Assert.Contains(await customer.ReadAsync(), a => Text(a) == "責任者の鈴木が引き継ぎました。" && a.GetProperty("from").GetProperty("name").GetString() == "鈴木 主任");
 
             // The audit log names who did what on which conversation.
