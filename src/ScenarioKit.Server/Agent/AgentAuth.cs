@@ -74,6 +74,12 @@ internal static class AgentAuth
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // A person at the form sees the sign-in page again with the reason, still answered 429.
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var http = rejected.HttpContext;
+                return new ValueTask(AgentPageEndpoints.LoginPage(http, "rate_limited", http.Request.Query["returnUrl"].ToString(), StatusCodes.Status429TooManyRequests).ExecuteAsync(http));
+            };
             limiter.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Hub.LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
@@ -101,13 +107,14 @@ internal static class AgentAuth
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsJsonAsync(new { error = "invalid", message = "The form expired; reload the sign-in page." }, AgentJson.Options);
+            // An expired or missing form token: back to a fresh form that says so (no state was changed).
+            context.Response.Redirect("/agent/login?error=expired");
             return;
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var login = form["login"].ToString();
-        var returnUrl = LocalReturnUrl(form["returnUrl"].ToString());
+        // Only a console path: an open redirect would let a phishing link bounce through the sign-in.
+        var returnUrl = AgentPageEndpoints.SafeReturnUrl(form["returnUrl"].ToString());
         var (result, account) = await directory.SignInAsync(login, form["password"].ToString(), context.RequestAborted);
         if (result != SignInResult.Success || account is null)
         {
@@ -137,11 +144,7 @@ internal static class AgentAuth
         if (Login(context.User) is { } login)
             await store.AppendAuditAsync(new Hub.Audit.AuditRecord(0, time.GetUtcNow(), login, Hub.Audit.AuditActions.Logout, null, null, null), context.RequestAborted);
         await context.SignOutAsync(Scheme);
-        context.Response.Redirect("/agent/login");
+        context.Response.Redirect("/agent/login?error=signed_out");
     }
 
-    /// <summary>Only paths of this server under /agent: an open redirect would let a phishing link bounce through the login.</summary>
-    public static string LocalReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith("/agent", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
-            ? url : "/agent";
 }

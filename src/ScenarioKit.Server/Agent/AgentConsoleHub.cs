@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Hub;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Queue;
@@ -37,8 +38,13 @@ internal sealed class AgentConsoleHub(HubService hub, SignalRHubNotifier notifie
 /// watches a queue through exactly one group, and the assigned agent's own group is added only when they do not watch
 /// the entry's queue already (the hub load benchmark counted every console line twice at the assigned agent).
 /// </remarks>
-internal sealed class SignalRHubNotifier(IHubContext<AgentConsoleHub> consoles) : IHubNotifier
+internal sealed class SignalRHubNotifier(IHubContext<AgentConsoleHub> consoles, IServiceProvider services) : IHubNotifier
 {
+    // The hub depends on this notifier, so it is looked up on first use (for agents' display names).
+    HubService? _hub;
+
+    string? DisplayName(string login) => (_hub ??= services.GetRequiredService<HubService>()).GetAgentState(login)?.DisplayName;
+
     // login → the groups their consoles joined (the account as it was at its latest connection).
     readonly ConcurrentDictionary<string, string[]> _groups = new(StringComparer.Ordinal);
 
@@ -70,7 +76,7 @@ internal sealed class SignalRHubNotifier(IHubContext<AgentConsoleHub> consoles) 
         consoles.Clients.Groups(Watchers(queue)).SendAsync("queueChanged", new { queue, entryId = entry?.Id, change });
 
     public Task OfferedAsync(string login, HandoffEntry entry) =>
-        consoles.Clients.Group("agent:" + login).SendAsync("offered", AgentJson.Summary(entry, null));
+        consoles.Clients.Group("agent:" + login).SendAsync("offered", AgentJson.Summary(entry, DisplayName(login)));
 
     public Task LineAsync(HandoffEntry entry, TranscriptLine line) =>
         consoles.Clients.Groups(EntryAudience(entry))
