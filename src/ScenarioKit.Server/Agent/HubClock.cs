@@ -21,7 +21,15 @@ internal sealed class HubClock(HubService hub, HubOptions options, IConversation
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await hub.StartAsync(cancellationToken).ConfigureAwait(false);
-        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A repair pass, not a precondition: the server still serves (and /readyz reports the store) if it fails.
+            logger.LogError(e, "The agent hub could not check the conversations store for handoffs to re-queue.");
+        }
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
     }
 
