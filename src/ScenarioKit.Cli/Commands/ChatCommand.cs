@@ -36,7 +36,8 @@ internal static class ChatCommand
         };
         agentsOnline.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            // Read the token, not the value: GetValueOrDefault throws on text that is no number, which the parser reports itself.
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n < 0)
                 r.AddError("--agents-online must be 0 or more.");
         });
         var language = ScenarioCompilation.LanguageOption();
