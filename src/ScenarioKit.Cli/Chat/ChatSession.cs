@@ -189,7 +189,6 @@ internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker action
 
     async Task TurnAsync(TurnInput input, CancellationToken ct)
     {
-        var wasWithAgent = _state.WithAgent;
         var result = await runtime.RunTurnAsync(_state, input, _services, ct);
         _state = result.State;
         foreach (var error in result.Trace.Errors)
@@ -227,8 +226,6 @@ internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker action
             view.Hub(ChatText.Waiting(enqueued, hub.Status));
             view.Notice("the customer waits for an agent and the bot only repeats the waiting notice: /accept, /agent <text>, /timeout, /wait <duration>, /handback [flow] [key=value …]; /reset starts over");
         }
-        else if (_state.WithAgent && !wasWithAgent)
-            view.Notice("a human agent has the conversation now and the bot stays silent: /handback returns it to the bot, /reset starts over");
         else if (_state.WithAgent && input is MessageInput)
             view.Notice(hub.Accepted ? "(relayed to the human agent; the bot stays silent)" : "(relayed to the queue entry; no agent has accepted yet)");
     }
