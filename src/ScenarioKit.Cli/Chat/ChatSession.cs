@@ -48,6 +48,9 @@ internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker action
                     break;
                 case ChatLine.ShowState:
                     view.State(_state, runtime.Model);
+                    if (_state.WithAgent)
+                        view.Hub(hub.Accepted ? "an agent has the conversation"
+                            : $"waiting in queue {_state.HandoffQueue} since {hub.WaitingSince?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}");
                     break;
                 case ChatLine.ShowHelp:
                     view.Help();

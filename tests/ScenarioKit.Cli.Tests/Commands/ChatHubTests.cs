@@ -191,6 +191,19 @@ public sealed class ChatHubTests
     }
 
     [Fact]
+    public async Task State_says_whether_the_customer_waits_or_an_agent_has_the_conversation()
+    {
+        var run = await ChatAsync("/state\ntalk to a person\n/state\n/accept\n/state\n", Scenarios.Reference, "--clock", "2026-11-24T10:00:00Z");
+
+        var hubLines = Lines(run.Out).Where(l => l.StartsWith("hub: waiting in queue", StringComparison.Ordinal) || l == "hub: an agent has the conversation").ToList();
+        Assert.Equal(2, hubLines.Count);
+        Assert.Matches(@"^hub: waiting in queue support since 2026-11-24T10:00:\d\dZ$", hubLines[0]);
+        Assert.Equal("hub: an agent has the conversation", hubLines[1]);
+        // The first /state, before the handoff: the bot has the conversation, so the hub has nothing to say.
+        Assert.DoesNotContain(After(run, "/state"), l => l.StartsWith("hub:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Help_lists_the_hub_commands_and_the_plain_line_prefixes()
     {
         var run = await ChatAsync("/help\n", Scenarios.Reference);
