@@ -35,10 +35,14 @@ static class Program
             Console.Error.WriteLine("""
                 usage: ScenarioKit.LoadTest [--connections C] [--duration S] [--warmup S] [--url http://127.0.0.1:3978]
                                             [--scenario path] [--database path] [--durable true|false]
+                       ScenarioKit.LoadTest --hub [--customers N] [--agents A] [--max-chats M] [--ramp S]
+                                            [--url http://127.0.0.1:3978 --database path --secret s] [--scenario path] [--durable true|false]
                   Without --url the server runs in this process on 127.0.0.1 (a free port) with SQLite in a temp folder.
+                  --hub: customers over Direct Line hand off to agents signed in at /agent (docs/performance.md, "Agent hub").
                 """);
             return 2;
         }
+        if (options.Hub) return await HubLoad.RunAsync(options);
 
         ScenarioServer? server = null;
         var url = options.Url;
@@ -52,6 +56,10 @@ static class Program
                 o.Sources.Add(options.Scenario ?? FindReferenceScenario());
                 o.DatabasePath = options.Database ?? Path.Combine(tempDir, "load.db");
                 o.DurableCommits = options.Durable;
+                // The reference conversation ends with a handoff. In hub mode (the default) with no agent online the
+                // customer would get the scenario's onTimeout path; channel mode keeps measuring the same work as
+                // before the hub existed (the handoff.initiate event goes to the channel).
+                o.Handoff.Mode = HandoffMode.Channel;
             });
             await server.StartAsync();
             url = server.Urls.Single().ToString().TrimEnd('/');
@@ -177,8 +185,17 @@ static class Program
         throw new InvalidOperationException("scenarios/reference-support not found above the program; pass --scenario.");
     }
 
-    sealed record Options(int Connections, int Duration, int Warmup, string? Url, string? Scenario, string? Database, bool Durable)
+    internal static string FindScenario(Options options) => options.Scenario ?? FindReferenceScenario();
+
+    internal sealed record Options(int Connections, int Duration, int Warmup, string? Url, string? Scenario, string? Database, bool Durable)
     {
+        public bool Hub { get; init; }
+        public int Customers { get; init; } = 500;
+        public int Agents { get; init; } = 50;
+        public int MaxChats { get; init; } = 10;
+        public double Ramp { get; init; } = 5;
+        public string? Secret { get; init; }
+
         public static Options? Parse(string[] args)
         {
             var o = new Options(32, 20, 5, null, null, null, true);
@@ -196,6 +213,12 @@ static class Program
                         "--scenario" => o with { Scenario = Next() },
                         "--database" => o with { Database = Next() },
                         "--durable" => o with { Durable = bool.Parse(Next()) },
+                        "--hub" => o with { Hub = true },
+                        "--customers" => o with { Customers = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--agents" => o with { Agents = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--max-chats" => o with { MaxChats = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--ramp" => o with { Ramp = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--secret" => o with { Secret = Next() },
                         _ => throw new ArgumentException($"unknown option {args[i]}"),
                     };
                 }
@@ -204,6 +227,12 @@ static class Program
                     Console.Error.WriteLine(e.Message);
                     return null;
                 }
+            }
+            if (o.Hub && (o.Customers < 1 || o.Agents < 1 || o.MaxChats is < 1 or > 25 || o.Ramp < 0)) return null;
+            if (o.Hub && o.Url is not null && (o.Database is null || o.Secret is null))
+            {
+                Console.Error.WriteLine("--hub --url needs the server's --database (agents are created in it) and its Direct Line --secret.");
+                return null;
             }
             return o.Connections > 0 && o.Duration > 0 && o.Warmup >= 0 ? o : null;
         }

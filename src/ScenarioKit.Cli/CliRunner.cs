@@ -25,7 +25,11 @@ internal static class CliRunner
         await parseResult.InvokeAsync(config, cancellationToken);
         if (args.Count > 0)
         {
-            var command = parseResult.CommandResult.Command is RootCommand ? ToolName : ToolName + " " + parseResult.CommandResult.Command.Name;
+            // The whole path, so a nested command (agents audit) points at its own help.
+            var names = new List<string>();
+            for (var r = parseResult.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+                names.Insert(0, r.Command.Name);
+            var command = string.Join(' ', [ToolName, .. names]);
             await config.Error.WriteLineAsync($"Run '{command} --help' for usage.");
         }
         return ExitCodes.Usage;

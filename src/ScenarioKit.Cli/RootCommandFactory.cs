@@ -20,6 +20,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(TestCommand.Create(context));
+        root.Subcommands.Add(AgentsCommand.Create(context));
 
         HelpExamples.Set(root,
             "scenariokit new shop-support --locale ja-JP",

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http;
-using System.Text.RegularExpressions;
 using ScenarioKit.Cli.Tests.Support;
 
 namespace ScenarioKit.Cli.Tests;
@@ -9,9 +8,6 @@ namespace ScenarioKit.Cli.Tests;
 public sealed partial class ProcessTests
 {
     const string Escape = "\u001b[";
-
-    [GeneratedRegex(@"Listening on (http://127\.0\.0\.1:\d+/)")]
-    private static partial Regex ListeningLine();
 
     [Fact]
     public async Task The_readme_chat_example_runs_over_a_pipe()
@@ -73,7 +69,7 @@ public sealed partial class ProcessTests
         using var process = Process.Start(info)!;
         try
         {
-            var url = await ReadListeningUrlAsync(process);
+            var url = await CliProcess.ReadListeningUrlAsync(process);
             using var http = new HttpClient();
             using var response = await http.GetAsync(new Uri(new Uri(url), "healthz"), TestContext.Current.CancellationToken);
 
@@ -96,19 +92,5 @@ public sealed partial class ProcessTests
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
         }
-    }
-
-    static async Task<string> ReadListeningUrlAsync(Process process)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(1));
-        var seen = new System.Text.StringBuilder();
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            seen.AppendLine(line);
-            if (ListeningLine().Match(line) is { Success: true } match)
-                return match.Groups[1].Value;
-        }
-        throw new InvalidOperationException("the server stopped before listening:\n" + seen + await process.StandardError.ReadToEndAsync(CancellationToken.None));
     }
 }

@@ -29,10 +29,14 @@ public sealed record BotAuthenticationOptions
     public bool RequireHttpsMetadata { get; init; } = true;
 }
 
-/// <summary>The outcome of validating a request; <see cref="Error"/> is safe to return to the caller.</summary>
-public sealed record AuthenticationResult(bool Succeeded, string? Error, ClaimsIdentity? Identity)
+/// <summary>
+/// The outcome of validating a request. <see cref="Error"/> is a short, stable reason safe to return to an
+/// anonymous caller; <see cref="Detail"/> (when a library failed) is for the server's log only: it names
+/// hosts and library frames.
+/// </summary>
+public sealed record AuthenticationResult(bool Succeeded, string? Error, ClaimsIdentity? Identity, Exception? Detail = null)
 {
-    public static AuthenticationResult Fail(string error) => new(false, error, null);
+    public static AuthenticationResult Fail(string error, Exception? detail = null) => new(false, error, null, detail);
 }
 
 /// <summary>
@@ -76,7 +80,7 @@ public sealed class BotFrameworkAuthenticator
         }
         catch (InvalidOperationException e)
         {
-            return AuthenticationResult.Fail($"The signing keys could not be loaded from {_options.MetadataUrl}: {e.Message}");
+            return AuthenticationResult.Fail("The channel's signing keys are unavailable; the token cannot be checked now.", e);
         }
 
         var parameters = new TokenValidationParameters
@@ -96,7 +100,7 @@ public sealed class BotFrameworkAuthenticator
         {
             if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
                 _metadata.RequestRefresh(); // keys may have rolled over; the next call fetches them again
-            return AuthenticationResult.Fail("The bearer token is not valid: " + Describe(result.Exception));
+            return AuthenticationResult.Fail("The bearer token is not valid: " + Describe(result.Exception), result.Exception);
         }
 
         // §3: never trust serviceUrl unless the token vouches for it.
@@ -138,7 +142,6 @@ public sealed class BotFrameworkAuthenticator
         SecurityTokenInvalidAudienceException => "wrong audience.",
         SecurityTokenInvalidIssuerException => "wrong issuer.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the signature does not verify.",
-        null => "unknown reason.",
-        _ => e.GetType().Name + ".",
+        _ => "it could not be validated.",
     };
 }

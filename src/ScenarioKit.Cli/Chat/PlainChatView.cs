@@ -18,7 +18,7 @@ internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error, str
     {
         output.WriteLine($"note: {manifest.Id} {manifest.Version} ({manifest.Locale})");
         if (mockedActions.Count > 0) output.WriteLine("note: mocked actions: " + string.Join(", ", mockedActions));
-        if (clock is { } c) output.WriteLine("note: clock starts at " + c.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        if (clock is { } c) output.WriteLine("note: clock starts at " + InstantText.Format(c));
     }
 
     public void Prompt() { }

@@ -16,7 +16,7 @@ internal sealed class TerminalChatView(IAnsiConsole console, string? displayRoot
         if (mockedActions.Count > 0)
             console.MarkupLine("[dim]mocked actions: " + string.Join(", ", mockedActions).EscapeMarkup() + "[/]");
         if (clock is { } c)
-            console.MarkupLine("[dim]clock starts at " + c.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "[/]");
+            console.MarkupLine("[dim]clock starts at " + InstantText.Format(c) + "[/]");
         console.MarkupLine("[dim]/help lists the commands; /quit or Ctrl+D leaves.[/]");
         console.WriteLine();
     }

@@ -16,12 +16,8 @@ internal static class ChatCommand
         {
             Description = "A scenario folder, a scenario .yaml file, or a built .skpkg package.",
         };
-        var mocks = new Option<string[]>("--mock", "-m")
-        {
-            Description = "Answer an action with a value instead of running it: action=value (JSON when it parses as JSON, otherwise text). Repeatable.",
-            AllowMultipleArgumentsPerToken = false,
-            HelpName = "action=value",
-        };
+        var mocks = MockOptions.Values();
+        var mocksFile = MockOptions.File();
         var clock = new Option<string?>("--clock")
         {
             Description = "Start the conversation clock at this ISO-8601 instant (e.g. 2026-11-28T10:00:00+09:00; UTC when no offset) to try queue hours; it then runs at normal speed.",
@@ -45,7 +41,7 @@ internal static class ChatCommand
 
         var command = new Command("chat", "Talk to a scenario in the terminal: bot messages, numbered suggested replies, /event to send journey events, /state, /reset, /quit; handoffs land in a simulated agent hub (/accept, /agent, /timeout, /wait, /handback). With redirected input, reads one line per turn and prints plain you:/bot:/agent:/hub:/ticket: lines.")
         {
-            scenario, mocks, clock, agentsOnline, language,
+            scenario, mocks, mocksFile, clock, agentsOnline, language,
         };
         HelpExamples.Set(command,
             "scenariokit chat scenarios/retail-support",
@@ -68,9 +64,11 @@ internal static class ChatCommand
             if (package is null)
                 return exitCode;
 
-            var mocked = ParseMocks(context, package.Model, result.GetValue(mocks) ?? []);
+            var mocked = MockOptions.Read(context, result.GetValue(mocks) ?? [], result.GetValue(mocksFile), out var mockExit);
             if (mocked is null)
-                return ExitCodes.Usage;
+                return mockExit;
+            if (UnknownAction(package.Model, mocked.Actions) is { } unknown)
+                return CommandGuard.Usage(context, unknown);
 
             ScenarioRuntime runtime;
             try
@@ -87,11 +85,10 @@ internal static class ChatCommand
             var time = new OffsetTimeProvider(start ?? TimeProvider.System.GetUtcNow(), TimeProvider.System);
             using var http = new HttpClient();
             IActionInvoker actions = new DefaultActionInvoker(http, time);
-            if (mocked.Count > 0)
-                actions = new MockActionInvoker(mocked, fallback: actions);
+            actions = mocked.Wrap(actions, time, MockOptions.PrintProblem(context));
 
             IChatView view = context.InputIsTerminal ? new TerminalChatView(context.Out, displayRoot) : new PlainChatView(context.Out, context.Error, displayRoot);
-            view.Intro(package.Manifest, [.. mocked.Keys], start);
+            view.Intro(package.Manifest, mocked.Actions, start);
             var hub = new ChatHub(result.GetValue(agentsOnline));
             var session = new ChatSession(runtime, actions, view, hub, time,
                 result.GetValue(language) ?? Language.CompileOptions.Default.Language);
@@ -101,37 +98,11 @@ internal static class ChatCommand
         return command;
     }
 
-    /// <summary>Null (after printing why) when an entry is not action=value or names no action of the scenario.</summary>
-    static Dictionary<string, ActionOutcome>? ParseMocks(CliContext context, ScenarioModel model, IReadOnlyList<string> entries)
+    /// <summary>Why a mock names no action of the scenario, or null when every one does.</summary>
+    static string? UnknownAction(ScenarioModel model, IEnumerable<string> mocked)
     {
-        var outcomes = new Dictionary<string, ActionOutcome>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            var eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                CommandGuard.Usage(context, $"--mock '{entry}' is not action=value, e.g. --mock lookupOrder=shipped.");
-                return null;
-            }
-            var action = entry[..eq];
-            if (!model.Actions.Any(a => a.Name == action))
-            {
-                var known = model.Actions.IsDefaultOrEmpty ? "the scenario has no actions" : "its actions are " + string.Join(", ", model.Actions.Select(a => a.Name));
-                CommandGuard.Usage(context, $"--mock: the scenario has no action '{action}'; {known}.");
-                return null;
-            }
-            JsonNode? value;
-            try
-            {
-                value = CommandLineValue.Parse(entry[(eq + 1)..]);
-            }
-            catch (FormatException e)
-            {
-                CommandGuard.Usage(context, "--mock " + action + ": " + e.Message);
-                return null;
-            }
-            outcomes[action] = ActionOutcome.Success(value);
-        }
-        return outcomes;
+        if (mocked.FirstOrDefault(m => !model.Actions.Any(a => a.Name == m)) is not { } action) return null;
+        var known = model.Actions.IsDefaultOrEmpty ? "the scenario has no actions" : "its actions are " + string.Join(", ", model.Actions.Select(a => a.Name));
+        return $"--mock: the scenario has no action '{action}'; {known}.";
     }
 }

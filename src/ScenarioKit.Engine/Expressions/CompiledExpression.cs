@@ -61,8 +61,15 @@ internal sealed class CompiledExpression
     public bool TryEvaluate(ExpressionScope scope, RuntimeOptions options, out Value value, out RuntimeError? error)
     {
         error = null;
-        if (_fast is not null && _fast.TryEvaluate(scope, out value)) return true;
+        if (TryEvaluateFast(scope, out value)) return true;
         return TryEvaluateWithJint(scope, options, out value, out error);
+    }
+
+    /// <summary>The fast path alone: false when there is none or it declines (mixed types, objects…), and Jint must answer.</summary>
+    internal bool TryEvaluateFast(ExpressionScope scope, out Value value)
+    {
+        value = default;
+        return _fast is not null && _fast.TryEvaluate(scope, out value);
     }
 
     internal bool TryEvaluateWithJint(ExpressionScope scope, RuntimeOptions options, out Value value, out RuntimeError? error)
@@ -117,6 +124,8 @@ internal static class Sandbox
         JavaScriptException js => js.Message,
         Jint.Runtime.StatementsCountOverflowException => "statement limit reached",
         Jint.Runtime.RecursionDepthOverflowException => "recursion limit reached",
+        // Jint reports MaxArraySize with the memory exception; its message is the only thing that tells them apart.
+        Jint.Runtime.MemoryLimitExceededException m when m.Message.StartsWith("The array size", StringComparison.Ordinal) => "array size limit reached",
         Jint.Runtime.MemoryLimitExceededException => "memory limit reached",
         System.Text.RegularExpressions.RegexMatchTimeoutException => "regular expression timed out",
         TimeoutException => "time limit reached",

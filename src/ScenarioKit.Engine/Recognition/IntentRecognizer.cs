@@ -16,7 +16,7 @@ internal sealed class CompiledIntent
         {
             try
             {
-                patterns.Add(new Regex(p, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, options.RegexTimeout));
+                patterns.Add(new Regex(p, MatchText.PatternOptions, options.RegexTimeout));
             }
             catch (ArgumentException e)
             {

@@ -1,28 +1,21 @@
 using System.Globalization;
 using System.Text;
+using ScenarioKit.Model;
 
 namespace ScenarioKit.Engine.Text;
 
 /// <summary>
-/// Input normalisation (DESIGN §4 step 1): NFKC turns full-width digits and letters into ASCII and
-/// half-width kana into full-width kana; then trim. <see cref="Fold"/> adds case folding for
-/// comparisons; the original text is what the transcript and the agent see.
+/// Input normalisation, as <see cref="MatchText"/> defines it for the engine and the compiler's checks;
+/// the original text is what the transcript and the agent see.
 /// </summary>
 internal static class TextNormalizer
 {
-    public static string Normalize(string text)
-    {
-        if (!IsAscii(text))
-            text = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
-        return text.Trim();
-    }
+    public static string Normalize(string text) => MatchText.Normalize(text);
 
-    /// <summary>Case folding for matching: invariant lower case (Latin, Greek, Cyrillic; kana and kanji have no case).</summary>
-    public static string Fold(string normalized) => normalized.ToLowerInvariant();
+    /// <inheritdoc cref="MatchText.Fold"/>
+    public static string Fold(string normalized) => MatchText.Fold(normalized);
 
-    public static string NormalizeAndFold(string text) => Fold(Normalize(text));
-
-    static bool IsAscii(string s) => Ascii.IsValid(s);
+    public static string NormalizeAndFold(string text) => MatchText.NormalizeAndFold(text);
 
     /// <summary>Drops sentence punctuation at the end ("はい。", "yes!") for yes/no and choice answers.</summary>
     public static string TrimPunctuation(string s)

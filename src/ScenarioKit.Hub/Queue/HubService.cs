@@ -129,16 +129,25 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         if (FindOpen(conversationKey) is not { } entry) return;
         if (line.Role == TranscriptLine.Customer)
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            await WithGateAsync(async _ =>
             {
-                if (_open.TryGetValue(entry.Id, out var current))
+                if (!_open.TryGetValue(entry.Id, out var current)) return;
+                if (!current.IsQueued)
+                {
                     _open[entry.Id] = current with { LastCustomerActivityUtc = line.AtUtc };
-            }
-            finally
-            {
-                _gate.Release();
-            }
+                    return;
+                }
+                // Stored while queued: abandonment is measured from it, and a restart must not abandon a customer who just wrote
+                // (test: A_customer_who_wrote_while_waiting_is_not_abandoned_after_a_restart).
+                try
+                {
+                    await UpdateAsync(current, current with { LastCustomerActivityUtc = line.AtUtc }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HubException e) when (e.Code == HubException.Conflict)
+                {
+                    // Another node changed the entry first and UpdateAsync reloaded it; the activity time is only a hint.
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         await notifier.LineAsync(entry, line).ConfigureAwait(false);
     }
@@ -181,19 +190,42 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
 
     public async Task<AgentAccount> RefreshAccountAsync(string login, CancellationToken cancellationToken)
     {
-        var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account
-            ?? throw new HubException(HubException.Forbidden, "The account no longer exists.");
-        if (account.Disabled) throw new HubException(HubException.Forbidden, "The account is disabled.");
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account;
+        if (account is { Disabled: false })
         {
-            _accounts[login] = account;
+            // Every console request comes through here: keep it to a dictionary write, no view rebuild.
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _accounts[login] = account;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            return account;
         }
-        finally
+        await WithGateAsync(async now =>
         {
-            _gate.Release();
-        }
-        return account;
+            // Disabled (e.g. `scenariokit agents disable` on the shared database) or deleted: routing must stop now, not when
+            // the console disconnects, and the customers it held go back to the queue for someone who can answer them.
+            if (account is null) _accounts.Remove(login);
+            else _accounts[login] = account;
+            if (_presence.TryGetValue(login, out var p) && p.Chosen != AgentStatus.Offline)
+            {
+                p.Chosen = AgentStatus.Offline;
+                await notifier.PresenceChangedAsync(login, "offline").ConfigureAwait(false);
+            }
+            await ReturnOffersAsync(login, "account disabled", cancellationToken).ConfigureAwait(false);
+            foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Assigned && e.Agent == login).ToList())
+            {
+                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
+                await AuditAsync("system", AuditActions.Requeue, back, $"{login} disabled", cancellationToken).ConfigureAwait(false);
+                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+            }
+            await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        throw new HubException(HubException.Forbidden, account is null ? "The account no longer exists." : "The account is disabled.");
     }
 
     public Task ConnectedAsync(AgentAccount agent, CancellationToken cancellationToken) => WithGateAsync(async now =>
@@ -235,7 +267,19 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         if (_presenceSnapshot.TryGetValue(login, out var p)) p.LastActiveUtc = time.GetUtcNow();
     }
 
-    public Task<HandoffEntry> AcceptAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public async Task<HandoffEntry> AcceptAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken)
+    {
+        var accepted = await WithGateAsync(now => TakeAsync(agent, entryId, now, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // After the gate: the greeting is a conversation turn (a durable commit of the conversation store), and holding
+        // the gate over it stalled every queue change behind it (docs/performance.md, "Agent hub"). The chat is the
+        // agent's already; their first message can only follow this call's answer, so the customer still sees the
+        // greeting first.
+        await gateway.SendToCustomerAsync(accepted, agent, JoinedText(accepted, agent), cancellationToken).ConfigureAwait(false);
+        await notifier.QueueChangedAsync(accepted.Queue, accepted, "accepted").ConfigureAwait(false);
+        return accepted;
+    }
+
+    async Task<HandoffEntry> TakeAsync(AgentAccount agent, string entryId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entry = Open(entryId);
         CheckQueueAccess(agent, entry);
@@ -252,10 +296,8 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         LearnWait(entry.Queue, now - entry.WaitingSinceUtc);
         await AuditAsync(agent.Login, AuditActions.Accept, accepted, null, cancellationToken).ConfigureAwait(false);
         RebuildView();
-        await gateway.SendToCustomerAsync(accepted, agent, JoinedText(accepted, agent), cancellationToken).ConfigureAwait(false);
-        await notifier.QueueChangedAsync(accepted.Queue, accepted, "accepted").ConfigureAwait(false);
         return accepted;
-    }, cancellationToken);
+    }
 
     public async Task SendAsync(AgentAccount agent, string entryId, string text, CancellationToken cancellationToken)
     {
@@ -505,10 +547,13 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         {
             if (!gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue).AutoAssign) continue;
             var declined = _declined.GetValueOrDefault(entry.Id);
+            // Agents who let this entry's offer lapse come last, not never: they are online again only by choosing so, and
+            // leaving the customer waiting while they sit idle is worse (test: An_agent_who_missed_an_offer_gets_it_again…).
             var agent = _accounts.Values
                 .Where(a => !a.Disabled && a.TakesChatsFrom(entry.Queue) && EffectiveStatus(a.Login, now) == AgentStatus.Online
-                            && ActiveChats(a.Login) < a.MaxChats && (declined is null || !declined.Contains(a.Login)))
-                .OrderBy(a => Presence(a.Login).LastAssignedUtc).ThenBy(a => a.Login, StringComparer.Ordinal)
+                            && ActiveChats(a.Login) < a.MaxChats)
+                .OrderBy(a => declined is not null && declined.Contains(a.Login))
+                .ThenBy(a => Presence(a.Login).LastAssignedUtc).ThenBy(a => a.Login, StringComparer.Ordinal)
                 .FirstOrDefault();
             if (agent is null) continue;
             var offered = await UpdateAsync(entry, entry with { Status = EntryStatus.Offered, Agent = agent.Login, OfferedUtc = now }, cancellationToken).ConfigureAwait(false);

@@ -114,7 +114,7 @@ internal sealed partial class Binder
                         argSpans.Add((k.Value, k.Span));
                         if (BindTemplate(v, $"{path}.with.{k.Value}", ExprScope.General, null, acceptScalars: true) is { } t) args.Add(new Argument(k.Value, t));
                     }
-                c.Calls.Add(new CallSite(action, argSpans.ToImmutable()));
+                c.Calls.Add(new CallSite(action, argSpans.ToImmutable(), m.Span));
                 var into = StringOf(m, "into", path);
                 if (into is not null) c.References.Add(new Reference(RefKind.Variable, into, m["into"]!.Span));
                 var onError = Optional(m, "onError") is { } oe ? BindSteps(oe, path + ".onError", id + "/onError", allowSingle: true) : [];

@@ -30,6 +30,7 @@ internal sealed partial class Binder
             var parameters = StringNodes(def, "params", path).Select(n => n.Value).ToImmutableArray();
             if (hasHttp)
             {
+                c.HttpActions.Add(new HttpActionSite(key.Value, def["params"] is null ? null : parameters, key.Span));
                 if (BindHttp(def["http"]!, path + ".http", key.Value) is { } http)
                     result.Add(new ActionDef(key.Value, http, null, key.Span));
             }

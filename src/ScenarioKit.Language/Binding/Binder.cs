@@ -21,7 +21,10 @@ internal sealed record RegexSite(string Pattern, ScalarNode Node);
 
 internal sealed record ScriptSite(string Action, ScalarNode Node, ImmutableArray<string> Parameters);
 
-internal sealed record CallSite(string Action, ImmutableArray<(string Name, SourceSpan Span)> Arguments);
+internal sealed record CallSite(string Action, ImmutableArray<(string Name, SourceSpan Span)> Arguments, SourceSpan Span);
+
+/// <summary>An HTTP action and its <c>params</c>; null when it declares none (allowed with SK3032, the names are then taken from its calls).</summary>
+internal sealed record HttpActionSite(string Action, ImmutableArray<string>? Params, SourceSpan Span);
 
 /// <summary>What binding produced: the model plus the places the checks need to point at.</summary>
 internal sealed class BoundScenario
@@ -32,6 +35,7 @@ internal sealed class BoundScenario
     public List<RegexSite> Regexes { get; } = [];
     public List<ScriptSite> Scripts { get; } = [];
     public List<CallSite> Calls { get; } = [];
+    public List<HttpActionSite> HttpActions { get; } = [];
     public Dictionary<string, List<ScalarNode>> IntentExamples { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<ScalarNode>> IntentPatterns { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<ScalarNode>> IntentKeywords { get; } = new(StringComparer.Ordinal);
@@ -58,6 +62,7 @@ internal sealed partial class Binder
         public readonly List<RegexSite> Regexes = [];
         public readonly List<ScriptSite> Scripts = [];
         public readonly List<CallSite> Calls = [];
+        public readonly List<HttpActionSite> HttpActions = [];
         public readonly Dictionary<string, List<ScalarNode>> IntentExamples = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<ScalarNode>> IntentPatterns = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<ScalarNode>> IntentKeywords = new(StringComparer.Ordinal);
@@ -79,6 +84,7 @@ internal sealed partial class Binder
         bound.Regexes.AddRange(b.c.Regexes);
         bound.Scripts.AddRange(b.c.Scripts);
         bound.Calls.AddRange(b.c.Calls);
+        bound.HttpActions.AddRange(b.c.HttpActions);
         foreach (var kv in b.c.IntentExamples) bound.IntentExamples[kv.Key] = kv.Value;
         foreach (var kv in b.c.IntentPatterns) bound.IntentPatterns[kv.Key] = kv.Value;
         foreach (var kv in b.c.IntentKeywords) bound.IntentKeywords[kv.Key] = kv.Value;

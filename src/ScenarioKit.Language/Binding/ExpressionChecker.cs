@@ -36,9 +36,18 @@ internal sealed class ExpressionChecker
     readonly Parser scriptParser = new(new ParserOptions { EcmaVersion = EcmaVersion.ES2023, AllowReturnOutsideFunction = true });
     readonly FrozenSet<string> variables;
     readonly FrozenSet<string> namespaces;
-    readonly IReadOnlyDictionary<string, HashSet<string>> actionParameters;
+    readonly IReadOnlyDictionary<string, ActionScope> actions;
 
-    public ExpressionChecker(DiagnosticBag diagnostics, IEnumerable<string> variableNames, IReadOnlyDictionary<string, HashSet<string>> actionParameters)
+    /// <summary>
+    /// The names an action's templates may use besides variables, and how to explain a missing one: its
+    /// params (declared, or for an HTTP action without <c>params</c> the names its calls pass) and its calls.
+    /// </summary>
+    internal sealed record ActionScope(HashSet<string> Parameters, Localized Params, Localized Calls);
+
+    /// <summary>Per action, the names its templates use that are not variables: what its <c>params</c> must list.</summary>
+    public Dictionary<string, SortedSet<string>> ParameterUses { get; } = new(StringComparer.Ordinal);
+
+    public ExpressionChecker(DiagnosticBag diagnostics, IEnumerable<string> variableNames, IReadOnlyDictionary<string, ActionScope> actions)
     {
         d = diagnostics;
         variables = variableNames.ToFrozenSet(StringComparer.Ordinal);
@@ -47,7 +56,7 @@ internal sealed class ExpressionChecker
             for (var i = v.IndexOf('.', StringComparison.Ordinal); i >= 0; i = v.IndexOf('.', i + 1))
                 ns.Add(v[..i]);
         namespaces = ns.ToFrozenSet(StringComparer.Ordinal);
-        this.actionParameters = actionParameters;
+        this.actions = actions;
     }
 
     internal static IReadOnlyList<string> Reserved => ReservedRoots;
@@ -103,7 +112,10 @@ internal sealed class ExpressionChecker
                     Localized.DidYouMean(Suggest.Closest(chain.Segments[1], QueueMembers)));
             return;
         }
-        if (site.Scope == ExprScope.Action && site.Action is not null && actionParameters.TryGetValue(site.Action, out var ps) && ps.Contains(root)) return;
+        var action = site.Scope == ExprScope.Action && site.Action is not null && actions.TryGetValue(site.Action, out var a) ? a : null;
+        if (action is not null && !variables.Contains(root) && !namespaces.Contains(root))
+            Use(site.Action!, root);
+        if (action is not null && action.Parameters.Contains(root)) return;
         var name = root;
         for (var i = 0; ; i++)
         {
@@ -113,8 +125,21 @@ internal sealed class ExpressionChecker
             if (i == chain.Segments.Count - 1) return; // the object holding several variables, e.g. 'order'
         }
         var end = chain.Ends[Math.Min(name.Count(c => c == '.'), chain.Ends.Count - 1)];
+        if (action is not null)
+        {
+            // An action's template: the missing name is a parameter the action lacks, not a variable to declare (issue 10).
+            d.Report(DiagnosticCatalog.MissingActionParameter, site.Node.SpanOf(site.Offset + chain.Start, site.Offset + chain.Ends[0]),
+                site.Action, root, action.Params, action.Calls);
+            return;
+        }
         d.Report(DiagnosticCatalog.UnknownVariable, site.Node.SpanOf(site.Offset + chain.Start, site.Offset + end), name,
             Localized.DidYouMean(Suggest.Closest(name, variables)));
+    }
+
+    void Use(string action, string name)
+    {
+        if (!ParameterUses.TryGetValue(action, out var names)) ParameterUses[action] = names = new(StringComparer.Ordinal);
+        names.Add(name);
     }
 
     public void CheckScript(ScriptSite site)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using ScenarioKit.Model;
 using ScenarioKit.Language.Diagnostics;
 using ScenarioKit.Language.Syntax;
 
@@ -23,8 +25,66 @@ internal static class IntentSimilarity
         CheckExamples(bound, d);
         CheckShared(bound, d, bound.IntentPatterns, new Localized("pattern", "パターン"), p => p);
         // Keywords match folded text (case and width ignored), so compare them folded too.
-        CheckShared(bound, d, bound.IntentKeywords, new Localized("keyword", "キーワード"),
-            k => k.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Trim());
+        CheckShared(bound, d, bound.IntentKeywords, new Localized("keyword", "キーワード"), MatchText.NormalizeAndFold);
+        CheckExamplesCaught(bound, d);
+    }
+
+    /// <summary>
+    /// An example of intent B that a pattern or keyword of intent A ≠ B catches: recognition answers A to
+    /// B's own example. Decided exactly as the engine's recognizer does (MatchText folding, patterns of all
+    /// intents in file order, then keywords as substrings), so an example whose own intent's pattern wins
+    /// first is not reported. Golden case: Golden/intents/pattern-catches-example.yaml.
+    /// </summary>
+    static void CheckExamplesCaught(BoundScenario bound, DiagnosticBag d)
+    {
+        var patterns = new List<(string Intent, ScalarNode Node, Regex Regex)>();
+        var keywords = new List<(string Intent, ScalarNode Node, string Folded)>();
+        foreach (var intent in bound.Model.Intents)
+        {
+            foreach (var node in bound.IntentPatterns.GetValueOrDefault(intent.Name) ?? [])
+            {
+                try
+                {
+                    patterns.Add((intent.Name, node, new Regex(node.Value, MatchText.PatternOptions, PatternTimeout)));
+                }
+                catch (ArgumentException)
+                {
+                    // SK3018 reports it.
+                }
+            }
+            foreach (var node in bound.IntentKeywords.GetValueOrDefault(intent.Name) ?? [])
+                if (MatchText.NormalizeAndFold(node.Value) is { Length: > 0 } folded) keywords.Add((intent.Name, node, folded));
+        }
+        if (patterns.Count == 0 && keywords.Count == 0) return;
+        foreach (var (intent, examples) in bound.IntentExamples)
+            foreach (var example in examples)
+            {
+                var folded = MatchText.NormalizeAndFold(example.Value);
+                if (folded.Length == 0) continue;
+                var caught = FirstMatch(patterns, folded) is { } p ? (p.Intent, p.Node, Kind: new Localized("pattern", "パターン"))
+                    : keywords.FirstOrDefault(k => folded.Contains(k.Folded, StringComparison.Ordinal)) is { Node: not null } k ? (k.Intent, k.Node, Kind: new Localized("keyword", "キーワード"))
+                    : default;
+                if (caught.Node is null || caught.Intent == intent) continue;
+                d.ReportRelated(DiagnosticCatalog.PatternCatchesExample, caught.Node.Span, example.Span, caught.Kind, caught.Node.Value, caught.Intent, example.Value, intent);
+            }
+    }
+
+    static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(200);
+
+    static (string Intent, ScalarNode Node, Regex Regex)? FirstMatch(List<(string Intent, ScalarNode Node, Regex Regex)> patterns, string folded)
+    {
+        foreach (var p in patterns)
+        {
+            try
+            {
+                if (p.Regex.IsMatch(folded)) return p;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // SK3019 warns about such patterns; a timed-out match does not match at runtime either.
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScenarioKit.Language.Diagnostics;
@@ -105,15 +106,47 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
 
     void CheckExpressions()
     {
-        var parameters = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var a in model.Actions) parameters[a.Name] = a.Script is { } s ? [.. s.Parameters] : [];
-        foreach (var call in bound.Calls)
-            if (parameters.TryGetValue(call.Action, out var set))
-                foreach (var (name, _) in call.Arguments) set.Add(name);
-        var declared = bound.Declared.GetValueOrDefault(RefKind.Variable) ?? [];
-        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name).Concat(declared), parameters);
+        var declaredParams = bound.HttpActions.ToDictionary(h => h.Action, h => h.Params, StringComparer.Ordinal);
+        var callsOf = bound.Calls.ToLookup(c => c.Action, StringComparer.Ordinal);
+        var scopes = new Dictionary<string, ExpressionChecker.ActionScope>(StringComparer.Ordinal);
+        foreach (var a in model.Actions)
+        {
+            var calls = callsOf[a.Name].ToList();
+            var declared = a.Script is { } s ? s.Parameters : declaredParams.GetValueOrDefault(a.Name);
+            // An HTTP action without params (allowed with SK3032) takes the names its calls pass, as before params existed.
+            HashSet<string> names = declared is { } ps ? [.. ps] : [.. calls.SelectMany(c => c.Arguments.Select(x => x.Name))];
+            scopes[a.Name] = new(names, DescribeParams(declared, names), DescribeCalls(calls));
+        }
+        var variables = bound.Declared.GetValueOrDefault(RefKind.Variable) ?? [];
+        var checker = new ExpressionChecker(d, model.Variables.Select(v => v.Name).Concat(variables), scopes);
         foreach (var site in bound.Expressions) checker.Check(site);
         foreach (var script in bound.Scripts) checker.CheckScript(script);
+
+        foreach (var http in bound.HttpActions.Where(h => h.Params is null))
+        {
+            var needed = new SortedSet<string>(checker.ParameterUses.GetValueOrDefault(http.Action) ?? [], StringComparer.Ordinal);
+            foreach (var call in callsOf[http.Action]) foreach (var (name, _) in call.Arguments) needed.Add(name);
+            if (needed.Count > 0) d.Report(DiagnosticCatalog.UndeclaredHttpParams, http.Span, http.Action, string.Join(", ", needed));
+        }
+    }
+
+    static Localized DescribeParams(ImmutableArray<string>? declared, HashSet<string> names) => declared switch
+    {
+        { IsEmpty: true } => new("it declares no params", "params が宣言されていません"),
+        { } ps => new($"its params are {string.Join(", ", ps)}", $"params は {string.Join(", ", ps)} です"),
+        null when names.Count == 0 => new("it declares no params and no call passes any", "params の宣言がなく、呼び出しも引数を渡していません"),
+        null => new($"it declares no params; its calls pass {string.Join(", ", names.Order(StringComparer.Ordinal))}",
+            $"params の宣言がなく、呼び出しが渡すのは {string.Join(", ", names.Order(StringComparer.Ordinal))} です"),
+    };
+
+    static Localized DescribeCalls(List<CallSite> calls)
+    {
+        if (calls.Count == 0) return new("no call step calls it", "このアクションを呼ぶ call ステップはありません");
+        static string Passes(CallSite c) => c.Arguments.IsEmpty ? "nothing" : string.Join(", ", c.Arguments.Select(a => a.Name));
+        static string PassesJa(CallSite c) => c.Arguments.IsEmpty ? "引数なし" : string.Join(", ", c.Arguments.Select(a => a.Name));
+        return new(
+            "call steps: " + string.Join("; ", calls.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Span.File}({c.Span.Line},{c.Span.Column}) passes {Passes(c)}"))),
+            "call ステップ: " + string.Join("、", calls.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Span.File}({c.Span.Line},{c.Span.Column}) が渡すのは {PassesJa(c)}"))));
     }
 
     void CheckRegexes()
@@ -380,10 +413,12 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
 
     void CheckCalls()
     {
-        var scripts = model.Actions.Where(a => a.Script is not null).ToDictionary(a => a.Name, a => a.Script!.Parameters, StringComparer.Ordinal);
+        var declared = model.Actions.Where(a => a.Script is not null).ToDictionary(a => a.Name, a => a.Script!.Parameters, StringComparer.Ordinal);
+        foreach (var http in bound.HttpActions)
+            if (http.Params is { } ps) declared[http.Action] = ps;
         foreach (var call in bound.Calls)
         {
-            if (!scripts.TryGetValue(call.Action, out var ps)) continue;
+            if (!declared.TryGetValue(call.Action, out var ps)) continue;
             foreach (var (name, span) in call.Arguments)
                 if (!ps.Contains(name)) d.Report(DiagnosticCatalog.UnknownArgument, span, call.Action, name, Localized.DidYouMean(Suggest.Closest(name, ps)));
         }

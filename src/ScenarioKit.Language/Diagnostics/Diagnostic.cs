@@ -40,6 +40,9 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, DiagnosticSever
     public bool IsError => Severity == DiagnosticSeverity.Error;
     public ImmutableArray<SourceSpan> Related { get; init; } = [];
 
+    /// <summary>The message's arguments as formatted into it (invariant culture), for tools that map an id onto their own (the test runner's SK50xx).</summary>
+    public ImmutableArray<string> Arguments { get; init; } = [];
+
     /// <summary>The first line of the compiler text format: <c>path(line,col): error SK3002: message</c>.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Span.File}({Span.Line},{Span.Column}): {SeverityText(Severity)} {Id}: {Message}");

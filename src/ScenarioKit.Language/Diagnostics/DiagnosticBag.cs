@@ -49,7 +49,11 @@ internal sealed class DiagnosticBag(string language)
             };
         var message = string.Format(CultureInfo.InvariantCulture, descriptor.GetMessageFormat(Language), formatted);
         if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) HasErrors = true;
-        items.Add(new Diagnostic(descriptor, descriptor.DefaultSeverity, span, message, descriptor.GetHint(Language)) { Related = related });
+        items.Add(new Diagnostic(descriptor, descriptor.DefaultSeverity, span, message, descriptor.GetHint(Language))
+        {
+            Related = related,
+            Arguments = [.. formatted.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture) ?? "")],
+        });
     }
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics)

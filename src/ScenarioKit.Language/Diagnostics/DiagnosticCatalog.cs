@@ -153,6 +153,21 @@ public static class DiagnosticCatalog
         "キュー '{0}' に 'hours' がないため、常に対応可能とみなして引き継ぎます", Warning,
         "Write the queue's opening hours (e.g. \"Mon-Fri 09:00-18:00\"), or \"24/7\" if it is really always staffed.",
         "キューの営業時間（例: \"Mon-Fri 09:00-18:00\"）を書くか、常時対応なら \"24/7\" と書いてください。");
+    public static readonly DiagnosticDescriptor PatternCatchesExample = new("SK3030", "Pattern or keyword catches another intent's example",
+        "{0} '{1}' of intent '{2}' matches '{3}', an example of intent '{4}': the recognizer answers '{2}' to it",
+        "インテント '{2}' の{0} '{1}' がインテント '{4}' の例文 '{3}' に一致します。認識結果は '{2}' になります", Warning,
+        "Make the pattern or keyword more specific (a pattern can exclude the other intent's words, e.g. '予約(?!.*キャンセル)'), or move the example to the intent it belongs to.",
+        "パターンやキーワードをより具体的にするか（例: '予約(?!.*キャンセル)' で他のインテントの語を除く）、例文を正しいインテントに移してください。");
+    public static readonly DiagnosticDescriptor MissingActionParameter = new("SK3031", "Action uses a parameter it does not have",
+        "action '{0}' uses '{1}', which is neither one of its parameters nor a variable: {2}; {3}",
+        "アクション '{0}' が '{1}' を使っていますが、パラメーターにも変数にもありません。{2}。{3}", Error,
+        "Add the name to the action's 'params' and pass it from every call step (with: { name: … }), or fix the name.",
+        "名前をアクションの 'params' に追加してすべての call ステップから渡す（with: { name: … }）か、名前を直してください。");
+    public static readonly DiagnosticDescriptor UndeclaredHttpParams = new("SK3032", "HTTP action without params",
+        "HTTP action '{0}' does not declare its parameters; add 'params: [{1}]'",
+        "HTTP アクション '{0}' にパラメーターの宣言がありません。'params: [{1}]' を追加してください", Warning,
+        "Declare under 'params:' every name the URL, headers and body use as ${name}; call steps pass them with 'with:'.",
+        "URL・ヘッダー・本文で ${name} として使う名前をすべて 'params:' に書きます。call ステップは 'with:' で渡します。");
     public static readonly DiagnosticDescriptor TooFewExamples = new("SK3101", "Too few examples",
         "intent '{0}' has {1} example(s) and no patterns or keywords; at least 3 are needed to recognise it reliably",
         "インテント '{0}' の例文が {1} 件しかなく、パターンもキーワードもありません。確実に認識するには 3 件以上必要です", Warning,
@@ -278,6 +293,7 @@ public static class DiagnosticCatalog
         EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
         MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
+        PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
     ];
 

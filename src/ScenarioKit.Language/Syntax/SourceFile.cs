@@ -7,7 +7,7 @@ namespace ScenarioKit.Language.Syntax;
 /// root with forward slashes. Lines break where YamlDotNet breaks them (\r\n, \r, \n, U+0085, U+2028,
 /// U+2029) so that positions computed here agree with YamlDotNet's marks.
 /// </summary>
-internal sealed class SourceFile
+public sealed class SourceFile
 {
     readonly int[] lineStarts;
 

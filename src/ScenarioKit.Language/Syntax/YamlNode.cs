@@ -3,14 +3,14 @@ using ScenarioKit.Model;
 
 namespace ScenarioKit.Language.Syntax;
 
-internal enum ScalarKind { Null, Boolean, Integer, Float, String }
+public enum ScalarKind { Null, Boolean, Integer, Float, String }
 
 /// <summary>
 /// Our YAML tree. Unlike YamlDotNet's representation model it keeps duplicate-key information out
 /// (reported while reading) and every node knows its file and character range. Aliases share the
 /// anchored node instance, so <see cref="Size"/> counts the expanded size.
 /// </summary>
-internal abstract class YamlNode(SourceFile file, int start, int end)
+public abstract class YamlNode(SourceFile file, int start, int end)
 {
     public SourceFile File { get; } = file;
     public int Start { get; } = start;
@@ -26,7 +26,7 @@ internal abstract class YamlNode(SourceFile file, int start, int end)
     public abstract string KindName { get; }
 }
 
-internal sealed class ScalarNode(SourceFile file, int start, int end, string value, ScalarKind kind, bool quoted) : YamlNode(file, start, end)
+public sealed class ScalarNode(SourceFile file, int start, int end, string value, ScalarKind kind, bool quoted) : YamlNode(file, start, end)
 {
     public string Value { get; } = value;
     public ScalarKind Kind { get; } = kind;
@@ -111,13 +111,13 @@ internal sealed class ScalarNode(SourceFile file, int start, int end, string val
     }
 }
 
-internal sealed class SequenceNode(SourceFile file, int start, int end, IReadOnlyList<YamlNode> items) : YamlNode(file, start, end)
+public sealed class SequenceNode(SourceFile file, int start, int end, IReadOnlyList<YamlNode> items) : YamlNode(file, start, end)
 {
     public IReadOnlyList<YamlNode> Items { get; } = items;
     public override string KindName => "list";
 }
 
-internal sealed class MappingNode(SourceFile file, int start, int end, IReadOnlyList<KeyValuePair<ScalarNode, YamlNode>> entries) : YamlNode(file, start, end)
+public sealed class MappingNode(SourceFile file, int start, int end, IReadOnlyList<KeyValuePair<ScalarNode, YamlNode>> entries) : YamlNode(file, start, end)
 {
     public IReadOnlyList<KeyValuePair<ScalarNode, YamlNode>> Entries { get; } = entries;
     public override string KindName => "mapping";

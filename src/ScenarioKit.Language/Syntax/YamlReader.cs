@@ -1,9 +1,27 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ScenarioKit.Language.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
 namespace ScenarioKit.Language.Syntax;
+
+/// <summary>
+/// The one YAML reader, for the compiler and the test runner alike: a tree with spans, duplicate keys reported
+/// (SK1002) instead of thrown, the compiler's limits (<see cref="CompileOptions.MaxDepth"/>, <see cref="CompileOptions.MaxNodes"/>).
+/// Diagnostics are English, with <see cref="Diagnostic.Arguments"/> for callers that map ids onto their own.
+/// </summary>
+public static class YamlDocument
+{
+    public static (YamlNode? Root, ImmutableArray<Diagnostic> Diagnostics) Read(string path, string text, CompileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(text);
+        var bag = new DiagnosticBag("en");
+        var root = YamlReader.Read(new SourceFile(path, text), bag, options ?? CompileOptions.Default, new YamlReader.NodeBudget());
+        return (root, [.. bag.Items]);
+    }
+}
 
 /// <summary>
 /// Builds our tree from YamlDotNet's parser events. Iterative (no recursion), so nesting depth is
@@ -129,7 +147,14 @@ internal sealed partial class YamlReader
         }
         catch (YamlException e)
         {
-            diagnostics.Report(DiagnosticCatalog.YamlSyntax, SpanAt(e.Start, e.End), new Localized(CleanMessage(e.Message), CleanMessage(e.Message)));
+            var message = CleanMessage(e.Message);
+            var span = SpanAt(e.Start, e.End);
+            if (e.Start.Line > 0)
+            {
+                var (start, end) = YamlErrorPosition.Refine(file.Text, message, Index(e.Start), Index(e.End));
+                span = file.Span(start, Math.Max(start, end));
+            }
+            diagnostics.Report(DiagnosticCatalog.YamlSyntax, span, new Localized(message, message));
             return null;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException or OverflowException)

@@ -37,6 +37,11 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
                 Post(ct => hub.EnqueueAsync(request, ct));
             }
         }
+        foreach (var value in outcome.UnattendedHandoffs)
+        {
+            var request = HandoffRequests.From(turn, value) with { Unattended = true };
+            Post(ct => hub.EnqueueAsync(request, ct));
+        }
         foreach (var ticket in outcome.Tickets)
         {
             var record = Tickets.From(turn, ticket);

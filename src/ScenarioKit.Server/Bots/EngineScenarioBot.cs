@@ -48,9 +48,11 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
                 _ => throw new InvalidOperationException($"Unknown engine output {output.GetType().Name}."),
             });
         }
+        if (result.Handoff is { Unattended: true } unattended)
+            outputs.Add(new BotUnattendedHandoffOutput(JsonSerializer.SerializeToElement(unattended.ToEventValue())));
         return new BotTurnResult(
             ReferenceEquals(result.State, current) ? state : result.State.Serialize(),
-            outputs.MoveToImmutable(),
+            outputs.ToImmutable(),
             new BotTurnInfo(result.Trace.Intent, result.Trace.Fallback, result.Trace.Duplicate, result.State.WithAgent));
     }
 }

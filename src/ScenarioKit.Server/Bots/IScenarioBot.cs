@@ -53,6 +53,9 @@ internal sealed record BotHandoffOutput(JsonElement Value, string? Queue) : BotO
 /// <summary>A contact request from a scenario's <c>ticket</c> step (<c>Ticket.ToJson()</c>), for the agent hub; not an activity.</summary>
 internal sealed record BotTicketOutput(JsonElement Value) : BotOutput;
 
+/// <summary>A handoff that reached no human (nobody of the queue online; the customer got the timeout path): recorded by the hub, not sent.</summary>
+internal sealed record BotUnattendedHandoffOutput(JsonElement Value) : BotOutput;
+
 /// <summary>What the turn did, for metrics and the handoff flag.</summary>
 internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate, bool WithAgent);
 

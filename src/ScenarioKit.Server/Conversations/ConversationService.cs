@@ -38,6 +38,9 @@ internal sealed record TurnOutcome(Activity? Incoming, ImmutableArray<Activity> 
 
     /// <summary>Contact requests the scenario raised this turn (<c>ticket</c> steps), for the agent hub.</summary>
     public ImmutableArray<JsonElement> Tickets { get; init; } = [];
+
+    /// <summary>Handoffs that reached nobody (no agent online), as their <c>handoff.initiate</c> value, for the hub's records.</summary>
+    public ImmutableArray<JsonElement> UnattendedHandoffs { get; init; } = [];
 }
 
 /// <summary>The conversation is with the bot, so a human's line was refused (the engine state owns the conversation).</summary>
@@ -145,6 +148,7 @@ internal sealed class ConversationService(
         var replies = ImmutableArray.CreateBuilder<Activity>();
         var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>();
         var tickets = ImmutableArray.CreateBuilder<JsonElement>();
+        var unattendedHandoffs = ImmutableArray.CreateBuilder<JsonElement>();
         BotTurnResult? result = null;
         if (input is not null)
         {
@@ -163,6 +167,11 @@ internal sealed class ConversationService(
                 if (output is BotTicketOutput ticket)
                 {
                     tickets.Add(ticket.Value);
+                    continue;
+                }
+                if (output is BotUnattendedHandoffOutput unattended)
+                {
+                    unattendedHandoffs.Add(unattended.Value);
                     continue;
                 }
                 seq++;
@@ -236,7 +245,7 @@ internal sealed class ConversationService(
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
                 result.Info.Fallback, result.Outputs.Any(o => o is BotHandoffOutput));
         }
-        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets.ToImmutable() };
+        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets.ToImmutable(), UnattendedHandoffs = unattendedHandoffs.ToImmutable() };
         if (observer is not null)
         {
             // After the save: the turn is durable whatever the observer does. The hub rebuilds a missed handoff

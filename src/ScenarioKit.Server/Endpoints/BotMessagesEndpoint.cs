@@ -91,7 +91,12 @@ internal sealed class BotMessagesEndpoint(
         if (authenticator is not null)
         {
             var auth = await authenticator.AuthenticateAsync(authorization, activity.ServiceUrl, activity.ChannelId, context.RequestAborted);
-            if (!auth.Succeeded) throw new RequestException(StatusCodes.Status401Unauthorized, "Unauthorized", auth.Error!);
+            if (!auth.Succeeded)
+            {
+                // The caller gets the short reason; the exception (metadata host, library frames) only goes to the log.
+                if (auth.Detail is not null) logger.LogWarning(auth.Detail, "A channel token was refused: {Reason}", auth.Error);
+                throw new RequestException(StatusCodes.Status401Unauthorized, "Unauthorized", auth.Error!);
+            }
         }
         activity = activity with { CallerId = null }; // §1: set by the receiver only after authentication; never trusted from the wire
 

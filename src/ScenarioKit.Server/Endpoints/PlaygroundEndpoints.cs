@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ScenarioKit.Server.Bots;
@@ -13,9 +15,12 @@ internal static class PlaygroundEndpoints
 {
     const string IndexResource = "ScenarioKit.Server.Playground.index.html";
 
-    public static void Map(WebApplication app, ScenarioCatalog catalog, DirectLineEndpoints directLine)
+    /// <summary>Where index.html takes the notice that actions are mocked.</summary>
+    const string MockNoticeSlot = "<!-- mock-notice -->";
+
+    public static void Map(WebApplication app, ScenarioCatalog catalog, DirectLineEndpoints directLine, IReadOnlyList<string> mockedActions)
     {
-        var index = ReadIndex();
+        var index = ReadIndex(mockedActions);
         app.MapGet("/", () => Results.Bytes(index, "text/html; charset=utf-8"));
         app.MapGet("/webchat.js", (HttpContext context) =>
         {
@@ -30,16 +35,25 @@ internal static class PlaygroundEndpoints
         {
             @default = catalog.DefaultScenarioId,
             scenarios = catalog.List().Select(s => new { id = s.Id, versions = s.Versions, locale = catalog.Resolve(s.Id, null)?.Locale }),
+            mockedActions,
         }));
         app.MapPost("/playground/token", directLine.PlaygroundTokenAsync);
     }
 
-    static byte[] ReadIndex()
+    /// <summary>The page, with the mock notice rendered in (no script needed to see it).</summary>
+    static byte[] ReadIndex(IReadOnlyList<string> mockedActions)
     {
         using var stream = typeof(PlaygroundEndpoints).Assembly.GetManifestResourceStream(IndexResource)
             ?? throw new InvalidOperationException($"The embedded resource {IndexResource} is missing from the build.");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var html = reader.ReadToEnd();
+        if (!html.Contains(MockNoticeSlot, StringComparison.Ordinal))
+            throw new InvalidOperationException($"{IndexResource} has no {MockNoticeSlot} slot.");
+        return Encoding.UTF8.GetBytes(html.Replace(MockNoticeSlot, MockNotice(mockedActions), StringComparison.Ordinal));
     }
+
+    static string MockNotice(IReadOnlyList<string> mockedActions) => mockedActions.Count == 0 ? "" :
+        $"""
+        <div id="mock-notice" role="status"><strong>デモ · Demo</strong>: これらのアクションはモックが答えます（実際の API は呼ばれません）· these actions are mocked, no real API is called: <code>{WebUtility.HtmlEncode(string.Join(", ", mockedActions))}</code></div>
+        """;
 }

@@ -62,15 +62,33 @@ public sealed class ScenarioServer : IAsyncDisposable
     public static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure = null) =>
         Create(args, configure, configureServices: null, bots: null);
 
+    /// <summary>
+    /// The options <c>serve</c> would start with, from the same configuration sources (./appsettings.json,
+    /// environment variables such as <c>ScenarioKit__DatabasePath</c>, <paramref name="args"/>), without building a
+    /// host: <c>scenariokit agents</c> reads <see cref="ScenarioServerOptions.DatabasePath"/> here so both act on one file.
+    /// </summary>
+    public static ScenarioServerOptions ReadOptions(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        using var configuration = builder.Configuration;
+        return BindOptions(configuration);
+    }
+
+    static ScenarioServerOptions BindOptions(IConfiguration configuration)
+    {
+        var options = new ScenarioServerOptions();
+        configuration.GetSection("ScenarioKit").Bind(options);
+        // The Bot Framework's conventional setting names work too.
+        options.AppId ??= NullIfEmpty(configuration["MicrosoftAppId"]);
+        options.AppPassword ??= NullIfEmpty(configuration["MicrosoftAppPassword"]);
+        return options;
+    }
+
     internal static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure, Action<IServiceCollection>? configureServices, IEnumerable<IScenarioBot>? bots)
     {
         // The content root stays the working directory, so `serve` reads ./appsettings.json as ASP.NET Core users expect.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
-        var options = new ScenarioServerOptions();
-        builder.Configuration.GetSection("ScenarioKit").Bind(options);
-        // The Bot Framework's conventional setting names work too.
-        options.AppId ??= NullIfEmpty(builder.Configuration["MicrosoftAppId"]);
-        options.AppPassword ??= NullIfEmpty(builder.Configuration["MicrosoftAppPassword"]);
+        var options = BindOptions(builder.Configuration);
         configure?.Invoke(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(ScenarioServerOptions.DefaultUrl);
@@ -88,6 +106,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         var packages = options.Sources.SelectMany(ScenarioSources.Load).ToList();
         if (packages.Count == 0 && bots is null)
             throw new ScenarioSourceException("No scenario to serve: give a scenario folder, a .skpkg package or a folder of packages.");
+        CheckMockedActions(options.Mocks, packages);
         var catalog = new ScenarioCatalog { DefaultScenarioId = options.DefaultScenario };
         foreach (var bot in bots ?? []) catalog.Deploy(bot);
 
@@ -98,7 +117,11 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.AddSingleton<IActionInvoker>(sp => new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IActionInvoker>(sp =>
+        {
+            IActionInvoker real = new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>());
+            return options.Mocks is { } mocks ? mocks.Wrap(real) : real;
+        });
         services.AddSingleton<PackageDeployer>();
         services.AddHostedService<PackageFolderWatcher>();
         services.AddSingleton<ConversationLocks>();
@@ -151,6 +174,22 @@ public sealed class ScenarioServer : IAsyncDisposable
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        // Last line of defence for every endpoint (also the minimal-API ones, and in the Development
+        // environment, where ASP.NET Core would otherwise show its exception page): log the exception,
+        // answer a short stable reason. Issue 10: error bodies never carry exception text.
+        var faults = app.Services.GetRequiredService<ILogger<ScenarioServer>>();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                faults.LogError(e, "Request {Method} {Path} failed.", context.Request.Method, context.Request.Path.Value);
+                await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The server failed to handle the request.");
+            }
+        });
         app.UseCors();
         app.UseWebSockets();
         if (options.HubEnabled)
@@ -159,6 +198,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             app.UseAuthorization();
             app.UseRateLimiter();
             AgentAuth.Map(app);
+            AgentPageEndpoints.Map(app);
             AgentApiEndpoints.Map(app);
             app.MapHub<AgentConsoleHub>("/agent/hub");
         }
@@ -167,7 +207,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
         var directLine = app.Services.GetRequiredService<DirectLineEndpoints>();
         directLine.Map(app).RequireCors(DirectLineCorsPolicy);
-        PlaygroundEndpoints.Map(app, catalog, directLine);
+        PlaygroundEndpoints.Map(app, catalog, directLine, options.Mocks?.Actions ?? []);
         HealthEndpoints.Map(app);
         return new ScenarioServer(app, options, packages);
     }
@@ -178,6 +218,10 @@ public sealed class ScenarioServer : IAsyncDisposable
     {
         var deployer = _app.Services.GetRequiredService<PackageDeployer>();
         foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
+        if (Options.Mocks is { Actions.Count: > 0 } mocks)
+            _app.Services.GetRequiredService<ILogger<ScenarioServer>>().LogWarning(
+                "Mocked actions, answered without calling them: {Actions}. For demos and trials; production runs without --mock/--mocks.",
+                string.Join(", ", mocks.Actions));
         await _app.StartAsync(cancellationToken);
     }
 
@@ -209,11 +253,17 @@ public sealed class ScenarioServer : IAsyncDisposable
     static void AddHub(IServiceCollection services, ScenarioServerOptions options)
     {
         services.AddSingleton(options.Hub);
+        // synchronous=NORMAL for the hub's own writes even with DurableCommits: each was an fsync (≈ 6 ms here) taken under
+        // the hub's one gate, which capped the hub at ~10 chats/s (docs/performance.md, "Agent hub"). In WAL mode a NORMAL
+        // commit survives a process crash (kill -9); against power loss, the next FULL commit of any conversation turn
+        // syncs the shared WAL with it, every hub action that reaches the customer runs such a turn after its write, and
+        // a handoff whose entry was lost is queued again on start from the logged handoff.initiate (HubClock).
         services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<ServerConversationGateway>();
         services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());
-        services.AddSingleton<IHubNotifier, SignalRHubNotifier>();
+        services.AddSingleton<SignalRHubNotifier>();
+        services.AddSingleton<IHubNotifier>(sp => sp.GetRequiredService<SignalRHubNotifier>());
         services.AddSingleton<HubService>();
         services.AddSingleton<Engine.IHandoffQueue, HubQueueStatus>();
         services.AddSingleton<HubConversationObserver>();
@@ -222,6 +272,17 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddHostedService<HubClock>();
         services.AddSignalR();
         AgentAuth.AddServices(services, options);
+    }
+
+    /// <summary>A mock for an action no served scenario has is a typo: it would silently mock nothing.</summary>
+    static void CheckMockedActions(ActionMocks? mocks, IReadOnlyList<ScenarioKit.Model.ScenarioPackage> packages)
+    {
+        if (mocks is null || packages.Count == 0) return;
+        var known = packages.SelectMany(p => p.Model.Actions).Select(a => a.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var unknown = mocks.Actions.Where(a => !known.Contains(a)).ToList();
+        if (unknown.Count == 0) return;
+        var actions = known.Count == 0 ? "the served scenarios have no actions" : "their actions are " + string.Join(", ", known);
+        throw new ScenarioSourceException($"Cannot mock {string.Join(", ", unknown.Select(a => $"'{a}'"))}: no served scenario has such an action; {actions}.");
     }
 
     static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

@@ -1,3 +1,5 @@
+using ScenarioKit.Engine;
+
 namespace ScenarioKit.Server.Hosting;
 
 /// <summary>
@@ -64,6 +66,13 @@ public sealed class ScenarioServerOptions
 
     internal bool HubEnabled => Handoff.Mode == HandoffMode.Hub;
 
+    /// <summary>
+    /// Actions answered by mocks instead of being called (<c>serve --mock/--mocks</c>): a demo or a playground
+    /// trial against a shop API that is not there. The server logs them at start and the playground says so.
+    /// None (the default) in production.
+    /// </summary>
+    public ActionMocks? Mocks { get; set; }
+
     internal bool AuthenticationEnabled => !string.IsNullOrEmpty(AppId);
 }
 
@@ -80,3 +89,9 @@ public sealed class HandoffSettings
 {
     public HandoffMode Mode { get; set; } = HandoffMode.Hub;
 }
+
+/// <summary>
+/// Mocked actions: their names (every one must be an action of a served scenario) and how to put the mocks in
+/// front of the real invoker, which <see cref="Wrap"/> receives and calls for every action it does not mock.
+/// </summary>
+public sealed record ActionMocks(IReadOnlyList<string> Actions, Func<IActionInvoker, IActionInvoker> Wrap);

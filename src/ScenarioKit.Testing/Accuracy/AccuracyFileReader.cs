@@ -43,7 +43,7 @@ internal static class AccuracyFileReader
                 if (map["scenario"] is { } s)
                 {
                     scenarioSpan = s.Span;
-                    scenario = TestFileReader.RequireString(s, "'scenario'", diagnostics) is { } relative ? Path.GetFullPath(Path.Combine(folder, relative)) : null;
+                    scenario = TestFileReader.RequireString(s, "'scenario'", diagnostics) is { } relative ? TestFileReader.ResolvePath(folder, relative, s.Span, diagnostics) : null;
                 }
                 if (map["minAccuracy"] is { } t)
                 {

@@ -8,8 +8,9 @@ namespace ScenarioKit.Testing.Definitions;
 /// <summary>
 /// A read test file: the scenario it tests and its tests, each already expanded (data-driven cases
 /// become one test per row; setup from includes and the file precedes each test's own steps).
+/// <see cref="ScenarioPath"/> is null for a fixture that names no scenario (only given, mocks, setup).
 /// </summary>
-internal sealed record TestSuite(string File, string ScenarioPath, SourceSpan ScenarioSpan, ImmutableArray<TestDefinition> Tests);
+internal sealed record TestSuite(string File, string? ScenarioPath, SourceSpan ScenarioSpan, ImmutableArray<TestDefinition> Tests);
 
 /// <summary>One runnable test. Every step keeps the span of the YAML it came from (possibly an included file).</summary>
 internal sealed record TestDefinition(

@@ -155,26 +155,30 @@ public static class ConsoleReporter
                 console.MarkupLine($"  [yellow]{s.ScenarioId.EscapeMarkup()}: {CoverageWriters.Title(c.Kind).ToLowerInvariant()} not reached:[/] {string.Join(", ", c.Items.Where(i => !i.Reached).Select(i => i.Name)).EscapeMarkup()}");
     }
 
+    /// <summary>
+    /// The last line of a run. It starts with the verdict the exit code gives; a failed run says first why it
+    /// failed (failed tests, files that did not run, accuracy below the minimum), then what did pass, so a line
+    /// such as "1 file(s) with errors, 1 accuracy file(s) passed" cannot read as a success (issue 10).
+    /// </summary>
     public static void WriteSummary(IAnsiConsole console, TestRunReport report, TimeSpan elapsed)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(report);
-        var parts = new List<string>
-        {
-            $"[green]{Int(report.Passed)} passed[/]",
-            report.Failed > 0 ? $"[red]{Int(report.Failed)} failed[/]" : "0 failed",
-        };
-        if (report.Skipped > 0) parts.Add($"[yellow]{Int(report.Skipped)} skipped[/]");
-        if (report.Errors > 0) parts.Add($"[red]{Int(report.Errors)} file(s) with errors[/]");
-        if (!report.Accuracy.IsEmpty)
-        {
-            var failedAccuracy = report.Accuracy.Count(a => !a.HasErrors && !a.Passed);
-            parts.Add(failedAccuracy > 0
-                ? $"[red]{Int(failedAccuracy)} of {Int(report.Accuracy.Length)} accuracy file(s) below minimum[/]"
-                : $"[green]{Int(report.Accuracy.Length)} accuracy file(s) passed[/]");
-        }
-        var verdict = report.Success ? "[green bold]PASSED[/]" : "[red bold]FAILED[/]";
-        console.MarkupLine($"{verdict}: {string.Join(", ", parts)} [grey]in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s[/]");
+        var failedAccuracy = report.Accuracy.Count(a => !a.HasErrors && !a.Passed);
+        var passedAccuracy = report.Accuracy.Count(a => !a.HasErrors && a.Passed);
+        var reasons = new List<string>();
+        if (report.Failed > 0) reasons.Add($"{Int(report.Failed)} test(s) failed");
+        if (report.Errors > 0) reasons.Add($"{Int(report.Errors)} file(s) have errors and did not run (see above)");
+        if (failedAccuracy > 0) reasons.Add($"{Int(failedAccuracy)} of {Int(report.Accuracy.Length)} accuracy file(s) below the minimum");
+
+        var counts = new List<string> { $"{Int(report.Passed)} passed" };
+        if (reasons.Count == 0) counts.Add("0 failed");
+        if (report.Skipped > 0) counts.Add($"{Int(report.Skipped)} skipped");
+        if (passedAccuracy > 0) counts.Add($"{Int(passedAccuracy)} accuracy file(s) passed");
+        var time = $"[grey]in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s[/]";
+        console.MarkupLine(report.Success
+            ? $"[green bold]PASSED[/]: {string.Join(", ", counts)} {time}"
+            : $"[red bold]FAILED[/]: [red]{string.Join("; ", reasons)}[/]. Also {string.Join(", ", counts)} {time}");
     }
 
     static string Int(int n) => n.ToString(CultureInfo.InvariantCulture);

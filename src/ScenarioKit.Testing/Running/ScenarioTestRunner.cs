@@ -74,9 +74,9 @@ public static class ScenarioTestRunner
         var suite = TestFileReader.Read(path, diagnostics);
         var file = suite?.File ?? TestFileReader.DisplayPath(path);
         LoadedScenario? scenario = null;
-        if (suite is not null && suite.ScenarioPath.Length > 0)
+        if (suite?.ScenarioPath is { } scenarioPath)
         {
-            var (loaded, scenarioDiagnostics) = cache.Get(suite.ScenarioPath);
+            var (loaded, scenarioDiagnostics) = cache.Get(scenarioPath);
             diagnostics.AddRange(scenarioDiagnostics.Where(d => d.IsError).Select(d => d.Span == SourceSpan.None ? d with { Span = suite.ScenarioSpan } : d));
             scenario = loaded;
             if (loaded is not null) TestBinder.Check(suite, loaded.Package.Model, diagnostics);
@@ -84,7 +84,7 @@ public static class ScenarioTestRunner
         var all = diagnostics.ToImmutable();
         var runnable = suite is not null && scenario is not null && !diagnostics.HasErrors;
         var tests = runnable ? [.. suite!.Tests.Where(t => filter is null || filter(t.Name))] : ImmutableArray<TestDefinition>.Empty;
-        return new PreparedSuite(file, suite is null ? "" : TestFileReader.DisplayPath(suite.ScenarioPath), suite, scenario, tests, all);
+        return new PreparedSuite(file, suite?.ScenarioPath is { } p ? TestFileReader.DisplayPath(p) : "", suite, scenario, tests, all);
     }
 
     static async Task<TestResult> RunTestAsync(LoadedScenario scenario, string file, TestDefinition test, CancellationToken ct)

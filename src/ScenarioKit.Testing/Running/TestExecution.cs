@@ -261,7 +261,7 @@ internal sealed class TestExecution
         }
         if (step.WithinHours is { } within && within != decision.WithinHours)
             return Fail(step, within ? "the queue was closed (out of hours)" : "the queue was open (within hours)",
-                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {_clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
+                $"withinHours: {(within ? "true" : "false")}", $"withinHours: {(decision.WithinHours ? "true" : "false")} at {ShowQueueTime(decision.Queue)}");
         foreach (var s in step.Shared)
         {
             var variable = _scenario.Package.Model.Handoff.Share.FirstOrDefault(x => x.Key == s.Name)?.Variable;
@@ -273,6 +273,14 @@ internal sealed class TestExecution
                 return Fail(step, $"shared value '{s.Name}' differs", TypedValues.Show(expected), TypedValues.Show(actual), s.Span);
         }
         return null;
+    }
+
+    /// <summary>Now in the queue's own zone, with its hours: what "within hours" was decided on.</summary>
+    string ShowQueueTime(string queueName)
+    {
+        var queue = _scenario.Package.Model.Handoff.Queues.FirstOrDefault(q => q.Name == queueName);
+        var now = InstantText.InZone(_clock.GetUtcNow(), queue?.TimeZone);
+        return queue?.Hours is { } hours ? $"{now}; queue '{queue.Name}' hours: {hours}" : now;
     }
 
     StepFailure? NoReply(NoReplyStep step) =>

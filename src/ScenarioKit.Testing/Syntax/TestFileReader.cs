@@ -69,29 +69,21 @@ internal static partial class TestFileReader
 
     internal static TestSuite? Read(string path, DiagnosticBag diagnostics)
     {
-        var file = DisplayPath(path);
-        if (!TryReadText(path, file, diagnostics, out var text)) return null;
-        var root = YamlTree.Load(file, text, diagnostics);
+        if (LoadMapping(path, "a test file is a mapping with 'scenario' and 'tests'", diagnostics, out var file) is not { } map) return null;
         var whole = new SourceSpan(file, 1, 1, 1, 1);
-        if (root is not YMapping map)
-        {
-            if (root is not null || !diagnostics.HasErrors)
-                diagnostics.Add(TestDiagnostics.InvalidValue, root?.Span ?? whole, "a test file is a mapping with 'scenario' and 'tests'");
-            return null;
-        }
         CheckKeys(map, "the test file", FileKeys, diagnostics);
 
         var defaults = new Defaults();
         ReadIncludes(map, Path.GetFullPath(path), [Path.GetFullPath(path)], defaults, diagnostics);
         ReadDefaults(map, defaults, diagnostics);
 
-        string scenario = "";
+        string? scenario = null;
         var scenarioSpan = whole;
         if (map.Entry("scenario") is { } scenarioEntry)
         {
             scenarioSpan = scenarioEntry.Value.Span;
             if (RequireString(scenarioEntry.Value, "'scenario'", diagnostics) is { } s)
-                scenario = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", s));
+                scenario = ResolvePath(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", s, scenarioEntry.Value.Span, diagnostics);
         }
         else if (map["tests"] is not null) diagnostics.Add(TestDiagnostics.MissingKey, whole, "the test file", "scenario");
 
@@ -118,12 +110,38 @@ internal static partial class TestFileReader
         return new TestSuite(file, scenario, scenarioSpan, tests.ToImmutable());
     }
 
-    /// <summary>Paths in diagnostics are relative to the current folder when inside it, as compilers print them.</summary>
+    /// <summary>
+    /// Paths in diagnostics are relative to the current folder when inside it, as compilers print them.
+    /// INVARIANT: total — printing a path never throws (issue 10: an empty scenario path of a fixture crashed
+    /// the whole run here); what cannot be resolved is printed as given.
+    /// </summary>
     internal static string DisplayPath(string path)
     {
+        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal)) return path;
         var full = Path.GetFullPath(path);
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
+
+    /// <summary>A path written in a test or accuracy file, relative to that file's folder; null (reported) when it cannot name a file.</summary>
+    internal static string? ResolvePath(string folder, string written, SourceSpan span, DiagnosticBag diagnostics)
+    {
+        if (written.Length > 0 && !written.Contains('\0', StringComparison.Ordinal))
+            return Path.GetFullPath(Path.Combine(folder, written));
+        diagnostics.Add(TestDiagnostics.InvalidValue, span, $"'{written.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a file path");
+        return null;
+    }
+
+    /// <summary>The file's root mapping, or null after reporting why there is none (<paramref name="shape"/> says what it should be).</summary>
+    static YMapping? LoadMapping(string path, string shape, DiagnosticBag diagnostics, out string file)
+    {
+        file = DisplayPath(path);
+        if (!TryReadText(path, file, diagnostics, out var text)) return null;
+        var root = YamlTree.Load(file, text, diagnostics);
+        if (root is YMapping map) return map;
+        if (root is not null || !diagnostics.HasErrors)
+            diagnostics.Add(TestDiagnostics.InvalidValue, root?.Span ?? new SourceSpan(file, 1, 1, 1, 1), shape);
+        return null;
     }
 
     internal static bool TryReadText(string path, string file, DiagnosticBag diagnostics, out string text)
@@ -148,7 +166,7 @@ internal static partial class TestFileReader
         foreach (var item in items)
         {
             if (RequireString(item, "an include", diagnostics) is not { } relative) continue;
-            var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath) ?? ".", relative));
+            if (ResolvePath(Path.GetDirectoryName(fullPath) ?? ".", relative, item.Span, diagnostics) is not { } target) continue;
             if (chain.Contains(target))
             {
                 diagnostics.Add(TestDiagnostics.IncludeProblem, item.Span, relative, "includes itself (directly or through another include)");

@@ -2,14 +2,13 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ScenarioKit.Language;
 using ScenarioKit.Language.Diagnostics;
+using ScenarioKit.Language.Syntax;
 using ScenarioKit.Model;
 using ScenarioKit.Testing.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace ScenarioKit.Testing.Syntax;
 
-/// <summary>A YAML node with its source span. Built from parser events so duplicate keys are reported, not thrown.</summary>
+/// <summary>A YAML node of a test file with its source span (converted from the compiler's tree by <see cref="YamlTree"/>).</summary>
 internal abstract record YNode(SourceSpan Span);
 
 internal sealed record YScalar(string Value, bool IsPlain, SourceSpan Span) : YNode(Span)
@@ -29,187 +28,85 @@ internal sealed record YMapping(ImmutableArray<YEntry> Entries, SourceSpan Span)
 internal sealed record YSequence(ImmutableArray<YNode> Items, SourceSpan Span) : YNode(Span);
 
 /// <summary>
-/// Loads the first document of a YAML text into a <see cref="YNode"/> tree, collecting diagnostics.
-/// Bounded like the scenario compiler (its <see cref="CompileOptions"/> defaults): nesting depth,
-/// because <see cref="ReadNode"/> recurses and a stack overflow cannot be caught; and the node count
-/// after alias expansion, because test values are converted to JSON with aliases expanded (billion laughs).
+/// A test or accuracy file as <see cref="YNode"/> records. Parsing is the compiler's
+/// (<see cref="YamlDocument"/>: its reader, limits, positions); this maps its tree onto the records the test
+/// reader works with, resolves YAML merge keys, and maps the compiler's SK1xxx ids onto the SK50xx range with
+/// the test runner's messages (golden: tests/ScenarioKit.Testing.Tests/Fixtures/Invalid/yaml-syntax, duplicate-key).
 /// </summary>
 internal static class YamlTree
 {
-    static readonly int MaxDepth = new CompileOptions().MaxDepth;
-    static readonly long MaxNodes = new CompileOptions().MaxNodes;
-
-    sealed class Limits
-    {
-        public long Nodes;
-        public readonly Dictionary<YNode, long> Expanded = new(ReferenceEqualityComparer.Instance);
-    }
-
-    sealed class LimitExceeded(SourceSpan span, string message) : Exception(message)
-    {
-        public SourceSpan Span { get; } = span;
-    }
-
     public static YNode? Load(string file, string text, DiagnosticBag diagnostics)
     {
-        var parser = new Parser(new StringReader(text));
-        var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
-        var limits = new Limits();
-        try
-        {
-            parser.Consume<StreamStart>();
-            if (parser.Accept<StreamEnd>(out _)) return null;
-            parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, file, anchors, diagnostics, limits, depth: 0);
-            parser.Consume<DocumentEnd>();
-            if (!parser.Accept<StreamEnd>(out _))
-            {
-                var next = parser.Current!;
-                diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, next.Start, next.End),
-                    "a test file holds one YAML document; a second document starts here");
-            }
-            return root;
-        }
-        catch (YamlException e)
-        {
-            diagnostics.Add(TestDiagnostics.YamlSyntax, Clamp(Span(file, e.Start, e.End), text), CleanMessage(e));
-            return null;
-        }
-        catch (LimitExceeded e)
-        {
-            diagnostics.Add(TestDiagnostics.YamlSyntax, Clamp(e.Span, text), e.Message);
-            return null;
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner throws this (without a position) on some malformed input; the last event read is the best place we know.
-            var at = Clamp(parser.Current is { } current ? Span(file, current.End, current.End) : new SourceSpan(file, 1, 1, 1, 1), text);
-            diagnostics.Add(TestDiagnostics.YamlSyntax, at, $"the YAML cannot be read after this point ({e.Message})");
-            return null;
-        }
+        var options = CompileOptions.Default;
+        var (root, found) = YamlDocument.Read(file, text, options);
+        diagnostics.AddRange(found.Select(d => Map(d, options)));
+        if (found.Any(d => d.IsError)) return null;
+        return root is null ? null : new Converter(diagnostics).Convert(root);
     }
 
-    static YNode ReadNode(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics, Limits limits, int depth)
+    static Diagnostic Map(Diagnostic d, CompileOptions options)
     {
-        var at = parser.Current!;
-        if (depth > MaxDepth)
-            throw new LimitExceeded(Span(file, at.Start, at.End), $"the YAML is nested more than {MaxDepth} levels deep");
-        var node = ReadNodeCore(parser, file, anchors, diagnostics, limits, depth);
-        // An alias counts again with everything under it: that is what converting it to JSON costs.
-        long size;
-        if (at is AnchorAlias) size = limits.Expanded.GetValueOrDefault(node, 1);
-        else
+        string Arg(int i) => i < d.Arguments.Length ? d.Arguments[i] : "";
+        var (descriptor, args) = d.Id switch
         {
-            size = 1 + node switch
+            "SK1001" => (TestDiagnostics.YamlSyntax, new object[] { Arg(0) }),
+            "SK1002" when d.Related.Length > 0 => (TestDiagnostics.DuplicateKey, [Arg(0), d.Related[0].Line, d.Related[0].Column]),
+            "SK1003" => (TestDiagnostics.YamlSyntax, [string.Create(CultureInfo.InvariantCulture, $"the YAML expands to more than {options.MaxNodes:N0} nodes (aliases count with everything they repeat)")]),
+            "SK1004" => (TestDiagnostics.YamlSyntax, [$"the YAML is nested more than {options.MaxDepth} levels deep"]),
+            "SK1006" => (TestDiagnostics.InvalidValue, ["a mapping key must be a plain string"]),
+            "SK1008" => (TestDiagnostics.YamlSyntax, ["a test file holds one YAML document; a second document starts here"]),
+            // Anything else (an unsupported tag's warning) keeps the compiler's id and message.
+            _ => (null, []),
+        };
+        if (descriptor is null) return d;
+        return new Diagnostic(descriptor, descriptor.DefaultSeverity, d.Span,
+            string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args), descriptor.Hint) { Related = d.Related };
+    }
+
+    /// <summary>Compiler nodes → records. An alias shares its anchor's node, so each node converts once (no expansion here).</summary>
+    sealed class Converter(DiagnosticBag diagnostics)
+    {
+        readonly Dictionary<YamlNode, YNode> done = new(ReferenceEqualityComparer.Instance);
+
+        public YNode Convert(YamlNode node)
+        {
+            if (done.TryGetValue(node, out var converted)) return converted;
+            converted = node switch
             {
-                YMapping m => m.Entries.Sum(e => limits.Expanded.GetValueOrDefault(e.Value, 1)),
-                YSequence q => q.Items.Sum(i => limits.Expanded.GetValueOrDefault(i, 1)),
-                _ => 0,
+                ScalarNode s => Scalar(s),
+                SequenceNode q => new YSequence([.. q.Items.Select(Convert)], q.Span),
+                MappingNode m => Mapping(m),
+                _ => throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "a YAML node is a scalar, a sequence or a mapping"),
             };
-            limits.Expanded[node] = size;
+            done[node] = converted;
+            return converted;
         }
-        limits.Nodes += at is AnchorAlias ? size : 1;
-        if (limits.Nodes > MaxNodes || size > MaxNodes)
-            throw new LimitExceeded(Span(file, at.Start, at.End), $"the YAML expands to more than {MaxNodes:N0} nodes (aliases count with everything they repeat)");
-        return node;
-    }
 
-    static YNode ReadNodeCore(IParser parser, string file, Dictionary<string, YNode> anchors, DiagnosticBag diagnostics, Limits limits, int depth)
-    {
-        if (parser.TryConsume<AnchorAlias>(out var alias))
-        {
-            if (anchors.TryGetValue(alias.Value.Value, out var target)) return target;
-            diagnostics.Add(TestDiagnostics.YamlSyntax, Span(file, alias.Start, alias.End), $"unknown alias *{alias.Value.Value}");
-            return new YScalar("", true, Span(file, alias.Start, alias.End));
-        }
-        if (parser.TryConsume<Scalar>(out var scalar))
-        {
-            var node = new YScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, Span(file, scalar.Start, scalar.End));
-            Remember(anchors, scalar.Anchor, node);
-            return node;
-        }
-        if (parser.TryConsume<SequenceStart>(out var seqStart))
-        {
-            var items = ImmutableArray.CreateBuilder<YNode>();
-            SequenceEnd seqEnd;
-            while (!parser.TryConsume(out seqEnd!))
-                items.Add(ReadNode(parser, file, anchors, diagnostics, limits, depth + 1));
-            var node = new YSequence(items.ToImmutable(), Span(file, seqStart.Start, seqEnd.End));
-            Remember(anchors, seqStart.Anchor, node);
-            return node;
-        }
-        if (parser.TryConsume<MappingStart>(out var mapStart))
+        static YScalar Scalar(ScalarNode s) => new(s.Value, !s.Quoted, s.Span);
+
+        YMapping Mapping(MappingNode m)
         {
             var entries = new List<YEntry>();
             var merged = new List<YEntry>();
-            MappingEnd mapEnd;
-            while (!parser.TryConsume(out mapEnd!))
+            foreach (var (key, value) in m.Entries)
             {
-                var keyNode = ReadNode(parser, file, anchors, diagnostics, limits, depth + 1);
-                var value = ReadNode(parser, file, anchors, diagnostics, limits, depth + 1);
-                if (keyNode is not YScalar key)
-                {
-                    diagnostics.Add(TestDiagnostics.InvalidValue, keyNode.Span, "a mapping key must be a plain string");
-                    continue;
-                }
+                var converted = Convert(value);
                 // YAML merge key: `<<: *base` copies the entries of an anchored mapping that this one does not set.
-                if (key.IsPlain && key.Value == "<<")
+                if (!key.Quoted && key.Value == "<<")
                 {
-                    foreach (var source in value is YSequence s ? s.Items : [value])
+                    foreach (var source in converted is YSequence s ? s.Items : [converted])
                     {
-                        if (source is YMapping m) merged.AddRange(m.Entries);
+                        if (source is YMapping sm) merged.AddRange(sm.Entries);
                         else diagnostics.Add(TestDiagnostics.InvalidValue, source.Span, "`<<` merges a mapping (an alias such as *base)");
                     }
                     continue;
                 }
-                var existing = entries.FirstOrDefault(e => e.Key.Value == key.Value);
-                if (existing is not null)
-                {
-                    diagnostics.Add(TestDiagnostics.DuplicateKey, key.Span, [existing.Key.Span], key.Value, existing.Key.Span.Line, existing.Key.Span.Column);
-                    continue;
-                }
-                entries.Add(new YEntry(key, value));
+                entries.Add(new YEntry(Scalar(key), converted));
             }
-            foreach (var m in merged)
-                if (!entries.Any(e => e.Key.Value == m.Key.Value)) entries.Add(m);
-            var node = new YMapping([.. entries], Span(file, mapStart.Start, mapEnd.End));
-            Remember(anchors, mapStart.Anchor, node);
-            return node;
+            foreach (var e in merged)
+                if (!entries.Any(x => x.Key.Value == e.Key.Value)) entries.Add(e);
+            return new YMapping([.. entries], m.Span);
         }
-        var ev = parser.Current!;
-        throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
-    }
-
-    static void Remember(Dictionary<string, YNode> anchors, AnchorName anchor, YNode node)
-    {
-        if (!anchor.IsEmpty) anchors[anchor.Value] = node;
-    }
-
-    /// <summary>
-    /// YamlDotNet reports an error at the end of input on the line after the last one; keep every span
-    /// inside the text so editors and the caret printer can show it.
-    /// </summary>
-    static SourceSpan Clamp(SourceSpan span, string text)
-    {
-        var lines = text.Split('\n');
-        var lastLine = lines.Length;
-        var endOfText = (Line: lastLine, Column: lines[^1].TrimEnd('\r').Length + 1);
-        (int, int) Fix(int line, int column) =>
-            line > lastLine ? endOfText : (Math.Max(1, line), Math.Max(1, column));
-        var (startLine, startColumn) = Fix(span.Line, span.Column);
-        var (endLine, endColumn) = Fix(span.EndLine, span.EndColumn);
-        return span with { Line = startLine, Column = startColumn, EndLine = endLine, EndColumn = endColumn };
-    }
-
-    internal static SourceSpan Span(string file, Mark start, Mark end) =>
-        new(file, (int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column);
-
-    // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (…): "; the span already says where.
-    static string CleanMessage(YamlException e)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
     }
 
     public static string Describe(YNode node) => node switch

@@ -35,6 +35,26 @@ internal static class CliHarness
 
     public static Task<CliRun> RunWithInputAsync(string input, params string[] args) => RunWithInputAsync(input, inputIsTerminal: false, args);
 
+    /// <summary>Runs on a terminal where the user types <paramref name="typed"/> (one entry per line) at the prompts on stderr.</summary>
+    public static async Task<CliRun> RunWithPromptsAsync(IEnumerable<string> typed, params string[] args)
+    {
+        using var outConsole = new TestConsole().Width(400).SupportsAnsi(false).Colors(ColorSystem.NoColors);
+        using var errorConsole = new TestConsole().Width(400).SupportsAnsi(false).Colors(ColorSystem.NoColors).Interactive();
+        foreach (var line in typed)
+        {
+            // PushText maps each char to a ConsoleKey and throws beyond Latin-1; a terminal delivers Japanese as key chars with no key code.
+            foreach (var c in line)
+                errorConsole.Input.PushKey(new ConsoleKeyInfo(c, char.IsAscii(c) ? (ConsoleKey)char.ToUpperInvariant(c) : 0, false, false, false));
+            errorConsole.Input.PushKey(ConsoleKey.Enter);
+        }
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var context = new CliContext(outConsole, errorConsole, TextReader.Null, inputIsTerminal: true);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        var exitCode = await CliRunner.InvokeAsync(RootCommandFactory.Create(context), args, config, TestContext.Current.CancellationToken);
+        return new CliRun(exitCode, outConsole.Output, errorConsole.Output, stdout.ToString(), stderr.ToString());
+    }
+
     public static async Task<CliRun> RunWithInputAsync(string input, bool inputIsTerminal, params string[] args)
     {
         // Like a redirected process: no ANSI, no colour (the terminal case is tested on ConsoleFactory itself).

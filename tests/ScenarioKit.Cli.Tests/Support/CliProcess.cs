@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace ScenarioKit.Cli.Tests.Support;
 
@@ -12,8 +13,26 @@ internal sealed record ProcessRun(int ExitCode, string Stdout, string Stderr)
 /// Runs the built <c>scenariokit</c> as a real process (the copy MSBuild placed beside the test binaries),
 /// with redirected stdin/stdout/stderr in UTF-8: what a shell pipe or CI job sees.
 /// </summary>
-internal static class CliProcess
+internal static partial class CliProcess
 {
+    [GeneratedRegex(@"Listening on (http://127\.0\.0\.1:\d+/)")]
+    private static partial Regex ListeningLine();
+
+    /// <summary>Reads the server's stdout until its "Listening on" line and returns that address.</summary>
+    public static async Task<string> ReadListeningUrlAsync(Process process)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        var seen = new StringBuilder();
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.AppendLine(line);
+            if (ListeningLine().Match(line) is { Success: true } match)
+                return match.Groups[1].Value;
+        }
+        throw new InvalidOperationException("the server stopped before listening:\n" + seen + await process.StandardError.ReadToEndAsync(CancellationToken.None));
+    }
+
     static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "scenariokit.dll");
 
     public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?>? environment, params string[] args)

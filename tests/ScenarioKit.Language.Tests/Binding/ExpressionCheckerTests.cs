@@ -58,7 +58,7 @@ public class ExpressionCheckerTests
     }
 
     [Fact]
-    public void Http_templates_see_the_arguments_of_their_calls_and_may_start_with_a_hole()
+    public void Http_templates_see_their_params_and_may_start_with_a_hole()
     {
         Assert.Empty(Ids("""
                   - call: lookup
@@ -66,7 +66,7 @@ public class ExpressionCheckerTests
                     into: order.status
             """, """
             actions:
-              lookup: { http: { url: "${host}/api/orders/${number}" } }
+              lookup: { params: [host, number], http: { url: "${host}/api/orders/${number}" } }
             """));
     }
 }

@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Queue;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ScenarioKit.Server.Agent;
+using ScenarioKit.Server.Hosting;
 using ScenarioKit.Server.Tests.Infrastructure;
 
 namespace ScenarioKit.Server.Tests.Agent;
@@ -42,6 +45,9 @@ public sealed class HubFlowTests
         }
     }
 
+    internal static IEnumerable<string> Texts(IEnumerable<JsonElement> activities) =>
+        activities.Where(a => a.GetProperty("type").GetString() == "message").Select(a => a.GetProperty("text").GetString()!);
+
     internal static async Task<JsonElement> SendAsync(TestServer server, HttpMethod method, string path, string? bearer, string? json = null, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -53,13 +59,15 @@ public sealed class HubFlowTests
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    internal static Task<TestServer> StartAsync(string? directory = null) => TestServer.StartAsync(
+    internal static Task<TestServer> StartAsync(string? directory = null, TimeProvider? time = null, Action<ScenarioServerOptions>? configure = null) => TestServer.StartAsync(
         bots: [],
         configure: o =>
         {
             o.Sources.Add(Repo.ReferenceScenario);
             o.DirectLineSecret = Secret;
+            configure?.Invoke(o);
         },
+        services: time is null ? null : s => s.AddSingleton(time),
         directory: directory);
 
     internal static async Task<AgentAccount> AddAgentAsync(TestServer server, string login = "sato", string name = "Sato", AgentRole role = AgentRole.Agent, string queues = "support") =>
@@ -122,5 +130,51 @@ public sealed class HubFlowTests
         Assert.Contains(await customer.ReadAsync(), a => a.GetProperty("text").GetString() == "Hi! I'm the support assistant. What can I help you with?");
         var audit = await server.Service<ScenarioKit.Hub.Storage.IHubStore>().ReadAuditAsync(new(Actor: "sato"), CancellationToken.None);
         Assert.Equal(["status", "accept", "message", "return"], audit.Select(a => a.Action).Reverse().Where(a => a != "login"));
+    }
+
+    [Fact]
+    public async Task With_no_agent_online_the_customer_gets_the_timeout_path_at_once_and_the_entry_is_recorded_unattended()
+    {
+        await using var server = await StartAsync();
+        var supervisor = await AddAgentAsync(server, "boss", "Boss", AgentRole.Supervisor, "support");
+        var customer = await Customer.StartAsync(server);
+        await customer.SayAsync("talk to a human");
+        var replies = await customer.ReadAsync();
+        Assert.Contains(replies, a => a.GetProperty("type").GetString() == "message" && a.GetProperty("text").GetString() == "Sorry, no agent can take your chat right now. Please try again later.");
+        await server.Service<HubConversationObserver>().DrainAsync();
+        Assert.Empty(server.Service<HubService>().ListOpen(supervisor));
+        var ended = await server.Service<ScenarioKit.Hub.Storage.IHubStore>().ListEndedEntriesAsync("reference-support", null, 10, CancellationToken.None);
+        Assert.Equal(EntryStatus.Unattended, Assert.Single(ended).Status);
+        // Still with the bot: it answers.
+        await customer.SayAsync("hello");
+        Assert.Contains(await customer.ReadAsync(), a => a.GetProperty("text").GetString() == "Hi! I'm the support assistant. What can I help you with?");
+    }
+
+    [Fact]
+    public async Task A_waiting_customer_hears_their_position_and_gets_the_timeout_path_after_maxWait()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 1, 0, 0, TimeSpan.Zero));
+        await using var server = await StartAsync(time: time);
+        var hub = server.Service<HubService>();
+        var pick = await AddAgentAsync(server);
+        await hub.ConnectedAsync(pick, CancellationToken.None);
+        await hub.SetStatusAsync(pick, AgentStatus.Online, CancellationToken.None);
+
+        var first = await Customer.StartAsync(server, "dl_a", "A");
+        await first.SayAsync("talk to a human");
+        await WaitForEntryAsync(server, pick);
+        var second = await Customer.StartAsync(server, "dl_b", "B");
+        await second.SayAsync("talk to a human");
+        Assert.Contains(Texts(await second.ReadAsync()), t => t.StartsWith("You are number 2 in the queue", StringComparison.Ordinal));
+        await WaitForEntryAsync(server, pick, e => e.ConversationKey == second.Key);
+        await second.SayAsync("hello? anyone?");
+        Assert.Contains(Texts(await second.ReadAsync()), t => t.StartsWith("You are number 2 in the queue", StringComparison.Ordinal));
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        await hub.TickAsync(CancellationToken.None);
+        Assert.Contains("Sorry, no agent can take your chat right now. Please try again later.", Texts(await second.ReadAsync()));
+        var ended = await server.Service<ScenarioKit.Hub.Storage.IHubStore>().ListEndedEntriesAsync("reference-support", null, 10, CancellationToken.None);
+        Assert.All(ended, e => Assert.Equal(EntryStatus.TimedOut, e.Status));
+        Assert.Equal(2, ended.Count);
     }
 }

@@ -1,3 +1,4 @@
+using ScenarioKit.Server.Hosting;
 using ScenarioKit.Server.Tests.Infrastructure;
 
 namespace ScenarioKit.Server.Tests.Clients;
@@ -13,6 +14,8 @@ public sealed class JavaScriptClientTests
     static Task<TestServer> StartAsync(bool secret) => TestServer.StartAsync(bots: [], configure: o =>
     {
         o.Sources.Add(Repo.ReferenceScenario);
+        // The reference conversation ends in handoff.initiate for the channel (Bot Framework §5), as botbuilder's does.
+        o.Handoff.Mode = HandoffMode.Channel;
         if (secret) o.DirectLineSecret = Secret;
     });
 

@@ -9,9 +9,9 @@ namespace ScenarioKit.Server.Tests.Endpoints;
 /// <summary>§3 with an app id: channel JWTs are validated against OpenID metadata served by a local issuer.</summary>
 public sealed class AuthenticationTests
 {
-    const string AppId = "11111111-2222-3333-4444-555555555555";
+    internal const string AppId = "11111111-2222-3333-4444-555555555555";
 
-    static string Message(string serviceUrl, string conversation = "auth-1") => JsonSerializer.Serialize(new
+    internal static string Message(string serviceUrl, string conversation = "auth-1") => JsonSerializer.Serialize(new
     {
         type = "message",
         id = "act-" + conversation,

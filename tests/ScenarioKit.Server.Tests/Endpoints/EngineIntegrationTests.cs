@@ -1,3 +1,4 @@
+using ScenarioKit.Server.Hosting;
 using System.Text.Json;
 using ScenarioKit.Server.Tests.Infrastructure;
 
@@ -9,7 +10,11 @@ public sealed class EngineIntegrationTests
     [Fact]
     public async Task Reference_scenario_folder_holds_the_reference_conversation()
     {
-        await using var server = await TestServer.StartAsync(bots: [], configure: o => o.Sources.Add(Repo.ReferenceScenario));
+        await using var server = await TestServer.StartAsync(bots: [], configure: o =>
+        {
+            o.Sources.Add(Repo.ReferenceScenario);
+            o.Handoff.Mode = HandoffMode.Channel; // the channel's hub answers handoff.initiate (Bot Framework §5)
+        });
         var expected = new[]
         {
             new[] { "Hi! I'm the support assistant. What can I help you with?" },
@@ -49,7 +54,11 @@ public sealed class EngineIntegrationTests
     [Fact]
     public async Task A_hub_status_message_that_is_an_object_is_accepted_and_not_shown_to_the_customer()
     {
-        await using var server = await TestServer.StartAsync(bots: [], configure: o => o.Sources.Add(Repo.ReferenceScenario));
+        await using var server = await TestServer.StartAsync(bots: [], configure: o =>
+        {
+            o.Sources.Add(Repo.ReferenceScenario);
+            o.Handoff.Mode = HandoffMode.Channel; // the channel's hub answers handoff.initiate (Bot Framework §5)
+        });
         await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity("hs", 4)); // "talk to a human": handed off
         var status = await server.PostJsonForJsonAsync("/api/messages",
             """{"type":"event","name":"handoff.status","value":{"state":"completed","message":{"agent":"佐藤","ticket":42}},"channelId":"bench","serviceUrl":"http://127.0.0.1:9/","conversation":{"id":"conv-hs"},"from":{"id":"hub"},"recipient":{"id":"bot"},"deliveryMode":"expectReplies"}""");

@@ -29,12 +29,13 @@ internal sealed class TestServer : IAsyncDisposable
         IEnumerable<IScenarioBot>? bots = null,
         Action<ScenarioServerOptions>? configure = null,
         Action<IServiceCollection>? services = null,
-        string? directory = null)
+        string? directory = null,
+        IEnumerable<string>? args = null)
     {
         directory ??= TempDirectory.Create();
         var db = Path.Combine(directory, "scenariokit.db");
         var server = ScenarioServer.Create(
-            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"],
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. args ?? []],
             o =>
             {
                 o.DatabasePath = db;
