@@ -20,7 +20,17 @@ public sealed record TurnTrace(
     ImmutableArray<string> ProactiveFired,
     string? HandoffRule,
     ImmutableArray<RuntimeError> Errors,
-    bool Duplicate);
+    bool Duplicate)
+{
+    /// <summary>The customer was sent the waiting notice (<c>handoff.waiting</c> or the built-in text) this turn.</summary>
+    public bool WaitingNotice { get; init; }
+
+    /// <summary>
+    /// The customer was sent <c>handoff.onTimeout</c> this turn: no agent was online at the handoff, or
+    /// the hub gave up waiting (<c>failed</c> with reason <c>timeout</c> or <c>noAgents</c>).
+    /// </summary>
+    public bool TimeoutPath { get; init; }
+}
 
 /// <summary>A runtime failure (expression, regex, action, step limit) with the YAML span it came from. It never ends the conversation.</summary>
 public sealed record RuntimeError(string Message, SourceSpan Span)

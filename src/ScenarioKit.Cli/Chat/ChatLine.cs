@@ -32,7 +32,14 @@ internal abstract record ChatLine
             "/reset" => new Reset(),
             "/state" => new ShowState(),
             "/help" or "/?" => new ShowHelp(),
-            "/handback" => new HandBack(),
+            "/handback" => ParseHandBack(rest),
+            "/accept" when rest.Length == 0 => new Accept(),
+            "/accept" => new Invalid("/accept takes nothing after it"),
+            "/timeout" when rest.Length == 0 => new Timeout(),
+            "/timeout" => new Invalid("/timeout takes nothing after it"),
+            "/agent" when rest.Length > 0 => new AgentSays(rest),
+            "/agent" => new Invalid("/agent needs the agent's text, e.g. /agent Hello, this is Sato"),
+            "/wait" => ParseWait(rest),
             "/say" when rest.Length > 0 => new Say(rest),
             "/say" => new Invalid("/say needs the text to send, e.g. /say 1"),
             "/event" => ParseEvent(rest),
@@ -55,21 +62,79 @@ internal abstract record ChatLine
         if (tokens.Count == 1)
             return new SendEvent(name, null);
         var value = new JsonObject();
-        foreach (var pair in tokens.Skip(1))
+        if (ReadPairs(tokens.Skip(1), (key, node) => value[key] = node) is { } problem)
+            return problem;
+        return new SendEvent(name, JsonSerializer.SerializeToElement(value));
+    }
+
+    /// <summary>
+    /// <c>/handback [flow] [key=value …]</c>: the flow the bot starts and values the agent sets, typed as
+    /// <c>/event</c>'s pairs. Whether the scenario has them is the runtime's check, not the parser's.
+    /// </summary>
+    static ChatLine ParseHandBack(string rest)
+    {
+        var tokens = Tokenize(rest);
+        if (tokens is null)
+            return new Invalid("unterminated quote in /handback");
+        string? flow = null;
+        var pairs = tokens;
+        if (tokens.Count > 0 && !tokens[0].Contains('=', StringComparison.Ordinal))
+        {
+            flow = tokens[0];
+            pairs = tokens[1..];
+        }
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (ReadPairs(pairs, (key, node) => values[key] = node) is { } problem)
+            return new Invalid(problem.Message + " (/handback [flow] [key=value …])");
+        return new HandBack(flow, values.Count == 0 ? null : values);
+    }
+
+    /// <summary>Null when every token is key=value with a readable value, else what is wrong with the first that is not.</summary>
+    static Invalid? ReadPairs(IEnumerable<string> pairs, Action<string, JsonNode?> add)
+    {
+        foreach (var pair in pairs)
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
                 return new Invalid($"'{pair}' is not key=value");
             try
             {
-                value[pair[..eq]] = CommandLineValue.Parse(pair[(eq + 1)..]);
+                add(pair[..eq], CommandLineValue.Parse(pair[(eq + 1)..]));
             }
             catch (FormatException e)
             {
                 return new Invalid(e.Message);
             }
         }
-        return new SendEvent(name, JsonSerializer.SerializeToElement(value));
+        return null;
+    }
+
+    /// <summary><c>/wait 11m</c>: whole numbers with units d, h, m, s in that order (<c>90s</c>, <c>1h30m</c>), at most a year.</summary>
+    static ChatLine ParseWait(string rest)
+    {
+        const string Usage = "/wait needs a duration such as 30s, 11m, 2h or 1h30m";
+        if (rest.Length == 0)
+            return new Invalid(Usage);
+        long seconds = 0;
+        var lastUnit = -1;
+        var i = 0;
+        while (i < rest.Length)
+        {
+            var start = i;
+            while (i < rest.Length && char.IsAsciiDigit(rest[i])) i++;
+            if (i == start || i >= rest.Length || i - start > 9)
+                return new Invalid($"'{rest}': {Usage}");
+            var unit = "dhms".IndexOf(rest[i], StringComparison.Ordinal);
+            if (unit <= lastUnit)
+                return new Invalid($"'{rest}': {Usage}");
+            lastUnit = unit;
+            seconds += long.Parse(rest.AsSpan(start, i - start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)
+                * unit switch { 0 => 86400L, 1 => 3600L, 2 => 60L, _ => 1L };
+            i++;
+        }
+        if (seconds <= 0 || seconds > 366L * 86400)
+            return new Invalid($"'{rest}': {Usage} (more than 0s, at most 366d)");
+        return new Wait(TimeSpan.FromSeconds(seconds));
     }
 
     /// <summary>Splits on spaces; double quotes group (and are kept, so <c>k="42"</c> stays the text "42"). Null on an open quote.</summary>
@@ -103,7 +168,12 @@ internal abstract record ChatLine
     public sealed record ShowState : ChatLine;
     public sealed record ShowHelp : ChatLine;
     public sealed record Reset : ChatLine;
-    public sealed record HandBack : ChatLine;
+    /// <summary>The agent returns the conversation to the bot, optionally into <paramref name="Flow"/> with <paramref name="Variables"/> set.</summary>
+    public sealed record HandBack(string? Flow = null, IReadOnlyDictionary<string, JsonNode?>? Variables = null) : ChatLine;
+    public sealed record Accept : ChatLine;
+    public sealed record AgentSays(string Text) : ChatLine;
+    public sealed record Timeout : ChatLine;
+    public sealed record Wait(TimeSpan Duration) : ChatLine;
     public sealed record Quit : ChatLine;
     public sealed record Invalid(string Message) : ChatLine;
 }

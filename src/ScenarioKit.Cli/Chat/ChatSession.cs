@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ScenarioKit.Engine;
 
 namespace ScenarioKit.Cli.Chat;
@@ -5,14 +6,18 @@ namespace ScenarioKit.Cli.Chat;
 /// <summary>
 /// A conversation between a person at a terminal (or a script) and a loaded scenario: reads a line,
 /// runs a turn, shows the outputs. The welcome (<see cref="ConversationStartInput"/>) goes first.
+/// Handoffs land in <see cref="ChatHub"/>, a simulated agent hub the designer plays with <c>/accept</c>,
+/// <c>/agent</c>, <c>/timeout</c>, <c>/wait</c> and <c>/handback</c>.
 /// </summary>
-internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services, IChatView view)
+/// <param name="language">"en" or "ja": the language of a refused <c>/handback</c>'s reasons.</param>
+internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker actions, IChatView view, ChatHub hub, OffsetTimeProvider clock, string language = "en")
 {
     const string UserId = "chat-user";
 
     ConversationState _state = runtime.Start("chat-1", UserId);
     IReadOnlyList<string> _suggestions = [];
     int _conversations = 1;
+    readonly TurnServices _services = new(clock, actions) { Queue = hub };
 
     public ConversationState State => _state;
 
@@ -43,19 +48,29 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
                     break;
                 case ChatLine.ShowState:
                     view.State(_state, runtime.Model);
+                    if (_state.WithAgent)
+                        view.Hub(hub.Accepted ? "an agent has the conversation"
+                            : $"waiting in queue {_state.HandoffQueue} since {hub.WaitingSince?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}");
                     break;
                 case ChatLine.ShowHelp:
                     view.Help();
                     break;
-                case ChatLine.HandBack:
-                    if (!_state.WithAgent)
-                    {
-                        view.Invalid("the conversation is not with an agent");
-                        break;
-                    }
-                    await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Completed), ct);
-                    if (!_state.WithAgent)
-                        view.Notice("the agent handed the conversation back to the bot");
+                case ChatLine.Accept:
+                    if (!RefuseUnlessWaiting("/accept"))
+                        await AcceptAsync(ct);
+                    break;
+                case ChatLine.AgentSays agent:
+                    await AgentSaysAsync(agent.Text, ct);
+                    break;
+                case ChatLine.HandBack back:
+                    await HandBackAsync(back.Flow, back.Variables, ct);
+                    break;
+                case ChatLine.Timeout:
+                    if (!RefuseUnlessWaiting("/timeout"))
+                        await TimeOutAsync("the queue timed out: nobody accepted", ct);
+                    break;
+                case ChatLine.Wait wait:
+                    await WaitAsync(wait.Duration, ct);
                     break;
                 case ChatLine.Reset:
                     // A new conversation for the same customer: user-scoped variables follow, as across channels.
@@ -63,6 +78,7 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
                     _conversations++;
                     _state = runtime.Start($"chat-{_conversations}", UserId, carried);
                     _suggestions = [];
+                    hub.Clear();
                     view.Notice($"new conversation chat-{_conversations}");
                     await TurnAsync(new ConversationStartInput(), ct);
                     break;
@@ -72,6 +88,87 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
             }
         }
     }
+
+    /// <summary>True (after saying why) unless a customer waits in the queue with no agent yet.</summary>
+    bool RefuseUnlessWaiting(string command)
+    {
+        if (!_state.WithAgent)
+        {
+            view.Invalid($"{command}: no customer is waiting for an agent (the bot has the conversation)");
+            return true;
+        }
+        if (hub.Accepted)
+        {
+            view.Invalid($"{command}: an agent has already accepted the conversation; /handback returns it to the bot");
+            return true;
+        }
+        return false;
+    }
+
+    async Task AcceptAsync(CancellationToken ct)
+    {
+        hub.Accept();
+        view.Hub("an agent accepted the conversation");
+        await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Accepted), ct);
+        view.Notice("the agent has the conversation and the bot stays silent: /agent <text> writes as the agent, /handback [flow] [key=value …] returns it to the bot");
+    }
+
+    async Task AgentSaysAsync(string text, CancellationToken ct)
+    {
+        if (!_state.WithAgent)
+        {
+            view.Invalid("/agent: the bot has the conversation; an agent writes only after a handoff");
+            return;
+        }
+        // An agent who writes has taken the conversation: the hub accepts it first, as the console does.
+        if (!hub.Accepted)
+            await AcceptAsync(ct);
+        view.Agent(text);
+        await TurnAsync(new AgentMessageInput(text), ct);
+    }
+
+    async Task HandBackAsync(string? flow, IReadOnlyDictionary<string, JsonNode?>? variables, CancellationToken ct)
+    {
+        if (!_state.WithAgent)
+        {
+            view.Invalid("the conversation is not with an agent");
+            return;
+        }
+        // The hub checks a return before sending it; a refused one leaves the conversation with the agent.
+        var problems = runtime.CheckHandback(flow, variables);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+                view.Invalid("/handback: " + (language == "ja" ? problem.Japanese : problem.English));
+            return;
+        }
+        hub.Clear();
+        view.Hub(ChatText.HandBack(flow, variables));
+        await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Completed) { Flow = flow, Variables = variables }, ct);
+    }
+
+    async Task TimeOutAsync(string why, CancellationToken ct)
+    {
+        hub.Clear();
+        view.Hub(why + " (handoff.status failed, reason timeout)");
+        await TurnAsync(new HandoffStatusInput(HandoffStatusInput.Failed) { Reason = HandoffStatusInput.Timeout }, ct);
+    }
+
+    /// <summary>Moves the clock; a customer still waiting past the queue's maxWait then times out, as in the server's hub.</summary>
+    async Task WaitAsync(TimeSpan duration, CancellationToken ct)
+    {
+        clock.Advance(duration);
+        var now = clock.GetUtcNow();
+        view.Notice("the clock is now " + now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var maxWait = _state.HandoffQueue is { } queue ? runtime.Queues.FirstOrDefault(q => q.Name == queue)?.MaxWait : null;
+        if (_state.WithAgent && hub.HasTimedOut(now, maxWait))
+            await TimeOutAsync($"nobody accepted within maxWait {Show(maxWait!.Value)}", ct);
+    }
+
+    static string Show(TimeSpan d) =>
+        d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? FormattableString.Invariant($"{d.TotalHours:0}h")
+        : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? FormattableString.Invariant($"{d.TotalMinutes:0}m")
+        : FormattableString.Invariant($"{d.TotalSeconds:0}s");
 
     /// <summary>
     /// The next line, or null at end of input or on Ctrl+C. Console reads ignore cancellation once blocked,
@@ -95,20 +192,30 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
 
     async Task TurnAsync(TurnInput input, CancellationToken ct)
     {
-        var wasWithAgent = _state.WithAgent;
-        var result = await runtime.RunTurnAsync(_state, input, services, ct);
+        var result = await runtime.RunTurnAsync(_state, input, _services, ct);
         _state = result.State;
         foreach (var error in result.Trace.Errors)
             view.RuntimeError(error);
 
+        string? enqueued = null;
         foreach (var output in result.Outputs)
         {
-            if (output is BotMessage message)
-                view.Message(message);
-            else if (output is HandoffEventOutput handoff)
-                view.Handoff(handoff.Decision);
+            switch (output)
+            {
+                case BotMessage message:
+                    view.Message(message);
+                    break;
+                case HandoffEventOutput handoff:
+                    view.Handoff(handoff.Decision);
+                    hub.Enqueue(clock.GetUtcNow());
+                    enqueued = handoff.Decision.Queue;
+                    break;
+                case TicketOutput ticket:
+                    view.Ticket(ticket.Ticket);
+                    break;
+            }
         }
-        // Out of hours the engine emits no handoff event (no agent takes over) but still decides one: show it too.
+        // Out of hours, or with nobody online, the engine emits no handoff event (no agent takes over) but still decides one: show it too.
         if (result.Handoff is { } decision && !result.Outputs.Any(o => o is HandoffEventOutput))
             view.Handoff(decision);
 
@@ -117,9 +224,12 @@ internal sealed class ChatSession(ScenarioRuntime runtime, TurnServices services
         if (messages.Count > 0)
             _suggestions = messages.LastOrDefault(m => !m.Suggestions.IsDefaultOrEmpty)?.Suggestions ?? [];
 
-        if (_state.WithAgent && !wasWithAgent)
-            view.Notice("a human agent has the conversation now and the bot stays silent: /handback returns it to the bot, /reset starts over");
+        if (enqueued is not null)
+        {
+            view.Hub(ChatText.Waiting(enqueued, hub.Status));
+            view.Notice("the customer waits for an agent and the bot only repeats the waiting notice: /accept, /agent <text>, /timeout, /wait <duration>, /handback [flow] [key=value …]; /reset starts over");
+        }
         else if (_state.WithAgent && input is MessageInput)
-            view.Notice("(relayed to the human agent; the bot stays silent)");
+            view.Notice(hub.Accepted ? "(relayed to the human agent; the bot stays silent)" : "(relayed to the queue entry; no agent has accepted yet)");
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScenarioKit.Engine;
+using ScenarioKit.Model;
 
 namespace ScenarioKit.Cli.Chat;
 
@@ -17,10 +18,18 @@ internal static class ChatText
         "/event <name> [key=value …]   send a journey event, e.g. /event page_dwell seconds=35",
         "/state                        show the stage, the active flow and the variables",
         "/reset                        start a new conversation (user-scoped variables are kept)",
-        "/handback                     the human agent hands the conversation back to the bot",
         "/say <text>                   send text as it is (e.g. a number that is also a choice)",
+        "/wait <duration>              move the clock forward, e.g. /wait 11m (cooldowns, hours, a queue's maxWait)",
+        "agent hub (simulated: position 1, about 2 min, --agents-online agents online):",
+        "/accept                       an agent takes the waiting conversation",
+        "/agent <text>                 the agent writes to the customer (accepting first if nobody has)",
+        "/timeout                      nobody accepted in time: the customer gets handoff.onTimeout",
+        "/handback [flow] [key=value …]  the agent returns the conversation to the bot, optionally into a flow",
+        "                              with variables set (values typed as in /event; checked against the scenario)",
         "/help                         this list",
         "/quit                         leave (end of input does the same)",
+        "plain output lines: you: (typed), bot:, suggestions:, agent:, handoff:, hub: (what the hub reports),",
+        "ticket: (kind number; contact; time; note; queue), state:, var:, note:; errors and warnings go to stderr",
     ];
 
     /// <summary>A runtime error with its YAML place as the user would open it (<c>scenarios/x/flows/a.yaml(12,5): …</c>).</summary>
@@ -41,7 +50,9 @@ internal static class ChatText
         {
             $"queue {decision.Queue}",
             $"rule {decision.RuleId}",
-            decision.WithinHours ? "within hours" : "OUT OF HOURS (no agent handoff)",
+            !decision.WithinHours ? "OUT OF HOURS (no agent handoff)"
+            : decision.Unattended ? "within hours; NO AGENT ONLINE (onTimeout, no agent handoff)"
+            : "within hours",
         };
         if (!decision.Offer.IsDefaultOrEmpty)
             parts.Add("offer " + string.Join(", ", decision.Offer));
@@ -49,6 +60,46 @@ internal static class ChatText
             parts.Add("shared " + string.Join(", ", decision.Shared.Select(kv => kv.Key + "=" + Value(kv.Value))));
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"transcript {decision.Transcript.Length} messages"));
         return string.Join("; ", parts);
+    }
+
+    /// <summary>The simulated hub's report on a waiting customer: <c>queue support: position 1, about 2 min, 1 agent online</c>.</summary>
+    public static string Waiting(string queue, QueueStatus status) => string.Create(CultureInfo.InvariantCulture,
+        $"queue {queue}: position {status.Position}, about {status.WaitMinutes} min, {status.AgentsOnline} {(status.AgentsOnline == 1 ? "agent" : "agents")} online; waiting for an agent");
+
+    /// <summary>The plain <c>ticket:</c> line: kind and number, then contact, time, note and queue when the ticket has them.</summary>
+    public static string Ticket(Ticket ticket)
+    {
+        var parts = new List<string> { $"{ticket.KindName} {ticket.Number}", "contact " + ticket.Contact };
+        if (ticket.Time is { } time) parts.Add("time " + time);
+        if (ticket.Note is { } note) parts.Add("note " + note);
+        if (ticket.Queue is { } queue) parts.Add("queue " + queue);
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>A ticket as a person would say it: <c>CB-7K2Q9: call back 09012345678 (午前), queue support</c>.</summary>
+    public static string TicketSentence(Ticket ticket)
+    {
+        var what = ticket.Kind switch
+        {
+            TicketKind.Callback => "call back " + ticket.Contact,
+            TicketKind.Email => "e-mail " + ticket.Contact,
+            _ => "contact " + ticket.Contact,
+        };
+        var text = $"{ticket.Number}: {what}";
+        if (ticket.Time is { } time) text += $" ({time})";
+        if (ticket.Queue is { } queue) text += ", queue " + queue;
+        if (ticket.Note is { } note) text += " — " + note;
+        return text;
+    }
+
+    /// <summary>The hub line for a return to the bot: <c>the agent returned the conversation to the bot into flow csat with feedback.topic="返品"</c>.</summary>
+    public static string HandBack(string? flow, IReadOnlyDictionary<string, JsonNode?>? variables)
+    {
+        var text = "the agent returned the conversation to the bot";
+        if (flow is not null) text += " into flow " + flow;
+        if (variables is { Count: > 0 })
+            text += " with " + string.Join(", ", variables.Select(kv => kv.Key + "=" + Value(kv.Value)));
+        return text;
     }
 
     public static IEnumerable<(string Name, string Value)> StateFields(ConversationState state) =>

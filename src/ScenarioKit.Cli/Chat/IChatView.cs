@@ -19,6 +19,15 @@ internal interface IChatView
 
     void Handoff(HandoffDecision decision);
 
+    /// <summary>A human agent's message to the customer.</summary>
+    void Agent(string text);
+
+    /// <summary>A contact request a <c>ticket</c> step recorded (the customer does not see it; the agents do).</summary>
+    void Ticket(Ticket ticket);
+
+    /// <summary>What the simulated agent hub reports or does: queue place, accepted, timed out, returned to the bot.</summary>
+    void Hub(string text);
+
     void RuntimeError(RuntimeError error);
 
     void Notice(string text);

@@ -6,7 +6,8 @@ namespace ScenarioKit.Cli.Chat;
 
 /// <summary>
 /// Scripted chat (stdin redirected): one fact per line with a fixed prefix (<c>you:</c>, <c>bot:</c>,
-/// <c>suggestions:</c>, <c>handoff:</c>, <c>state:</c>, <c>var:</c>, <c>note:</c>), no colour, no prompt,
+/// <c>suggestions:</c>, <c>agent:</c>, <c>handoff:</c>, <c>hub:</c>, <c>ticket:</c>, <c>state:</c>, <c>var:</c>,
+/// <c>note:</c>), no colour, no prompt,
 /// so a run can be diffed and grepped. Multi-line messages continue on lines indented by five spaces.
 /// </summary>
 internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error, string? displayRoot = null) : IChatView
@@ -26,15 +27,26 @@ internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error, str
 
     public void Message(BotMessage message)
     {
-        var lines = message.Text.ReplaceLineEndings("\n").Split('\n');
-        output.WriteLine("bot: " + lines[0]);
-        foreach (var line in lines.Skip(1))
-            output.WriteLine(Continuation + line);
+        Lines("bot: ", message.Text);
         if (!message.Suggestions.IsDefaultOrEmpty)
             output.WriteLine("suggestions: " + string.Join("  ", message.Suggestions.Select((s, i) => $"[{i + 1}] {s}")));
     }
 
     public void Handoff(HandoffDecision decision) => output.WriteLine("handoff: " + ChatText.Handoff(decision));
+
+    public void Agent(string text) => Lines("agent: ", text);
+
+    public void Ticket(Ticket ticket) => output.WriteLine("ticket: " + ChatText.Ticket(ticket));
+
+    public void Hub(string text) => output.WriteLine("hub: " + text);
+
+    void Lines(string prefix, string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        output.WriteLine(prefix + lines[0]);
+        foreach (var line in lines.Skip(1))
+            output.WriteLine(Continuation + line);
+    }
 
     public void RuntimeError(RuntimeError runtimeError) => error.WriteLine("warning: " + ChatText.Describe(runtimeError, displayRoot));
 

@@ -42,6 +42,18 @@ internal sealed class TerminalChatView(IAnsiConsole console, string? displayRoot
         console.MarkupLine($"[{colour}]{ChatText.Handoff(decision).EscapeMarkup()}[/]");
     }
 
+    public void Agent(string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        console.MarkupLine("[magenta]agent ›[/] " + lines[0].EscapeMarkup());
+        foreach (var line in lines.Skip(1))
+            console.MarkupLine(Indent + "  " + line.EscapeMarkup());
+    }
+
+    public void Ticket(Ticket ticket) => console.MarkupLine($"[cyan]ticket[/] {ChatText.TicketSentence(ticket).EscapeMarkup()}");
+
+    public void Hub(string text) => console.MarkupLine($"[yellow]hub[/] [dim]{text.EscapeMarkup()}[/]");
+
     public void RuntimeError(RuntimeError error) => console.MarkupLine($"[yellow]warning:[/] [dim]{ChatText.Describe(error, displayRoot).EscapeMarkup()}[/]");
 
     public void Notice(string text) => console.MarkupLine($"[dim]{text.EscapeMarkup()}[/]");

@@ -24,14 +24,31 @@ internal static class ChatCommand
             HelpName = "time",
         };
 
-        var command = new Command("chat", "Talk to a scenario in the terminal: bot messages, numbered suggested replies, /event to send journey events, /state, /reset, /quit. With redirected input, reads one line per turn and prints plain you:/bot: lines.")
+        var agentsOnline = new Option<int>("--agents-online")
         {
-            scenario, mocks, mocksFile, clock,
+            Description = "Agents the simulated agent hub reports online for every queue (default 1); 0 tries the no-agent path (handoff.onTimeout at once).",
+            DefaultValueFactory = _ => 1,
+            HelpName = "n",
+        };
+        agentsOnline.Validators.Add(r =>
+        {
+            // Read the token, not the value: GetValueOrDefault throws on text that is no number, which the parser reports itself.
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n < 0)
+                r.AddError("--agents-online must be 0 or more.");
+        });
+        var language = ScenarioCompilation.LanguageOption();
+        language.Description = "Language of the chat's explanations of a refused /handback: en or ja (default: the system language, e.g. LANG=ja_JP.UTF-8).";
+
+        var command = new Command("chat", "Talk to a scenario in the terminal: bot messages, numbered suggested replies, /event to send journey events, /state, /reset, /quit; handoffs land in a simulated agent hub (/accept, /agent, /timeout, /wait, /handback). With redirected input, reads one line per turn and prints plain you:/bot:/agent:/hub:/ticket: lines.")
+        {
+            scenario, mocks, mocksFile, clock, agentsOnline, language,
         };
         HelpExamples.Set(command,
             "scenariokit chat scenarios/retail-support",
             "scenariokit chat out/shop-support-0.1.0.skpkg --mock lookupOrder=発送済み --clock 2026-11-28T10:00:00+09:00",
-            "printf 'hello\\nwhere is my order\\n12345678\\n' | scenariokit chat scenarios/reference-support");
+            "printf 'hello\\nwhere is my order\\n12345678\\n' | scenariokit chat scenarios/reference-support",
+            "printf 'talk to a person\\n/wait 11m\\n' | scenariokit chat scenarios/reference-support",
+            "scenariokit chat scenarios/retail-support --agents-online 0 --lang ja");
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
         {
@@ -65,14 +82,16 @@ internal static class ChatCommand
                 return ExitCodes.Failed;
             }
 
-            var time = start is { } s ? new OffsetTimeProvider(s, TimeProvider.System) : TimeProvider.System;
+            var time = new OffsetTimeProvider(start ?? TimeProvider.System.GetUtcNow(), TimeProvider.System);
             using var http = new HttpClient();
             IActionInvoker actions = new DefaultActionInvoker(http, time);
             actions = mocked.Wrap(actions, time, MockOptions.PrintProblem(context));
 
             IChatView view = context.InputIsTerminal ? new TerminalChatView(context.Out, displayRoot) : new PlainChatView(context.Out, context.Error, displayRoot);
             view.Intro(package.Manifest, mocked.Actions, start);
-            var session = new ChatSession(runtime, new TurnServices(time, actions), view);
+            var hub = new ChatHub(result.GetValue(agentsOnline));
+            var session = new ChatSession(runtime, actions, view, hub, time,
+                result.GetValue(language) ?? Language.CompileOptions.Default.Language);
             await session.RunAsync(context.Input, echo: !context.InputIsTerminal, ct);
             return ExitCodes.Success;
         }));

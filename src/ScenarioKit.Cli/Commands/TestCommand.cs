@@ -44,7 +44,7 @@ internal static class TestCommand
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--parallel must be at least 1.");
         });
 
-        var command = new Command("test", "Run scenario tests (*.test.yaml) and intent accuracy files (*.accuracy.yaml): results per test, JUnit XML, coverage of stages, flows, steps, intents, proactive and handoff rules.")
+        var command = new Command("test", "Run scenario tests (*.test.yaml) and intent accuracy files (*.accuracy.yaml): results per test, JUnit XML, coverage of stages, flows, steps, intents, proactive and handoff rules, hub paths and ticket steps.")
         {
             paths, filter, junit, coverage, accuracy, parallel,
         };

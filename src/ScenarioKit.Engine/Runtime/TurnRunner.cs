@@ -52,6 +52,8 @@ internal sealed partial class TurnRunner
     readonly List<RuntimeError> _errors = [];
     HandoffDecision? _handoff;
     string? _handoffRule;
+    bool _waitingNotice;
+    bool _timeoutPath;
     bool _fallback;
     bool _pendingFallback;
     int _stepBudget;
@@ -742,8 +744,11 @@ internal sealed partial class TurnRunner
     }
 
     /// <summary><c>handoff.onTimeout</c>: nobody took (or could take) the conversation.</summary>
-    void EmitTimeoutPath(ImmutableArray<string> offer) =>
+    void EmitTimeoutPath(ImmutableArray<string> offer)
+    {
+        _timeoutPath = true;
         EmitPath(_scenario.Handoff.OnTimeout?.Say, offer, "申し訳ございません、ただいま担当者におつなぎできません。", "Sorry, no agent can take your conversation right now.");
+    }
 
     /// <summary>An out-of-hours or timeout message: its suggestions, else the offered channels as buttons.</summary>
     void EmitPath(Message? message, ImmutableArray<string> offer, string japanese, string english)
@@ -757,6 +762,7 @@ internal sealed partial class TurnRunner
     /// <summary>The waiting notice: <c>handoff.waiting</c> with <c>queue.*</c> in scope, or the built-in text.</summary>
     void EmitWaiting(string queue, QueueStatus status)
     {
+        _waitingNotice = true;
         _scope.HasQueue = true;
         _scope.QueuePosition = status.Position;
         _scope.QueueWaitMinutes = status.WaitMinutes;
@@ -924,7 +930,11 @@ internal sealed partial class TurnRunner
                 LogRuntimeError(logger, _input.ConversationId, error.Span.ToString(), error.Message);
         var trace = new TurnTrace(
             _scope.IntentName, _scope.IntentConfidence, _fallback, _stage,
-            [.. _stepsRun], [.. _flowsStarted], [.. _proactiveFired], _handoffRule, [.. _errors], Duplicate: false);
+            [.. _stepsRun], [.. _flowsStarted], [.. _proactiveFired], _handoffRule, [.. _errors], Duplicate: false)
+        {
+            WaitingNotice = _waitingNotice,
+            TimeoutPath = _timeoutPath,
+        };
         return new TurnResult(state, [.. _outputs], _handoff, trace);
     }
 }

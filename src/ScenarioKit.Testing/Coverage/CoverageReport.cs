@@ -3,8 +3,12 @@ using ScenarioKit.Model;
 
 namespace ScenarioKit.Testing.Coverage;
 
-/// <summary>The kinds of scenario element coverage counts, in report order.</summary>
-public enum CoverageKind { Stages, Flows, Steps, Intents, ProactiveRules, HandoffRules }
+/// <summary>
+/// The kinds of scenario element coverage counts, in report order. <see cref="HubPaths"/> are the agent
+/// hub's answers to a waiting customer (<see cref="CoverageCollector.Waiting"/>, <see cref="CoverageCollector.OnTimeout"/>);
+/// <see cref="Tickets"/> are the <c>ticket</c> steps, by step id.
+/// </summary>
+public enum CoverageKind { Stages, Flows, Steps, Intents, ProactiveRules, HandoffRules, HubPaths, Tickets }
 
 /// <summary>One element of the scenario and how many times the tests reached it.</summary>
 public sealed record CoverageItem(string Name, int Hits, SourceSpan Span)
@@ -64,6 +68,24 @@ internal sealed class CoverageCollector
         foreach (var n in names) Hit(kind, n);
     }
 
+    /// <summary>The hub path item for the waiting notice, named after its YAML key <c>handoff.waiting</c>.</summary>
+    public const string Waiting = "waiting";
+
+    /// <summary>The hub path item for <c>handoff.onTimeout</c> (no agent online, or <c>maxWait</c> passed).</summary>
+    public const string OnTimeout = "onTimeout";
+
+    /// <summary>
+    /// Hub paths exist once the scenario can hand off at all (a rule or a <c>handoff</c> step): without
+    /// <c>waiting</c> or <c>onTimeout</c> in the YAML the engine still sends its built-in texts, and then
+    /// the item points at the <c>handoff</c> section (or nowhere, when there is none).
+    /// </summary>
+    IEnumerable<(string Name, SourceSpan Span)> HubPaths()
+    {
+        var handoff = _model.Handoff;
+        if (handoff.Rules.IsDefaultOrEmpty && !_model.AllSteps().OfType<HandoffStep>().Any()) return [];
+        return [(Waiting, handoff.Waiting?.Span ?? handoff.Span), (OnTimeout, handoff.OnTimeout?.Span ?? handoff.Span)];
+    }
+
     public ScenarioCoverage ToCoverage()
     {
         lock (_gate)
@@ -79,6 +101,8 @@ internal sealed class CoverageCollector
                 Category(CoverageKind.Intents, _model.Intents.Select(i => (i.Name, i.Span))),
                 Category(CoverageKind.ProactiveRules, _model.Journey.SelectMany(s => s.Proactive).Select(p => (p.Id, p.Span))),
                 Category(CoverageKind.HandoffRules, _model.Handoff.Rules.Select(r => (r.Id, r.Span))),
+                Category(CoverageKind.HubPaths, HubPaths()),
+                Category(CoverageKind.Tickets, _model.AllSteps().OfType<TicketStep>().Select(t => (t.Id, t.Span))),
             ]);
         }
     }

@@ -71,13 +71,16 @@ public static class CoverageWriters
         CoverageKind.Steps => "steps",
         CoverageKind.Intents => "intents",
         CoverageKind.ProactiveRules => "proactiveRules",
-        _ => "handoffRules",
+        CoverageKind.HandoffRules => "handoffRules",
+        CoverageKind.HubPaths => "hubPaths",
+        _ => "tickets",
     };
 
     public static string Title(CoverageKind kind) => kind switch
     {
         CoverageKind.ProactiveRules => "Proactive rules",
         CoverageKind.HandoffRules => "Handoff rules",
+        CoverageKind.HubPaths => "Hub paths",
         _ => kind.ToString(),
     };
 

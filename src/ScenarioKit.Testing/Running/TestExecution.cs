@@ -128,6 +128,8 @@ internal sealed class TestExecution
         coverage.Hit(CoverageKind.Intents, trace.Intent);
         coverage.HitAll(CoverageKind.ProactiveRules, trace.ProactiveFired);
         coverage.Hit(CoverageKind.HandoffRules, trace.HandoffRule);
+        if (trace.WaitingNotice) coverage.Hit(CoverageKind.HubPaths, CoverageCollector.Waiting);
+        if (trace.TimeoutPath) coverage.Hit(CoverageKind.HubPaths, CoverageCollector.OnTimeout);
 
         var messages = ImmutableArray.CreateBuilder<BotMessage>();
         foreach (var output in result.Outputs)
@@ -147,6 +149,7 @@ internal sealed class TestExecution
                     }
                     break;
                 case TicketOutput t:
+                    coverage.Hit(CoverageKind.Tickets, t.Ticket.StepId);
                     _conversation.Add($"ticket: {t.Ticket.KindName} {t.Ticket.Number} contact={t.Ticket.Contact}" + (t.Ticket.Time is { } time ? $" time={time}" : ""));
                     break;
             }

@@ -21,8 +21,9 @@ public sealed class ChatSessionTests
         var package = ScenarioCompiler.Compile(Scenarios.Reference).Package ?? throw new InvalidOperationException("the reference scenario does not compile");
         var runtime = ScenarioRuntime.Load(package);
         var console = new TestConsole().Width(200).SupportsAnsi(false).Colors(ColorSystem.NoColors);
-        var services = new TurnServices(TimeProvider.System, new MockActionInvoker(new Dictionary<string, ActionOutcome>()));
-        return (new ChatSession(runtime, services, new PlainChatView(console, console)), console);
+        var actions = new MockActionInvoker(new Dictionary<string, ActionOutcome>());
+        var clock = new OffsetTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero), TimeProvider.System);
+        return (new ChatSession(runtime, actions, new PlainChatView(console, console), new ChatHub(agentsOnline: 1), clock), console);
     }
 
     [Fact]

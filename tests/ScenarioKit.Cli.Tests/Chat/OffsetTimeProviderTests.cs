@@ -22,4 +22,18 @@ public sealed class OffsetTimeProviderTests
         real.Ticks += TimeSpan.FromSeconds(90).Ticks;
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 1, 1, 30, TimeSpan.Zero), clock.GetUtcNow());
     }
+
+    [Fact]
+    public void Advance_moves_the_date_but_not_the_timestamps()
+    {
+        var real = new ManualTime { Ticks = 5 };
+        var clock = new OffsetTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero), real);
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        real.Ticks += TimeSpan.FromSeconds(2).Ticks;
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 1, 11, 2, TimeSpan.Zero), clock.GetUtcNow());
+        Assert.Equal(5 + TimeSpan.FromSeconds(2).Ticks, clock.GetTimestamp());
+        Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.FromSeconds(-1)));
+    }
 }

@@ -64,4 +64,19 @@ public sealed class TerminalChatViewTests
         Assert.Contains(tableLines, l => l.Contains("全角のメモ［重要］", StringComparison.Ordinal));
         Assert.Single(tableLines.Select(l => l.GetCellWidth()).Distinct());
     }
+
+    [Fact]
+    public async Task Hub_agent_and_ticket_lines_read_as_sentences_and_agent_text_is_never_markup()
+    {
+        var retail = RepoPaths.Combine("scenarios", "retail-support");
+        var run = await CliHarness.RunWithInputAsync("人と話したいです\n/agent [red]佐藤[/]です\n/handback\n人と話したいです\n/timeout\n折り返しの電話を希望\n090-1234-5678\n午前\n",
+            inputIsTerminal: true, "chat", retail, "--clock", "2026-11-24T14:00:00+09:00");
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+
+        Assert.Contains("hub queue support: position 1, about 2 min, 1 agent online; waiting for an agent", run.Out, StringComparison.Ordinal);
+        Assert.Contains("agent › [red]佐藤[/]です", run.Out, StringComparison.Ordinal);
+        Assert.Contains("hub the agent returned the conversation to the bot", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"ticket CB-[2-9A-HJ-NP-Z]{5}: call back 09012345678 \(午前\), queue support", run.Out);
+        Assert.DoesNotContain("ticket:", run.Out, StringComparison.Ordinal);
+    }
 }

@@ -35,18 +35,21 @@ public sealed class ChatCommandTests
             "you: talk to a person",
             "handoff: queue support; rule asked-for-human; within hours; shared orderNumber=\"12345678\"; transcript 10 messages",
             "bot: Connecting you to an agent",
-            "note: a human agent has the conversation now and the bot stays silent: /handback returns it to the bot, /reset starts over",
+            "bot: You are number 1 in the queue (about 2 min). Thanks for waiting.",
+            "hub: queue support: position 1, about 2 min, 1 agent online; waiting for an agent",
+            "note: the customer waits for an agent and the bot only repeats the waiting notice: /accept, /agent <text>, /timeout, /wait <duration>, /handback [flow] [key=value …]; /reset starts over",
         ], Lines(run));
     }
 
     [Fact]
     public async Task After_a_handoff_the_bot_is_silent_until_handed_back()
     {
-        var run = await ChatAsync("talk to a person\nare you there?\n/handback\nhello\n", Scenarios.Reference);
+        var run = await ChatAsync("talk to a person\n/accept\nare you there?\n/handback\nhello\n", Scenarios.Reference);
 
         var lines = Lines(run);
-        Assert.Contains("note: (relayed to the human agent; the bot stays silent)", lines);
-        Assert.Contains("note: the agent handed the conversation back to the bot", lines);
+        var question = Array.IndexOf(lines, "you: are you there?");
+        Assert.Equal("note: (relayed to the human agent; the bot stays silent)", lines[question + 1]);
+        Assert.Equal("hub: the agent returned the conversation to the bot", lines[question + 3]);
         Assert.Equal("bot: Hi! I'm the support assistant. What can I help you with?", lines[Array.IndexOf(lines, "you: hello") + 1]);
     }
 
@@ -146,6 +149,19 @@ public sealed class ChatCommandTests
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.Equal("", run.Out);
+    }
+
+    [Theory]
+    [InlineData("--agents-online", "-1", "--agents-online must be 0 or more.")]
+    [InlineData("--agents-online", "some", "some")]
+    [InlineData("--lang", "fr", "fr")]
+    public async Task Bad_hub_and_language_options_are_parse_errors(string option, string value, string named)
+    {
+        var run = await CliHarness.RunWithInputAsync("hello\n", "chat", Scenarios.Reference, option, value);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains(named, run.Stderr, StringComparison.Ordinal);
         Assert.Equal("", run.Out);
     }
 

@@ -103,6 +103,28 @@ public sealed class AgentHubTests
     }
 
     [Fact]
+    public void Issue9_the_trace_says_when_the_waiting_notice_and_the_timeout_path_were_sent()
+    {
+        // Coverage counts these paths from the trace (ScenarioKit.Testing CoverageKind.HubPaths).
+        var (chat, queue) = WithHub(Retail, new QueueStatus(2, TimeSpan.FromMinutes(3), 1, false));
+        var handoff = chat.User("担当者と話したい").Trace;
+        Assert.Equal((true, false), (handoff.WaitingNotice, handoff.TimeoutPath));
+        Assert.True(chat.User("まだですか").Trace.WaitingNotice);
+        var timeout = chat.Send(new HandoffStatusInput(HandoffStatusInput.Failed) { Reason = HandoffStatusInput.Timeout }).Trace;
+        Assert.Equal((false, true), (timeout.WaitingNotice, timeout.TimeoutPath));
+        var plain = chat.User("こんにちは").Trace;
+        Assert.Equal((false, false), (plain.WaitingNotice, plain.TimeoutPath));
+
+        queue.Status = new QueueStatus(1, TimeSpan.Zero, AgentsOnline: 0, Assigned: false);
+        var unattended = chat.User("担当者と話したい").Trace;
+        Assert.Equal((false, true), (unattended.WaitingNotice, unattended.TimeoutPath));
+
+        queue.Status = new QueueStatus(1, TimeSpan.Zero, AgentsOnline: 1, Assigned: true);
+        var assigned = chat.User("担当者と話したい").Trace;
+        Assert.Equal((false, false), (assigned.WaitingNotice, assigned.TimeoutPath));
+    }
+
+    [Fact]
     public void Issue9_a_customer_who_left_is_not_talked_to_and_a_stray_timeout_is_ignored()
     {
         var (chat, _) = WithHub(Telecom, new QueueStatus(1, TimeSpan.FromMinutes(1), 1, false), new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));

@@ -42,6 +42,9 @@ public class ScenarioTestRunnerTests
         Assert.Equal("3/3", Counts(CoverageKind.Intents));
         Assert.Equal("1/1", Counts(CoverageKind.ProactiveRules));
         Assert.Equal("2/2", Counts(CoverageKind.HandoffRules));
+        // The shop suite plays no agent hub (no queue or agent step): its handoffs get no waiting notice or timeout.
+        Assert.Equal("0/2", Counts(CoverageKind.HubPaths));
+        Assert.Equal("0/0", Counts(CoverageKind.Tickets));
         // greeting: say; order_status: ask, its onFail handoff, call, its onError say, say, goto.
         Assert.Equal("7/7", Counts(CoverageKind.Steps));
         Assert.Equal(1, c[CoverageKind.ProactiveRules].Items[0].Hits);
@@ -230,14 +233,14 @@ public class SampleSuiteTests
 
     [Theory]
     [MemberData(nameof(Samples))]
-    public async Task Every_sample_suite_passes_and_reaches_every_flow_stage_proactive_and_handoff_rule(string sample)
+    public async Task Every_sample_suite_passes_and_reaches_every_flow_stage_proactive_and_handoff_rule_hub_path_and_ticket(string sample)
     {
         var found = TestFileFinder.Find([Path.Combine(Scenarios, sample)]);
         Assert.NotEmpty(found.TestFiles);
         var report = await ScenarioTestRunner.RunAsync(found.TestFiles, [], new TestRunOptions(), TestContext.Current.CancellationToken);
         Assert.True(report.Success, ScenarioTestRunnerTests.Describe(report));
         var coverage = Assert.Single(report.Coverage.Scenarios);
-        foreach (var kind in new[] { CoverageKind.Flows, CoverageKind.Stages, CoverageKind.ProactiveRules, CoverageKind.HandoffRules })
+        foreach (var kind in new[] { CoverageKind.Flows, CoverageKind.Stages, CoverageKind.ProactiveRules, CoverageKind.HandoffRules, CoverageKind.HubPaths, CoverageKind.Tickets })
         {
             var c = coverage[kind];
             Assert.True(c.Reached == c.Total, $"{sample}: {kind} {c.Reached}/{c.Total}; not reached: {string.Join(", ", c.Items.Where(i => !i.Reached).Select(i => i.Name))}");
