@@ -72,7 +72,8 @@ static partial class HubLoad
                 + (server is null ? "server's own settings" : $"in-process server, SQLite synchronous={(options.Durable ? "FULL" : "NORMAL")}") + $", {Environment.ProcessorCount} cores");
 
             // Accounts: the company issues them (the CLI's `agents add` does the same), in the server's database.
-            var directory = new AgentDirectory(new SqliteHubStore(database!, options.Durable), TimeProvider.System);
+            await using var accounts = new SqliteHubStore(database!, options.Durable);
+            var directory = new AgentDirectory(accounts, TimeProvider.System);
             var logins = Enumerable.Range(1, options.Agents).Select(i => $"bench-{run}-{i:D3}").ToList();
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(logins, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (login, ct) =>

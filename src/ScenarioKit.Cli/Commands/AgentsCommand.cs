@@ -264,7 +264,7 @@ internal static class AgentsCommand
                 return CommandGuard.Fail(context, $"no ScenarioKit database at {path}. Create the first agent with 'scenariokit agents add', or name the file serve uses with --db.");
             try
             {
-                var store = new SqliteHubStore(path);
+                await using var store = new SqliteHubStore(path);
                 return await action(new AgentDirectory(store, TimeProvider.System), store);
             }
             catch (AgentAccountException e)

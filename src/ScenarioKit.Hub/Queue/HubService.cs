@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,10 @@ public sealed record QueuePosition(int Position, TimeSpan EstimatedWait, int Age
 /// <summary>
 /// The queue, routing and assignment. The store is the truth (entries survive a restart; <see cref="StartAsync"/>
 /// reloads them); this object keeps the open entries and agent presence in memory for fast position answers.
-/// Every mutation runs under one gate, so two agents accepting the same entry cannot both win, and each is
-/// written to the store before anyone is told about it.
+/// Every mutation runs under one gate, so two agents accepting the same entry cannot both win. Under the gate an
+/// operation only changes memory and starts its store writes; it awaits them after releasing the gate, and only then
+/// answers its caller and pushes to consoles, so nobody is told about a change before it is durable while the gate
+/// is held for microseconds, not for fsyncs, SignalR sends or conversation turns (docs/performance.md, "Agent hub").
 /// </summary>
 public sealed class HubService(IHubStore store, IConversationGateway gateway, IHubNotifier notifier, HubOptions options, TimeProvider time, ILogger<HubService> logger) : IDisposable
 {
@@ -30,6 +33,12 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     readonly Dictionary<string, HashSet<string>> _declined = new(StringComparer.Ordinal);
     readonly Dictionary<string, TimeSpan> _waitEstimate = new(StringComparer.Ordinal);
     volatile QueueView _view = QueueView.Empty;
+    // Entries whose return-to-bot turn runs outside the gate, and conversations a supervisor is joining (a turn as well).
+    readonly HashSet<string> _closing = new(StringComparer.Ordinal);
+    readonly HashSet<string> _joining = new(StringComparer.Ordinal);
+    // The operation holding the gate, and the last write started under it (the store applies writes in order).
+    Work? _work;
+    Task _lastWrite = Task.CompletedTask;
 
     public IHubStore Store => store;
 
@@ -81,40 +90,29 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         return new QueuePosition(position, perChat * rounds, online, Assigned: false);
     }
 
-    public async Task<HandoffEntry> EnqueueAsync(HandoffRequest request, CancellationToken cancellationToken)
+    public Task<HandoffEntry> EnqueueAsync(HandoffRequest request, CancellationToken cancellationToken) => WithGateAsync(now =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (_openByConversation.TryGetValue(request.ConversationKey, out var existingId) && _open.TryGetValue(existingId, out var existing))
         {
-            var now = time.GetUtcNow();
-            if (_openByConversation.TryGetValue(request.ConversationKey, out var existingId) && _open.TryGetValue(existingId, out var existing))
-            {
-                // A second handoff while one is open (a rule fired again, a redelivered turn): keep the session, refresh its context.
-                return existing;
-            }
-            var entry = new HandoffEntry(
-                NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion,
-                request.UserId, request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName,
-                request.Locale, request.Context.Clone(), now, request.Unattended ? EntryStatus.Unattended : EntryStatus.Waiting,
-                Agent: null, OfferedUtc: null, AcceptedUtc: null, EndedUtc: request.Unattended ? now : null, now,
-                Outcome: request.Unattended ? "no agent online" : null, Version: 1);
-            await store.InsertEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-            if (!request.Unattended)
-            {
-                _open[entry.Id] = entry;
-                _openByConversation[entry.ConversationKey] = entry.Id;
-                await AssignAsync(now, cancellationToken).ConfigureAwait(false);
-                RebuildView();
-            }
-            entry = _open.GetValueOrDefault(entry.Id, entry);
-            await notifier.QueueChangedAsync(entry.Queue, entry, "added").ConfigureAwait(false);
-            return entry;
+            // A second handoff while one is open (a rule fired again, a redelivered turn): keep the session, refresh its context.
+            return existing;
         }
-        finally
+        var entry = new HandoffEntry(
+            NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion,
+            request.UserId, request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName,
+            request.Locale, request.Context.Clone(), now, request.Unattended ? EntryStatus.Unattended : EntryStatus.Waiting,
+            Agent: null, OfferedUtc: null, AcceptedUtc: null, EndedUtc: request.Unattended ? now : null, now,
+            Outcome: request.Unattended ? "no agent online" : null, Version: 1);
+        Insert(entry);
+        if (!request.Unattended)
         {
-            _gate.Release();
+            Track(entry);
+            Assign(now);
         }
-    }
+        entry = _open.GetValueOrDefault(entry.Id, entry);
+        Push(() => notifier.QueueChangedAsync(entry.Queue, entry, "added"));
+        return entry;
+    }, cancellationToken);
 
     /// <summary>The open entry of a conversation, if it has one.</summary>
     public HandoffEntry? FindOpen(string conversationKey)
@@ -129,25 +127,25 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         if (FindOpen(conversationKey) is not { } entry) return;
         if (line.Role == TranscriptLine.Customer)
         {
-            await WithGateAsync(async _ =>
+            try
             {
-                if (!_open.TryGetValue(entry.Id, out var current)) return;
-                if (!current.IsQueued)
+                await WithGateAsync(_ =>
                 {
-                    _open[entry.Id] = current with { LastCustomerActivityUtc = line.AtUtc };
-                    return;
-                }
-                // Stored while queued: abandonment is measured from it, and a restart must not abandon a customer who just wrote
-                // (test: A_customer_who_wrote_while_waiting_is_not_abandoned_after_a_restart).
-                try
-                {
-                    await UpdateAsync(current, current with { LastCustomerActivityUtc = line.AtUtc }, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HubException e) when (e.Code == HubException.Conflict)
-                {
-                    // Another node changed the entry first and UpdateAsync reloaded it; the activity time is only a hint.
-                }
-            }, cancellationToken).ConfigureAwait(false);
+                    if (!_open.TryGetValue(entry.Id, out var current)) return;
+                    if (!current.IsQueued)
+                    {
+                        _open[entry.Id] = current with { LastCustomerActivityUtc = line.AtUtc };
+                        return;
+                    }
+                    // Stored while queued: abandonment is measured from it, and a restart must not abandon a customer who just wrote
+                    // (test: A_customer_who_wrote_while_waiting_is_not_abandoned_after_a_restart).
+                    Update(current, current with { LastCustomerActivityUtc = line.AtUtc });
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubException e) when (e.Code == HubException.Conflict)
+            {
+                // Another node changed the entry first and it was reloaded; the activity time is only a hint.
+            }
         }
         await notifier.LineAsync(entry, line).ConfigureAwait(false);
     }
@@ -163,21 +161,13 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     public Task OnReturnedElsewhereAsync(string conversationKey, CancellationToken cancellationToken) =>
         EndByConversationAsync(conversationKey, EntryStatus.ReturnedToBot, "returned outside the console", cancellationToken);
 
-    async Task EndByConversationAsync(string conversationKey, EntryStatus status, string outcome, CancellationToken cancellationToken)
+    Task EndByConversationAsync(string conversationKey, EntryStatus status, string outcome, CancellationToken cancellationToken) => WithGateAsync(now =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_openByConversation.TryGetValue(conversationKey, out var id) || !_open.TryGetValue(id, out var entry)) return;
-            await EndAsync(entry, status, outcome, cancellationToken).ConfigureAwait(false);
-            await AssignAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            RebuildView();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        // An entry being returned to the bot is ended by that operation once its turn has run.
+        if (!_openByConversation.TryGetValue(conversationKey, out var id) || !_open.TryGetValue(id, out var entry) || _closing.Contains(id)) return;
+        End(entry, status, outcome);
+        Assign(now);
+    }, cancellationToken);
 
     public async Task<Ticket> RecordTicketAsync(Ticket ticket, CancellationToken cancellationToken)
     {
@@ -193,19 +183,12 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         var account = (await store.GetAgentAsync(login, cancellationToken).ConfigureAwait(false))?.Account;
         if (account is { Disabled: false })
         {
-            // Every console request comes through here: keep it to a dictionary write, no view rebuild.
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                _accounts[login] = account;
-            }
-            finally
-            {
-                _gate.Release();
-            }
+            // Every console request comes through here: an unchanged account is answered from the view, without the gate.
+            if (_view.Accounts.TryGetValue(login, out var known) && SameAccount(known, account)) return account;
+            await WithGateAsync(_ => { _accounts[login] = account; }, cancellationToken).ConfigureAwait(false);
             return account;
         }
-        await WithGateAsync(async now =>
+        await WithGateAsync(now =>
         {
             // Disabled (e.g. `scenariokit agents disable` on the shared database) or deleted: routing must stop now, not when
             // the console disconnects, and the customers it held go back to the queue for someone who can answer them.
@@ -214,39 +197,37 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             if (_presence.TryGetValue(login, out var p) && p.Chosen != AgentStatus.Offline)
             {
                 p.Chosen = AgentStatus.Offline;
-                await notifier.PresenceChangedAsync(login, "offline").ConfigureAwait(false);
+                Push(() => notifier.PresenceChangedAsync(login, "offline"));
             }
-            await ReturnOffersAsync(login, "account disabled", cancellationToken).ConfigureAwait(false);
-            foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Assigned && e.Agent == login).ToList())
+            ReturnOffers(login, "account disabled");
+            foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Assigned && e.Agent == login && !_closing.Contains(e.Id)).ToList())
             {
-                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
-                await AuditAsync("system", AuditActions.Requeue, back, $"{login} disabled", cancellationToken).ConfigureAwait(false);
-                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+                var back = Update(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null });
+                Audit("system", AuditActions.Requeue, back, $"{login} disabled");
+                Push(() => notifier.QueueChangedAsync(back.Queue, back, "requeued"));
             }
-            await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+            Assign(now);
         }, cancellationToken).ConfigureAwait(false);
         throw new HubException(HubException.Forbidden, account is null ? "The account no longer exists." : "The account is disabled.");
     }
 
-    public Task ConnectedAsync(AgentAccount agent, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public Task ConnectedAsync(AgentAccount agent, CancellationToken cancellationToken) => WithGateAsync(now =>
     {
         _accounts[agent.Login] = agent;
         var p = Presence(agent.Login);
         p.Connections++;
         p.DisconnectedUtc = null;
         p.LastActiveUtc = now;
-        await Task.CompletedTask.ConfigureAwait(false);
     }, cancellationToken);
 
-    public Task DisconnectedAsync(string login, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public Task DisconnectedAsync(string login, CancellationToken cancellationToken) => WithGateAsync(now =>
     {
         var p = Presence(login);
         p.Connections = Math.Max(0, p.Connections - 1);
         if (p.Connections == 0) p.DisconnectedUtc = now;
-        await Task.CompletedTask.ConfigureAwait(false);
     }, cancellationToken);
 
-    public Task SetStatusAsync(AgentAccount agent, AgentStatus status, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public Task SetStatusAsync(AgentAccount agent, AgentStatus status, CancellationToken cancellationToken) => WithGateAsync(now =>
     {
         _accounts[agent.Login] = agent;
         var p = Presence(agent.Login);
@@ -254,10 +235,10 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         p.Chosen = status;
         p.LastActiveUtc = now;
         if (status == AgentStatus.Online) p.LastAssignedUtc = p.LastAssignedUtc == default ? now : p.LastAssignedUtc;
-        await AuditAsync(agent.Login, AuditActions.Status, null, status.ToString().ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
-        if (status != AgentStatus.Online) await ReturnOffersAsync(agent.Login, "agent not available", cancellationToken).ConfigureAwait(false);
-        await notifier.PresenceChangedAsync(agent.Login, status.ToString().ToLowerInvariant()).ConfigureAwait(false);
-        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
+        Audit(agent.Login, AuditActions.Status, null, status.ToString().ToLowerInvariant());
+        if (status != AgentStatus.Online) ReturnOffers(agent.Login, "agent not available");
+        Push(() => notifier.PresenceChangedAsync(agent.Login, status.ToString().ToLowerInvariant()));
+        Assign(now);
     }, cancellationToken);
 
     /// <summary>Any console action keeps the agent from being set away for idleness.</summary>
@@ -269,17 +250,17 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
 
     public async Task<HandoffEntry> AcceptAsync(AgentAccount agent, string entryId, CancellationToken cancellationToken)
     {
-        var accepted = await WithGateAsync(now => TakeAsync(agent, entryId, now, cancellationToken), cancellationToken).ConfigureAwait(false);
-        // After the gate: the greeting is a conversation turn (a durable commit of the conversation store), and holding
-        // the gate over it stalled every queue change behind it (docs/performance.md, "Agent hub"). The chat is the
-        // agent's already; their first message can only follow this call's answer, so the customer still sees the
-        // greeting first.
+        var accepted = await WithGateAsync(now => Take(agent, entryId, now), cancellationToken).ConfigureAwait(false);
+        // After the gate and the durable write: the greeting is a conversation turn (a durable commit of the conversation
+        // store), and holding the gate over it stalled every queue change behind it (docs/performance.md, "Agent hub").
+        // The chat is the agent's already; their first message can only follow this call's answer, so the customer still
+        // sees the greeting first.
         await gateway.SendToCustomerAsync(accepted, agent, JoinedText(accepted, agent), cancellationToken).ConfigureAwait(false);
         await notifier.QueueChangedAsync(accepted.Queue, accepted, "accepted").ConfigureAwait(false);
         return accepted;
     }
 
-    async Task<HandoffEntry> TakeAsync(AgentAccount agent, string entryId, DateTimeOffset now, CancellationToken cancellationToken)
+    HandoffEntry Take(AgentAccount agent, string entryId, DateTimeOffset now)
     {
         var entry = Open(entryId);
         CheckQueueAccess(agent, entry);
@@ -289,13 +270,12 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             throw new HubException(HubException.Conflict, $"This chat is being offered to {DisplayName(entry.Agent)}.");
         if (ActiveChats(agent.Login) - (entry.Agent == agent.Login ? 1 : 0) >= agent.MaxChats && !agent.IsSupervisor)
             throw new HubException(HubException.Conflict, $"You have {agent.MaxChats} chats already (your limit).");
-        var accepted = await UpdateAsync(entry, entry with { Status = EntryStatus.Assigned, Agent = agent.Login, AcceptedUtc = now, OfferedUtc = entry.OfferedUtc ?? now }, cancellationToken).ConfigureAwait(false);
+        var accepted = Update(entry, entry with { Status = EntryStatus.Assigned, Agent = agent.Login, AcceptedUtc = now, OfferedUtc = entry.OfferedUtc ?? now });
         var p = Presence(agent.Login);
         p.LastAssignedUtc = now;
         p.LastActiveUtc = now;
         LearnWait(entry.Queue, now - entry.WaitingSinceUtc);
-        await AuditAsync(agent.Login, AuditActions.Accept, accepted, null, cancellationToken).ConfigureAwait(false);
-        RebuildView();
+        Audit(agent.Login, AuditActions.Accept, accepted, null);
         return accepted;
     }
 
@@ -319,14 +299,17 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         text = CheckText(text);
         var entry = await GetVisibleAsync(agent, entryId, cancellationToken).ConfigureAwait(false);
         if (whisper && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can whisper.");
-        var note = await store.AddNoteAsync(entry.Id, agent.Login, text, whisper, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await AuditAsync(agent.Login, whisper ? AuditActions.Whisper : AuditActions.Note, entry, null, cancellationToken).ConfigureAwait(false);
+        // Both queued before either is awaited: one commit for the two, the audit ordered after the note.
+        var adding = store.AddNoteAsync(entry.Id, agent.Login, text, whisper, time.GetUtcNow(), cancellationToken);
+        var audit = AuditAsync(agent.Login, whisper ? AuditActions.Whisper : AuditActions.Note, entry, null, cancellationToken);
+        var note = await adding.ConfigureAwait(false);
+        await audit.ConfigureAwait(false);
         await notifier.NoteAsync(entry, note).ConfigureAwait(false);
         return note;
     }
 
     /// <summary>Moves a chat to another queue (back to waiting, at its original place in line) or straight to another agent.</summary>
-    public Task<HandoffEntry> TransferAsync(AgentAccount agent, string entryId, string? toQueue, string? toAgent, string? note, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public Task<HandoffEntry> TransferAsync(AgentAccount agent, string entryId, string? toQueue, string? toAgent, string? note, CancellationToken cancellationToken) => WithGateAsync(now =>
     {
         var entry = Open(entryId);
         if (entry.Agent != agent.Login && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only the assigned agent or a supervisor can transfer this chat.");
@@ -339,79 +322,130 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             var target = _accounts.GetValueOrDefault(toAgent.Trim()) ?? throw new HubException(HubException.Invalid, $"There is no agent '{toAgent}'.");
             if (target.Disabled || !target.Serves(queue)) throw new HubException(HubException.Invalid, $"{target.DisplayName} does not serve queue '{queue}'.");
             if (EffectiveStatus(target.Login, now) != AgentStatus.Online) throw new HubException(HubException.Conflict, $"{target.DisplayName} is not online.");
-            moved = await UpdateAsync(entry, entry with { Queue = queue, Status = EntryStatus.Offered, Agent = target.Login, OfferedUtc = now, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
-            await notifier.OfferedAsync(target.Login, moved).ConfigureAwait(false);
+            moved = Update(entry, entry with { Queue = queue, Status = EntryStatus.Offered, Agent = target.Login, OfferedUtc = now, AcceptedUtc = null });
+            Push(() => notifier.OfferedAsync(target.Login, moved));
         }
         else
         {
-            moved = await UpdateAsync(entry, entry with { Queue = queue, Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
+            moved = Update(entry, entry with { Queue = queue, Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null });
         }
         var detail = $"to {(toAgent is null ? "queue " + queue : toAgent + " (" + queue + ")")}";
         if (!string.IsNullOrWhiteSpace(note))
         {
-            var added = await store.AddNoteAsync(entry.Id, agent.Login, $"[transfer {detail}] {note.Trim()}", false, now, cancellationToken).ConfigureAwait(false);
-            await notifier.NoteAsync(moved, added).ConfigureAwait(false);
+            var adding = store.AddNoteAsync(entry.Id, agent.Login, $"[transfer {detail}] {note.Trim()}", false, now, CancellationToken.None);
+            Write(Written(adding), null);
+            Push(async () => await notifier.NoteAsync(moved, await adding.ConfigureAwait(false)).ConfigureAwait(false));
         }
-        await AuditAsync(agent.Login, AuditActions.Transfer, moved, detail, cancellationToken).ConfigureAwait(false);
-        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
-        RebuildView();
-        await notifier.QueueChangedAsync(entry.Queue, moved, "transferred").ConfigureAwait(false);
-        if (queue != entry.Queue) await notifier.QueueChangedAsync(queue, moved, "transferred").ConfigureAwait(false);
+        Audit(agent.Login, AuditActions.Transfer, moved, detail);
+        Assign(now);
+        Push(() => notifier.QueueChangedAsync(entry.Queue, moved, "transferred"));
+        if (queue != entry.Queue) Push(() => notifier.QueueChangedAsync(queue, moved, "transferred"));
         return _open.GetValueOrDefault(moved.Id, moved);
     }, cancellationToken);
 
     /// <summary>Ends the human part: the conversation goes back to the bot, optionally into <paramref name="flow"/> with <paramref name="variables"/> set.</summary>
-    public Task<HandoffEntry> ReturnToBotAsync(AgentAccount agent, string entryId, string? flow, JsonObject? variables, string? message, bool resolved, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public async Task<HandoffEntry> ReturnToBotAsync(AgentAccount agent, string entryId, string? flow, JsonObject? variables, string? message, bool resolved, CancellationToken cancellationToken)
     {
-        var entry = Open(entryId);
-        if (entry.Agent != agent.Login && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only the assigned agent or a supervisor can end this chat.");
         if (string.IsNullOrWhiteSpace(flow)) flow = null;
-        var errors = await gateway.ValidateHandbackAsync(entry, flow, variables, cancellationToken).ConfigureAwait(false);
-        if (errors.Count > 0) throw new HubException(HubException.Invalid, string.Join(" ", errors));
-        await gateway.ReturnToBotAsync(entry, "completed", resolved ? "resolved" : "returned", flow, variables, string.IsNullOrWhiteSpace(message) ? null : message.Trim(), cancellationToken).ConfigureAwait(false);
+        var entry = await WithGateAsync(async _ =>
+        {
+            var entry = Open(entryId);
+            if (entry.Agent != agent.Login && !agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only the assigned agent or a supervisor can end this chat.");
+            var errors = await gateway.ValidateHandbackAsync(entry, flow, variables, cancellationToken).ConfigureAwait(false);
+            if (errors.Count > 0) throw new HubException(HubException.Invalid, string.Join(" ", errors));
+            _closing.Add(entry.Id);
+            return entry;
+        }, cancellationToken).ConfigureAwait(false);
         var outcome = resolved ? "resolved" : flow is null ? "returned to bot" : $"returned to bot: flow {flow}";
-        var ended = await EndAsync(entry, resolved ? EntryStatus.Resolved : EntryStatus.ReturnedToBot, outcome, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(agent.Login, resolved ? AuditActions.Resolve : AuditActions.ReturnToBot, ended, flow is null ? null : $"flow {flow}" + (variables is { Count: > 0 } ? " " + variables.ToJsonString() : ""), cancellationToken).ConfigureAwait(false);
-        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
-        RebuildView();
-        return ended;
-    }, cancellationToken);
+        var detail = flow is null ? null : $"flow {flow}" + (variables is { Count: > 0 } ? " " + variables.ToJsonString() : "");
+        return await EndAfterTurnAsync(
+            entry, () => gateway.ReturnToBotAsync(entry, "completed", resolved ? "resolved" : "returned", flow, variables, string.IsNullOrWhiteSpace(message) ? null : message.Trim(), cancellationToken),
+            resolved ? EntryStatus.Resolved : EntryStatus.ReturnedToBot, outcome, agent.Login, resolved ? AuditActions.Resolve : AuditActions.ReturnToBot, detail).ConfigureAwait(false);
+    }
 
-    public Task<HandoffEntry> TakeOverAsync(AgentAccount supervisor, string entryId, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    /// <summary>
+    /// Runs the conversation turn that gives the customer back to the bot outside the gate, then ends the entry. The
+    /// caller marked the entry closing under the gate: meanwhile nothing else takes, moves, offers or ends it, and when
+    /// the turn fails it stays open for the agent to try again, as when the turn ran under the gate.
+    /// </summary>
+    async Task<HandoffEntry> EndAfterTurnAsync(HandoffEntry entry, Func<Task> turn, EntryStatus status, string outcome, string actor, string action, string? detail)
+    {
+        try
+        {
+            await turn().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await WithGateAsync(_ => { _closing.Remove(entry.Id); }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        return await WithGateAsync(now =>
+        {
+            _closing.Remove(entry.Id);
+            var current = _open.GetValueOrDefault(entry.Id) ?? throw new HubException(HubException.NotFound, "This chat is no longer open.");
+            var ended = End(current, status, outcome);
+            Audit(actor, action, ended, detail);
+            Assign(now);
+            return ended;
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async Task<HandoffEntry> TakeOverAsync(AgentAccount supervisor, string entryId, CancellationToken cancellationToken)
     {
         if (!supervisor.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can take over a chat.");
-        var entry = Open(entryId);
-        var previous = entry.Agent;
-        var taken = await UpdateAsync(entry, entry with { Status = EntryStatus.Assigned, Agent = supervisor.Login, AcceptedUtc = entry.AcceptedUtc ?? now }, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(supervisor.Login, AuditActions.TakeOver, taken, previous is null ? null : $"from {previous}", cancellationToken).ConfigureAwait(false);
-        RebuildView();
+        string? previous = null;
+        var taken = await WithGateAsync(now =>
+        {
+            var entry = Open(entryId);
+            previous = entry.Agent;
+            var taken = Update(entry, entry with { Status = EntryStatus.Assigned, Agent = supervisor.Login, AcceptedUtc = entry.AcceptedUtc ?? now });
+            Audit(supervisor.Login, AuditActions.TakeOver, taken, previous is null ? null : $"from {previous}");
+            return taken;
+        }, cancellationToken).ConfigureAwait(false);
+        // After the gate, as for AcceptAsync: the greeting is a conversation turn.
         await gateway.SendToCustomerAsync(taken, supervisor, JoinedText(taken, supervisor), cancellationToken).ConfigureAwait(false);
         await notifier.QueueChangedAsync(taken.Queue, taken, "takeover").ConfigureAwait(false);
         if (previous is not null && previous != supervisor.Login) await notifier.OfferedAsync(previous, taken).ConfigureAwait(false);
         return taken;
-    }, cancellationToken);
+    }
 
     /// <summary>A supervisor (or agent) starts a chat with a customer who is still with the bot.</summary>
-    public Task<HandoffEntry> JoinAsync(AgentAccount agent, string conversationKey, CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public async Task<HandoffEntry> JoinAsync(AgentAccount agent, string conversationKey, CancellationToken cancellationToken)
     {
         if (!agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors can join a conversation with the bot.");
-        if (_openByConversation.ContainsKey(conversationKey)) throw new HubException(HubException.Conflict, "This conversation is already with the hub.");
-        var request = await gateway.DescribeForJoinAsync(conversationKey, cancellationToken).ConfigureAwait(false)
-            ?? throw new HubException(HubException.NotFound, "No such conversation.");
-        await gateway.JoinAsync(conversationKey, agent, cancellationToken).ConfigureAwait(false);
-        var entry = new HandoffEntry(
-            NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion, request.UserId,
-            request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName, request.Locale, request.Context.Clone(),
-            now, EntryStatus.Assigned, agent.Login, now, now, null, now, null, 1);
-        await store.InsertEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-        _open[entry.Id] = entry;
-        _openByConversation[entry.ConversationKey] = entry.Id;
-        await AuditAsync(agent.Login, AuditActions.Join, entry, null, cancellationToken).ConfigureAwait(false);
-        RebuildView();
+        await WithGateAsync(_ =>
+        {
+            if (_openByConversation.ContainsKey(conversationKey) || !_joining.Add(conversationKey)) throw new HubException(HubException.Conflict, "This conversation is already with the hub.");
+        }, cancellationToken).ConfigureAwait(false);
+        HandoffRequest request;
+        try
+        {
+            // The join is a conversation turn: outside the gate, the conversation held in _joining meanwhile.
+            request = await gateway.DescribeForJoinAsync(conversationKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new HubException(HubException.NotFound, "No such conversation.");
+            await gateway.JoinAsync(conversationKey, agent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await WithGateAsync(_ => { _joining.Remove(conversationKey); }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        var entry = await WithGateAsync(now =>
+        {
+            _joining.Remove(conversationKey);
+            var entry = new HandoffEntry(
+                NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion, request.UserId,
+                request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName, request.Locale, request.Context.Clone(),
+                now, EntryStatus.Assigned, agent.Login, now, now, null, now, null, 1);
+            Insert(entry);
+            Track(entry);
+            Audit(agent.Login, AuditActions.Join, entry, null);
+            return entry;
+        }, CancellationToken.None).ConfigureAwait(false);
         await gateway.SendToCustomerAsync(entry, agent, JoinedText(entry, agent), cancellationToken).ConfigureAwait(false);
         await notifier.QueueChangedAsync(entry.Queue, entry, "joined").ConfigureAwait(false);
         return entry;
-    }, cancellationToken);
+    }
 
     public async Task<HandoffEntry> MonitorAsync(AgentAccount supervisor, string entryId, CancellationToken cancellationToken)
     {
@@ -471,67 +505,84 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     // ---- time ----
 
     /// <summary>Runs the timers: offers not accepted, customers waiting past maxWait or gone silent, agents gone or idle.</summary>
-    public Task TickAsync(CancellationToken cancellationToken) => WithGateAsync(async now =>
+    public async Task TickAsync(CancellationToken cancellationToken)
     {
-        foreach (var p in _presence.Values)
+        var timedOut = await WithGateAsync(now =>
         {
-            if (p.Chosen != AgentStatus.Offline && p.Connections == 0 && p.DisconnectedUtc is { } gone && now - gone >= options.PresenceGrace)
+            foreach (var p in _presence.Values)
             {
-                p.Chosen = AgentStatus.Offline;
-                await AuditAsync(p.Login, AuditActions.Status, null, "offline (console disconnected)", cancellationToken).ConfigureAwait(false);
-                await ReturnOffersAsync(p.Login, "agent offline", cancellationToken).ConfigureAwait(false);
-                await notifier.PresenceChangedAsync(p.Login, "offline").ConfigureAwait(false);
-            }
-            else if (p.Chosen == AgentStatus.Online && options.IdleAway > TimeSpan.Zero && now - p.LastActiveUtc >= options.IdleAway && ActiveChats(p.Login) == 0)
-            {
-                p.Chosen = AgentStatus.Away;
-                await AuditAsync(p.Login, AuditActions.Status, null, "away (idle)", cancellationToken).ConfigureAwait(false);
-                await notifier.PresenceChangedAsync(p.Login, "away").ConfigureAwait(false);
-            }
-        }
-        foreach (var entry in _open.Values.ToList())
-        {
-            if (entry.Status == EntryStatus.Offered && entry.OfferedUtc is { } offered && now - offered >= options.AcceptTimeout)
-            {
-                Declined(entry.Id).Add(entry.Agent!);
-                if (_presence.TryGetValue(entry.Agent!, out var p) && p.Chosen == AgentStatus.Online)
+                if (p.Chosen != AgentStatus.Offline && p.Connections == 0 && p.DisconnectedUtc is { } gone && now - gone >= options.PresenceGrace)
+                {
+                    p.Chosen = AgentStatus.Offline;
+                    Audit(p.Login, AuditActions.Status, null, "offline (console disconnected)");
+                    ReturnOffers(p.Login, "agent offline");
+                    var login = p.Login;
+                    Push(() => notifier.PresenceChangedAsync(login, "offline"));
+                }
+                else if (p.Chosen == AgentStatus.Online && options.IdleAway > TimeSpan.Zero && now - p.LastActiveUtc >= options.IdleAway && ActiveChats(p.Login) == 0)
                 {
                     p.Chosen = AgentStatus.Away;
-                    await notifier.PresenceChangedAsync(p.Login, "away").ConfigureAwait(false);
+                    Audit(p.Login, AuditActions.Status, null, "away (idle)");
+                    var login = p.Login;
+                    Push(() => notifier.PresenceChangedAsync(login, "away"));
                 }
-                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null }, cancellationToken).ConfigureAwait(false);
-                await AuditAsync("system", AuditActions.Requeue, back, $"not accepted by {entry.Agent} within {options.AcceptTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
-                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
             }
-            else if (entry.Status == EntryStatus.Assigned && entry.Agent is { } agent && EffectiveStatus(agent, now) == AgentStatus.Offline
-                     && _presence.TryGetValue(agent, out var ap) && ap.DisconnectedUtc is { } left && now - left >= options.PresenceGrace + options.RequeueAfterAgentGone)
+            foreach (var entry in _open.Values.Where(e => !_closing.Contains(e.Id)).ToList())
             {
-                var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null }, cancellationToken).ConfigureAwait(false);
-                await AuditAsync("system", AuditActions.Requeue, back, $"{agent} went offline", cancellationToken).ConfigureAwait(false);
-                await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+                if (entry.Status == EntryStatus.Offered && entry.OfferedUtc is { } offered && now - offered >= options.AcceptTimeout)
+                {
+                    Declined(entry.Id).Add(entry.Agent!);
+                    if (_presence.TryGetValue(entry.Agent!, out var p) && p.Chosen == AgentStatus.Online)
+                    {
+                        p.Chosen = AgentStatus.Away;
+                        Push(() => notifier.PresenceChangedAsync(p.Login, "away"));
+                    }
+                    var back = Update(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null });
+                    Audit("system", AuditActions.Requeue, back, $"not accepted by {entry.Agent} within {options.AcceptTimeout.TotalSeconds:0} s");
+                    Push(() => notifier.QueueChangedAsync(back.Queue, back, "requeued"));
+                }
+                else if (entry.Status == EntryStatus.Assigned && entry.Agent is { } agent && EffectiveStatus(agent, now) == AgentStatus.Offline
+                         && _presence.TryGetValue(agent, out var ap) && ap.DisconnectedUtc is { } left && now - left >= options.PresenceGrace + options.RequeueAfterAgentGone)
+                {
+                    var back = Update(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null, AcceptedUtc = null });
+                    Audit("system", AuditActions.Requeue, back, $"{agent} went offline");
+                    Push(() => notifier.QueueChangedAsync(back.Queue, back, "requeued"));
+                }
             }
-        }
-        foreach (var entry in _open.Values.Where(e => e.IsQueued).ToList())
+            var timedOut = new List<(HandoffEntry Entry, string Reason, string Outcome)>();
+            foreach (var entry in _open.Values.Where(e => e.IsQueued && !_closing.Contains(e.Id)).ToList())
+            {
+                var settings = gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue);
+                var maxWait = settings.MaxWait ?? options.DefaultMaxWait;
+                var nobody = OnlineFor(entry.Queue, now) == 0;
+                if (maxWait > TimeSpan.Zero && now - entry.WaitingSinceUtc >= maxWait || nobody && now - entry.WaitingSinceUtc >= options.PresenceGrace)
+                {
+                    // Ended after the gate, once the customer is back with the bot (EndAfterTurnAsync).
+                    _closing.Add(entry.Id);
+                    timedOut.Add((entry, nobody ? "noAgents" : "timeout", nobody ? "no agent online" : $"waited {maxWait.TotalMinutes:0.#} min (maxWait)"));
+                }
+                else if (options.AbandonAfter > TimeSpan.Zero && now - entry.LastCustomerActivityUtc >= options.AbandonAfter)
+                {
+                    var ended = End(entry, EntryStatus.Abandoned, $"customer silent for {options.AbandonAfter.TotalMinutes:0.#} min");
+                    Audit("system", "abandoned", ended, null);
+                }
+            }
+            Assign(now);
+            return timedOut;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var (entry, reason, outcome) in timedOut)
         {
-            var settings = gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue);
-            var maxWait = settings.MaxWait ?? options.DefaultMaxWait;
-            var nobody = OnlineFor(entry.Queue, now) == 0;
-            if (maxWait > TimeSpan.Zero && now - entry.WaitingSinceUtc >= maxWait || nobody && now - entry.WaitingSinceUtc >= options.PresenceGrace)
+            try
             {
-                var reason = nobody ? "noAgents" : "timeout";
-                await gateway.ReturnToBotAsync(entry, "failed", reason, null, null, null, cancellationToken).ConfigureAwait(false);
-                var ended = await EndAsync(entry, EntryStatus.TimedOut, nobody ? "no agent online" : $"waited {maxWait.TotalMinutes:0.#} min (maxWait)", cancellationToken).ConfigureAwait(false);
-                await AuditAsync("system", "timeout", ended, reason, cancellationToken).ConfigureAwait(false);
+                await EndAfterTurnAsync(entry, () => gateway.ReturnToBotAsync(entry, "failed", reason, null, null, null, cancellationToken), EntryStatus.TimedOut, outcome, "system", "timeout", reason).ConfigureAwait(false);
             }
-            else if (options.AbandonAfter > TimeSpan.Zero && now - entry.LastCustomerActivityUtc >= options.AbandonAfter)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                var ended = await EndAsync(entry, EntryStatus.Abandoned, $"customer silent for {options.AbandonAfter.TotalMinutes:0.#} min", cancellationToken).ConfigureAwait(false);
-                await AuditAsync("system", "abandoned", ended, null, cancellationToken).ConfigureAwait(false);
+                // The entry stays open and the next tick tries again.
+                logger.LogError(e, "Hub: returning timed-out entry {Entry} to the bot failed.", entry.Id);
             }
         }
-        await AssignAsync(now, cancellationToken).ConfigureAwait(false);
-        RebuildView();
-    }, cancellationToken);
+    }
 
     // ---- internals (under the gate) ----
 
@@ -539,10 +590,14 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     /// Auto-assignment: each waiting entry of an auto queue, best first (priority, then waiting time), is offered to
     /// the online agent of that queue with free capacity who has been idle longest (fair balancing).
     /// </summary>
-    async Task AssignAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    void Assign(DateTimeOffset now)
     {
-        var waiting = _open.Values.Where(e => e.Status == EntryStatus.Waiting)
+        var waiting = _open.Values.Where(e => e.Status == EntryStatus.Waiting && !_closing.Contains(e.Id))
             .OrderByDescending(e => e.Priority).ThenBy(e => e.WaitingSinceUtc).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        if (waiting.Count == 0) return;
+        // Counted once, not per candidate and entry: a burst leaves hundreds waiting and open.
+        var active = _open.Values.Where(e => e.Agent is not null && e.Status is EntryStatus.Assigned or EntryStatus.Offered)
+            .CountBy(e => e.Agent!, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
         foreach (var entry in waiting)
         {
             if (!gateway.GetQueueSettings(entry.ScenarioId, entry.ScenarioVersion, entry.Queue).AutoAssign) continue;
@@ -551,48 +606,65 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             // leaving the customer waiting while they sit idle is worse (test: An_agent_who_missed_an_offer_gets_it_again…).
             var agent = _accounts.Values
                 .Where(a => !a.Disabled && a.TakesChatsFrom(entry.Queue) && EffectiveStatus(a.Login, now) == AgentStatus.Online
-                            && ActiveChats(a.Login) < a.MaxChats)
+                            && active.GetValueOrDefault(a.Login) < a.MaxChats)
                 .OrderBy(a => declined is not null && declined.Contains(a.Login))
                 .ThenBy(a => Presence(a.Login).LastAssignedUtc).ThenBy(a => a.Login, StringComparer.Ordinal)
                 .FirstOrDefault();
             if (agent is null) continue;
-            var offered = await UpdateAsync(entry, entry with { Status = EntryStatus.Offered, Agent = agent.Login, OfferedUtc = now }, cancellationToken).ConfigureAwait(false);
+            var offered = Update(entry, entry with { Status = EntryStatus.Offered, Agent = agent.Login, OfferedUtc = now });
+            active[agent.Login] = active.GetValueOrDefault(agent.Login) + 1;
             Presence(agent.Login).LastAssignedUtc = now;
-            await notifier.OfferedAsync(agent.Login, offered).ConfigureAwait(false);
-            await notifier.QueueChangedAsync(offered.Queue, offered, "offered").ConfigureAwait(false);
+            Push(() => notifier.OfferedAsync(agent.Login, offered));
+            Push(() => notifier.QueueChangedAsync(offered.Queue, offered, "offered"));
         }
     }
 
-    async Task ReturnOffersAsync(string login, string why, CancellationToken cancellationToken)
+    void ReturnOffers(string login, string why)
     {
-        foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Offered && e.Agent == login).ToList())
+        foreach (var entry in _open.Values.Where(e => e.Status == EntryStatus.Offered && e.Agent == login && !_closing.Contains(e.Id)).ToList())
         {
             Declined(entry.Id).Add(login);
-            var back = await UpdateAsync(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null }, cancellationToken).ConfigureAwait(false);
-            await AuditAsync("system", AuditActions.Requeue, back, why, cancellationToken).ConfigureAwait(false);
-            await notifier.QueueChangedAsync(back.Queue, back, "requeued").ConfigureAwait(false);
+            var back = Update(entry, entry with { Status = EntryStatus.Waiting, Agent = null, OfferedUtc = null });
+            Audit("system", AuditActions.Requeue, back, why);
+            Push(() => notifier.QueueChangedAsync(back.Queue, back, "requeued"));
         }
     }
 
-    async Task<HandoffEntry> EndAsync(HandoffEntry entry, EntryStatus status, string outcome, CancellationToken cancellationToken)
+    HandoffEntry End(HandoffEntry entry, EntryStatus status, string outcome)
     {
-        var ended = await UpdateAsync(entry, entry with { Status = status, EndedUtc = time.GetUtcNow(), Outcome = outcome }, cancellationToken).ConfigureAwait(false);
-        await notifier.QueueChangedAsync(ended.Queue, ended, "ended").ConfigureAwait(false);
+        var ended = Update(entry, entry with { Status = status, EndedUtc = time.GetUtcNow(), Outcome = outcome });
+        Push(() => notifier.QueueChangedAsync(ended.Queue, ended, "ended"));
         return ended;
     }
 
-    async Task<HandoffEntry> UpdateAsync(HandoffEntry current, HandoffEntry next, CancellationToken cancellationToken)
+    /// <summary>Changes the entry in memory and starts its write; a conflict (another node wrote first) is found after the gate, by <see cref="CompleteAsync"/>.</summary>
+    HandoffEntry Update(HandoffEntry current, HandoffEntry next)
     {
         next = next with { Version = current.Version + 1 };
-        if (!await store.UpdateEntryAsync(next, current.Version, cancellationToken).ConfigureAwait(false))
-        {
-            // Another node changed it: reload and let the caller's user try again.
-            var fresh = await store.GetEntryAsync(current.Id, cancellationToken).ConfigureAwait(false);
-            Track(fresh ?? current with { Status = EntryStatus.Abandoned });
-            throw new HubException(HubException.Conflict, "The chat was changed by someone else; try again.");
-        }
+        // Not cancellable: memory has changed, so the write must follow.
+        Write(store.UpdateEntryAsync(next, current.Version, CancellationToken.None), next.Id);
         Track(next);
         return next;
+    }
+
+    void Insert(HandoffEntry entry) => Write(Written(store.InsertEntryAsync(entry, CancellationToken.None)), entry.Id);
+
+    void Audit(string actor, string action, HandoffEntry? entry, string? detail) =>
+        Write(Written(store.AppendAuditAsync(AuditOf(actor, action, entry, detail), CancellationToken.None)), null);
+
+    void Write(Task<bool> write, string? entryId)
+    {
+        var work = _work ?? throw new InvalidOperationException("Hub writes start only under the gate.");
+        work.Writes.Add((write, entryId));
+        _lastWrite = write;
+    }
+
+    void Push(Func<Task> push) => (_work ?? throw new InvalidOperationException("Hub pushes are queued only under the gate.")).Pushes.Add(push);
+
+    static async Task<bool> Written(Task write)
+    {
+        await write.ConfigureAwait(false);
+        return true;
     }
 
     void Track(HandoffEntry entry)
@@ -606,16 +678,102 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         {
             _open.Remove(entry.Id);
             _declined.Remove(entry.Id);
+            _closing.Remove(entry.Id);
             if (_openByConversation.TryGetValue(entry.ConversationKey, out var id) && id == entry.Id) _openByConversation.Remove(entry.ConversationKey);
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> under the gate, then, with the gate released, awaits the writes it started and
+    /// sends its pushes (<see cref="CompleteAsync"/>). A refusal thrown after some writes started still waits for them.
+    /// </summary>
     async Task<T> WithGateAsync<T>(Func<DateTimeOffset, Task<T>> action, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var work = _work = new Work();
+        T result = default!;
+        ExceptionDispatchInfo? refused = null;
         try
         {
-            return await action(time.GetUtcNow()).ConfigureAwait(false);
+            result = await action(time.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            refused = ExceptionDispatchInfo.Capture(e);
+        }
+        finally
+        {
+            _work = null;
+            RebuildView();
+            _gate.Release();
+        }
+        await CompleteAsync(work).ConfigureAwait(false);
+        refused?.Throw();
+        return result;
+    }
+
+    Task<T> WithGateAsync<T>(Func<DateTimeOffset, T> action, CancellationToken cancellationToken) =>
+        WithGateAsync(now => Task.FromResult(action(now)), cancellationToken);
+
+    Task WithGateAsync(Action<DateTimeOffset> action, CancellationToken cancellationToken) =>
+        WithGateAsync(now => { action(now); return true; }, cancellationToken);
+
+    /// <summary>
+    /// Awaits an operation's writes (the store commits them in the order they were started), then sends its pushes, so
+    /// no console hears of a change before it is durable. A failed write is logged and its entry reloaded from the store;
+    /// the failure (a conflict, or the store's error) is the caller's answer and nothing is pushed.
+    /// </summary>
+    async Task CompleteAsync(Work work)
+    {
+        HashSet<string>? reload = null;
+        Exception? failure = null;
+        var conflict = false;
+        foreach (var (write, entryId) in work.Writes)
+        {
+            try
+            {
+                if (await write.ConfigureAwait(false)) continue;
+                conflict = true;
+                logger.LogWarning("Hub: entry {Entry} was changed by another writer; reloading it.", entryId);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Hub: a write (entry {Entry}) failed; reloading the entry from the store.", entryId);
+                failure ??= e;
+            }
+            if (entryId is not null) (reload ??= new HashSet<string>(StringComparer.Ordinal)).Add(entryId);
+        }
+        if (failure is null && !conflict)
+        {
+            foreach (var push in work.Pushes) await push().ConfigureAwait(false);
+            return;
+        }
+        if (reload is not null) await ReloadAsync(reload).ConfigureAwait(false);
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        throw new HubException(HubException.Conflict, "The chat was changed by someone else; try again.");
+    }
+
+    async Task ReloadAsync(IReadOnlyCollection<string> entryIds)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            // Writes started after the failed one chained on the version it did not store and fail too; once the last one
+            // started is settled (the store keeps order), the stored entry is the truth.
+            try
+            {
+                await _lastWrite.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Hub: a later write failed as well.");
+            }
+            foreach (var id in entryIds)
+            {
+                var fresh = await store.GetEntryAsync(id, CancellationToken.None).ConfigureAwait(false);
+                if (fresh is not null) Track(fresh);
+                else if (_open.GetValueOrDefault(id) is { } lost) Track(lost with { Status = EntryStatus.Abandoned });
+            }
         }
         finally
         {
@@ -624,11 +782,20 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         }
     }
 
-    Task WithGateAsync(Func<DateTimeOffset, Task> action, CancellationToken cancellationToken) =>
-        WithGateAsync<bool>(async now => { await action(now).ConfigureAwait(false); return true; }, cancellationToken);
+    /// <summary>What one gated operation started: its writes (an entry's, to reload if it fails) and its pushes, in order.</summary>
+    sealed class Work
+    {
+        public List<(Task<bool> Write, string? EntryId)> Writes { get; } = [];
 
-    HandoffEntry Open(string entryId) =>
-        _open.GetValueOrDefault(entryId) ?? throw new HubException(HubException.NotFound, "This chat is no longer open.");
+        public List<Func<Task>> Pushes { get; } = [];
+    }
+
+    HandoffEntry Open(string entryId)
+    {
+        var entry = _open.GetValueOrDefault(entryId) ?? throw new HubException(HubException.NotFound, "This chat is no longer open.");
+        if (_closing.Contains(entryId)) throw new HubException(HubException.Conflict, "This chat is being returned to the bot.");
+        return entry;
+    }
 
     HandoffEntry OwnedBy(AgentAccount agent, string entryId)
     {
@@ -702,7 +869,8 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             _open.Values.Where(e => e.Status == EntryStatus.Assigned).Select(e => e.ConversationKey).ToImmutableHashSet(StringComparer.Ordinal),
             online,
             _waitEstimate.ToImmutableDictionary(StringComparer.Ordinal),
-            agents);
+            agents,
+            _accounts.ToImmutableDictionary(StringComparer.Ordinal));
         _presenceSnapshot = new Dictionary<string, AgentPresence>(_presence, StringComparer.Ordinal);
     }
 
@@ -719,12 +887,19 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         return text;
     }
 
-    Task AuditAsync(string actor, string action, HandoffEntry? entry, string? detail, CancellationToken cancellationToken)
+    /// <summary>An audit record outside the gate (messages, notes); under it, <see cref="Audit"/> orders it with the change.</summary>
+    Task AuditAsync(string actor, string action, HandoffEntry? entry, string? detail, CancellationToken cancellationToken) =>
+        store.AppendAuditAsync(AuditOf(actor, action, entry, detail), cancellationToken);
+
+    AuditRecord AuditOf(string actor, string action, HandoffEntry? entry, string? detail)
     {
         if (actor == "system" && logger.IsEnabled(LogLevel.Information))
             logger.LogInformation("Hub: {Action} {Entry} ({Queue}, conversation {Conversation}): {Detail}", action, entry?.Id, entry?.Queue, entry?.ConversationId, detail);
-        return store.AppendAuditAsync(new AuditRecord(0, time.GetUtcNow(), actor, action, entry?.ConversationKey, entry?.Id, detail), cancellationToken);
+        return new AuditRecord(0, time.GetUtcNow(), actor, action, entry?.ConversationKey, entry?.Id, detail);
     }
+
+    static bool SameAccount(AgentAccount a, AgentAccount b) =>
+        a with { Queues = [] } == b with { Queues = [] } && a.Queues.SequenceEqual(b.Queues, StringComparer.Ordinal);
 
     static string NewId(DateTimeOffset now) => "h" + now.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
 
@@ -736,12 +911,13 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         ImmutableHashSet<string> Assigned,
         ImmutableDictionary<string, int> Online,
         ImmutableDictionary<string, TimeSpan> WaitEstimate,
-        ImmutableArray<AgentState> Agents)
+        ImmutableArray<AgentState> Agents,
+        ImmutableDictionary<string, AgentAccount> Accounts)
     {
         public static readonly QueueView Empty = new(
             ImmutableDictionary<string, string>.Empty, ImmutableDictionary<string, HandoffEntry>.Empty, ImmutableDictionary<string, HandoffEntry>.Empty,
             ImmutableDictionary<string, ImmutableArray<string>>.Empty, [], ImmutableDictionary<string, int>.Empty,
-            ImmutableDictionary<string, TimeSpan>.Empty, []);
+            ImmutableDictionary<string, TimeSpan>.Empty, [], ImmutableDictionary<string, AgentAccount>.Empty);
 
         public int OnlineFor(string queue) => Online.GetValueOrDefault(queue);
     }

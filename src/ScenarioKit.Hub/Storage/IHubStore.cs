@@ -8,7 +8,8 @@ namespace ScenarioKit.Hub.Storage;
 /// <summary>
 /// Durable hub state: accounts, handoff entries, notes, tickets, audit. The SQLite implementation shares the
 /// server's database file; a PostgreSQL one can carry the same contract. Every method completes only once
-/// the change is durable.
+/// the change is durable. Writes are applied in the order the calls were made, also when a caller starts the next
+/// before the previous one completed (the hub starts its writes under its gate and awaits them after releasing it).
 /// </summary>
 public interface IHubStore
 {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Audit;
@@ -10,12 +11,20 @@ using ScenarioKit.Hub.Tickets;
 namespace ScenarioKit.Hub.Storage;
 
 /// <summary>
-/// The hub's tables in a SQLite file (normally the server's own database, WAL mode). Hub writes are a few per
-/// agent action, far below the conversation turn rate, so each runs on its own pooled connection.
+/// The hub's tables in a SQLite file (normally the server's own database, WAL mode). Reads use pooled connections.
+/// Every write goes through one connection in a background loop that commits all writes waiting at that moment in
+/// one transaction (group commit, as <c>SqliteConversationStore</c>): a burst of handoffs pays one fsync per batch
+/// instead of one per write, and a lone write still commits at once. Writes are applied in the order they were
+/// queued, each completes only once its batch is durable, and one that fails (a constraint) fails alone.
 /// </summary>
-public sealed class SqliteHubStore : IHubStore
+public sealed class SqliteHubStore : IHubStore, IAsyncDisposable, IDisposable
 {
+    const int MaxBatch = 256;
+
     readonly string _connectionString;
+    readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    readonly SqliteConnection _writer;
+    readonly Task _writerLoop;
 
     public SqliteHubStore(string path, bool fullSync = true)
     {
@@ -32,8 +41,10 @@ public sealed class SqliteHubStore : IHubStore
             DefaultTimeout = 30,
         }.ToString();
         _sync = fullSync ? "FULL" : "NORMAL";
-        using var connection = Open();
-        using var command = connection.CreateCommand();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Pragmas(_writer);
+        using var command = _writer.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode=WAL;
             CREATE TABLE IF NOT EXISTS hub_agents (
@@ -114,34 +125,31 @@ public sealed class SqliteHubStore : IHubStore
             CREATE INDEX IF NOT EXISTS hub_audit_actor ON hub_audit (actor, id);
             """;
         command.ExecuteNonQuery();
+        _writerLoop = Task.Run(WriteLoopAsync);
     }
 
     readonly string _sync;
 
-    public async Task<bool> AddAgentAsync(AgentCredentials agent, CancellationToken cancellationToken)
+    public Task<bool> AddAgentAsync(AgentCredentials agent, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR IGNORE INTO hub_agents (login, display_name, role, queues, max_chats, disabled, security_stamp, password_hash, failed_logins, locked_until, created_utc)
             VALUES ($login, $name, $role, $queues, $max, $disabled, $stamp, $hash, $failed, $locked, $created)
             """;
         BindAgent(command, agent);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+        return command.ExecuteNonQuery() == 1;
+    }, cancellationToken);
 
-    public async Task UpdateAgentAsync(AgentCredentials agent, CancellationToken cancellationToken)
+    public Task UpdateAgentAsync(AgentCredentials agent, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE hub_agents SET display_name = $name, role = $role, queues = $queues, max_chats = $max, disabled = $disabled,
               security_stamp = $stamp, password_hash = $hash, failed_logins = $failed, locked_until = $locked
             WHERE login = $login
             """;
         BindAgent(command, agent);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        return command.ExecuteNonQuery();
+    }, cancellationToken);
 
     static void BindAgent(SqliteCommand command, AgentCredentials agent)
     {
@@ -195,32 +203,32 @@ public sealed class SqliteHubStore : IHubStore
         last_customer_utc, outcome, version
         """;
 
-    public async Task InsertEntryAsync(HandoffEntry entry, CancellationToken cancellationToken)
+    public Task InsertEntryAsync(HandoffEntry entry, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO hub_entries ({EntryColumns}) VALUES ($id, $key, $cid, $channel, $scenario, $sversion, $user, $queue, $rule, $location,
               $reason, $priority, $customer, $locale, $context, $since, $status, $agent, $offered, $accepted, $ended, $last, $outcome, $version)
             """;
         BindEntry(command, entry);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        return command.ExecuteNonQuery();
+    }, cancellationToken);
 
-    public async Task<bool> UpdateEntryAsync(HandoffEntry entry, long expectedVersion, CancellationToken cancellationToken)
+    public Task<bool> UpdateEntryAsync(HandoffEntry entry, long expectedVersion, CancellationToken cancellationToken)
     {
         if (entry.Version != expectedVersion + 1) throw new ArgumentException("The new version must be expectedVersion + 1.", nameof(entry));
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE hub_entries SET queue = $queue, priority = $priority, customer_name = $customer, status = $status, agent = $agent,
-              offered_utc = $offered, accepted_utc = $accepted, ended_utc = $ended, last_customer_utc = $last, outcome = $outcome,
-              version = $version, context = $context
-            WHERE id = $id AND version = $expected
-            """;
-        BindEntry(command, entry);
-        command.Parameters.AddWithValue("$expected", expectedVersion);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        // INVARIANT: a stale version changes no row, so the conflict is this write's answer and the rest of the batch commits.
+        return WriteAsync(command =>
+        {
+            command.CommandText = """
+                UPDATE hub_entries SET queue = $queue, priority = $priority, customer_name = $customer, status = $status, agent = $agent,
+                  offered_utc = $offered, accepted_utc = $accepted, ended_utc = $ended, last_customer_utc = $last, outcome = $outcome,
+                  version = $version, context = $context
+                WHERE id = $id AND version = $expected
+                """;
+            BindEntry(command, entry);
+            command.Parameters.AddWithValue("$expected", expectedVersion);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
     }
 
     static void BindEntry(SqliteCommand c, HandoffEntry e)
@@ -297,19 +305,17 @@ public sealed class SqliteHubStore : IHubStore
         return list;
     }
 
-    public async Task<EntryNote> AddNoteAsync(string entryId, string author, string text, bool whisper, DateTimeOffset atUtc, CancellationToken cancellationToken)
+    public Task<EntryNote> AddNoteAsync(string entryId, string author, string text, bool whisper, DateTimeOffset atUtc, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO hub_notes (entry_id, author, text, whisper, at_utc) VALUES ($entry, $author, $text, $whisper, $at) RETURNING id";
         command.Parameters.AddWithValue("$entry", entryId);
         command.Parameters.AddWithValue("$author", author);
         command.Parameters.AddWithValue("$text", text);
         command.Parameters.AddWithValue("$whisper", whisper ? 1 : 0);
         command.Parameters.AddWithValue("$at", Format(atUtc));
-        var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var id = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         return new EntryNote(id, entryId, author, text, whisper, atUtc);
-    }
+    }, cancellationToken);
 
     public async Task<IReadOnlyList<EntryNote>> ListNotesAsync(string entryId, CancellationToken cancellationToken)
     {
@@ -324,10 +330,8 @@ public sealed class SqliteHubStore : IHubStore
         return list;
     }
 
-    public async Task<bool> InsertTicketAsync(Ticket ticket, CancellationToken cancellationToken)
+    public Task<bool> InsertTicketAsync(Ticket ticket, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT OR IGNORE INTO hub_tickets (number, conversation_key, scenario_id, kind, contact, preferred_time, note, queue, context, created_utc, closed, closed_by, closed_utc, resolution)
             VALUES ($number, $key, $scenario, $kind, $contact, $time, $note, $queue, $context, $created, 0, NULL, NULL, NULL)
@@ -342,8 +346,8 @@ public sealed class SqliteHubStore : IHubStore
         command.Parameters.AddWithValue("$queue", (object?)ticket.Queue ?? DBNull.Value);
         command.Parameters.AddWithValue("$context", JsonSerializer.SerializeToUtf8Bytes(ticket.Context));
         command.Parameters.AddWithValue("$created", Format(ticket.CreatedUtc));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+        return command.ExecuteNonQuery() == 1;
+    }, cancellationToken);
 
     const string TicketColumns = "number, conversation_key, scenario_id, kind, contact, preferred_time, note, queue, context, created_utc, closed, closed_by, closed_utc, resolution";
 
@@ -360,10 +364,8 @@ public sealed class SqliteHubStore : IHubStore
         return list;
     }
 
-    public async Task<Ticket?> CloseTicketAsync(string number, string closedBy, string? resolution, DateTimeOffset atUtc, CancellationToken cancellationToken)
+    public Task<Ticket?> CloseTicketAsync(string number, string closedBy, string? resolution, DateTimeOffset atUtc, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = $"""
             UPDATE hub_tickets SET closed = 1, closed_by = $by, closed_utc = $at, resolution = $resolution
             WHERE number = $number AND closed = 0 RETURNING {TicketColumns}
@@ -372,9 +374,9 @@ public sealed class SqliteHubStore : IHubStore
         command.Parameters.AddWithValue("$by", closedBy);
         command.Parameters.AddWithValue("$at", Format(atUtc));
         command.Parameters.AddWithValue("$resolution", (object?)resolution ?? DBNull.Value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTicket(reader) : null;
-    }
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadTicket(reader) : null;
+    }, cancellationToken);
 
     static Ticket ReadTicket(SqliteDataReader r)
     {
@@ -384,10 +386,8 @@ public sealed class SqliteHubStore : IHubStore
             NullableString(r, 11), NullableTime(r, 12), NullableString(r, 13));
     }
 
-    public async Task AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken)
+    public Task AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken) => WriteAsync(command =>
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO hub_audit (at_utc, actor, action, conversation_key, entry_id, detail) VALUES ($at, $actor, $action, $key, $entry, $detail)";
         command.Parameters.AddWithValue("$at", Format(record.AtUtc));
         command.Parameters.AddWithValue("$actor", record.Actor);
@@ -395,8 +395,8 @@ public sealed class SqliteHubStore : IHubStore
         command.Parameters.AddWithValue("$key", (object?)record.ConversationKey ?? DBNull.Value);
         command.Parameters.AddWithValue("$entry", (object?)record.EntryId ?? DBNull.Value);
         command.Parameters.AddWithValue("$detail", (object?)record.Detail ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        return command.ExecuteNonQuery();
+    }, cancellationToken);
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
@@ -418,12 +418,91 @@ public sealed class SqliteHubStore : IHubStore
         return list;
     }
 
-    SqliteConnection Open()
+    /// <summary>Queues <paramref name="execute"/> for the writer; the task completes once its batch is committed.</summary>
+    Task<T> WriteAsync<T>(Func<SqliteCommand, T> execute, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Pragmas(connection);
-        return connection;
+        // Once queued the write is not cancelled halfway: it commits or fails as a whole.
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingWrite<T>(execute);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        return pending.Completion.Task;
+    }
+
+    async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var item)) batch.Add(item);
+            var failed = new Exception?[batch.Count];
+            try
+            {
+                using var transaction = _writer.BeginTransaction();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    // A savepoint per write: a failing statement (a duplicate key) is undone alone and the batch still commits.
+                    transaction.Save("w");
+                    try
+                    {
+                        using var command = _writer.CreateCommand();
+                        command.Transaction = transaction;
+                        batch[i].Execute(command);
+                        transaction.Release("w");
+                    }
+                    catch (SqliteException e)
+                    {
+                        failed[i] = e;
+                        transaction.Rollback("w");
+                        transaction.Release("w");
+                    }
+                }
+                transaction.Commit();
+            }
+            catch (Exception e)
+            {
+                foreach (var p in batch) p.Fail(e);
+                continue;
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (failed[i] is { } e) batch[i].Fail(e);
+                else batch[i].Complete();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    abstract class PendingWrite
+    {
+        public abstract void Execute(SqliteCommand command);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception e);
+    }
+
+    sealed class PendingWrite<T>(Func<SqliteCommand, T> execute) : PendingWrite
+    {
+        T _result = default!;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Execute(SqliteCommand command) => _result = execute(command);
+
+        public override void Complete() => Completion.TrySetResult(_result);
+
+        public override void Fail(Exception e) => Completion.TrySetException(e);
     }
 
     async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

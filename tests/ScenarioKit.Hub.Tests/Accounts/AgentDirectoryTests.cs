@@ -22,7 +22,11 @@ public sealed class AgentDirectoryTests : IDisposable
         _directory = new AgentDirectory(_store, _time);
     }
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        _database.Dispose();
+    }
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 

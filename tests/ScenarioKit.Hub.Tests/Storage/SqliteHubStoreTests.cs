@@ -13,9 +13,21 @@ public sealed class SqliteHubStoreTests : HubStoreContract
 
     protected override IHubStore Store => _store;
 
-    protected override IHubStore Reopen() => new SqliteHubStore(_database.Path);
+    readonly List<SqliteHubStore> _reopened = [];
 
-    public override void Dispose() => _database.Dispose();
+    protected override IHubStore Reopen()
+    {
+        var store = new SqliteHubStore(_database.Path);
+        _reopened.Add(store);
+        return store;
+    }
+
+    public override void Dispose()
+    {
+        foreach (var store in _reopened) store.Dispose();
+        _store.Dispose();
+        _database.Dispose();
+    }
 
     [Fact]
     public async Task An_update_must_carry_the_next_version()
@@ -31,7 +43,7 @@ public sealed class SqliteHubStoreTests : HubStoreContract
     {
         var nested = Path.Combine(_database.Folder, "a", "b", "hub.db");
 
-        _ = new SqliteHubStore(nested);
+        using var _ = new SqliteHubStore(nested);
 
         Assert.True(File.Exists(nested));
     }

@@ -14,6 +14,7 @@ internal sealed class HubHarness : IDisposable
 {
     readonly TempDatabase _database = new();
     readonly List<HubService> _services = [];
+    readonly List<SqliteHubStore> _stores = [];
 
     public HubHarness()
     {
@@ -38,7 +39,9 @@ internal sealed class HubHarness : IDisposable
 
     public HubService NewService()
     {
-        var service = new HubService(new SqliteHubStore(_database.Path), Gateway, Notifier, Options, Time, NullLogger<HubService>.Instance);
+        var store = new SqliteHubStore(_database.Path);
+        _stores.Add(store);
+        var service = new HubService(store, Gateway, Notifier, Options, Time, NullLogger<HubService>.Instance);
         _services.Add(service);
         return service;
     }
@@ -92,6 +95,8 @@ internal sealed class HubHarness : IDisposable
     public void Dispose()
     {
         foreach (var service in _services) service.Dispose();
+        foreach (var store in _stores) store.Dispose();
+        Store.Dispose();
         _database.Dispose();
     }
 }
