@@ -901,7 +901,14 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     static bool SameAccount(AgentAccount a, AgentAccount b) =>
         a with { Queues = [] } == b with { Queues = [] } && a.Queues.SequenceEqual(b.Queues, StringComparer.Ordinal);
 
-    static string NewId(DateTimeOffset now) => "h" + now.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+    static long _idSequence;
+
+    // Fixed-width time, then a process-wide sequence, then randomness (unique across nodes): ids sort in enqueue order,
+    // so two customers queued in the same millisecond keep their places (the queue breaks waiting-time ties by id).
+    static string NewId(DateTimeOffset now) =>
+        "h" + now.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture)
+        + (Interlocked.Increment(ref _idSequence) & 0xFFFFFF).ToString("x6", System.Globalization.CultureInfo.InvariantCulture)
+        + Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
 
     sealed record QueueView(
         ImmutableDictionary<string, string> KeyById,
