@@ -23,7 +23,10 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
     HubService? _hub;
     HubService hub => _hub ??= services.GetRequiredService<HubService>();
 
-    readonly Channel<Func<CancellationToken, Task>> _work = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
+    // Lanes by conversation: one conversation's events stay in order, while a burst of handoffs from many customers
+    // is fed to the hub in parallel instead of each waiting for the previous one's durable write.
+    const int Lanes = 16;
+    readonly Channel<Func<CancellationToken, Task>>[] _lanes = [.. Enumerable.Range(0, Lanes).Select(_ => Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true }))];
 
     public Task OnTurnAsync(TurnObservation turn, CancellationToken cancellationToken)
     {
@@ -34,47 +37,51 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
             if (reply.Type == ActivityTypes.Event && reply.Name == "handoff.initiate" && reply.Value is { } value)
             {
                 var request = HandoffRequests.From(turn, value);
-                Post(ct => hub.EnqueueAsync(request, ct));
+                Post(key, ct => hub.EnqueueAsync(request, ct));
             }
         }
         foreach (var value in outcome.UnattendedHandoffs)
         {
             var request = HandoffRequests.From(turn, value) with { Unattended = true };
-            Post(ct => hub.EnqueueAsync(request, ct));
+            Post(key, ct => hub.EnqueueAsync(request, ct));
         }
         foreach (var ticket in outcome.Tickets)
         {
             var record = Tickets.From(turn, ticket);
-            Post(ct => hub.RecordTicketAsync(record, ct));
+            Post(key, ct => hub.RecordTicketAsync(record, ct));
         }
         var withHuman = turn.After.WithAgent || turn.Before?.WithAgent == true;
         if (withHuman)
         {
             if (outcome.Incoming is { Type: ActivityTypes.Message } incoming && ServerConversationGateway.ToLine(SeqOf(incoming), incoming) is { } line)
-                Post(ct => hub.OnLineAsync(key, line, ct));
+                Post(key, ct => hub.OnLineAsync(key, line, ct));
             foreach (var reply in outcome.Replies)
             {
                 if (reply.Type == ActivityTypes.Message && ServerConversationGateway.ToLine(SeqOf(reply), reply) is { } botLine)
-                    Post(ct => hub.OnLineAsync(key, botLine, ct));
+                    Post(key, ct => hub.OnLineAsync(key, botLine, ct));
             }
         }
         if (outcome.Incoming is { Type: ActivityTypes.EndOfConversation })
-            Post(ct => hub.OnCustomerLeftAsync(key, ct));
+            Post(key, ct => hub.OnCustomerLeftAsync(key, ct));
         else if (turn.Before?.WithAgent == true && !turn.After.WithAgent && turn.Input is not BotHandoffStatusInput { FromHub: true })
-            Post(ct => hub.OnReturnedElsewhereAsync(key, ct));
+            Post(key, ct => hub.OnReturnedElsewhereAsync(key, ct));
         return Task.CompletedTask;
     }
 
     public Task OnCustomerTypingAsync(string conversationKey, CancellationToken cancellationToken) => hub.OnCustomerTypingAsync(conversationKey);
 
-    void Post(Func<CancellationToken, Task> work) => _work.Writer.TryWrite(work);
+    void Post(string key, Func<CancellationToken, Task> work) =>
+        _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % Lanes)].Writer.TryWrite(work);
 
     static long SeqOf(Activity a) =>
         a.Id is { } id && id.LastIndexOf('|') is var bar and >= 0 && long.TryParse(id.AsSpan(bar + 1), out var seq) ? seq : 0;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Select(lane => Task.Run(() => RunLaneAsync(lane.Reader, stoppingToken), CancellationToken.None)));
+
+    async Task RunLaneAsync(ChannelReader<Func<CancellationToken, Task>> lane, CancellationToken stoppingToken)
     {
-        await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        await foreach (var work in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -87,12 +94,17 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
         }
     }
 
-    /// <summary>Lets tests and the load benchmark wait until queued hub work is done.</summary>
+    /// <summary>Lets tests and the load benchmark wait until the hub work queued so far, in every lane, is done.</summary>
     internal async Task DrainAsync()
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(_ => { done.TrySetResult(); return Task.CompletedTask; });
-        await done.Task.ConfigureAwait(false);
+        var marks = new List<Task>(Lanes);
+        foreach (var lane in _lanes)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lane.Writer.TryWrite(_ => { done.TrySetResult(); return Task.CompletedTask; });
+            marks.Add(done.Task);
+        }
+        await Task.WhenAll(marks).ConfigureAwait(false);
     }
 }
 
