@@ -96,6 +96,10 @@ public sealed class ScenarioServer : IAsyncDisposable
         // bottleneck. Keep it at Warning unless the operator configured the category.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The console's session keys are kept unencrypted beside the database on purpose (docs/agent-hub.md, Security:
+        // protect that folder like the database); the framework warns about it at every first start.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] is null)
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
