@@ -77,57 +77,52 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
 
     public string Path { get; }
 
+    const string RecordColumns = """
+        key, conversation_id, channel_id, scenario_id, scenario_version, user_id, state, version, last_seq,
+        started, with_agent, created_utc, updated_utc
+        """;
+
     public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT conversation_id, channel_id, scenario_id, scenario_version, user_id, state, version, last_seq,
-                   started, with_agent, created_utc, updated_utc
-            FROM conversations WHERE key = $key
-            """;
+        command.CommandText = $"SELECT {RecordColumns} FROM conversations WHERE key = $key";
         command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        return new ConversationRecord(
-            key,
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            (byte[])reader.GetValue(5),
-            reader.GetInt64(6),
-            reader.GetInt64(7),
-            reader.GetInt64(8) != 0,
-            reader.GetInt64(9) != 0,
-            DateTimeOffset.Parse(reader.GetString(10), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-            DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
     }
 
     public async Task<IReadOnlyList<ConversationRecord>> ListActiveAsync(DateTimeOffset sinceUtc, bool withAgentOnly, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT key FROM conversations WHERE updated_utc >= $since AND ($agent = 0 OR with_agent = 1)
+        command.CommandText = $"""
+            SELECT {RecordColumns} FROM conversations WHERE updated_utc >= $since AND ($agent = 0 OR with_agent = 1)
             ORDER BY updated_utc DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$since", sinceUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("$agent", withAgentOnly ? 1 : 0);
         command.Parameters.AddWithValue("$limit", limit);
-        var keys = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) keys.Add(reader.GetString(0));
-        }
-        var list = new List<ConversationRecord>(keys.Count);
-        foreach (var key in keys)
-        {
-            if (await GetAsync(key, cancellationToken).ConfigureAwait(false) is { } record) list.Add(record);
-        }
+        var list = new List<ConversationRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(ReadRecord(reader));
         return list;
     }
+
+    static ConversationRecord ReadRecord(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        (byte[])reader.GetValue(6),
+        reader.GetInt64(7),
+        reader.GetInt64(8),
+        reader.GetInt64(9) != 0,
+        reader.GetInt64(10) != 0,
+        DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        DateTimeOffset.Parse(reader.GetString(12), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
 
     public async Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken)
     {
