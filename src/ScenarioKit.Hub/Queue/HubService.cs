@@ -457,8 +457,8 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
 
     public async Task<Ticket> CloseTicketAsync(AgentAccount agent, string number, string? resolution, CancellationToken cancellationToken)
     {
-        var open = await store.ListTicketsAsync(includeClosed: false, 10_000, cancellationToken).ConfigureAwait(false);
-        var ticket = open.FirstOrDefault(t => t.Number == number) ?? throw new HubException(HubException.NotFound, $"No open ticket {number}.");
+        var ticket = await store.GetTicketAsync(number, cancellationToken).ConfigureAwait(false);
+        if (ticket is null || ticket.Closed) throw new HubException(HubException.NotFound, $"No open ticket {number}.");
         if (ticket.Queue is { } q && !agent.Serves(q)) throw new HubException(HubException.Forbidden, "This ticket belongs to a queue you do not serve.");
         var closed = await store.CloseTicketAsync(number, agent.Login, string.IsNullOrWhiteSpace(resolution) ? null : resolution.Trim(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
             ?? throw new HubException(HubException.Conflict, $"Ticket {number} was closed already.");

@@ -43,6 +43,8 @@ public interface IHubStore
     /// <returns>false when a ticket with that number exists already (a redelivered turn).</returns>
     Task<bool> InsertTicketAsync(Ticket ticket, CancellationToken cancellationToken);
 
+    Task<Ticket?> GetTicketAsync(string number, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Ticket>> ListTicketsAsync(bool includeClosed, int limit, CancellationToken cancellationToken);
 
     /// <returns>the closed ticket, or null when it does not exist or was closed already.</returns>

@@ -351,6 +351,16 @@ public sealed class SqliteHubStore : IHubStore, IAsyncDisposable, IDisposable
 
     const string TicketColumns = "number, conversation_key, scenario_id, kind, contact, preferred_time, note, queue, context, created_utc, closed, closed_by, closed_utc, resolution";
 
+    public async Task<Ticket?> GetTicketAsync(string number, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {TicketColumns} FROM hub_tickets WHERE number = $number";
+        command.Parameters.AddWithValue("$number", number);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTicket(reader) : null;
+    }
+
     public async Task<IReadOnlyList<Ticket>> ListTicketsAsync(bool includeClosed, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
