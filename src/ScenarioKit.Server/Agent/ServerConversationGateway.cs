@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -118,17 +119,33 @@ internal sealed class ServerConversationGateway(
         return new TranscriptLine(seq, role, a.From?.Name, text, a.Timestamp ?? DateTimeOffset.UnixEpoch);
     }
 
+    // The hub asks for queue settings and names on every assignment pass and view rebuild: derived once per loaded
+    // package (settings) and per catalog change (names), not per call.
+    readonly ConditionalWeakTable<ScenarioRuntime, IReadOnlyDictionary<string, QueueSettings>> _settings = new();
+    QueueNames? _queueNames;
+
+    sealed record QueueNames(object Snapshot, IReadOnlyList<string> Names);
+
     public QueueSettings GetQueueSettings(string scenarioId, string scenarioVersion, string queue)
     {
         var runtime = Runtime(scenarioId, scenarioVersion) ?? Runtime(scenarioId, null);
-        var def = runtime?.Model.Handoff.Queues.FirstOrDefault(q => q.Name == queue);
-        if (def is null) return QueueSettings.Default;
-        return new QueueSettings(def.MaxWait, def.Assignment != QueueAssignment.Pick, [.. def.Canned.Select(c => new ScenarioKit.Hub.CannedResponse(c.Title, c.Text))]);
+        if (runtime is null) return QueueSettings.Default;
+        var settings = _settings.GetValue(runtime, static r => r.Model.Handoff.Queues.ToDictionary(
+            q => q.Name,
+            q => new QueueSettings(q.MaxWait, q.Assignment != QueueAssignment.Pick, [.. q.Canned.Select(c => new ScenarioKit.Hub.CannedResponse(c.Title, c.Text))]),
+            StringComparer.Ordinal));
+        return settings.GetValueOrDefault(queue, QueueSettings.Default);
     }
 
-    public IReadOnlyList<string> ListQueues() =>
-        [.. catalog.List().SelectMany(s => s.Versions.Select(v => Runtime(s.Id, v))).OfType<ScenarioRuntime>()
+    public IReadOnlyList<string> ListQueues()
+    {
+        var snapshot = catalog.Snapshot;
+        if (_queueNames is { } cached && ReferenceEquals(cached.Snapshot, snapshot)) return cached.Names;
+        IReadOnlyList<string> names = [.. catalog.List().SelectMany(s => s.Versions.Select(v => Runtime(s.Id, v))).OfType<ScenarioRuntime>()
             .SelectMany(r => r.Model.Handoff.Queues.Select(q => q.Name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        _queueNames = new QueueNames(snapshot, names);
+        return names;
+    }
 
     public HandbackChoices GetHandbackChoices(HandoffEntry entry)
     {

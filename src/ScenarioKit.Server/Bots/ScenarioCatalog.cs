@@ -21,6 +21,9 @@ internal sealed class ScenarioCatalog
 
     public bool IsEmpty => _byId.IsEmpty;
 
+    /// <summary>Changes (by reference) whenever a version is deployed: lets readers cache what they derive from the catalog.</summary>
+    public object Snapshot => _byId;
+
     /// <summary>Adds a version; the most recently deployed version of an id serves new conversations. Re-adding the same id+version replaces it.</summary>
     public void Deploy(IScenarioBot bot)
     {
