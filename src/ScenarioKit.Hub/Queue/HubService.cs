@@ -76,6 +76,9 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     public QueuePosition GetPositionByConversationId(string conversationId, string queue) =>
         GetPosition(_view.KeyById.GetValueOrDefault(conversationId) ?? "", queue);
 
+    /// <summary>Online agents who take chats of <paramref name="queue"/> (from the current view).</summary>
+    public int AgentsOnline(string queue) => _view.OnlineFor(queue);
+
     /// <summary>Where a conversation stands in its queue; for a conversation not queued yet, where it would enter <paramref name="queue"/>.</summary>
     public QueuePosition GetPosition(string conversationKey, string queue)
     {

@@ -175,11 +175,11 @@ internal static class AgentApiEndpoints
 
     static string? NameOf(HubService hub, string? login) => login is null ? null : hub.GetAgentState(login)?.DisplayName ?? login;
 
-    static async Task<IResult> SnapshotAsync(HttpContext context, HubService hub, IConversationGateway gateway)
+    static async Task<IResult> SnapshotAsync(HttpContext context, HubService hub, IConversationGateway gateway, TimeProvider time)
     {
         var agent = Agent(context);
         var entries = hub.ListOpen(agent);
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var queues = gateway.ListQueues().Where(agent.Serves).Select(q =>
         {
             var waiting = entries.Where(e => e.Queue == q && e.IsQueued).ToList();
@@ -188,7 +188,7 @@ internal static class AgentApiEndpoints
                 name = q,
                 waiting = waiting.Count,
                 longestWaitSeconds = waiting.Count == 0 ? 0 : (int)(now - waiting.Min(e => e.WaitingSinceUtc)).TotalSeconds,
-                online = hub.ListAgents().Count(a => a.Status == "online" && (a.Queues.Contains(q) || a.Queues.Contains(AgentAccount.AllQueues))),
+                online = hub.AgentsOnline(q),
             };
         }).ToList();
         object[] stages = [];

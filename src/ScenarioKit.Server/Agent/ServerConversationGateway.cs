@@ -27,6 +27,7 @@ internal sealed class ServerConversationGateway(
     IConversationStore store,
     ScenarioCatalog catalog,
     ConnectorClient connector,
+    TimeProvider time,
     ILogger<ServerConversationGateway> logger) : IConversationGateway
 {
     public const string AgentIdPrefix = "agent:";
@@ -157,7 +158,7 @@ internal sealed class ServerConversationGateway(
 
     public async Task<IReadOnlyList<LiveConversation>> ListLiveConversationsAsync(TimeSpan activeWithin, CancellationToken cancellationToken)
     {
-        var records = await store.ListActiveAsync(DateTimeOffset.UtcNow - activeWithin, withAgentOnly: false, 1000, cancellationToken).ConfigureAwait(false);
+        var records = await store.ListActiveAsync(time.GetUtcNow() - activeWithin, withAgentOnly: false, 1000, cancellationToken).ConfigureAwait(false);
         return [.. records.Select(r => new LiveConversation(r.Key, r.ScenarioId, StageOf(r), r.WithAgent, r.UpdatedUtc, null))];
     }
 
