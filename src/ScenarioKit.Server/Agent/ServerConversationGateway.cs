@@ -17,7 +17,7 @@ using Activity = ScenarioKit.BotFramework.Schema.Activity;
 namespace ScenarioKit.Server.Agent;
 
 /// <summary>
-/// The hub's way into conversations. Agent lines are logged through <see cref="ConversationService.AppendAsync"/>
+/// The hub's way into conversations. Agent lines are logged as turns of the conversation (<see cref="ConversationService.RunAsync"/>)
 /// under the conversation's lock and only while the engine state says a human has the conversation: the engine's
 /// <c>WithAgent</c> is the one owner flag (issue 9: one writer at a time, not a UI flag). Direct Line clients read
 /// them from the log; a Bot Connector channel also gets them posted to its serviceUrl.
@@ -32,36 +32,38 @@ internal sealed class ServerConversationGateway(
 {
     public const string AgentIdPrefix = "agent:";
 
-    public async Task SendToCustomerAsync(HandoffEntry entry, AgentAccount agent, string text, CancellationToken cancellationToken)
+    public Task SendToCustomerAsync(HandoffEntry entry, AgentAccount agent, string text, CancellationToken cancellationToken) =>
+        // Through the engine: it keeps the agent's line in its transcript and never answers it.
+        SendAsAgentAsync(entry, agent, ActivityTypes.Message, text, new BotAgentMessageInput(text, agent.DisplayName),
+            "The conversation is back with the bot; your message was not sent.", cancellationToken);
+
+    public Task SendTypingAsync(HandoffEntry entry, AgentAccount agent, CancellationToken cancellationToken) =>
+        // Logged for the customer's stream only: no input, so the engine does not run.
+        SendAsAgentAsync(entry, agent, ActivityTypes.Typing, null, null, "The conversation is back with the bot.", cancellationToken);
+
+    /// <summary>
+    /// Logs an activity from the agent as a turn of the conversation (its lock, its versioned save), refused unless the
+    /// engine state says a human has the conversation, then posts it to a Bot Connector channel.
+    /// </summary>
+    async Task SendAsAgentAsync(HandoffEntry entry, AgentAccount agent, string type, string? text, BotInput? input, string refused, CancellationToken cancellationToken)
     {
-        // Through the engine (it keeps the agent's line in its transcript and never answers it), refused unless the
-        // engine state says a human has the conversation.
         var record = await conversations.GetAsync(entry.ConversationKey, cancellationToken).ConfigureAwait(false)
             ?? throw new HubException(HubException.NotFound, "The conversation no longer exists.");
         var channel = await conversations.ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
-        var activity = AgentActivity(channel, agent, ActivityTypes.Message) with { Text = text, TextFormat = "plain" };
+        var activity = AgentActivity(channel, agent, type);
+        if (text is not null) activity = activity with { Text = text, TextFormat = "plain" };
         TurnOutcome outcome;
         try
         {
             outcome = await conversations.RunAsync(
-                new TurnRequest(channel, activity, AssignIncomingId: true, new BotAgentMessageInput(text, agent.DisplayName), CreateIfMissing: false, RequireHuman: true),
+                new TurnRequest(channel, activity, AssignIncomingId: true, input, CreateIfMissing: false, RequireHuman: true),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (ConversationNotWithHumanException)
         {
-            throw new HubException(HubException.Conflict, "The conversation is back with the bot; your message was not sent.");
+            throw new HubException(HubException.Conflict, refused);
         }
         await DeliverAsync(channel, outcome.Incoming!, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task SendTypingAsync(HandoffEntry entry, AgentAccount agent, CancellationToken cancellationToken)
-    {
-        var (activity, channel) = await conversations.AppendAsync(entry.ConversationKey, (record, ch) =>
-        {
-            if (!record.WithAgent) throw new HubException(HubException.Conflict, "The conversation is back with the bot.");
-            return AgentActivity(ch, agent, ActivityTypes.Typing);
-        }, cancellationToken).ConfigureAwait(false);
-        await DeliverAsync(channel, activity, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReturnToBotAsync(HandoffEntry entry, string state, string? reason, string? flow, JsonObject? variables, string? message, CancellationToken cancellationToken)

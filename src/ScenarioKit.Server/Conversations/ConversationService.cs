@@ -281,43 +281,6 @@ internal sealed class ConversationService(
         return await RunAsync(new TurnRequest(channel, null, AssignIncomingId: false, input, CreateIfMissing: false), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Logs an activity that does not pass through the bot (an agent's message or typing) under the conversation's
-    /// lock. <paramref name="build"/> gets the channel and returns the activity, or throws to refuse (e.g. the
-    /// conversation is no longer with a human). The row's version moves on, so a concurrent turn never overwrites it.
-    /// </summary>
-    public async Task<(Activity Activity, ChannelContext Channel)> AppendAsync(string key, Func<ConversationRecord, ChannelContext, Activity> build, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                using var _ = await locks.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
-                var record = _recent.Get(key) ?? await store.GetAsync(key, cancellationToken).ConfigureAwait(false) ?? throw new ConversationNotFoundException(key);
-                var channel = await ChannelOfAsync(record, cancellationToken).ConfigureAwait(false);
-                var seq = record.LastSeq + 1;
-                var activity = build(record, channel) with { Id = ActivityId(record.ConversationId, seq), Timestamp = time.GetUtcNow() };
-                var next = record with { Version = record.Version + 1, LastSeq = seq, UpdatedUtc = time.GetUtcNow() };
-                try
-                {
-                    await store.SaveAsync(new TurnWrite(next, record.Version, [new StoredActivity(seq, activity.Type ?? "", BotFrameworkJson.SerializeToUtf8Bytes(activity))]), CancellationToken.None).ConfigureAwait(false);
-                }
-                catch
-                {
-                    _recent.Forget(key);
-                    throw;
-                }
-                _recent.Set(next);
-                feed.Publish(key, seq);
-                return (activity, channel);
-            }
-            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
-            {
-                _recent.Forget(key);
-            }
-        }
-    }
-
     /// <summary>The channel a conversation's replies go to, from the newest activity the customer sent.</summary>
     public async Task<ChannelContext> ChannelOfAsync(ConversationRecord record, CancellationToken cancellationToken)
     {
