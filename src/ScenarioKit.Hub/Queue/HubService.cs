@@ -100,12 +100,12 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
             // A second handoff while one is open (a rule fired again, a redelivered turn): keep the session, refresh its context.
             return existing;
         }
-        var entry = new HandoffEntry(
-            NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion,
-            request.UserId, request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName,
-            request.Locale, request.Context.Clone(), now, request.Unattended ? EntryStatus.Unattended : EntryStatus.Waiting,
-            Agent: null, OfferedUtc: null, AcceptedUtc: null, EndedUtc: request.Unattended ? now : null, now,
-            Outcome: request.Unattended ? "no agent online" : null, Version: 1);
+        var entry = NewEntry(request, now) with
+        {
+            Status = request.Unattended ? EntryStatus.Unattended : EntryStatus.Waiting,
+            EndedUtc = request.Unattended ? now : null,
+            Outcome = request.Unattended ? "no agent online" : null,
+        };
         Insert(entry);
         if (!request.Unattended)
         {
@@ -436,10 +436,7 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         var entry = await WithGateAsync(now =>
         {
             _joining.Remove(conversationKey);
-            var entry = new HandoffEntry(
-                NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion, request.UserId,
-                request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName, request.Locale, request.Context.Clone(),
-                now, EntryStatus.Assigned, agent.Login, now, now, null, now, null, 1);
+            var entry = NewEntry(request, now) with { Status = EntryStatus.Assigned, Agent = agent.Login, OfferedUtc = now, AcceptedUtc = now };
             Insert(entry);
             Track(entry);
             Audit(agent.Login, AuditActions.Join, entry, null);
@@ -903,6 +900,13 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
 
     static bool SameAccount(AgentAccount a, AgentAccount b) =>
         a with { Queues = [] } == b with { Queues = [] } && a.Queues.SequenceEqual(b.Queues, StringComparer.Ordinal);
+
+    /// <summary>A new session for <paramref name="request"/>, waiting since <paramref name="now"/>; callers set its status.</summary>
+    static HandoffEntry NewEntry(HandoffRequest request, DateTimeOffset now) => new(
+        NewId(now), request.ConversationKey, request.ConversationId, request.ChannelId, request.ScenarioId, request.ScenarioVersion,
+        request.UserId, request.Queue, request.RuleId, request.RuleLocation, request.Reason, request.Priority, request.CustomerName,
+        request.Locale, request.Context.Clone(), now, EntryStatus.Waiting,
+        Agent: null, OfferedUtc: null, AcceptedUtc: null, EndedUtc: null, LastCustomerActivityUtc: now, Outcome: null, Version: 1);
 
     static long _idSequence;
 
