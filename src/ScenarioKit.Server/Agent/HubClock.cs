@@ -4,7 +4,7 @@ using ScenarioKit.BotFramework.Schema;
 using ScenarioKit.Hub;
 using ScenarioKit.Hub.Queue;
 using ScenarioKit.Server.Conversations;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Agent;
 

@@ -11,7 +11,7 @@ using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Queue;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 using Activity = ScenarioKit.BotFramework.Schema.Activity;
 
 namespace ScenarioKit.Server.Agent;

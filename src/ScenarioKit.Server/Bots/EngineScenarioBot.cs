@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.Engine;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Bots;
 
@@ -53,6 +54,31 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
         return new BotTurnResult(
             ReferenceEquals(result.State, current) ? state : result.State.Serialize(),
             outputs.ToImmutable(),
-            new BotTurnInfo(result.Trace.Intent, result.Trace.Fallback, result.Trace.Duplicate, result.State.WithAgent));
+            new BotTurnInfo(result.Trace.Intent, result.Trace.Fallback, result.Trace.Duplicate, result.State.WithAgent) { Summary = Summarize(result) });
+    }
+
+    static TurnSummary Summarize(TurnResult result)
+    {
+        var trace = result.Trace;
+        return new TurnSummary
+        {
+            Input = "",
+            Intent = trace.Intent,
+            Score = trace.Intent is null ? null : Math.Round(trace.Confidence, 3),
+            Fallback = trace.Fallback,
+            Stage = result.State.Stage,
+            Flow = result.State.ActiveFlow,
+            WaitingStep = result.State.WaitingStep,
+            Steps = NullIfEmpty(trace.StepsRun),
+            FlowsStarted = NullIfEmpty(trace.FlowsStarted),
+            Proactive = NullIfEmpty(trace.ProactiveFired),
+            HandoffRule = trace.HandoffRule,
+            HandoffQueue = result.Handoff?.Queue,
+            WaitingNotice = trace.WaitingNotice,
+            TimeoutPath = trace.TimeoutPath,
+            Errors = trace.Errors.IsEmpty ? null : [.. trace.Errors.Select(e => e.ToString())],
+        };
+
+        static IReadOnlyList<string>? NullIfEmpty(ImmutableArray<string> items) => items.IsDefaultOrEmpty ? null : items;
     }
 }

@@ -57,6 +57,10 @@ internal sealed record BotTicketOutput(JsonElement Value) : BotOutput;
 internal sealed record BotUnattendedHandoffOutput(JsonElement Value) : BotOutput;
 
 /// <summary>What the turn did, for metrics and the handoff flag.</summary>
-internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate, bool WithAgent);
+internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate, bool WithAgent)
+{
+    /// <summary>What the engine made of the turn, for the turn log; the server adds the input and the replies.</summary>
+    public ScenarioKit.Storage.TurnSummary? Summary { get; init; }
+}
 
 internal sealed record BotTurnResult(byte[] State, ImmutableArray<BotOutput> Outputs, BotTurnInfo Info);

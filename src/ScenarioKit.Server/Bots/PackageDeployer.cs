@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using ScenarioKit.Engine;
 using ScenarioKit.Model;
 using ScenarioKit.Server.Hosting;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Bots;
 

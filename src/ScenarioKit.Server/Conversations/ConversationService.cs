@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using ScenarioKit.BotFramework.Schema;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Hosting;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Conversations;
 
@@ -231,7 +231,8 @@ internal sealed class ConversationService(
 
         try
         {
-            await store.SaveAsync(new TurnWrite(newRecord, record?.Version ?? 0, appended), CancellationToken.None).ConfigureAwait(false);
+            var turn = result is null ? null : new TurnLogEntry(ch.Key, newRecord.Version, now, bot.ScenarioId, bot.Version, Summarize(input!, result, replies).ToUtf8Json());
+            await store.SaveAsync(new TurnWrite(newRecord, record?.Version ?? 0, appended) { Turn = turn }, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
@@ -265,6 +266,23 @@ internal sealed class ConversationService(
         {
             appended.Add(new StoredActivity(seq, a.Type ?? "", BotFrameworkJson.SerializeToUtf8Bytes(a)));
         }
+    }
+
+    /// <summary>The turn log's record of a turn: the engine's part (if the bot gives one), the input and the texts sent.</summary>
+    static TurnSummary Summarize(BotInput input, BotTurnResult result, ImmutableArray<Activity>.Builder replies)
+    {
+        var summary = result.Info.Summary ?? new TurnSummary { Input = "", Intent = result.Info.Intent, Fallback = result.Info.Fallback };
+        summary = input switch
+        {
+            BotMessageInput m => summary with { Input = "message", Text = m.Text },
+            BotEventInput e => summary with { Input = "event", Name = e.Name },
+            BotConversationStartInput => summary with { Input = "start" },
+            BotHandoffStatusInput h => summary with { Input = "handoff", Name = h.State, Detail = h.Reason },
+            BotAgentMessageInput a => summary with { Input = "agent", Text = a.Text, Detail = a.AgentName },
+            _ => summary with { Input = input.GetType().Name },
+        };
+        var texts = replies.Where(r => r.Type == ActivityTypes.Message && r.Text is not null).Select(r => r.Text!).ToArray();
+        return texts.Length == 0 ? summary : summary with { Replies = texts };
     }
 
     public Task NotifyTypingAsync(string key, CancellationToken cancellationToken) =>

@@ -1,5 +1,5 @@
 using ScenarioKit.Server.Bots;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Conversations;
 

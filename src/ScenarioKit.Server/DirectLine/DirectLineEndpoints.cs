@@ -14,7 +14,7 @@ using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
 using ScenarioKit.Server.Endpoints;
 using ScenarioKit.Server.Hosting;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.DirectLine;
 

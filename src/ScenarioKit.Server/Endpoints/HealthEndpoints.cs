@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Hosting;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Endpoints;
 

@@ -22,7 +22,7 @@ using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
 using ScenarioKit.Server.DirectLine;
 using ScenarioKit.Server.Endpoints;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Hosting;
 

@@ -89,7 +89,7 @@ public sealed class AuthenticationTests
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains(reason, JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Empty(channel.Received);
-        Assert.Null(await server.Service<ScenarioKit.Server.Storage.IConversationStore>().GetAsync("channel/webchat/auth-1", CancellationToken.None));
+        Assert.Null(await server.Service<ScenarioKit.Storage.IConversationStore>().GetAsync("channel/webchat/auth-1", CancellationToken.None));
     }
 
     [Fact]

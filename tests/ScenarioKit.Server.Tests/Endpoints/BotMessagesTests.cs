@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 using ScenarioKit.Server.Tests.Infrastructure;
 
 namespace ScenarioKit.Server.Tests.Endpoints;

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 using ScenarioKit.Server.Tests.Endpoints;
 using ScenarioKit.Server.Tests.Infrastructure;
 

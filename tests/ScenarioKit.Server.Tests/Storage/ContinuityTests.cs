@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
 using ScenarioKit.Server.Hosting;
-using ScenarioKit.Server.Storage;
+using ScenarioKit.Storage;
 using ScenarioKit.Server.Tests.Infrastructure;
 
 namespace ScenarioKit.Server.Tests.Storage;

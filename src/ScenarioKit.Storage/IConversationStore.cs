@@ -1,4 +1,4 @@
-namespace ScenarioKit.Server.Storage;
+namespace ScenarioKit.Storage;
 
 /// <summary>
 /// A conversation's durable row. <see cref="Version"/> is the optimistic-concurrency counter: a write
@@ -28,7 +28,29 @@ public sealed record StoredActivity(long Seq, string Type, ReadOnlyMemory<byte> 
 /// Everything one turn changes, written atomically: the new row (with <c>Version = ExpectedVersion + 1</c>)
 /// and the activities appended to the log. <see cref="ExpectedVersion"/> 0 means "the conversation is new".
 /// </summary>
-public sealed record TurnWrite(ConversationRecord Conversation, long ExpectedVersion, IReadOnlyList<StoredActivity> Activities);
+public sealed record TurnWrite(ConversationRecord Conversation, long ExpectedVersion, IReadOnlyList<StoredActivity> Activities)
+{
+    /// <summary>The turn's compact record for the long-term turn log (null when the write is not a turn, e.g. a start without input).</summary>
+    public TurnLogEntry? Turn { get; init; }
+}
+
+/// <summary>
+/// One turn in the long-term turn log: who said what and what the bot did with it, compact (a few hundred bytes),
+/// kept for transcripts and analytics after the full activity JSON has expired. <see cref="Turn"/> is the
+/// conversation's version after the turn (unique and increasing per conversation); <see cref="Json"/> is a
+/// <see cref="TurnSummary"/> as UTF-8 JSON (<see cref="TurnSummary.ToUtf8Json"/>).
+/// </summary>
+public sealed record TurnLogEntry(string Key, long Turn, DateTimeOffset AtUtc, string ScenarioId, string ScenarioVersion, ReadOnlyMemory<byte> Json);
+
+/// <summary>Which turns to read from the turn log; null fields do not filter. <see cref="ToUtc"/> is exclusive.</summary>
+public sealed record TurnLogQuery(string? ScenarioId = null, string? ScenarioVersion = null, DateTimeOffset? FromUtc = null, DateTimeOffset? ToUtc = null);
+
+/// <summary>The long-term turn log, read back for analytics (streamed: a report over millions of turns never holds them all).</summary>
+public interface ITurnLog
+{
+    /// <summary>Matching turns ordered by conversation key, then turn: one conversation's turns arrive together, oldest first.</summary>
+    IAsyncEnumerable<TurnLogEntry> ReadTurnsAsync(TurnLogQuery query, CancellationToken cancellationToken);
+}
 
 /// <summary>Another writer changed the conversation since it was read; reload and run the turn again.</summary>
 public sealed class ConcurrencyConflictException(string key)

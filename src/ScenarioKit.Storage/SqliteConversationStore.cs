@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
-namespace ScenarioKit.Server.Storage;
+namespace ScenarioKit.Storage;
 
 /// <summary>
 /// SQLite store: one file in WAL mode. Reads use pooled connections (WAL lets them run beside the writer).
@@ -10,7 +10,7 @@ namespace ScenarioKit.Server.Storage;
 /// transaction (group commit): SQLite allows one writer at a time anyway, and batching turns the per-commit
 /// cost into a per-batch cost under load while a lone turn still commits at once.
 /// </summary>
-public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, IAsyncDisposable
+public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, ITurnLog, IAsyncDisposable
 {
     const int MaxBatch = 256;
 
@@ -64,6 +64,16 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
               json BLOB NOT NULL,
               PRIMARY KEY (key, seq)
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS turns (
+              key TEXT NOT NULL,
+              turn INTEGER NOT NULL,
+              at_utc TEXT NOT NULL,
+              scenario_id TEXT NOT NULL,
+              scenario_version TEXT NOT NULL,
+              json BLOB NOT NULL,
+              PRIMARY KEY (key, turn)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS turns_by_time ON turns (at_utc);
             CREATE TABLE IF NOT EXISTS packages (
               scenario_id TEXT NOT NULL,
               version TEXT NOT NULL,
@@ -137,6 +147,30 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             list.Add(new StoredActivity(reader.GetInt64(0), reader.GetString(1), (byte[])reader.GetValue(2)));
         return list;
+    }
+
+    public async IAsyncEnumerable<TurnLogEntry> ReadTurnsAsync(TurnLogQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT key, turn, at_utc, scenario_id, scenario_version, json FROM turns
+            WHERE ($scenario IS NULL OR scenario_id = $scenario) AND ($version IS NULL OR scenario_version = $version)
+              AND ($from IS NULL OR at_utc >= $from) AND ($to IS NULL OR at_utc < $to)
+            ORDER BY key, turn
+            """;
+        command.Parameters.AddWithValue("$scenario", (object?)query.ScenarioId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$version", (object?)query.ScenarioVersion ?? DBNull.Value);
+        command.Parameters.AddWithValue("$from", query.FromUtc is { } from ? from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
+        command.Parameters.AddWithValue("$to", query.ToUtc is { } to ? to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new TurnLogEntry(
+                reader.GetString(0), reader.GetInt64(1),
+                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                reader.GetString(3), reader.GetString(4), (byte[])reader.GetValue(5));
+        }
     }
 
     public Task SaveAsync(TurnWrite write, CancellationToken cancellationToken)
@@ -243,6 +277,18 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
         var aType = append.Parameters.Add("$type", SqliteType.Text);
         var aJson = append.Parameters.Add("$json", SqliteType.Blob);
 
+        using var log = _writer.CreateCommand();
+        log.CommandText = """
+            INSERT OR REPLACE INTO turns (key, turn, at_utc, scenario_id, scenario_version, json)
+            VALUES ($key, $turn, $at, $scenario_id, $scenario_version, $json)
+            """;
+        var lKey = log.Parameters.Add("$key", SqliteType.Text);
+        var lTurn = log.Parameters.Add("$turn", SqliteType.Integer);
+        var lAt = log.Parameters.Add("$at", SqliteType.Text);
+        var lScenario = log.Parameters.Add("$scenario_id", SqliteType.Text);
+        var lScenarioVersion = log.Parameters.Add("$scenario_version", SqliteType.Text);
+        var lJson = log.Parameters.Add("$json", SqliteType.Blob);
+
         var batch = new List<PendingWrite>(MaxBatch);
         var reader = _writes.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -253,7 +299,7 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
             try
             {
                 using var transaction = _writer.BeginTransaction();
-                update.Transaction = insert.Transaction = append.Transaction = transaction;
+                update.Transaction = insert.Transaction = append.Transaction = log.Transaction = transaction;
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var w = batch[i].Write;
@@ -286,6 +332,12 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
                     {
                         aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = a.Json.ToArray();
                         append.ExecuteNonQuery();
+                    }
+                    if (w.Turn is { } t)
+                    {
+                        lKey.Value = t.Key; lTurn.Value = t.Turn; lAt.Value = t.AtUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+                        lScenario.Value = t.ScenarioId; lScenarioVersion.Value = t.ScenarioVersion; lJson.Value = t.Json.ToArray();
+                        log.ExecuteNonQuery();
                     }
                 }
                 transaction.Commit();
