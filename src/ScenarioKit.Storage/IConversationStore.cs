@@ -87,3 +87,18 @@ public interface IPackageArchive
 
     Task<byte[]?> GetPackageAsync(string scenarioId, string version, CancellationToken cancellationToken);
 }
+
+/// <summary>What one expiry pass deleted.</summary>
+public sealed record RetentionResult(long Conversations, long Activities, long Turns);
+
+/// <summary>Expiry of stored conversations (retention settings, <c>scenariokit purge</c>).</summary>
+public interface IStoreRetention
+{
+    /// <summary>
+    /// Deletes the full activity JSON of conversations idle since before <paramref name="activitiesBeforeUtc"/> (their row
+    /// and turn log stay, so transcripts and analytics keep them), and the turn-log rows older than
+    /// <paramref name="turnsBeforeUtc"/> together with the conversations idle since before it. Works in small batches so
+    /// turns being saved meanwhile are not stalled.
+    /// </summary>
+    Task<RetentionResult> ExpireAsync(DateTimeOffset activitiesBeforeUtc, DateTimeOffset turnsBeforeUtc, CancellationToken cancellationToken);
+}

@@ -10,7 +10,7 @@ namespace ScenarioKit.Storage;
 /// transaction (group commit): SQLite allows one writer at a time anyway, and batching turns the per-commit
 /// cost into a per-batch cost under load while a lone turn still commits at once.
 /// </summary>
-public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, ITurnLog, IAsyncDisposable
+public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, ITurnLog, IStoreRetention, IAsyncDisposable
 {
     const int MaxBatch = 256;
 
@@ -57,6 +57,7 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
               created_utc TEXT NOT NULL,
               updated_utc TEXT NOT NULL
             ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_utc);
             CREATE TABLE IF NOT EXISTS activities (
               key TEXT NOT NULL,
               seq INTEGER NOT NULL,
@@ -171,6 +172,45 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
                 DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 reader.GetString(3), reader.GetString(4), (byte[])reader.GetValue(5));
         }
+    }
+
+    const int ExpiryBatch = 500;
+
+    public async Task<RetentionResult> ExpireAsync(DateTimeOffset activitiesBeforeUtc, DateTimeOffset turnsBeforeUtc, CancellationToken cancellationToken)
+    {
+        // A conversation that goes loses its activities too, whichever cutoff is later.
+        var activitiesBefore = (activitiesBeforeUtc > turnsBeforeUtc ? activitiesBeforeUtc : turnsBeforeUtc).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var turnsBefore = turnsBeforeUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var activities = await DeleteInBatchesAsync("""
+            DELETE FROM activities WHERE (key, seq) IN (SELECT a.key, a.seq FROM conversations c JOIN activities a ON a.key = c.key
+                                                        WHERE c.updated_utc < $before LIMIT $batch)
+            """, activitiesBefore, cancellationToken).ConfigureAwait(false);
+        var turns = await DeleteInBatchesAsync(
+            "DELETE FROM turns WHERE (key, turn) IN (SELECT key, turn FROM turns WHERE at_utc < $before LIMIT $batch)",
+            turnsBefore, cancellationToken).ConfigureAwait(false);
+        var conversations = await DeleteInBatchesAsync("""
+            DELETE FROM conversations WHERE key IN (SELECT key FROM conversations WHERE updated_utc < $before LIMIT $batch)
+            """, turnsBefore, cancellationToken).ConfigureAwait(false);
+        return new RetentionResult(conversations, activities, turns);
+    }
+
+    /// <summary>Runs a <c>DELETE … LIMIT $batch</c> until it deletes nothing: short transactions let the turn writer in between.</summary>
+    async Task<long> DeleteInBatchesAsync(string sql, string before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$before", before);
+        command.Parameters.AddWithValue("$batch", ExpiryBatch);
+        long total = 0;
+        int deleted;
+        do
+        {
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            total += deleted;
+        }
+        while (deleted > 0);
+        return total;
     }
 
     public Task SaveAsync(TurnWrite write, CancellationToken cancellationToken)

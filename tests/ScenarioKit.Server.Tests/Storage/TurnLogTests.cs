@@ -31,4 +31,42 @@ public sealed class TurnLogTests
         Assert.NotEmpty(orderStatus.Replies!);
         Assert.All(turns, t => Assert.True(t.Json.Length < 1024, $"turn {t.Turn} is {t.Json.Length} bytes"));
     }
+
+    [Fact]
+    public async Task Expiry_drops_old_activity_json_first_and_old_turns_with_their_conversations_later()
+    {
+        var directory = TempDirectory.Create();
+        await using (var server = await TestServer.StartAsync(bots: [], configure: o => o.Sources.Add(Repo.ReferenceScenario), directory: directory))
+        {
+            await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity("old", 0));
+            await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity("old", 1));
+        }
+        await using var store = new SqliteConversationStore(Path.Combine(directory, "scenariokit.db"));
+        var key = (await store.ListActiveAsync(DateTimeOffset.MinValue, false, 10, CancellationToken.None)).Single().Key;
+        var now = DateTimeOffset.UtcNow;
+
+        // Nothing is old enough yet.
+        Assert.Equal(new RetentionResult(0, 0, 0), await store.ExpireAsync(now.AddHours(-24), now.AddDays(-90), CancellationToken.None));
+
+        // The activity window has passed: the full JSON goes, the conversation and its turn log stay.
+        var first = await store.ExpireAsync(now.AddMinutes(1), now.AddDays(-90), CancellationToken.None);
+        Assert.True(first.Activities >= 4 && first.Turns == 0 && first.Conversations == 0, first.ToString());
+        Assert.Empty(await store.ReadActivitiesAsync(key, 0, 100, CancellationToken.None));
+        Assert.NotNull(await store.GetAsync(key, CancellationToken.None));
+        Assert.True(await CountTurnsAsync(store) >= 2);
+
+        // The retention period has passed: turns and the conversation go.
+        var second = await store.ExpireAsync(now.AddMinutes(1), now.AddMinutes(1), CancellationToken.None);
+        Assert.Equal(1, second.Conversations);
+        Assert.True(second.Turns >= 2);
+        Assert.Null(await store.GetAsync(key, CancellationToken.None));
+        Assert.Equal(0, await CountTurnsAsync(store));
+    }
+
+    static async Task<int> CountTurnsAsync(SqliteConversationStore store)
+    {
+        var n = 0;
+        await foreach (var _ in store.ReadTurnsAsync(new TurnLogQuery(), CancellationToken.None)) n++;
+        return n;
+    }
 }
