@@ -43,6 +43,11 @@ public sealed record TurnSummary
     public string? HandoffRule { get; init; }
     public string? HandoffQueue { get; init; }
 
+    /// <summary>For a handoff: false when the queue was closed (the customer got the out-of-hours answer); true when it
+    /// went to a human, or to nobody because nobody was online (<see cref="Unattended"/>).</summary>
+    public bool? HandoffWithinHours { get; init; }
+    public bool Unattended { get; init; }
+
     /// <summary>The customer was sent the waiting notice, or the no-agent/timeout answer, this turn.</summary>
     public bool WaitingNotice { get; init; }
     public bool TimeoutPath { get; init; }

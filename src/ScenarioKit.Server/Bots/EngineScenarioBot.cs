@@ -74,6 +74,8 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
             Proactive = NullIfEmpty(trace.ProactiveFired),
             HandoffRule = trace.HandoffRule,
             HandoffQueue = result.Handoff?.Queue,
+            HandoffWithinHours = result.Handoff?.WithinHours,
+            Unattended = result.Handoff?.Unattended ?? false,
             WaitingNotice = trace.WaitingNotice,
             TimeoutPath = trace.TimeoutPath,
             Errors = trace.Errors.IsEmpty ? null : [.. trace.Errors.Select(e => e.ToString())],
