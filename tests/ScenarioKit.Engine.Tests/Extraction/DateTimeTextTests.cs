@@ -1,3 +1,4 @@
+using CsCheck;
 using ScenarioKit.Engine.Extraction;
 using ScenarioKit.Engine.Text;
 
@@ -64,6 +65,39 @@ public sealed class DateTimeTextTests
     [InlineData("特になし", null)]
     public void Single_date_is_null_for_none_or_several_different_dates(string text, string? expected) =>
         Assert.Equal(expected, DateTimeText.SingleDate(text, Today)?.ToString("yyyy-MM-dd", null));
+
+    /// <summary>Pieces of date and time writing, so random text hits the rules' edges (overflowing days, stray weekdays, separators).</summary>
+    static readonly string[] Pieces =
+    [
+        "12", "5", "31", "0", "99", "2026", "9999", "/", "-", ".", ":", " ", "月", "日", "年", "時", "分", "半", "(", ")", "土", "曜日", "金",
+        "令和", "平成", "元", "R", "H", "明日", "来週の", "今度の", "火曜", "後", "前", "間", "午前", "午後", "夕方", "am", "pm", "the", "th",
+        "Dec", "December", "next", "Monday", "in", "days", "weeks", "ago", "of", "noon", "くらい", "%", "a", "三", "十",
+    ];
+
+    [Fact]
+    public void Random_text_never_throws_and_values_stand_in_order_inside_the_text()
+    {
+        Gen.Int[0, Pieces.Length - 1].Array[0, 16].Select(picks => string.Concat(picks.Select(i => Pieces[i]))).Sample(text =>
+        {
+            foreach (var today in (DateOnly[])[Today, new DateOnly(2026, 12, 31), new DateOnly(2028, 2, 29)])
+            {
+                var dates = DateTimeText.FindDates(text, today);
+                AssertOrderedInside(text, dates.Select(f => (f.Start, f.Length)));
+                Assert.Equal(dates, DateTimeText.FindDates(text, today));
+            }
+            AssertOrderedInside(text, DateTimeText.FindTimes(text).Select(f => (f.Start, f.Length)));
+        }, iter: 3000);
+    }
+
+    static void AssertOrderedInside(string text, IEnumerable<(int Start, int Length)> found)
+    {
+        var end = 0;
+        foreach (var (start, length) in found)
+        {
+            Assert.True(start >= end && length > 0 && start + length <= text.Length, $"'{text}': {start}+{length}");
+            end = start + length;
+        }
+    }
 
     static TheoryData<string, string> Table(string file)
     {
