@@ -9,14 +9,18 @@ namespace ScenarioKit.Engine.Extraction;
 /// </summary>
 internal sealed class TextRule<T>(Regex pattern, Func<Match, DateOnly, T?> read) where T : struct
 {
+    public Regex Pattern { get; } = pattern;
+
+    public Func<Match, DateOnly, T?> Read { get; } = read;
+
     /// <summary>Every rule's matches, earliest first and then longest, without overlaps; unreadable matches are dropped after they claimed their text.</summary>
     public static IReadOnlyList<Found<T>> FindAll(TextRule<T>[] rules, string text, DateOnly today)
     {
         if (text.Length == 0) return [];
         List<(int Start, int Length, T? Value)>? candidates = null;
         foreach (var rule in rules)
-            for (var m = rule._pattern.Match(text); m.Success; m = m.NextMatch())
-                if (m.Length > 0) (candidates ??= []).Add((m.Index, m.Length, rule._read(m, today)));
+            for (var m = rule.Pattern.Match(text); m.Success; m = m.NextMatch())
+                if (m.Length > 0) (candidates ??= []).Add((m.Index, m.Length, rule.Read(m, today)));
         if (candidates is null) return [];
         candidates.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
         var found = new List<Found<T>>(candidates.Count);
@@ -29,7 +33,4 @@ internal sealed class TextRule<T>(Regex pattern, Func<Match, DateOnly, T?> read)
         }
         return found;
     }
-
-    readonly Regex _pattern = pattern;
-    readonly Func<Match, DateOnly, T?> _read = read;
 }
