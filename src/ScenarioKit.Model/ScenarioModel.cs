@@ -112,7 +112,8 @@ public abstract record Step(string Id, SourceSpan Span);
 public sealed record SayStep(string Id, Message Message, SourceSpan Span) : Step(Id, Span);
 
 [JsonConverter(typeof(JsonStringEnumConverter<ExpectKind>))]
-public enum ExpectKind { Text, Pattern, Number, Integer, Choice, YesNo, Email, Phone, Date }
+// New kinds go at the end: packages store the names, but keep the order stable for readers of older builds.
+public enum ExpectKind { Text, Pattern, Number, Integer, Choice, YesNo, Email, Phone, Date, Time, DateTime }
 
 /// <summary>A choice value and the synonyms that also select it (compared after NFKC + case folding).</summary>
 public sealed record Choice(string Value, ImmutableArray<string> Synonyms);
@@ -124,7 +125,34 @@ public sealed record Choice(string Value, ImmutableArray<string> Synonyms);
 public sealed record Expectation(ExpectKind Kind, string? Pattern, ImmutableArray<Choice> Choices, double? Min, double? Max, SourceSpan Span)
 {
     public static readonly Expectation AnyText = new(ExpectKind.Text, null, [], null, null, SourceSpan.None);
+
+    /// <summary>For <c>date</c> and <c>datetime</c>: the bounds and weekdays the date must keep; null when none are given.</summary>
+    public DateConstraints? Dates { get; init; }
 }
+
+/// <summary>A date bound: a fixed date, or <see cref="Days"/> from the scenario's today (<c>today</c> = 0, <c>+30d</c>, <c>-1d</c>).</summary>
+public sealed record DateBound(DateOnly? Date, int Days)
+{
+    public DateOnly Resolve(DateOnly today) => Date ?? today.AddDays(Days);
+}
+
+/// <summary>
+/// What a date answer must also satisfy (docs/language.md "Validating answers"): <see cref="Future"/>
+/// is after today, <see cref="Past"/> before today (today itself is neither: write <c>min: today</c>);
+/// <see cref="Weekdays"/> empty allows every day.
+/// </summary>
+public sealed record DateConstraints(DateBound? Min, DateBound? Max, bool Future, bool Past, ImmutableArray<DayOfWeek> Weekdays)
+{
+    public bool Allows(DateOnly date, DateOnly today) =>
+        (Min is null || date >= Min.Resolve(today))
+        && (Max is null || date <= Max.Resolve(today))
+        && (!Future || date > today)
+        && (!Past || date < today)
+        && (Weekdays.IsDefaultOrEmpty || Weekdays.Contains(date.DayOfWeek));
+}
+
+/// <summary>An <c>ask</c>'s <c>validate</c> rule: <see cref="Must"/> (which sees the candidate as <c>value</c>) must be true, else <see cref="Message"/> (or the ask's retry) is said.</summary>
+public sealed record AnswerCheck(Expression Must, Message? Message, SourceSpan Span);
 
 /// <summary>
 /// Asks for a value. An invalid answer gets <see cref="Retry"/> (which may use <c>ask.attempt</c>,
@@ -139,7 +167,11 @@ public sealed record AskStep(
     Message? Retry,
     int MaxAttempts,
     ImmutableArray<Step> OnFail,
-    SourceSpan Span) : Step(Id, Span);
+    SourceSpan Span) : Step(Id, Span)
+{
+    /// <summary>Rules a valid answer must also pass, in order; the first that fails makes the answer a retry.</summary>
+    public ImmutableArray<AnswerCheck> Validate { get; init; } = [];
+}
 
 public sealed record Argument(string Name, Template Value);
 
@@ -214,6 +246,29 @@ public sealed record QueueDef(string Name, string? Hours, ImmutableArray<Opening
     public QueueAssignment Assignment { get; init; }
 
     public ImmutableArray<CannedResponse> Canned { get; init; } = [];
+
+    /// <summary>Whole local days the queue is closed whatever <see cref="Windows"/> say (holidays, 年末年始).</summary>
+    public ImmutableArray<ClosedDates> Closed { get; init; } = [];
+
+    /// <summary>This queue's out-of-hours answer; null falls back to <c>handoff.outOfHours</c>.</summary>
+    public OutOfHours? OutOfHours { get; init; }
+}
+
+/// <summary>
+/// Days a queue is closed, both ends included. <see cref="EveryYear"/>: only month and day count (the
+/// dates carry the leap year 2000 so 02-29 fits), and a range whose end comes before its start runs
+/// over the year end (12-29..01-03).
+/// </summary>
+public sealed record ClosedDates(DateOnly From, DateOnly To, bool EveryYear)
+{
+    public bool Contains(DateOnly date)
+    {
+        if (!EveryYear) return date >= From && date <= To;
+        var day = (date.Month * 100) + date.Day;
+        var from = (From.Month * 100) + From.Day;
+        var to = (To.Month * 100) + To.Day;
+        return from <= to ? day >= from && day <= to : day >= from || day <= to;
+    }
 }
 
 /// <summary>A handoff rule: checked in order after each turn; the first match hands off.</summary>
@@ -263,4 +318,8 @@ public sealed record ScenarioModel(
     ImmutableArray<FlowDef> Flows,
     ImmutableArray<ActionDef> Actions,
     HandoffDef Handoff,
-    ImmutableArray<string> SourceFiles);
+    ImmutableArray<string> SourceFiles)
+{
+    /// <summary>The IANA zone whose calendar dates answers are read in (<c>today</c>, 明日, dates without a year); null is UTC.</summary>
+    public string? TimeZone { get; init; }
+}

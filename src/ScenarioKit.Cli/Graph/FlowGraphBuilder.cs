@@ -223,7 +223,10 @@ internal sealed class FlowGraphBuilder
         foreach (var queue in handoff.Queues)
         {
             var hours = queue.Windows.IsDefaultOrEmpty && queue.Hours is null ? "always open" : (queue.Hours ?? "") + " " + queue.TimeZone;
-            Node("queue", queue.Name, "queue " + queue.Name + "\n" + hours.Trim(), NodeShape.Queue, HandoffCluster);
+            var closed = queue.Closed.IsDefaultOrEmpty ? "" : "\nclosed " + string.Join(", ", queue.Closed.Select(ClosedText));
+            var queueId = Node("queue", queue.Name, "queue " + queue.Name + "\n" + hours.Trim() + closed, NodeShape.Queue, HandoffCluster);
+            if (queue.OutOfHours is { } own)
+                Edge(queueId, OutOfHoursNode("out-of-hours-" + queue.Name, own), "closed", EdgeStyle.Dotted);
         }
 
         // Rules are checked in order after each turn; the first match hands off, so each links to the next by "no match".
@@ -243,11 +246,8 @@ internal sealed class FlowGraphBuilder
 
         if (handoff.OutOfHours is { } outOfHours)
         {
-            var label = new StringBuilder("out of hours");
-            if (outOfHours.Say is { } say) label.Append("\nsay: ").Append(MessageText(say));
-            if (!outOfHours.Offer.IsDefaultOrEmpty) label.Append("\noffer ").Append(string.Join(", ", outOfHours.Offer));
-            var id = Node("note", "out-of-hours", label.ToString(), NodeShape.Note, HandoffCluster);
-            foreach (var queue in handoff.Queues.Where(q => !q.Windows.IsDefaultOrEmpty))
+            var id = OutOfHoursNode("out-of-hours", outOfHours);
+            foreach (var queue in handoff.Queues.Where(q => q.OutOfHours is null && (!q.Windows.IsDefaultOrEmpty || !q.Closed.IsDefaultOrEmpty)))
                 Edge(QueueId(queue.Name), id, "closed", EdgeStyle.Dotted);
         }
 
@@ -258,7 +258,22 @@ internal sealed class FlowGraphBuilder
         }
     }
 
-    string StageId(string stage)
+    string OutOfHoursNode(string key, OutOfHours outOfHours)
+    {
+        var label = new StringBuilder("out of hours");
+        if (outOfHours.Say is { } say) label.Append("\nsay: ").Append(MessageText(say));
+        if (!outOfHours.Offer.IsDefaultOrEmpty) label.Append("\noffer ").Append(string.Join(", ", outOfHours.Offer));
+        return Node("note", key, label.ToString(), NodeShape.Note, HandoffCluster);
+    }
+
+    static string ClosedText(ClosedDates closed)
+    {
+        var format = closed.EveryYear ? "MM-dd" : "yyyy-MM-dd";
+        var from = closed.From.ToString(format, CultureInfo.InvariantCulture);
+        return closed.From == closed.To ? from : from + ".." + closed.To.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+        string StageId(string stage)
     {
         if (_stageNames.Add(stage))
         {

@@ -24,6 +24,11 @@ internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, Js
     public int AskMaxRetries { get; set; }
     public int AskRetriesLeft { get; set; }
 
+    /// <summary>Only while an ask's <c>validate</c> rules run: the candidate answer (<c>value</c>) and the scenario's date (<c>today</c>, yyyy-MM-dd).</summary>
+    public bool HasValue { get; set; }
+    public JsonNode? Candidate { get; set; }
+    public string Today { get; set; } = "";
+
     /// <summary>Only while the waiting notice (<c>handoff.waiting</c>) renders.</summary>
     public bool HasQueue { get; set; }
     public int QueuePosition { get; set; }
@@ -40,6 +45,8 @@ internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, Js
     public const string ConversationRoot = "conversation";
     public const string AskRoot = "ask";
     public const string QueueRoot = "queue";
+    public const string ValueRoot = "value";
+    public const string TodayRoot = "today";
 
     public static bool IsBuiltIn(string root) => root is EventName or StageName or TextName or IntentRoot or ConversationRoot or AskRoot or QueueRoot;
 
@@ -94,6 +101,12 @@ internal sealed class ExpressionScope(VariableIndex index, Dictionary<string, Js
                     "retriesLeft" => Value.Of(AskRetriesLeft),
                     _ => Value.Undefined,
                 };
+                return true;
+            case ValueRoot when HasValue:
+                return Walk(Candidate, segments, 1, out value);
+            case TodayRoot when HasValue:
+                if (segments.Length != 1) return false;
+                value = Value.Of(Today);
                 return true;
             case QueueRoot:
                 if (!HasQueue || segments.Length != 2) return false;

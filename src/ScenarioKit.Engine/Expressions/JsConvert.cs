@@ -52,6 +52,10 @@ internal static class JsConvert
                 o.Set("retriesLeft", new JsNumber(scope.AskRetriesLeft));
                 return o;
             }
+            case ExpressionScope.ValueRoot when scope.HasValue:
+                return FromNode(engine, scope.Candidate);
+            case ExpressionScope.TodayRoot when scope.HasValue:
+                return new JsString(scope.Today);
             case ExpressionScope.QueueRoot when scope.HasQueue:
             {
                 var o = new JsObject(engine);

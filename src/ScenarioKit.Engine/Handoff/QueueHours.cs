@@ -11,12 +11,14 @@ internal sealed class QueueHours
 {
     readonly TimeZoneInfo _zone;
     readonly OpeningWindow[] _windows;
+    readonly ClosedDates[] _closed;
 
     QueueHours(QueueDef def, TimeZoneInfo zone)
     {
         Def = def;
         _zone = zone;
         _windows = [.. def.Windows];
+        _closed = def.Closed.IsDefault ? [] : [.. def.Closed];
     }
 
     public QueueDef Def { get; }
@@ -36,11 +38,19 @@ internal sealed class QueueHours
         return new QueueHours(def, zone);
     }
 
-    /// <summary>No windows means always open. A window whose close is not after its open runs past midnight into the next day.</summary>
+    /// <summary>
+    /// No windows means always open, except on <c>closed</c> days (whole local days: a night window
+    /// that runs into a closed day closes at midnight). A window whose close is not after its open
+    /// runs past midnight into the next day.
+    /// </summary>
     public bool IsOpen(DateTimeOffset now)
     {
-        if (_windows.Length == 0) return true;
+        if (_windows.Length == 0 && _closed.Length == 0) return true;
         var local = TimeZoneInfo.ConvertTime(now, _zone);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        foreach (var closed in _closed)
+            if (closed.Contains(date)) return false;
+        if (_windows.Length == 0) return true;
         var day = local.DayOfWeek;
         var time = local.TimeOfDay;
         var yesterday = (DayOfWeek)(((int)day + 6) % 7);

@@ -83,6 +83,7 @@ internal sealed class CompiledScenario
         DigressionIntents = model.Intents.Where(i => i.Interrupts && IntentFlows.ContainsKey(i.Name)).Select(i => i.Name)
             .Concat(HandoffIntents).ToFrozenSet(StringComparer.Ordinal);
         Queues = handoff.Queues.ToFrozenDictionary(q => q.Name, q => QueueHours.Create(q, errors), StringComparer.Ordinal);
+        Zone = ScenarioZone(model, errors);
         Stages = model.Journey.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
         Actions = model.Actions.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
 
@@ -130,6 +131,11 @@ internal sealed class CompiledScenario
                         Msg(a.Prompt);
                         Msg(a.Retry);
                         validators[a] = new AnswerValidator(a.Expect ?? Expectation.AnyText, options, a.Span, errors);
+                        foreach (var check in a.Validate)
+                        {
+                            Expr(check.Must);
+                            Msg(check.Message);
+                        }
                         if (a.MaxAttempts < 1) errors.Add(new RuntimeError($"ask '{a.Variable}': maxAttempts must be at least 1", a.Span));
                         break;
                     case CallStep c:
@@ -166,6 +172,7 @@ internal sealed class CompiledScenario
         }
         Msg(handoff.Say);
         Msg(handoff.OutOfHours?.Say);
+        foreach (var queue in handoff.Queues) Msg(queue.OutOfHours?.Say);
         Msg(handoff.OnTimeout?.Say);
         Msg(handoff.Waiting);
         Expressions = expressions;
@@ -201,6 +208,26 @@ internal sealed class CompiledScenario
     public IReadOnlyDictionary<AskStep, AnswerValidator> Validators { get; }
 
     public bool IsJapanese => Model.Locale.StartsWith("ja", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The scenario's time zone (<c>timezone:</c>), in which answers' dates are read; UTC when none is given.</summary>
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>The calendar date at <paramref name="now"/> in the scenario's time zone: in Tokyo, 16:00 UTC is already tomorrow.</summary>
+    public DateOnly LocalDate(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone).DateTime);
+
+    static TimeZoneInfo ScenarioZone(ScenarioModel model, List<RuntimeError> errors)
+    {
+        if (string.IsNullOrEmpty(model.TimeZone)) return TimeZoneInfo.Utc;
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(model.TimeZone);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add(new RuntimeError($"unknown scenario time zone '{model.TimeZone}'", SourceSpan.None));
+            return TimeZoneInfo.Utc;
+        }
+    }
 
     static StepNode? BuildList(IReadOnlyList<Step> steps, string flow, StepNode? continuation, Dictionary<string, StepNode> nodes)
     {

@@ -243,15 +243,17 @@ internal sealed partial class TurnRunner
     {
         var validator = _scenario.Validators[ask];
         if (validator.AcceptsAnyText) return false;
-        return validator.TryValidate(answer, DateOnly.FromDateTime(_now.UtcDateTime), out _, out _);
+        return validator.TryValidate(answer, _scenario.LocalDate(_now), out _, out _);
     }
 
     async ValueTask AnswerAsync(StepNode node, AskStep ask, FlowFrame frame, string answer)
     {
         var validator = _scenario.Validators[ask];
-        var today = DateOnly.FromDateTime(_now.UtcDateTime);
+        var today = _scenario.LocalDate(_now);
         var valid = validator.TryValidate(answer, today, out var value, out var timedOut);
         if (timedOut) _errors.Add(new RuntimeError($"ask '{ask.Variable}': pattern timed out on the answer", ask.Expect?.Span is { Line: > 0 } s ? s : ask.Span));
+        var failed = valid ? FailedCheck(ask, value, today) : null;
+        valid &= failed is null;
         _frames.RemoveAt(_frames.Count - 1);
         if (valid)
         {
@@ -270,9 +272,29 @@ internal sealed partial class TurnRunner
         _frames.Add(frame with { Attempts = attempts });
         _stepsRun.Add(ask.Id);
         SetAskScope(ask, attempts);
-        var retry = ask.Retry ?? ask.Prompt;
+        var retry = failed?.Message ?? ask.Retry ?? ask.Prompt;
         if (!Say(retry, expectingInput: true)) AbortFlow(node.Flow);
         _scope.HasAsk = false;
+    }
+
+    /// <summary>The first <c>validate</c> rule the candidate answer breaks, or null when it passes them all (a rule that fails to evaluate counts as broken).</summary>
+    AnswerCheck? FailedCheck(AskStep ask, JsonNode? value, DateOnly today)
+    {
+        if (ask.Validate.IsDefaultOrEmpty) return null;
+        _scope.HasValue = true;
+        _scope.Candidate = value;
+        _scope.Today = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (var check in ask.Validate)
+                if (!Condition(check.Must)) return check;
+            return null;
+        }
+        finally
+        {
+            _scope.HasValue = false;
+            _scope.Candidate = null;
+        }
     }
 
     void SetAskScope(AskStep ask, int attempts)
@@ -681,7 +703,7 @@ internal sealed partial class TurnRunner
             status = await hub.GetStatusAsync(_input.ConversationId, queueName, _ct).ConfigureAwait(false);
         // The hub has nobody online for this queue: waiting would be waiting for nobody (issue 9).
         var unattended = status is { AgentsOnline: <= 0 };
-        var outOfHours = _scenario.Handoff.OutOfHours;
+        var outOfHours = queue?.Def.OutOfHours ?? _scenario.Handoff.OutOfHours;
         var onTimeout = _scenario.Handoff.OnTimeout;
         ImmutableArray<string> decisionOffer =
             !withinHours ? outOfHours?.Offer is { IsDefault: false } o ? o : []

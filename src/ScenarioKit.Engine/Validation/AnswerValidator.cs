@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ScenarioKit.Engine.Extraction;
 using ScenarioKit.Engine.Text;
 using ScenarioKit.Model;
 
@@ -40,7 +41,7 @@ internal sealed partial class AnswerValidator
     public bool AcceptsAnyText => _expect.Kind is ExpectKind.Text && _pattern is null;
 
     /// <param name="answer">NFKC-normalised, trimmed answer.</param>
-    /// <param name="today">The clock's date, for dates written without a year.</param>
+    /// <param name="today">The scenario's local date, for relative dates and dates written without a year.</param>
     /// <returns>False when invalid; a regex timeout is reported in <paramref name="timedOut"/> and counts as invalid.</returns>
     public bool TryValidate(string answer, DateOnly today, out JsonNode? value, out bool timedOut)
     {
@@ -57,6 +58,8 @@ internal sealed partial class AnswerValidator
             ExpectKind.Email => TryEmail(answer, out value),
             ExpectKind.Phone => TryPhone(answer, out value),
             ExpectKind.Date => TryDate(answer, today, out value),
+            ExpectKind.Time => TryTime(answer, out value),
+            ExpectKind.DateTime => TryDateTime(answer, today, out value),
             _ => false,
         };
         if (!ok || _pattern is null) return ok;
@@ -162,28 +165,34 @@ internal sealed partial class AnswerValidator
         return true;
     }
 
-    static bool TryDate(string answer, DateOnly today, out JsonNode? value)
+    /// <summary>The one date the answer names, alone or inside a sentence (「12月5日がいいです」), stored as yyyy-MM-dd.</summary>
+    bool TryDate(string answer, DateOnly today, out JsonNode? value)
     {
         value = null;
-        var text = answer.Replace(" ", "", StringComparison.Ordinal);
-        int year, month, day;
-        if (IsoOrSlashDate().Match(text) is { Success: true } m)
-        {
-            year = int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
-            month = int.Parse(m.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
-            day = int.Parse(m.Groups[3].ValueSpan, CultureInfo.InvariantCulture);
-        }
-        else if (JapaneseDate().Match(text) is { Success: true } j)
-        {
-            year = j.Groups[1].Success ? int.Parse(j.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : today.Year;
-            month = int.Parse(j.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
-            day = int.Parse(j.Groups[3].ValueSpan, CultureInfo.InvariantCulture);
-        }
-        else return false;
-        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
-        value = JsonValue.Create(new DateOnly(year, month, day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (DateTimeText.SingleDate(answer, today) is not { } date || !AllowsDate(date, today)) return false;
+        value = JsonValue.Create(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         return true;
     }
+
+    /// <summary>The one time of day the answer names, stored as HH:mm.</summary>
+    static bool TryTime(string answer, out JsonNode? value)
+    {
+        value = null;
+        if (DateTimeText.SingleTime(answer) is not { } time) return false;
+        value = JsonValue.Create(time.ToString("HH:mm", CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    /// <summary>One date and one time in the same answer (「明日の15時」), stored as yyyy-MM-ddTHH:mm in the scenario's time zone.</summary>
+    bool TryDateTime(string answer, DateOnly today, out JsonNode? value)
+    {
+        value = null;
+        if (DateTimeText.SingleDate(answer, today) is not { } date || !AllowsDate(date, today) || DateTimeText.SingleTime(answer) is not { } time) return false;
+        value = JsonValue.Create(date.ToDateTime(time).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    bool AllowsDate(DateOnly date, DateOnly today) => _expect.Dates is not { } rules || rules.Allows(date, today);
 
     [GeneratedRegex(@"\A[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\z", RegexOptions.CultureInvariant, 100)]
     private static partial Regex NumberSyntax();
@@ -193,10 +202,4 @@ internal sealed partial class AnswerValidator
 
     [GeneratedRegex(@"\A[^@\s""(),:;<>\[\]\\]+@[^@\s""(),:;<>\[\]\\.]+(\.[^@\s""(),:;<>\[\]\\.]+)+\z", RegexOptions.CultureInvariant, 100)]
     private static partial Regex EmailSyntax();
-
-    [GeneratedRegex(@"\A(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\z", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex IsoOrSlashDate();
-
-    [GeneratedRegex(@"\A(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日\z", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex JapaneseDate();
 }

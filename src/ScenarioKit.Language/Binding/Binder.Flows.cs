@@ -12,7 +12,7 @@ internal sealed partial class Binder
     static readonly Dictionary<string, string[]> StepOptions = new(StringComparer.Ordinal)
     {
         ["say"] = ["suggest"],
-        ["ask"] = ["prompt", "expect", "retry", "maxAttempts", "onFail", "suggest"],
+        ["ask"] = ["prompt", "expect", "retry", "maxAttempts", "onFail", "suggest", "validate"],
         ["call"] = ["with", "into", "onError"],
         ["set"] = [],
         ["if"] = ["then", "else"],
@@ -217,7 +217,8 @@ internal sealed partial class Binder
             else TypeMismatch(ma, path + ".maxAttempts", "integer");
         }
         var onFail = Optional(m, "onFail") is { } of ? BindSteps(of, path + ".onFail", id + "/onFail", allowSingle: true) : [];
-        return prompt is null ? null : new AskStep(id, variable, prompt, expect, retry, maxAttempts, onFail, m.Span);
+        var validate = Optional(m, "validate") is { } vn ? BindValidate(vn, path + ".validate") : [];
+        return prompt is null ? null : new AskStep(id, variable, prompt, expect, retry, maxAttempts, onFail, m.Span) { Validate = validate };
     }
 
     static readonly string[] TicketKinds = ["callback", "email", "other"];
@@ -250,12 +251,12 @@ internal sealed partial class Binder
         _ => false,
     };
 
-    static readonly string[] ExpectTypes = ["text", "pattern", "number", "integer", "choice", "yesno", "email", "phone", "date"];
+    static readonly string[] ExpectTypes = ["text", "pattern", "number", "integer", "choice", "yesno", "email", "phone", "date", "time", "datetime"];
 
     Expectation BindExpect(YamlNode node, string path)
     {
         if (Map(node, path) is not { } m) return Expectation.AnyText;
-        CheckKeys(m, path, "type", "pattern", "choices", "min", "max");
+        CheckKeys(m, path, "type", "pattern", "choices", "min", "max", "future", "past", "weekdays");
         var typeText = OneOf(m, "type", path, ExpectTypes);
         var pattern = StringOf(m, "pattern", path);
         if (pattern is not null) c.Regexes.Add(new RegexSite(pattern, (ScalarNode)m["pattern"]!));
@@ -273,20 +274,20 @@ internal sealed partial class Binder
                         choices.Add(new Choice(v, [.. StringNodes(cm, "synonyms", ip).Select(s => s.Value)]));
                 }
             }
-        var min = Number(m, "min", path, null, null);
-        var max = Number(m, "max", path, null, null);
-        if (min is { } lo && max is { } hi && lo > hi) d.Report(DiagnosticCatalog.MinGreaterThanMax, m["min"]!.Span, lo, hi);
         var kind = typeText switch
         {
             null when pattern is not null => ExpectKind.Pattern,
             null when choices.Count > 0 => ExpectKind.Choice,
             null => ExpectKind.Text,
             "yesno" => ExpectKind.YesNo,
+            "datetime" => ExpectKind.DateTime,
             _ => Enum.Parse<ExpectKind>(typeText, ignoreCase: true),
         };
         if (kind == ExpectKind.Pattern && pattern is null) d.Report(DiagnosticCatalog.IncompleteExpectation, m["type"]!.Span, "pattern", "pattern");
         if (kind == ExpectKind.Choice && choices.Count == 0) d.Report(DiagnosticCatalog.IncompleteExpectation, (m["type"] ?? m).Span, "choice", "choices");
-        return new Expectation(kind, pattern, choices.ToImmutable(), min, max, m.Span);
+        if (kind is ExpectKind.Date or ExpectKind.DateTime) c.DateAsks.Add(m["type"]!.Span);
+        var (min, max, dates) = BindBounds(m, path, kind);
+        return new Expectation(kind, pattern, choices.ToImmutable(), min, max, m.Span) { Dates = dates };
     }
 
     // ---- messages and templates ----

@@ -79,7 +79,7 @@ internal sealed partial class Binder
                 var path = "handoff.queues." + key.Value;
                 if (!CheckName(key, "queue")) continue;
                 if (Map(value, path) is not { } q) continue;
-                CheckKeys(q, path, "hours", "timezone", "description", "maxWait", "assignment", "canned");
+                CheckKeys(q, path, "hours", "timezone", "description", "maxWait", "assignment", "canned", "closed", "outOfHours");
                 var hours = StringOf(q, "hours", path);
                 ImmutableArray<OpeningWindow> windows = [];
                 if (hours is not null)
@@ -95,7 +95,12 @@ internal sealed partial class Binder
                     MaxWait = BindMaxWait(q, path),
                     Assignment = OneOf(q, "assignment", path, ["auto", "pick"]) == "pick" ? QueueAssignment.Pick : QueueAssignment.Auto,
                     Canned = BindCanned(q, path, key.Value),
+                    Closed = BindClosed(q, path),
+                    OutOfHours = BindOutOfHours(q, path + ".outOfHours"),
                 });
+                if (hours is null && q["closed"] is null && q.KeyOf("outOfHours") is { } unused)
+                    // unit test: Golden/handoff/queue-out-of-hours-never-used.yaml
+                    d.Report(DiagnosticCatalog.OutOfHoursNeverUsed, unused.Span, key.Value);
             }
 
         var rules = ImmutableArray.CreateBuilder<HandoffRule>();
@@ -126,13 +131,7 @@ internal sealed partial class Binder
                 rules.Add(new HandoffRule(id, intent, when, to, rsay, offer, r["id"]!.Span) { Priority = Priority(r, path) });
             }
 
-        OutOfHours? outOfHours = null;
-        if (Optional(m, "outOfHours") is { } on && Map(on, "handoff.outOfHours") is { } om)
-        {
-            CheckKeys(om, "handoff.outOfHours", "say", "offer");
-            var osay = Optional(om, "say") is { } os ? BindMessage(os, "handoff.outOfHours.say", null) : null;
-            outOfHours = new OutOfHours(osay, BindOffer(om, "handoff.outOfHours"), om.Span);
-        }
+        var outOfHours = BindOutOfHours(m, "handoff.outOfHours");
 
         OnTimeout? onTimeout = null;
         if (Optional(m, "onTimeout") is { } tn && Map(tn, "handoff.onTimeout") is { } tm)

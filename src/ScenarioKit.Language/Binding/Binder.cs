@@ -8,7 +8,7 @@ using ScenarioKit.Model;
 
 namespace ScenarioKit.Language.Binding;
 
-internal enum ExprScope { General, Retry, Action, Waiting }
+internal enum ExprScope { General, Retry, Action, Waiting, Validate }
 
 /// <summary>An expression as written: the scalar it sits in and where in the scalar's value it starts.</summary>
 internal sealed record ExprSite(Expression Expression, ScalarNode Node, int Offset, ExprScope Scope, string? Action);
@@ -67,12 +67,14 @@ internal sealed partial class Binder
         public readonly Dictionary<string, List<ScalarNode>> IntentPatterns = new(StringComparer.Ordinal);
         public readonly Dictionary<string, List<ScalarNode>> IntentKeywords = new(StringComparer.Ordinal);
         public readonly Dictionary<string, ScalarNode> FlowNames = new(StringComparer.Ordinal);
+        /// <summary>The <c>type</c> of each date or datetime ask, for the time-zone warning (SK4020).</summary>
+        public readonly List<SourceSpan> DateAsks = [];
     }
 
     Binder(DiagnosticBag diagnostics) => d = diagnostics;
 
     static readonly string[] TopKeys =
-        ["scenarioKit", "id", "version", "locale", "description", "recognizer", "welcome", "fallback", "variables", "intents", "journey", "flows", "actions", "handoff"];
+        ["scenarioKit", "id", "version", "locale", "description", "recognizer", "welcome", "fallback", "variables", "intents", "journey", "flows", "actions", "handoff", "timezone"];
 
     public static BoundScenario Bind(MappingNode root, IReadOnlyList<SourceFile> files, DiagnosticBag diagnostics)
     {
@@ -124,9 +126,15 @@ internal sealed partial class Binder
         var flows = BindFlows(root["flows"]);
         var actions = BindActions(root["actions"]);
         var handoff = BindHandoff(root["handoff"]);
+        var timeZone = StringOf(root, "timezone");
+        if (timeZone is not null && !TimeZones.Exists(timeZone))
+            d.Report(DiagnosticCatalog.UnknownTimeZone, root["timezone"]!.Span, timeZone, Localized.DidYouMean(TimeZones.Suggest(timeZone)));
+        if (root["timezone"] is null)
+            // unit test: Golden/flow/dates-in-utc.yaml
+            foreach (var ask in c.DateAsks) d.Report(DiagnosticCatalog.DatesInUtc, ask);
 
         return new ScenarioModel(languageVersion, id, version, locale, StringOf(root, "description"), recognizer, welcome, fallback,
-            variables, intents, journey, flows, actions, handoff, [.. files.Select(f => f.Path).Order(StringComparer.Ordinal)]);
+            variables, intents, journey, flows, actions, handoff, [.. files.Select(f => f.Path).Order(StringComparer.Ordinal)]) { TimeZone = timeZone };
     }
 
     static bool IsCulture(string name)

@@ -95,6 +95,9 @@ internal sealed class ExpressionChecker
             return;
         }
         foreach (var chain in walker.Chains) CheckChain(site, chain);
+        if (site.Scope == ExprScope.Validate && !walker.Chains.Any(chain => chain.Segments[0] == "value"))
+            // unit test: Golden/flow/validate-ignores-value.yaml
+            d.Report(DiagnosticCatalog.ValidateIgnoresValue, site.Expression.Span);
     }
 
     void CheckChain(ExprSite site, Walker.Chain chain)
@@ -102,6 +105,7 @@ internal sealed class ExpressionChecker
         var root = chain.Segments[0];
         if (Builtins.Contains(root)) return;
         if (root == "ask" && site.Scope == ExprScope.Retry) return;
+        if (root is "value" or "today" && site.Scope == ExprScope.Validate) return;
         if (root == "queue")
         {
             // unit test: Golden/expressions/queue-outside-waiting.yaml, Golden/expressions/queue-unknown-member.yaml

@@ -256,6 +256,38 @@ public static class DiagnosticCatalog
         "the ticket number goes into variable '{0}', which holds {1}; a ticket number is text",
         "受付番号は変数 '{0}' に入りますが、この変数の型は{1}です。受付番号は文字列です", Error,
         "Declare the variable as 'type: string', or use another variable.", "変数を 'type: string' で宣言するか、別の変数を使ってください。");
+    public static readonly DiagnosticDescriptor InvalidDate = new("SK3050", "Invalid date",
+        "'{0}' is not a valid {1}", "'{0}' は{1}として正しくありません", Error,
+        "Write a date as 2026-12-05; a bound as today, +30d or -1d (days) or +2w (weeks); a yearly closed day as 12-31; a range as 12-29..01-03.",
+        "日付は 2026-12-05、範囲の端は today・+30d・-1d（日）・+2w（週）、毎年の休業日は 12-31、期間は 12-29..01-03 のように書きます。");
+    public static readonly DiagnosticDescriptor ReversedDateRange = new("SK3051", "Date range ends before it starts",
+        "the closed range '{0}' ends before it starts",
+        "休業期間 '{0}' は終わりが始まりより前です", Error,
+        "Swap the two dates. Only a yearly range (MM-DD..MM-DD, e.g. 12-29..01-03) may run over the year end.",
+        "2 つの日付を入れ替えてください。年をまたげるのは毎年の期間（MM-DD..MM-DD、例: 12-29..01-03）だけです。");
+    public static readonly DiagnosticDescriptor DateMinAfterMax = new("SK3052", "Earliest date after the latest",
+        "min ({0}) is after max ({1}): no date can be accepted", "min（{0}）が max（{1}）より後のため、どの日付も受け付けられません", Error,
+        "Swap or correct the bounds.", "上限と下限を入れ替えるか直してください。");
+    public static readonly DiagnosticDescriptor UnknownWeekday = new("SK3053", "Unknown weekday",
+        "unknown weekday '{0}' (use mon, tue, wed, thu, fri, sat, sun){1}", "曜日 '{0}' が不明です（mon、tue、wed、thu、fri、sat、sun を使います）{1}", Error,
+        "List the allowed days, e.g. 'weekdays: [mon, tue, wed, thu, fri]'.", "受け付ける曜日を 'weekdays: [mon, tue, wed, thu, fri]' のように並べてください。");
+    public static readonly DiagnosticDescriptor FutureAndPast = new("SK3054", "future and past together",
+        "'future' and 'past' together accept no date (today is neither)", "'future' と 'past' を両方指定すると、どの日付も受け付けられません（今日はどちらでもありません）", Error,
+        "Keep one of them; for a window around today use min and max (e.g. min: -7d, max: +7d).",
+        "どちらか一方にしてください。今日の前後を許すなら min と max（例: min: -7d、max: +7d）を使います。");
+    public static readonly DiagnosticDescriptor BoundWithoutOrder = new("SK3055", "min or max on an answer without order",
+        "'{0}' does not apply to an answer of type {1}: only numbers, text length and dates have bounds",
+        "'{0}' は {1} の回答には使えません。上限・下限があるのは数値・文字数・日付だけです", Error,
+        "Remove the bound, or check the value with 'validate' (e.g. \"value >= '09:00'\" for a time).",
+        "上限・下限を外すか、'validate' で値を確かめてください（時刻なら \"value >= '09:00'\" など）。");
+    public static readonly DiagnosticDescriptor DateRuleOnOtherKind = new("SK3056", "Date rule on an answer that is not a date",
+        "'{0}' only applies to 'type: date' or 'type: datetime', not to an answer of type {1}",
+        "'{0}' は 'type: date' か 'type: datetime' にだけ使えます（この回答は {1} です）", Error,
+        "Set 'type: date', or remove the rule.", "'type: date' にするか、この指定を外してください。");
+    public static readonly DiagnosticDescriptor BoundKindMismatch = new("SK3057", "Bound of the wrong kind",
+        "'{0}: {1}' does not fit an answer of type {2}: {3}", "'{0}: {1}' は {2} の回答に合いません: {3}", Error,
+        "Give numbers for number, integer and text answers, and dates (2026-12-05, today, +30d) for date answers.",
+        "number・integer・text の回答には数値を、date の回答には日付（2026-12-05、today、+30d）を書きます。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -284,6 +316,21 @@ public static class DiagnosticCatalog
         "'queue.{0}' はありません。待機中のお知らせで使えるのは queue.position・queue.waitMinutes・queue.name です{1}", Error,
         "Fix the name: position (1-based place in the queue), waitMinutes (estimated, rounded up) or name (the queue).",
         "名前を直してください: position（待ち順、1 から）、waitMinutes（目安の待ち時間、分、切り上げ）、name（キュー名）。");
+    public static readonly DiagnosticDescriptor DatesInUtc = new("SK4020", "Dates read in UTC",
+        "this ask reads dates, but the scenario has no 'timezone': today and tomorrow are taken in UTC",
+        "この質問は日付を読み取りますが、シナリオに 'timezone' がありません。今日・明日は UTC で判断されます", Warning,
+        "Add 'timezone: Asia/Tokyo' (your customers' IANA zone) at the top level: in Tokyo, 16:00 UTC is already tomorrow.",
+        "トップレベルに 'timezone: Asia/Tokyo'（お客様の IANA タイムゾーン）を書いてください。東京では UTC 16:00 はもう翌日です。");
+    public static readonly DiagnosticDescriptor ValidateIgnoresValue = new("SK4021", "validate rule ignores the answer",
+        "this validate rule does not use 'value', so it gives the same result whatever the customer answers",
+        "この validate の条件は 'value' を使っていないため、お客様が何と答えても結果が変わりません", Warning,
+        "Check the answer through 'value', e.g. \"value <= limit\" or \"value != today\".",
+        "\"value <= limit\" や \"value != today\" のように 'value' で回答を確かめてください。");
+    public static readonly DiagnosticDescriptor OutOfHoursNeverUsed = new("SK4022", "Queue out-of-hours answer never used",
+        "queue '{0}' is always open (no 'hours', no 'closed'), so its 'outOfHours' is never said",
+        "キュー '{0}' は常に開いている（'hours' も 'closed' もない）ため、この 'outOfHours' は使われません", Warning,
+        "Give the queue 'hours' (and 'closed' days), or remove its 'outOfHours'.",
+        "キューに 'hours'（と 'closed'）を書くか、'outOfHours' を外してください。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -293,8 +340,10 @@ public static class DiagnosticCatalog
         EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
         MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
+        InvalidDate, ReversedDateRange, DateMinAfterMax, UnknownWeekday, FutureAndPast, BoundWithoutOrder, DateRuleOnOtherKind, BoundKindMismatch,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
+        DatesInUtc, ValidateIgnoresValue, OutOfHoursNeverUsed,
     ];
 
     static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);

@@ -99,6 +99,7 @@ internal static class SchemaValidator
         "/definitions/endStep/properties/end/oneOf/1/properties/say", "/definitions/handoff/properties/say",
         "/definitions/handoff/properties/outOfHours/properties/say", "/definitions/handoffRule/properties/say",
         "/definitions/handoff/properties/waiting", "/definitions/handoff/properties/onTimeout/properties/say",
+        "/definitions/answerCheck/oneOf/1/properties/message", "/definitions/queue/properties/outOfHours/properties/say",
     ];
 
     sealed record Origin(YamlNode Node, ScalarNode? Key);
@@ -131,6 +132,8 @@ internal static class SchemaValidator
                 Message(s["retry"]);
                 Message((s["handoff"] as JObject)?["say"]);
                 Message((s["end"] as JObject)?["say"]);
+                IEnumerable<JToken> checks = s["validate"] is JArray list ? list : s["validate"] is { } one ? [one] : [];
+                foreach (var check in checks) Message((check as JObject)?["message"]);
                 // Nested steps were accepted blindly by the branch; check them the same way.
                 foreach (var key in (string[])["then", "else", "onFail", "onError"])
                     if (s[key] is JArray or JObject) Steps(s[key]!);
@@ -159,6 +162,8 @@ internal static class SchemaValidator
             {
                 run.Message(handoff["say"]);
                 run.Message((handoff["outOfHours"] as JObject)?["say"]);
+                if (handoff["queues"] is JObject queues)
+                    foreach (var queue in queues.Properties()) run.Message(((queue.Value as JObject)?["outOfHours"] as JObject)?["say"]);
                 if (handoff["rules"] is JArray rules)
                     foreach (var rule in rules.OfType<JObject>()) run.Message(rule["say"]);
             }

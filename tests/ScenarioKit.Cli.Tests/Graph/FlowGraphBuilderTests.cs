@@ -139,4 +139,20 @@ public sealed class FlowGraphBuilderTests
 
         Assert.Equal(MermaidWriter.Write(Graph), MermaidWriter.Write(again));
     }
+
+    [Fact]
+    public void A_queue_calendar_and_its_own_out_of_hours_answer_are_drawn()
+    {
+        var shop = TestModels.Shop();
+        var queue = shop.Handoff.Queues[0] with
+        {
+            Closed = [new Model.ClosedDates(new DateOnly(2000, 12, 29), new DateOnly(2000, 1, 3), EveryYear: true)],
+            OutOfHours = new Model.OutOfHours(null, ["callback"], Model.SourceSpan.None),
+        };
+        var graph = FlowGraphBuilder.Build(shop with { Handoff = shop.Handoff with { Queues = shop.Handoff.Queues.SetItem(0, queue) } });
+        var node = Assert.Single(graph.Nodes, n => n.Label.StartsWith("queue " + queue.Name + "\n", StringComparison.Ordinal));
+        Assert.EndsWith("\nclosed 12-29..01-03", node.Label, StringComparison.Ordinal);
+        var own = Assert.Single(graph.Nodes, n => n.Label == "out of hours\noffer callback");
+        Assert.Contains(graph.Edges, e => e.From == node.Id && e.To == own.Id && e.Label == "closed");
+    }
 }

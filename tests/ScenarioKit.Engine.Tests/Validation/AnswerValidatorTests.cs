@@ -102,7 +102,8 @@ public sealed class AnswerValidatorTests
     [InlineData("11月24日", true, "\"2026-11-24\"")]
     [InlineData("2027年1月5日", true, "\"2027-01-05\"")]
     [InlineData("2026-02-30", false, null)]
-    [InlineData("tomorrow", false, null)]
+    [InlineData("tomorrow", true, "\"2026-11-25\"")] // issue 11: relative dates are understood
+    [InlineData("some day", false, null)]
     public void Date(string answer, bool ok, string? json) => Assert.Equal((ok, json), Validate(Expect(ExpectKind.Date), answer));
 
     [Fact]

@@ -7,7 +7,7 @@ public class BindingTests
 {
     const string Header = "scenarioKit: 1\nid: demo\nversion: 1.0.0\nlocale: ja-JP\n";
 
-    static ScenarioModel Compile(string yaml)
+    internal static ScenarioModel Compile(string yaml)
     {
         var result = ScenarioCompiler.CompileText(Header + yaml, "s.yaml", TestPaths.English);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
