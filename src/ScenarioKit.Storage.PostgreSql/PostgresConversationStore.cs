@@ -26,6 +26,9 @@ public sealed class PostgresConversationStore : IConversationStore, IPackageArch
         _dataSource = PostgresConnection.CreateDataSource(connectionString);
     }
 
+    /// <summary>Where the store points (host, port, database, user; never the password), for messages.</summary>
+    public string Description => PostgresConnection.Describe(_dataSource);
+
     /// <summary>Applies the schema migrations that are missing (safe with several nodes starting together).</summary>
     public Task<int> MigrateAsync(CancellationToken cancellationToken) => PostgresMigrations.ApplyAsync(_dataSource, cancellationToken);
 
