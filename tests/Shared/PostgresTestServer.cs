@@ -18,33 +18,40 @@ public sealed class PostgresTestServer : IAsyncLifetime
 {
     public const string EnvironmentVariable = "SCENARIOKIT_TEST_POSTGRES";
 
-    string? _adminConnectionString;
+    readonly Lock _gate = new();
+    Task<string?>? _started;
     string? _unavailable;
     string? _folder;
     string? _binaries;
     string? _osUser;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Nothing yet: the cluster starts with the first test that asks for a database.</summary>
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    Task<string?> StartOnceAsync()
     {
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
-        {
-            _adminConnectionString = given;
-            return;
-        }
+        lock (_gate) return _started ??= StartAsync();
+    }
+
+    async Task<string?> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given) return given;
         try
         {
-            _adminConnectionString = await StartClusterAsync().ConfigureAwait(false);
+            return await StartClusterAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
         {
             _unavailable = e.Message;
+            return null;
         }
     }
 
     /// <summary>A fresh, migrated database; its connection string. Skips (fails on CI) when no PostgreSQL could be started.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        if (_adminConnectionString is null)
+        var adminConnectionString = await StartOnceAsync().ConfigureAwait(false);
+        if (adminConnectionString is null)
         {
             var reason = $"No PostgreSQL for the tests: {_unavailable} Install Debian's postgresql package or set {EnvironmentVariable}.";
             if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
@@ -52,13 +59,13 @@ public sealed class PostgresTestServer : IAsyncLifetime
             Assert.Skip(reason);
         }
         var name = "sk_" + Guid.NewGuid().ToString("N");
-        await using (var admin = new NpgsqlConnection(_adminConnectionString))
+        await using (var admin = new NpgsqlConnection(adminConnectionString))
         {
             await admin.OpenAsync().ConfigureAwait(false);
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
             await create.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
-        var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await PostgresMigrations.ApplyAsync(dataSource, CancellationToken.None).ConfigureAwait(false);
         return connectionString;

@@ -89,13 +89,17 @@ public static class ServerStorage
     }
 
     /// <summary>One LISTEN connection per node: a turn any node commits wakes the streams of that conversation here.</summary>
-    sealed class ConversationChangesListener(IConversationChanges changes, ConversationFeed feed) : BackgroundService
+    sealed class ConversationChangesListener(IConversationChanges changes, ConversationFeed feed, ConversationService conversations) : BackgroundService
     {
         protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
             changes.ListenAsync((key, seq) =>
             {
                 if (key is null) feed.PublishAll();
-                else feed.Publish(key, seq);
+                else
+                {
+                    conversations.OnCommitted(key, seq);
+                    feed.Publish(key, seq);
+                }
             }, stoppingToken);
     }
 }
