@@ -40,7 +40,6 @@ static class StreamLatency
             var (id, token, stream) = await StartAsync(http, a);
             using var socket = new ClientWebSocket();
             await socket.ConnectAsync(new Uri(stream), CancellationToken.None);
-            await ReceiveBotMessageAsync(socket); // the welcome
             foreach (var (target, into) in new[] { (b, cross), (a, same) })
             {
                 var started = Stopwatch.GetTimestamp();

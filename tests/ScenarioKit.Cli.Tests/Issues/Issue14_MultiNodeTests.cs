@@ -159,6 +159,32 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
         Assert.Equal("確認いたします。", (await b.ReadLogAsync(id, token))[^1].GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task Serve_on_postgres_without_a_connection_string_stops_naming_the_setting()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliHarness.RunAsync("serve", Path.Combine(RepoPaths.Root, "scenarios", "reference-support"), "--db", temp.Combine("x.db"), "--ScenarioKit:Storage:Provider=postgres");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("ScenarioKit:Storage:ConnectionString", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("x.db")));
+    }
+
+    [Fact]
+    public async Task Serve_on_an_unreachable_postgres_stops_naming_where_it_looked_but_not_the_password()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliHarness.RunAsync("serve", Path.Combine(RepoPaths.Root, "scenarios", "reference-support"), "--urls", "http://127.0.0.1:0", "--db", temp.Combine("x.db"),
+            "--ScenarioKit:Storage:Provider=postgres", "--ScenarioKit:Storage:ConnectionString", "Host=127.0.0.1;Port=1;Database=shop;Username=bot;Password=s3cret-pw;Timeout=3");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("PostgreSQL 127.0.0.1:1 database 'shop' as 'bot'", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", run.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Listening", run.Out, StringComparison.Ordinal);
+    }
+
     static string Id(JsonElement activity) => activity.GetProperty("id").GetString()!;
 
     static async Task<List<JsonElement>> ReceiveActivitiesAsync(ClientWebSocket socket)
