@@ -222,7 +222,18 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
             else
                 args.AddRange(["--ScenarioKit:Storage:Provider=postgres", "--ScenarioKit:Storage:ConnectionString", connectionString]);
             var process = Process.Start(CliProcess.StartInfo(environment, [.. args]))!;
-            var url = await CliProcess.ReadListeningUrlAsync(process);
+            string url;
+            try
+            {
+                // Several servers start at once here (two per test): on a busy CI machine that takes longer than one.
+                url = await CliProcess.ReadListeningUrlAsync(process, TimeSpan.FromMinutes(3));
+            }
+            catch
+            {
+                process.Kill();
+                process.Dispose();
+                throw;
+            }
             _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
             Assert.False(File.Exists(Path.Combine(folder, "unused.db")));
