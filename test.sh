@@ -8,8 +8,11 @@ cd "$(dirname "$0")"
 need_apt=()
 [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
 dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || need_apt+=(fonts-ipafont-gothic)
+# PostgreSQL server binaries for the storage and multi-node tests: they start their own throw-away cluster
+# (tests/Shared/PostgresTestServer.cs); SCENARIOKIT_TEST_POSTGRES=<connection string> uses an existing server instead.
+if [ -z "${SCENARIOKIT_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "test.sh: installing ${need_apt[*]} (Debian packages) for the browser tests"
+  echo "test.sh: installing ${need_apt[*]} (Debian packages) for the browser and PostgreSQL tests"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null

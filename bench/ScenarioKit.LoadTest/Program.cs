@@ -35,34 +35,37 @@ static class Program
             Console.Error.WriteLine("""
                 usage: ScenarioKit.LoadTest [--connections C] [--duration S] [--warmup S] [--url http://127.0.0.1:3978]
                                             [--scenario path] [--database path] [--durable true|false]
+                                            [--postgres <connection string> [--nodes N]]
+                       ScenarioKit.LoadTest --stream-latency --postgres <connection string> [--conversations N]
                        ScenarioKit.LoadTest --hub [--customers N] [--agents A] [--max-chats M] [--ramp S]
                                             [--url http://127.0.0.1:3978 --database path --secret s] [--scenario path] [--durable true|false]
                   Without --url the server runs in this process on 127.0.0.1 (a free port) with SQLite in a temp folder.
+                  --postgres: the in-process server(s) use that PostgreSQL; --nodes N runs N servers on it and every conversation's
+                  turns go round-robin across them (any node takes any turn). --stream-latency: how soon a Direct Line WebSocket on
+                  one node hears a reply to a message posted on the other (docs/performance.md, "PostgreSQL and several nodes").
                   --hub: customers over Direct Line hand off to agents signed in at /agent (docs/performance.md, "Agent hub").
                 """);
             return 2;
         }
         if (options.Hub) return await HubLoad.RunAsync(options);
+        if (options.StreamLatency) return await StreamLatency.RunAsync(options);
 
+        var servers = new List<ScenarioServer>();
         ScenarioServer? server = null;
-        var url = options.Url;
+        var urls = new List<string>();
         string? tempDir = null;
-        if (url is null)
+        if (options.Url is { } given) urls.Add(given);
+        else
         {
             tempDir = Path.Combine(Path.GetTempPath(), "scenariokit-load-" + Guid.NewGuid().ToString("N")[..8]);
             Directory.CreateDirectory(tempDir);
-            server = ScenarioServer.Create(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
+            for (var n = 0; n < options.Nodes; n++)
             {
-                o.Sources.Add(options.Scenario ?? FindReferenceScenario());
-                o.DatabasePath = options.Database ?? Path.Combine(tempDir, "load.db");
-                o.DurableCommits = options.Durable;
-                // The reference conversation ends with a handoff. In hub mode (the default) with no agent online the
-                // customer would get the scenario's onTimeout path; channel mode keeps measuring the same work as
-                // before the hub existed (the handoff.initiate event goes to the channel).
-                o.Handoff.Mode = HandoffMode.Channel;
-            });
-            await server.StartAsync();
-            url = server.Urls.Single().ToString().TrimEnd('/');
+                server = CreateServer(options, tempDir);
+                await server.StartAsync();
+                servers.Add(server);
+                urls.Add(server.Urls.Single().ToString().TrimEnd('/'));
+            }
         }
 
         using var handler = new SocketsHttpHandler
@@ -72,11 +75,13 @@ static class Program
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        var endpoint = new Uri("api/messages", UriKind.Relative);
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var endpoints = urls.Select(u => new Uri(u + "/api/messages")).ToArray();
 
-        var storage = server is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
-        Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
+        var storage = server is null ? "server's own settings"
+            : options.Postgres is not null ? $"{servers.Count} in-process server(s) on PostgreSQL, turns round-robin across them"
+            : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
+        Console.WriteLine($"target {string.Join(", ", urls)} /api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
         var run = Guid.NewGuid().ToString("N")[..6];
         long nextConversation = 0;
         long errors = 0;
@@ -99,7 +104,7 @@ static class Program
                     string? problem;
                     try
                     {
-                        using var response = await http.PostAsync(endpoint, content);
+                        using var response = await http.PostAsync(endpoints[turn % endpoints.Length], content);
                         var body = await response.Content.ReadAsByteArrayAsync();
                         problem = response.StatusCode == HttpStatusCode.OK ? Check(turn, body) : $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
                     }
@@ -142,10 +147,10 @@ static class Program
             Console.WriteLine(string.Create(ci, $"process CPU      {cpu.TotalMilliseconds * 1000 / Math.Max(1, all.Length):F0} µs per turn (server and load generator together), {cpu.TotalSeconds / wall.TotalSeconds:F2} cores busy"));
         Console.WriteLine(string.Create(ci, $"errors           {errors}{(firstError is null ? "" : " — first: " + firstError)}"));
 
-        if (server is not null)
+        foreach (var node in servers)
         {
-            await server.StopAsync();
-            await server.DisposeAsync();
+            await node.StopAsync();
+            await node.DisposeAsync();
         }
         if (tempDir is not null)
         {
@@ -153,6 +158,25 @@ static class Program
         }
         return errors == 0 && all.Length > 0 ? 0 : 1;
     }
+
+    /// <summary>An in-process server as the load test measures it: the reference scenario, SQLite in <paramref name="tempDir"/> or the given PostgreSQL.</summary>
+    internal static ScenarioServer CreateServer(Options options, string tempDir, Action<ScenarioServerOptions>? configure = null) =>
+        ScenarioServer.Create(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
+        {
+            configure?.Invoke(o);
+            o.Sources.Add(options.Scenario ?? FindReferenceScenario());
+            o.DatabasePath = options.Database ?? Path.Combine(tempDir, "load.db");
+            o.DurableCommits = options.Durable;
+            if (options.Postgres is { } connectionString)
+            {
+                o.Storage.Provider = StorageProvider.Postgres;
+                o.Storage.ConnectionString = connectionString;
+            }
+            // The reference conversation ends with a handoff. In hub mode (the default) with no agent online the
+            // customer would get the scenario's onTimeout path; channel mode keeps measuring the same work as
+            // before the hub existed (the handoff.initiate event goes to the channel).
+            o.Handoff.Mode = HandoffMode.Channel;
+        });
 
     // reference.js userActivity() with deliveryMode expectReplies.
     static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
@@ -195,6 +219,10 @@ static class Program
         public int MaxChats { get; init; } = 10;
         public double Ramp { get; init; } = 5;
         public string? Secret { get; init; }
+        public string? Postgres { get; init; }
+        public int Nodes { get; init; } = 1;
+        public bool StreamLatency { get; init; }
+        public int Conversations { get; init; } = 200;
 
         public static Options? Parse(string[] args)
         {
@@ -219,6 +247,10 @@ static class Program
                         "--max-chats" => o with { MaxChats = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--ramp" => o with { Ramp = double.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--secret" => o with { Secret = Next() },
+                        "--postgres" => o with { Postgres = Next() },
+                        "--nodes" => o with { Nodes = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--stream-latency" => o with { StreamLatency = true },
+                        "--conversations" => o with { Conversations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         _ => throw new ArgumentException($"unknown option {args[i]}"),
                     };
                 }
@@ -232,6 +264,11 @@ static class Program
             if (o.Hub && o.Url is not null && (o.Database is null || o.Secret is null))
             {
                 Console.Error.WriteLine("--hub --url needs the server's --database (agents are created in it) and its Direct Line --secret.");
+                return null;
+            }
+            if ((o.Nodes != 1 || o.StreamLatency) && (o.Postgres is null || o.Url is not null || o.Nodes < 1))
+            {
+                Console.Error.WriteLine("--nodes and --stream-latency need --postgres (in-process servers sharing that database).");
                 return null;
             }
             return o.Connections > 0 && o.Duration > 0 && o.Warmup >= 0 ? o : null;

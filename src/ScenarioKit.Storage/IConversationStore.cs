@@ -102,3 +102,18 @@ public interface IStoreRetention
     /// </summary>
     Task<RetentionResult> ExpireAsync(DateTimeOffset activitiesBeforeUtc, DateTimeOffset turnsBeforeUtc, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A store several server nodes share announces every turn any node commits, so a Direct Line stream on one node hears
+/// turns another node ran without polling (PostgreSQL: LISTEN/NOTIFY). The SQLite store serves one node and has none.
+/// </summary>
+public interface IConversationChanges
+{
+    /// <summary>
+    /// Listens until <paramref name="cancellationToken"/> fires, calling <paramref name="committed"/> with the conversation
+    /// key and its newest activity seq for each committed turn (this node's included). After a lost connection it
+    /// reconnects and calls <paramref name="committed"/> with a null key: announcements may have been missed, so every
+    /// reader should look again.
+    /// </summary>
+    Task ListenAsync(Action<string?, long> committed, CancellationToken cancellationToken);
+}

@@ -6,6 +6,7 @@ using ScenarioKit.Cli.Console;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Audit;
 using ScenarioKit.Hub.Storage;
+using ScenarioKit.Server.Hosting;
 using Spectre.Console;
 
 namespace ScenarioKit.Cli.Commands;
@@ -253,27 +254,40 @@ internal static class AgentsCommand
     };
 
     /// <summary>
-    /// Opens the directory on the resolved database and maps the hub's refusals to <c>error: …</c> with exit 1.
-    /// Only <c>add</c> may create the file: a typo in <c>--db</c> must not leave an empty database behind.
+    /// Opens the directory on the database <c>serve</c> uses (<c>ScenarioKit:Storage:*</c>: the SQLite file, or PostgreSQL;
+    /// <c>--db</c> names a SQLite file and wins) and maps the hub's refusals to <c>error: …</c> with exit 1.
+    /// Only <c>add</c> may create a SQLite file: a typo in <c>--db</c> must not leave an empty database behind.
     /// </summary>
     static Task<int> RunAsync(CliContext context, ParseResult result, Option<string?> database, bool requireExisting, Func<AgentDirectory, IHubStore, Task<int>> action) =>
         CommandGuard.RunAsync(context, async () =>
         {
-            var path = DatabaseOption.Resolve(result.GetValue(database));
-            if (requireExisting && !File.Exists(path))
-                return CommandGuard.Fail(context, $"no ScenarioKit database at {path}. Create the first agent with 'scenariokit agents add', or name the file serve uses with --db.");
+            var options = ScenarioServer.ReadOptions([]);
+            var given = result.GetValue(database);
+            if (given is not null || options.Storage.Provider == StorageProvider.Sqlite)
+            {
+                options.Storage.Provider = StorageProvider.Sqlite;
+                options.DatabasePath = DatabaseOption.Resolve(given);
+                if (requireExisting && !File.Exists(options.DatabasePath))
+                    return CommandGuard.Fail(context, $"no ScenarioKit database at {options.DatabasePath}. Create the first agent with 'scenariokit agents add', or name the file serve uses with --db.");
+            }
+            var where = options.Storage.Provider == StorageProvider.Sqlite ? options.DatabasePath : "PostgreSQL";
             try
             {
-                await using var store = new SqliteHubStore(path);
+                var store = await ServerStorage.OpenHubStoreAsync(options, CancellationToken.None);
+                await using var _ = store as IAsyncDisposable;
                 return await action(new AgentDirectory(store, TimeProvider.System), store);
             }
             catch (AgentAccountException e)
             {
                 return CommandGuard.Fail(context, e.Message);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
+            catch (StorageStartupException e)
             {
-                return CommandGuard.Fail(context, $"{path}: {e.Message}");
+                return CommandGuard.Fail(context, e.Message);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
+            {
+                return CommandGuard.Fail(context, $"{where}: {e.Message}");
             }
         });
 

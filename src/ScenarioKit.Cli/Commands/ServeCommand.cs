@@ -75,7 +75,7 @@ internal static class ServeCommand
                         options.Mocks = new ActionMocks(mocked.Actions, real => mocked.Wrap(real, TimeProvider.System, MockOptions.PrintProblem(context)));
                 });
             }
-            catch (ScenarioSourceException e)
+            catch (Exception e) when (e is ScenarioSourceException or StorageStartupException)
             {
                 return CommandGuard.Fail(context, e.Message);
             }
@@ -86,7 +86,7 @@ internal static class ServeCommand
                 {
                     await server.StartAsync(ct);
                 }
-                catch (ScenarioSourceException e)
+                catch (Exception e) when (e is ScenarioSourceException or StorageStartupException)
                 {
                     return CommandGuard.Fail(context, e.Message);
                 }

@@ -15,6 +15,12 @@ internal sealed class ConversationFeed
         if (_signals.TryGetValue(key, out var signal)) signal.Set(lastSeq);
     }
 
+    /// <summary>Wakes every waiting reader to re-read the store (announcements of other nodes' turns may have been missed).</summary>
+    public void PublishAll()
+    {
+        foreach (var signal in _signals.Values) signal.Set(0);
+    }
+
     /// <summary>Waits until the log passes <paramref name="afterSeq"/>, the timeout elapses, or cancellation.</summary>
     public async Task WaitAsync(string key, long afterSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {

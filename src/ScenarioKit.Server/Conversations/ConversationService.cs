@@ -285,6 +285,16 @@ internal sealed class ConversationService(
         return texts.Length == 0 ? summary : summary with { Replies = texts };
     }
 
+    /// <summary>
+    /// A turn of <paramref name="key"/> was committed, maybe by another node (a store shared between nodes announces
+    /// them): an older cached row is dropped, so this node's next turn reads the store instead of failing its versioned
+    /// save and running twice.
+    /// </summary>
+    public void OnCommitted(string key, long lastSeq)
+    {
+        if (_recent.Get(key) is { } cached && cached.LastSeq < lastSeq) _recent.Forget(key);
+    }
+
     public Task NotifyTypingAsync(string key, CancellationToken cancellationToken) =>
         observer?.OnCustomerTypingAsync(key, cancellationToken) ?? Task.CompletedTask;
 

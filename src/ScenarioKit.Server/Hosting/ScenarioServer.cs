@@ -59,6 +59,7 @@ public sealed class ScenarioServer : IAsyncDisposable
     /// <paramref name="configure"/> runs after configuration binding, so explicit settings win.
     /// </summary>
     /// <exception cref="ScenarioSourceException">A source does not exist, does not compile, or is not a valid package.</exception>
+    /// <exception cref="StorageStartupException">The storage settings cannot be used (e.g. postgres without a connection string).</exception>
     public static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure = null) =>
         Create(args, configure, configureServices: null, bots: null);
 
@@ -118,9 +119,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(catalog);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
-        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        ServerStorage.Add(services, options);
         services.AddSingleton<IActionInvoker>(sp =>
         {
             IActionInvoker real = new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>());
@@ -218,8 +217,10 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     /// <summary>Loads the packages into the engine and starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>
     /// <exception cref="ScenarioSourceException">The engine cannot run a package.</exception>
+    /// <exception cref="StorageStartupException">The configured database cannot be reached or migrated.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        await ServerStorage.MigrateAsync(_app.Services, cancellationToken);
         var deployer = _app.Services.GetRequiredService<PackageDeployer>();
         foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
         if (Options.Mocks is { Actions.Count: > 0 } mocks)
@@ -262,7 +263,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         // commit survives a process crash (kill -9); against power loss, the next FULL commit of any conversation turn
         // syncs the shared WAL with it, every hub action that reaches the customer runs such a turn after its write, and
         // a handoff whose entry was lost is queued again on start from the logged handoff.initiate (HubClock).
-        services.AddSingleton<IHubStore>(_ => new SqliteHubStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton(_ => ServerStorage.OpenHubStore(options));
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<ServerConversationGateway>();
         services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());

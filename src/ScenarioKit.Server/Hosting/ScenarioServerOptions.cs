@@ -18,6 +18,9 @@ public sealed class ScenarioServerOptions
 
     public string DatabasePath { get; set; } = "scenariokit.db";
 
+    /// <summary>Where conversations, transcripts, packages and the hub live (<c>ScenarioKit:Storage:*</c>): the SQLite file at <see cref="DatabasePath"/> (default) or a PostgreSQL several nodes share.</summary>
+    public StorageSettings Storage { get; } = new();
+
     /// <summary>SQLite synchronous=FULL (default): a turn is on disk, not only in the OS cache, before it is acknowledged.</summary>
     public bool DurableCommits { get; set; } = true;
 
@@ -74,6 +77,23 @@ public sealed class ScenarioServerOptions
     public ActionMocks? Mocks { get; set; }
 
     internal bool AuthenticationEnabled => !string.IsNullOrEmpty(AppId);
+}
+
+public enum StorageProvider
+{
+    /// <summary>One embedded SQLite file (<see cref="ScenarioServerOptions.DatabasePath"/>): zero setup, one node.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server (<see cref="StorageSettings.ConnectionString"/>) shared by any number of nodes.</summary>
+    Postgres,
+}
+
+public sealed class StorageSettings
+{
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Provider"/> is <see cref="StorageProvider.Postgres"/>, e.g. <c>Host=db;Database=scenariokit;Username=bot;Password=…</c>.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 public enum HandoffMode

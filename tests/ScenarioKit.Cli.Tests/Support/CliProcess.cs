@@ -19,10 +19,10 @@ internal static partial class CliProcess
     private static partial Regex ListeningLine();
 
     /// <summary>Reads the server's stdout until its "Listening on" line and returns that address.</summary>
-    public static async Task<string> ReadListeningUrlAsync(Process process)
+    public static async Task<string> ReadListeningUrlAsync(Process process, TimeSpan? within = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        timeout.CancelAfter(within ?? TimeSpan.FromMinutes(1));
         var seen = new StringBuilder();
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using ScenarioKit.Hub.Storage;
+using ScenarioKit.Hub.Storage.PostgreSql;
+using ScenarioKit.Server.Conversations;
+using ScenarioKit.Storage;
+using ScenarioKit.Storage.PostgreSql;
+
+namespace ScenarioKit.Server.Hosting;
+
+/// <summary>
+/// Composes the configured store (<c>ScenarioKit:Storage:Provider</c>): SQLite at <see cref="ScenarioServerOptions.DatabasePath"/>,
+/// or PostgreSQL, whose schema is migrated at start and whose turn announcements wake this node's Direct Line streams.
+/// </summary>
+public static class ServerStorage
+{
+    internal static void Add(IServiceCollection services, ScenarioServerOptions options)
+    {
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            var store = OpenPostgres(options);
+            services.AddSingleton(_ => store);
+            services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<PostgresConversationStore>());
+            services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<PostgresConversationStore>());
+            services.AddSingleton<IConversationChanges>(sp => sp.GetRequiredService<PostgresConversationStore>());
+            services.AddHostedService<ConversationChangesListener>();
+            return;
+        }
+        services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+    }
+
+    /// <summary>
+    /// The hub's store for tools (<c>scenariokit agents</c>): the same tables <c>serve</c> uses, the PostgreSQL schema
+    /// migrated first so accounts can be made before the first node ever started.
+    /// </summary>
+    /// <exception cref="StorageStartupException">The database cannot be reached or migrated.</exception>
+    public static async Task<IHubStore> OpenHubStoreAsync(ScenarioServerOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            await using var store = OpenPostgres(options);
+            await MigrateAsync(store, cancellationToken).ConfigureAwait(false);
+        }
+        return OpenHubStore(options);
+    }
+
+    /// <summary>The hub's store beside the conversations: hub_* tables in the same SQLite file or PostgreSQL database.</summary>
+    internal static IHubStore OpenHubStore(ScenarioServerOptions options) =>
+        options.Storage.Provider == StorageProvider.Postgres
+            ? Guard(() => new PostgresHubStore(options.Storage.ConnectionString ?? ""))
+            // synchronous=NORMAL for the hub's own writes even with DurableCommits: see ScenarioServer.AddHub.
+            : new SqliteHubStore(options.DatabasePath, options.DurableCommits);
+
+    /// <summary>Applies pending schema migrations (PostgreSQL) before the server takes its first turn.</summary>
+    /// <exception cref="StorageStartupException">The database cannot be reached or migrated; the message names host, port, database and user, never the password.</exception>
+    internal static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<PostgresConversationStore>() is { } store) await MigrateAsync(store, cancellationToken).ConfigureAwait(false);
+    }
+
+    static async Task MigrateAsync(PostgresConversationStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new StorageStartupException($"Cannot open {store.Description}: {e.Message}");
+        }
+    }
+
+    static PostgresConversationStore OpenPostgres(ScenarioServerOptions options) =>
+        Guard(() => new PostgresConversationStore(options.Storage.ConnectionString ?? ""));
+
+    static T Guard<T>(Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (PostgresConfigurationException e)
+        {
+            throw new StorageStartupException(e.Message);
+        }
+    }
+
+    /// <summary>One LISTEN connection per node: a turn any node commits wakes the streams of that conversation here.</summary>
+    sealed class ConversationChangesListener(IConversationChanges changes, ConversationFeed feed, ConversationService conversations) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            changes.ListenAsync((key, seq) =>
+            {
+                if (key is null) feed.PublishAll();
+                else
+                {
+                    conversations.OnCommitted(key, seq);
+                    feed.Publish(key, seq);
+                }
+            }, stoppingToken);
+    }
+}
+
+/// <summary>The configured store cannot be used (no or a malformed connection string, an unreachable server); the message says which setting to fix.</summary>
+public sealed class StorageStartupException(string message) : Exception(message);
