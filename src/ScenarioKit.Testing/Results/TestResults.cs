@@ -64,8 +64,11 @@ public sealed record TestRunReport(ImmutableArray<SuiteResult> Suites, Immutable
     public int Failed => Suites.Sum(s => s.Tests.Count(t => t.Outcome == TestOutcome.Failed));
     public int Skipped => Suites.Sum(s => s.Tests.Count(t => t.Outcome == TestOutcome.Skipped));
 
+    /// <summary>K-fold cross-validation of each scenario's intent examples, when asked for (<c>--cross-validate</c>).</summary>
+    public ImmutableArray<CrossValidationResult> CrossValidation { get; init; } = [];
+
     /// <summary>Files that could not run (diagnostics with errors).</summary>
     public int Errors => Suites.Count(s => s.HasErrors) + Accuracy.Count(a => a.HasErrors);
 
-    public bool Success => Failed == 0 && Errors == 0 && Accuracy.All(a => a.Passed);
+    public bool Success => Failed == 0 && Errors == 0 && Accuracy.All(a => a.Passed) && CrossValidation.All(c => c.Passed);
 }

@@ -111,7 +111,7 @@ public class ScenarioTestRunnerTests
         Assert.Equal(2, a.Utterances.Count(u => u.Expected is null));
         Assert.True(a.Passed, a.ToText());
         Assert.Equal(a.Utterances.Count(u => u.Correct), (int)Math.Round(a.Accuracy * a.Utterances.Length));
-        Assert.Equal(["greeting", "human", "order_status", null], a.PerIntent.Select(i => i.Intent));
+        Assert.Equal(["greeting", "human", "order_status", null], a.Metrics.PerIntent.Select(i => i.Intent));
     }
 
     [Fact]
