@@ -13,10 +13,16 @@ public sealed record UtteranceResult(string Text, string? Expected, string? Actu
 {
     public bool Correct => string.Equals(Expected, Actual, StringComparison.Ordinal);
 
-    /// <summary>What was recognised: <c>returns (0.91)</c>, or for a fallback <c>(none); nearest order_status (0.42)</c>.</summary>
-    public string Outcome => Actual is null && Nearest is { } n
-        ? string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.NoIntent}; nearest {n.Intent} ({n.Score:0.00})")
-        : string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.Label(Actual)} ({Confidence:0.00})");
+    /// <summary>
+    /// What was recognised: <c>returns (0.91)</c>; for a fallback the nearest intent, <c>(none); nearest order_status (0.42)</c>,
+    /// or that no intent shares anything with the text.
+    /// </summary>
+    public string Outcome => (Actual, Nearest) switch
+    {
+        (null, { } n) => string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.NoIntent}; nearest {n.Intent} ({n.Score:0.00})"),
+        (null, null) => $"{AccuracyResult.NoIntent}; no intent shares a word or character sequence with it",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.Label(Actual)} ({Confidence:0.00})"),
+    };
 }
 
 /// <summary>The outcome of one <c>*.accuracy.yaml</c> file.</summary>
@@ -61,7 +67,8 @@ public sealed record AccuracyResult(
     /// <summary>Per-intent precision/recall/F1 lines and the averages, as plain text.</summary>
     internal static void AppendMetrics(StringBuilder b, ClassificationMetrics metrics)
     {
-        foreach (var m in metrics.PerIntent)
+        // "(none)" expected by no utterance has no rates worth a line; the confusion table still shows what fell back.
+        foreach (var m in metrics.PerIntent.Where(m => m.Intent is not null || m.Support > 0))
             b.Append(CultureInfo.InvariantCulture, $"  {Label(m.Intent)}: precision {m.Precision:0.00}, recall {m.Recall:0.00}, F1 {m.F1:0.00} ({m.Correct}/{m.Support})\n");
         b.Append(CultureInfo.InvariantCulture, $"  macro: precision {metrics.Macro.Precision:0.00}, recall {metrics.Macro.Recall:0.00}, F1 {metrics.Macro.F1:0.00}\n");
         b.Append(CultureInfo.InvariantCulture, $"  micro: precision {metrics.Micro.Precision:0.00}, recall {metrics.Micro.Recall:0.00}, F1 {metrics.Micro.F1:0.00}\n");
