@@ -70,6 +70,7 @@ public static class ConsoleReporter
         var table = new Table().Border(TableBorder.Rounded).AddColumn("[green]expected[/]").AddColumn("[red]actual[/]");
         table.AddRow(new Text(f.Expected), new Text(f.Actual));
         console.Write(new Padder(table, new Padding(4, 0, 0, 0)));
+        foreach (var line in f.Recognition) console.MarkupLine($"    [yellow]{line.EscapeMarkup()}[/]");
         if (!f.Conversation.IsEmpty)
         {
             console.MarkupLine("    [grey]conversation so far:[/]");

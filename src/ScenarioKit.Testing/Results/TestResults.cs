@@ -20,6 +20,9 @@ public sealed record StepFailure(
     string Actual,
     ImmutableArray<string> Conversation)
 {
+    /// <summary>Why the last user message got its intent, when the failure is about the reply to it (<see cref="Running.RecognitionText"/>); else empty.</summary>
+    public ImmutableArray<string> Recognition { get; init; } = [];
+
     /// <summary>Plain text for logs and JUnit: location and message, expected/actual, then the conversation.</summary>
     public string ToText()
     {
@@ -30,6 +33,7 @@ public sealed record StepFailure(
             $"  expected: {Indent(Expected)}",
             $"  actual:   {Indent(Actual)}",
         };
+        lines.AddRange(Recognition.Select(r => "  " + r));
         if (!Conversation.IsEmpty)
         {
             lines.Add("  conversation so far:");
