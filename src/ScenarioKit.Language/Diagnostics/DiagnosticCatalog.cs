@@ -284,6 +284,11 @@ public static class DiagnosticCatalog
         "'queue.{0}' はありません。待機中のお知らせで使えるのは queue.position・queue.waitMinutes・queue.name です{1}", Error,
         "Fix the name: position (1-based place in the queue), waitMinutes (estimated, rounded up) or name (the queue).",
         "名前を直してください: position（待ち順、1 から）、waitMinutes（目安の待ち時間、分、切り上げ）、name（キュー名）。");
+    public static readonly DiagnosticDescriptor FewExamples = new("SK4035", "Few examples",
+        "intent '{0}' has {1} example(s); with fewer than {2}, paraphrases customers type are missed and cross-validation has no example to hold out in some folds",
+        "インテント '{0}' の例文が {1} 件です。{2} 件未満ではお客様の言い換えを取りこぼし、交差検証でも例文を残せない分割ができます", Warning,
+        "Add varied examples: casual and polite wording, other words for the same thing, and the other language the scenario serves.",
+        "言い回しの違う例文を追加してください。くだけた言い方と丁寧な言い方、同じ意味の別の語、シナリオが対応するもう一つの言語などです。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -295,6 +300,7 @@ public static class DiagnosticCatalog
         MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
+        FewExamples,
     ];
 
     static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
