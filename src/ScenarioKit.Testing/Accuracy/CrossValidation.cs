@@ -37,7 +37,8 @@ public sealed record CrossValidationResult(
     public ImmutableArray<IntentMetric> BelowMinimum =>
         MinF1 is { } min ? [.. Metrics.PerIntent.Where(m => m.Intent is not null && m.Support > 0 && m.F1 < min)] : [];
 
-    public bool Passed => !HasErrors && !Utterances.IsEmpty && BelowMinimum.IsEmpty;
+    /// <summary>A scenario without examples (patterns and keywords only) has nothing to cross-validate and passes.</summary>
+    public bool Passed => !HasErrors && BelowMinimum.IsEmpty;
 
     public ImmutableArray<UtteranceResult> Misrecognised => [.. Utterances.Where(u => !u.Correct)];
 

@@ -105,6 +105,12 @@ public static class ConsoleReporter
         ArgumentNullException.ThrowIfNull(c);
         console.MarkupLine($"[bold]{c.ScenarioPath.EscapeMarkup()}[/] [grey]({Int(c.K)}-fold cross-validation of the intent examples)[/]");
         WriteDiagnostics(console, c.Diagnostics);
+        if (c.Utterances.IsEmpty)
+        {
+            console.MarkupLine("  [grey]no intent examples to hold out (intents recognised by patterns and keywords only)[/]");
+            console.WriteLine();
+            return;
+        }
         var verdict = c.MinF1 is not { } min ? ""
             : c.Passed ? $", minimum F1 per intent {min.ToString("0.00", CultureInfo.InvariantCulture)}: [green]passed[/]"
             : $", minimum F1 per intent {min.ToString("0.00", CultureInfo.InvariantCulture)}: [red]FAILED[/] ({string.Join(", ", c.BelowMinimum.Select(m => m.Intent)).EscapeMarkup()})";
