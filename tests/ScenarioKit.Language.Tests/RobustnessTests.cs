@@ -150,7 +150,7 @@ public class HostileExpressionTests
             id: demo
             version: 1.0.0
             locale: en-US
-            intents: {"{"} greet: {"{"} examples: [a1, b2, c3] {"}"} {"}"}
+            intents: {"{"} greet: {"{"} examples: [a1, b2, c3, d4, e5] {"}"} {"}"}
             flows:
               hello:
                 trigger: {"{"} intent: greet {"}"}

@@ -43,6 +43,7 @@ internal abstract record ChatLine
             "/say" when rest.Length > 0 => new Say(rest),
             "/say" => new Invalid("/say needs the text to send, e.g. /say 1"),
             "/event" => ParseEvent(rest),
+            "/explain" => new Explain(rest.Length == 0 ? null : rest),
             _ => new Invalid($"unknown command {command}; /help lists the commands"),
         };
     }
@@ -167,6 +168,8 @@ internal abstract record ChatLine
     public sealed record SendEvent(string Name, JsonElement? Value) : ChatLine;
     public sealed record ShowState : ChatLine;
     public sealed record ShowHelp : ChatLine;
+    /// <summary>Why <paramref name="Text"/> (null: the customer's last message) gets its intent; runs no turn.</summary>
+    public sealed record Explain(string? Text) : ChatLine;
     public sealed record Reset : ChatLine;
     /// <summary>The agent returns the conversation to the bot, optionally into <paramref name="Flow"/> with <paramref name="Variables"/> set.</summary>
     public sealed record HandBack(string? Flow = null, IReadOnlyDictionary<string, JsonNode?>? Variables = null) : ChatLine;

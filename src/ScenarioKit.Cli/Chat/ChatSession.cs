@@ -9,13 +9,14 @@ namespace ScenarioKit.Cli.Chat;
 /// Handoffs land in <see cref="ChatHub"/>, a simulated agent hub the designer plays with <c>/accept</c>,
 /// <c>/agent</c>, <c>/timeout</c>, <c>/wait</c> and <c>/handback</c>.
 /// </summary>
-/// <param name="language">"en" or "ja": the language of a refused <c>/handback</c>'s reasons.</param>
+/// <param name="language">"en" or "ja": the language of a refused <c>/handback</c>'s reasons and of <c>/explain</c>.</param>
 internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker actions, IChatView view, ChatHub hub, OffsetTimeProvider clock, string language = "en")
 {
     const string UserId = "chat-user";
 
     ConversationState _state = runtime.Start("chat-1", UserId);
     IReadOnlyList<string> _suggestions = [];
+    string? _lastCustomerText;
     int _conversations = 1;
     readonly TurnServices _services = new(clock, actions) { Queue = hub };
 
@@ -41,7 +42,11 @@ internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker action
                 case ChatLine.Quit:
                     return;
                 case ChatLine.Say say:
+                    _lastCustomerText = say.Text;
                     await TurnAsync(new MessageInput(say.Text), ct);
+                    break;
+                case ChatLine.Explain explain:
+                    Explain(explain.Text);
                     break;
                 case ChatLine.SendEvent e:
                     await TurnAsync(new EventInput(e.Name, e.Value), ct);
@@ -87,6 +92,24 @@ internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker action
                     break;
             }
         }
+    }
+
+    /// <summary><c>/explain [text]</c>: recognition's decision and evidence for the text, or for the customer's last message.</summary>
+    void Explain(string? text)
+    {
+        text ??= _lastCustomerText;
+        if (text is null)
+        {
+            view.Invalid(language == "ja"
+                ? "/explain: まだお客様のメッセージがありません。/explain <テキスト> で任意の文を説明します"
+                : "/explain: no customer message yet; /explain <text> explains any text");
+            return;
+        }
+        view.Explanation(ChatText.Explanation(runtime.ExplainRecognition(text), language));
+        if (_state.WaitingStep is not null)
+            view.Notice(language == "ja"
+                ? "質問への回答待ちの間は、割り込みインテントだけがより高いしきい値で認識され、それ以外は回答として扱われます"
+                : "an ask is waiting: until it is answered, only interrupting intents are recognised, on a stricter threshold; other text is taken as the answer");
     }
 
     /// <summary>True (after saying why) unless a customer waits in the queue with no agent yet.</summary>

@@ -20,6 +20,8 @@ internal static class ChatText
         "/reset                        start a new conversation (user-scoped variables are kept)",
         "/say <text>                   send text as it is (e.g. a number that is also a choice)",
         "/wait <duration>              move the clock forward, e.g. /wait 11m (cooldowns, hours, a queue's maxWait)",
+        "/explain [text]               why the text (default: your last message) gets its intent: matched pattern,",
+        "                              keyword or example, the top three scores, threshold and decision",
         "agent hub (simulated: position 1, about 2 min, --agents-online agents online):",
         "/accept                       an agent takes the waiting conversation",
         "/agent <text>                 the agent writes to the customer (accepting first if nobody has)",
@@ -100,6 +102,53 @@ internal static class ChatText
         if (variables is { Count: > 0 })
             text += " with " + string.Join(", ", variables.Select(kv => kv.Key + "=" + Value(kv.Value)));
         return text;
+    }
+
+    /// <summary>
+    /// <c>/explain</c>'s lines in English or Japanese (<paramref name="language"/> "ja"): the input as typed and
+    /// as matched, vocabulary applied, each top intent with its score and evidence, the settings and the decision.
+    /// </summary>
+    public static IReadOnlyList<(string Label, string Value)> Explanation(RecognitionExplanation e, string language)
+    {
+        var ja = language == "ja";
+        var lines = new List<(string, string)>
+        {
+            (ja ? "入力" : "input", e.Input),
+            (ja ? "正規化後" : "normalised", e.NormalizedInput),
+            (ja ? "語彙の置換" : "vocabulary", e.VocabularyApplied.IsDefaultOrEmpty ? (ja ? "（なし）" : "(none)") : string.Join(", ", e.VocabularyApplied)),
+        };
+        if (e.Top.IsDefaultOrEmpty)
+            lines.Add((ja ? "候補" : "candidates", ja ? "（どのインテントにも一致しません）" : "(no intent matches at all)"));
+        for (var i = 0; i < (e.Top.IsDefault ? 0 : e.Top.Length); i++)
+        {
+            var t = e.Top[i];
+            var via = (t.Via, ja) switch
+            {
+                ("pattern", true) => "パターン",
+                ("keyword", true) => "キーワード",
+                ("example", true) => "例文",
+                (var v, _) => v,
+            };
+            var evidence = t.Evidence is null ? "" : ja ? $"（{via}: {t.Evidence}）" : $" ({via}: {t.Evidence})";
+            lines.Add((string.Create(CultureInfo.InvariantCulture, $"#{i + 1}"), string.Create(CultureInfo.InvariantCulture, $"{t.Intent} {t.Score:0.00}{evidence}")));
+        }
+        lines.Add((ja ? "しきい値" : "threshold", ja
+            ? string.Create(CultureInfo.InvariantCulture, $"{e.Threshold:0.00}、曖昧さの幅 {e.AmbiguityMargin:0.00}")
+            : string.Create(CultureInfo.InvariantCulture, $"{e.Threshold:0.00}, ambiguity margin {e.AmbiguityMargin:0.00}")));
+        lines.Add((ja ? "判定" : "decision", Decision(e, ja)));
+        return lines;
+    }
+
+    static string Decision(RecognitionExplanation e, bool ja)
+    {
+        if (e.Intent is { } intent)
+            return ja ? string.Create(CultureInfo.InvariantCulture, $"{intent}（確信度 {e.Confidence:0.00}）")
+                : string.Create(CultureInfo.InvariantCulture, $"{intent} (confidence {e.Confidence:0.00})");
+        if (e.Ambiguous && e.Top.Length >= 2)
+            return ja ? $"{e.Top[0].Intent} と {e.Top[1].Intent} が僅差のため、どちらのご用件か確認します"
+                : $"ambiguous between {e.Top[0].Intent} and {e.Top[1].Intent}: the bot asks which one";
+        return ja ? string.Create(CultureInfo.InvariantCulture, $"フォールバック（しきい値 {e.Threshold:0.00} に届いたインテントはありません）")
+            : string.Create(CultureInfo.InvariantCulture, $"fallback: no intent reached the threshold {e.Threshold:0.00}");
     }
 
     public static IEnumerable<(string Name, string Value)> StateFields(ConversationState state) =>

@@ -37,4 +37,7 @@ internal interface IChatView
     void State(ConversationState state, ScenarioModel model);
 
     void Help();
+
+    /// <summary><c>/explain</c>: labelled lines (input, normalised, vocabulary, the top intents, threshold, decision).</summary>
+    void Explanation(IReadOnlyList<(string Label, string Value)> lines);
 }

@@ -6,7 +6,7 @@ namespace ScenarioKit.Cli.Chat;
 
 /// <summary>
 /// Scripted chat (stdin redirected): one fact per line with a fixed prefix (<c>you:</c>, <c>bot:</c>,
-/// <c>suggestions:</c>, <c>agent:</c>, <c>handoff:</c>, <c>hub:</c>, <c>ticket:</c>, <c>state:</c>, <c>var:</c>,
+/// <c>suggestions:</c>, <c>agent:</c>, <c>handoff:</c>, <c>hub:</c>, <c>ticket:</c>, <c>state:</c>, <c>var:</c>, <c>explain:</c>,
 /// <c>note:</c>), no colour, no prompt,
 /// so a run can be diffed and grepped. Multi-line messages continue on lines indented by five spaces.
 /// </summary>
@@ -62,6 +62,12 @@ internal sealed class PlainChatView(IAnsiConsole output, IAnsiConsole error, str
             var value = state.Variables.TryGetValue(variable.Name, out var v) ? ChatText.Value(v) : "(unset)";
             output.WriteLine($"var: {variable.Name} = {value}");
         }
+    }
+
+    public void Explanation(IReadOnlyList<(string Label, string Value)> lines)
+    {
+        foreach (var (label, value) in lines)
+            output.WriteLine($"explain: {label}: {value}");
     }
 
     public void Help()

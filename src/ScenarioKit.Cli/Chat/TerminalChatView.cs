@@ -74,6 +74,15 @@ internal sealed class TerminalChatView(IAnsiConsole console, string? displayRoot
         console.Write(table);
     }
 
+    public void Explanation(IReadOnlyList<(string Label, string Value)> lines)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn("");
+        table.HideHeaders();
+        foreach (var (label, value) in lines)
+            table.AddRow(new Text(label, new Style(decoration: Decoration.Dim)), new Text(value));
+        console.Write(table);
+    }
+
     public void Help()
     {
         foreach (var line in ChatText.HelpLines)

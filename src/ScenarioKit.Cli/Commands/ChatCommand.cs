@@ -37,7 +37,7 @@ internal static class ChatCommand
                 r.AddError("--agents-online must be 0 or more.");
         });
         var language = ScenarioCompilation.LanguageOption();
-        language.Description = "Language of the chat's explanations of a refused /handback: en or ja (default: the system language, e.g. LANG=ja_JP.UTF-8).";
+        language.Description = "Language of /explain and of the reasons a /handback is refused: en or ja (default: the system language, e.g. LANG=ja_JP.UTF-8).";
 
         var command = new Command("chat", "Talk to a scenario in the terminal: bot messages, numbered suggested replies, /event to send journey events, /state, /reset, /quit; handoffs land in a simulated agent hub (/accept, /agent, /timeout, /wait, /handback). With redirected input, reads one line per turn and prints plain you:/bot:/agent:/hub:/ticket: lines.")
         {

@@ -397,11 +397,19 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
                 d.Report(DiagnosticCatalog.TicketIntoNotText, t.Span, into, Binder.TypeNameOf(type)); // unit test: Golden/flow/ticket-into-number.yaml
     }
 
+    /// <summary>Examples an intent should have (SK4035): one per fold of a 5-fold cross-validation, and enough wordings for similarity.</summary>
+    const int MinimumExamples = 5;
+
     void CheckIntents()
     {
         foreach (var intent in model.Intents)
+        {
             if (intent.Patterns.Length == 0 && intent.Keywords.Length == 0 && intent.Examples.Length < 3)
                 d.Report(DiagnosticCatalog.TooFewExamples, intent.Span, intent.Name, intent.Examples.Length);
+            // An intent recognised only by patterns or keywords (no examples) is the designer's choice, not thin data.
+            else if (intent.Examples.Length is > 0 and < MinimumExamples)
+                d.Report(DiagnosticCatalog.FewExamples, intent.Span, intent.Name, intent.Examples.Length, MinimumExamples);
+        }
         var byIntent = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var flow in model.Flows)
         {

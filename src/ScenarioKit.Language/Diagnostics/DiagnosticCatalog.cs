@@ -331,6 +331,11 @@ public static class DiagnosticCatalog
         "キュー '{0}' は常に開いている（'hours' も 'closed' もない）ため、この 'outOfHours' は使われません", Warning,
         "Give the queue 'hours' (and 'closed' days), or remove its 'outOfHours'.",
         "キューに 'hours'（と 'closed'）を書くか、'outOfHours' を外してください。");
+    public static readonly DiagnosticDescriptor FewExamples = new("SK4035", "Few examples",
+        "intent '{0}' has {1} example(s); with fewer than {2}, paraphrases customers type are missed and cross-validation has no example to hold out in some folds",
+        "インテント '{0}' の例文が {1} 件です。{2} 件未満ではお客様の言い換えを取りこぼし、交差検証でも例文を残せない分割ができます", Warning,
+        "Add varied examples: casual and polite wording, other words for the same thing, and the other language the scenario serves.",
+        "言い回しの違う例文を追加してください。くだけた言い方と丁寧な言い方、同じ意味の別の語、シナリオが対応するもう一つの言語などです。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -344,6 +349,7 @@ public static class DiagnosticCatalog
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
         DatesInUtc, ValidateIgnoresValue, OutOfHoursNeverUsed,
+        FewExamples,
     ];
 
     static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);

@@ -1,21 +1,28 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using ScenarioKit.Engine;
 using ScenarioKit.Language.Diagnostics;
 using ScenarioKit.Model;
 
 namespace ScenarioKit.Testing.Accuracy;
 
 /// <summary>One utterance: what it should be recognised as (null: nothing, a fallback) and what it was.</summary>
-public sealed record UtteranceResult(string Text, string? Expected, string? Actual, double Confidence, SourceSpan Span)
+/// <param name="Nearest">For a miss that fell back: the best-scoring intent below the threshold (what recognition came closest to).</param>
+public sealed record UtteranceResult(string Text, string? Expected, string? Actual, double Confidence, SourceSpan Span, IntentScore? Nearest = null)
 {
     public bool Correct => string.Equals(Expected, Actual, StringComparison.Ordinal);
-}
 
-/// <summary>Accuracy for one expected intent: the share of its utterances recognised as it (recall).</summary>
-public sealed record IntentAccuracy(string? Intent, int Total, int Correct)
-{
-    public double Accuracy => Total == 0 ? 1 : (double)Correct / Total;
+    /// <summary>
+    /// What was recognised: <c>returns (0.91)</c>; for a fallback the nearest intent, <c>(none); nearest order_status (0.42)</c>,
+    /// or that no intent shares anything with the text.
+    /// </summary>
+    public string Outcome => (Actual, Nearest) switch
+    {
+        (null, { } n) => string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.NoIntent}; nearest {n.Intent} ({n.Score:0.00})"),
+        (null, null) => $"{AccuracyResult.NoIntent}; no intent shares a word or character sequence with it",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.Label(Actual)} ({Confidence:0.00})"),
+    };
 }
 
 /// <summary>The outcome of one <c>*.accuracy.yaml</c> file.</summary>
@@ -35,20 +42,16 @@ public sealed record AccuracyResult(
     /// <summary>Passes when the share of correctly recognised utterances reaches the threshold.</summary>
     public bool Passed => !HasErrors && !Utterances.IsEmpty && Accuracy >= Threshold;
 
-    public ImmutableArray<IntentAccuracy> PerIntent =>
-        [.. Utterances.GroupBy(u => u.Expected)
-            .Select(g => new IntentAccuracy(g.Key, g.Count(), g.Count(u => u.Correct)))
-            .OrderBy(i => i.Intent ?? "\uFFFF", StringComparer.Ordinal)];
-
     public ImmutableArray<UtteranceResult> Misrecognised => [.. Utterances.Where(u => !u.Correct)];
 
-    /// <summary>Rows and columns of the confusion table: every expected and every recognised intent, sorted, "(none)" last.</summary>
-    public ImmutableArray<string?> Labels =>
-        [.. Utterances.SelectMany(u => new[] { u.Expected, u.Actual }).Distinct().OrderBy(l => l ?? "\uFFFF", StringComparer.Ordinal)];
+    /// <summary>Precision, recall and F1 per intent, their averages and the confusion counts (computed on each call: keep it in a local).</summary>
+    public ClassificationMetrics Metrics => new(Utterances);
 
-    /// <summary>How many utterances expected as <paramref name="expected"/> were recognised as <paramref name="actual"/>.</summary>
-    public int Count(string? expected, string? actual) =>
-        Utterances.Count(u => string.Equals(u.Expected, expected, StringComparison.Ordinal) && string.Equals(u.Actual, actual, StringComparison.Ordinal));
+    /// <inheritdoc cref="ClassificationMetrics.Labels"/>
+    public ImmutableArray<string?> Labels => Metrics.Labels;
+
+    /// <inheritdoc cref="ClassificationMetrics.Count"/>
+    public int Count(string? expected, string? actual) => Metrics.Count(expected, actual);
 
     public static string Label(string? intent) => intent ?? NoIntent;
 
@@ -56,14 +59,29 @@ public sealed record AccuracyResult(
     {
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"accuracy {Accuracy:P1} ({Utterances.Count(u => u.Correct)}/{Utterances.Length}), threshold {Threshold:P1}: {(Passed ? "passed" : "FAILED")}\n");
-        foreach (var i in PerIntent)
-            b.Append(CultureInfo.InvariantCulture, $"  {Label(i.Intent)}: {i.Accuracy:P1} ({i.Correct}/{i.Total})\n");
-        if (!Misrecognised.IsEmpty)
-        {
-            b.Append("misrecognised:\n");
-            foreach (var u in Misrecognised)
-                b.Append(CultureInfo.InvariantCulture, $"  {u.Span.File}({u.Span.Line},{u.Span.Column}): \"{u.Text}\" expected {Label(u.Expected)}, got {Label(u.Actual)} ({u.Confidence:0.00})\n");
-        }
+        AppendMetrics(b, Metrics);
+        AppendMisses(b, Misrecognised);
         return b.ToString();
+    }
+
+    /// <summary>Per-intent precision/recall/F1 lines and the averages, as plain text.</summary>
+    internal static void AppendMetrics(StringBuilder b, ClassificationMetrics metrics)
+    {
+        // "(none)" expected by no utterance has no rates worth a line; the confusion table still shows what fell back.
+        foreach (var m in metrics.PerIntent.Where(m => m.Intent is not null || m.Support > 0))
+            b.Append(CultureInfo.InvariantCulture, $"  {Label(m.Intent)}: precision {m.Precision:0.00}, recall {m.Recall:0.00}, F1 {m.F1:0.00} ({m.Correct}/{m.Support})\n");
+        b.Append(CultureInfo.InvariantCulture, $"  macro: precision {metrics.Macro.Precision:0.00}, recall {metrics.Macro.Recall:0.00}, F1 {metrics.Macro.F1:0.00}\n");
+        b.Append(CultureInfo.InvariantCulture, $"  micro: precision {metrics.Micro.Precision:0.00}, recall {metrics.Micro.Recall:0.00}, F1 {metrics.Micro.F1:0.00}\n");
+    }
+
+    internal static void AppendMisses(StringBuilder b, IEnumerable<UtteranceResult> misses)
+    {
+        var header = false;
+        foreach (var u in misses)
+        {
+            if (!header) b.Append("misrecognised:\n");
+            header = true;
+            b.Append(CultureInfo.InvariantCulture, $"  {u.Span.File}({u.Span.Line},{u.Span.Column}): \"{u.Text}\" expected {Label(u.Expected)}, got {u.Outcome}\n");
+        }
     }
 }

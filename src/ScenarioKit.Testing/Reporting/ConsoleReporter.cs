@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using ScenarioKit.Language.Diagnostics;
 using ScenarioKit.Testing.Accuracy;
@@ -16,7 +17,7 @@ namespace ScenarioKit.Testing.Reporting;
 /// </summary>
 public static class ConsoleReporter
 {
-    /// <param name="detailedAccuracy">Also print accuracy per intent and the confusion table (misses are always printed).</param>
+    /// <param name="detailedAccuracy">Also print precision, recall and F1 per intent and the confusion table (misses are always printed).</param>
     public static void WriteResults(IAnsiConsole console, TestRunReport report, bool detailedAccuracy = false)
     {
         ArgumentNullException.ThrowIfNull(console);
@@ -30,6 +31,7 @@ public static class ConsoleReporter
             console.WriteLine();
         }
         foreach (var accuracy in report.Accuracy) WriteAccuracy(console, accuracy, detailedAccuracy);
+        foreach (var crossValidation in report.CrossValidation) WriteCrossValidation(console, crossValidation);
     }
 
     public static void WriteDiagnostics(IAnsiConsole console, IEnumerable<Diagnostic> diagnostics)
@@ -68,6 +70,7 @@ public static class ConsoleReporter
         var table = new Table().Border(TableBorder.Rounded).AddColumn("[green]expected[/]").AddColumn("[red]actual[/]");
         table.AddRow(new Text(f.Expected), new Text(f.Actual));
         console.Write(new Padder(table, new Padding(4, 0, 0, 0)));
+        foreach (var line in f.Recognition) console.MarkupLine($"    [yellow]{line.EscapeMarkup()}[/]");
         if (!f.Conversation.IsEmpty)
         {
             console.MarkupLine("    [grey]conversation so far:[/]");
@@ -90,44 +93,82 @@ public static class ConsoleReporter
         console.MarkupLine(CultureInfo.InvariantCulture,
             $"  accuracy {a.Accuracy:P1} ({a.Utterances.Count(u => u.Correct)}/{a.Utterances.Length}), minimum {a.Threshold:P1}: {verdict}");
 
-        if (detailed) WriteAccuracyTables(console, a);
-        if (!a.Misrecognised.IsEmpty)
-        {
-            console.MarkupLine("  [bold]misrecognised:[/]");
-            foreach (var u in a.Misrecognised)
-                console.MarkupLine(CultureInfo.InvariantCulture,
-                    $"    {u.Span.File.EscapeMarkup()}({u.Span.Line},{u.Span.Column}): \"{u.Text.EscapeMarkup()}\" expected [green]{AccuracyResult.Label(u.Expected).EscapeMarkup()}[/], got [red]{AccuracyResult.Label(u.Actual).EscapeMarkup()}[/] [grey]({u.Confidence:0.00})[/]");
-        }
+        if (detailed) WriteMetrics(console, a.Metrics, a.Utterances.Length);
+        WriteMisses(console, a.Misrecognised);
         console.WriteLine();
     }
 
-    static void WriteAccuracyTables(IAnsiConsole console, AccuracyResult a)
+    /// <summary>A cross-validation: the overall held-out accuracy and verdict, each fold, the metrics and confusion tables, the misses.</summary>
+    public static void WriteCrossValidation(IAnsiConsole console, CrossValidationResult c)
     {
-        var perIntent = new Table().Border(TableBorder.Rounded).AddColumn("intent").AddColumn(new TableColumn("correct").RightAligned())
-            .AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
-        foreach (var i in a.PerIntent)
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(c);
+        console.MarkupLine($"[bold]{c.ScenarioPath.EscapeMarkup()}[/] [grey]({Int(c.K)}-fold cross-validation of the intent examples)[/]");
+        WriteDiagnostics(console, c.Diagnostics);
+        if (c.Utterances.IsEmpty)
         {
-            var colour = i.Accuracy >= a.Threshold ? "green" : "red";
-            perIntent.AddRow(new Text(AccuracyResult.Label(i.Intent)), new Text(Int(i.Correct)), new Text(Int(i.Total)),
-                new Markup($"[{colour}]{i.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}[/]"));
+            console.MarkupLine("  [grey]no intent examples to hold out (intents recognised by patterns and keywords only)[/]");
+            console.WriteLine();
+            return;
         }
+        var verdict = c.MinF1 is not { } min ? ""
+            : c.Passed ? $", minimum F1 per intent {min.ToString("0.00", CultureInfo.InvariantCulture)}: [green]passed[/]"
+            : $", minimum F1 per intent {min.ToString("0.00", CultureInfo.InvariantCulture)}: [red]FAILED[/] ({string.Join(", ", c.BelowMinimum.Select(m => m.Intent)).EscapeMarkup()})";
+        console.MarkupLine(CultureInfo.InvariantCulture,
+            $"  held-out accuracy {c.Accuracy:P1} ({c.Utterances.Count(u => u.Correct)}/{c.Utterances.Length}){verdict}");
+        foreach (var f in c.Folds)
+            console.MarkupLine(CultureInfo.InvariantCulture, $"  [grey]fold {f.Index + 1}: {f.Correct}/{f.HeldOut} recognised, trained on {f.Trained} examples[/]");
+        WriteMetrics(console, c.Metrics, c.Utterances.Length);
+        WriteMisses(console, c.Misrecognised);
+        console.WriteLine();
+    }
+
+    static void WriteMisses(IAnsiConsole console, ImmutableArray<UtteranceResult> misses)
+    {
+        if (misses.IsEmpty) return;
+        console.MarkupLine("  [bold]misrecognised:[/]");
+        foreach (var u in misses)
+            console.MarkupLine(
+                $"    {u.Span.File.EscapeMarkup()}({Int(u.Span.Line)},{Int(u.Span.Column)}): \"{u.Text.EscapeMarkup()}\" expected [green]{AccuracyResult.Label(u.Expected).EscapeMarkup()}[/], got [red]{u.Outcome.EscapeMarkup()}[/]");
+    }
+
+    /// <summary>Precision, recall and F1 per intent with the macro and micro averages, then the confusion table.</summary>
+    static void WriteMetrics(IAnsiConsole console, ClassificationMetrics metrics, int total)
+    {
+        var perIntent = new Table().Border(TableBorder.Rounded).AddColumn("intent")
+            .AddColumn(new TableColumn("expected").RightAligned()).AddColumn(new TableColumn("recognised").RightAligned())
+            .AddColumn(new TableColumn("correct").RightAligned()).AddColumn(new TableColumn("precision").RightAligned())
+            .AddColumn(new TableColumn("recall").RightAligned()).AddColumn(new TableColumn("F1").RightAligned());
+        foreach (var m in metrics.PerIntent)
+            perIntent.AddRow(new Text(AccuracyResult.Label(m.Intent)), new Text(Int(m.Support)), new Text(Int(m.Recognised)), new Text(Int(m.Correct)),
+                Rate(m.Precision, m.Recognised > 0), Rate(m.Recall, m.Support > 0), Rate(m.F1, m.Support > 0));
+        perIntent.AddRow(new Markup("[bold]macro average[/]"), new Text(""), new Text(""), new Text(""), Rate(metrics.Macro.Precision), Rate(metrics.Macro.Recall), Rate(metrics.Macro.F1));
+        perIntent.AddRow(new Markup("[bold]micro average[/]"), new Text(Int(total)), new Text(""), new Text(""), Rate(metrics.Micro.Precision), Rate(metrics.Micro.Recall), Rate(metrics.Micro.F1));
         console.Write(new Padder(perIntent, new Padding(2, 0, 0, 0)));
 
-        var labels = a.Labels;
+        var labels = metrics.Labels;
         var confusion = new Table().Border(TableBorder.Rounded).Title("confusion (rows: expected, columns: recognised)");
         confusion.AddColumn("expected \\ recognised");
         foreach (var l in labels) confusion.AddColumn(new TableColumn(Markup.Escape(AccuracyResult.Label(l))).RightAligned());
-        foreach (var row in labels.Where(l => a.Utterances.Any(u => u.Expected == l)))
+        foreach (var row in metrics.PerIntent.Where(m => m.Support > 0).Select(m => m.Intent))
         {
             var cells = new List<IRenderable> { new Text(AccuracyResult.Label(row)) };
             foreach (var column in labels)
             {
-                var n = a.Count(row, column);
-                cells.Add(n == 0 ? new Markup("[grey]·[/]") : new Markup(row == column ? $"[green]{n}[/]" : $"[red]{n}[/]"));
+                var n = metrics.Count(row, column);
+                cells.Add(n == 0 ? new Markup("[grey]·[/]") : new Markup(row == column ? $"[green]{Int(n)}[/]" : $"[red]{Int(n)}[/]"));
             }
             confusion.AddRow(cells);
         }
         console.Write(new Padder(confusion, new Padding(2, 0, 0, 0)));
+    }
+
+    /// <summary>A rate 0–1 as 0.00, coloured (green from 0.9, yellow from 0.7); "–" when undefined.</summary>
+    static IRenderable Rate(double value, bool defined = true)
+    {
+        if (!defined) return new Markup("[grey]–[/]");
+        var colour = value >= 0.9 ? "green" : value >= 0.7 ? "yellow" : "red";
+        return new Markup($"[{colour}]{value.ToString("0.00", CultureInfo.InvariantCulture)}[/]");
     }
 
     public static void WriteCoverage(IAnsiConsole console, CoverageReport coverage)
@@ -170,11 +211,14 @@ public static class ConsoleReporter
         if (report.Failed > 0) reasons.Add($"{Int(report.Failed)} test(s) failed");
         if (report.Errors > 0) reasons.Add($"{Int(report.Errors)} file(s) have errors and did not run (see above)");
         if (failedAccuracy > 0) reasons.Add($"{Int(failedAccuracy)} of {Int(report.Accuracy.Length)} accuracy file(s) below the minimum");
+        var failedCrossValidation = report.CrossValidation.Count(c => !c.Passed);
+        if (failedCrossValidation > 0) reasons.Add($"{Int(failedCrossValidation)} cross-validation(s) with an intent below the minimum F1");
 
         var counts = new List<string> { $"{Int(report.Passed)} passed" };
         if (reasons.Count == 0) counts.Add("0 failed");
         if (report.Skipped > 0) counts.Add($"{Int(report.Skipped)} skipped");
         if (passedAccuracy > 0) counts.Add($"{Int(passedAccuracy)} accuracy file(s) passed");
+        if (report.CrossValidation.Length > failedCrossValidation) counts.Add($"{Int(report.CrossValidation.Length - failedCrossValidation)} cross-validation(s) done");
         var time = $"[grey]in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s[/]";
         console.MarkupLine(report.Success
             ? $"[green bold]PASSED[/]: {string.Join(", ", counts)} {time}"

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -11,7 +12,9 @@ namespace ScenarioKit.Testing.Reporting;
 /// <summary>
 /// Writes the JUnit XML that CI servers (Jenkins, GitLab, GitHub Actions reporters, Azure DevOps) read:
 /// one <c>testsuite</c> per test file and per accuracy file; a file that could not run is one
-/// <c>error</c> testcase carrying its diagnostics.
+/// <c>error</c> testcase carrying its diagnostics. A cross-validation is a testsuite with one testcase per
+/// intent: names stay stable while examples change, so a dashboard's history per test follows an
+/// intent's held-out F1 from run to run.
 /// </summary>
 public static class JUnitWriter
 {
@@ -30,14 +33,15 @@ public static class JUnitWriter
             xml.WriteStartDocument();
             xml.WriteStartElement("testsuites");
             xml.WriteAttributeString("name", "scenariokit");
-            var tests = report.Suites.Sum(s => s.HasErrors ? 1 : s.Tests.Length) + report.Accuracy.Length;
+            var tests = report.Suites.Sum(s => s.HasErrors ? 1 : s.Tests.Length) + report.Accuracy.Length + report.CrossValidation.Sum(c => CrossValidationCases(c).Length);
             xml.WriteAttributeString("tests", Int(tests));
-            xml.WriteAttributeString("failures", Int(report.Failed + report.Accuracy.Count(a => !a.HasErrors && !a.Passed)));
+            xml.WriteAttributeString("failures", Int(report.Failed + report.Accuracy.Count(a => !a.HasErrors && !a.Passed) + report.CrossValidation.Sum(c => c.BelowMinimum.Length)));
             xml.WriteAttributeString("errors", Int(report.Errors));
             xml.WriteAttributeString("skipped", Int(report.Skipped));
             xml.WriteAttributeString("time", Seconds(report.Suites.Aggregate(TimeSpan.Zero, (t, s) => t + s.Duration)));
             foreach (var suite in report.Suites) WriteSuite(xml, suite);
             foreach (var accuracy in report.Accuracy) WriteAccuracy(xml, accuracy);
+            foreach (var crossValidation in report.CrossValidation) WriteCrossValidation(xml, crossValidation);
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }
@@ -132,6 +136,46 @@ public static class JUnitWriter
             xml.WriteElementString("system-out", Clean(accuracy.ToText()));
         }
         xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The intents a cross-validation reports on: those with held-out examples.</summary>
+    static ImmutableArray<IntentMetric> CrossValidationCases(CrossValidationResult c) => [.. c.Metrics.PerIntent.Where(m => m.Intent is not null && m.Support > 0)];
+
+    static void WriteCrossValidation(XmlWriter xml, CrossValidationResult c)
+    {
+        var name = $"cross-validation ({c.K} folds): {c.ScenarioPath}";
+        var cases = CrossValidationCases(c);
+        var below = c.BelowMinimum.Select(m => m.Intent).ToHashSet(StringComparer.Ordinal);
+        xml.WriteStartElement("testsuite");
+        xml.WriteAttributeString("name", Clean(name));
+        xml.WriteAttributeString("file", Clean(c.ScenarioPath));
+        WriteCounts(xml, cases.Length, below.Count, 0, 0, TimeSpan.Zero);
+        foreach (var m in cases)
+        {
+            var misses = c.Misrecognised.Where(u => u.Expected == m.Intent).ToList();
+            var text = new StringBuilder()
+                .Append(CultureInfo.InvariantCulture, $"{m.Intent}: precision {m.Precision:0.00}, recall {m.Recall:0.00}, F1 {m.F1:0.00} ({m.Correct}/{m.Support} held-out examples recognised)\n");
+            AccuracyResult.AppendMisses(text, misses);
+            xml.WriteStartElement("testcase");
+            xml.WriteAttributeString("name", Clean(m.Intent!));
+            xml.WriteAttributeString("classname", Clean(name));
+            xml.WriteAttributeString("file", Clean(c.ScenarioPath));
+            xml.WriteAttributeString("time", Seconds(TimeSpan.Zero));
+            if (below.Contains(m.Intent))
+            {
+                xml.WriteStartElement("failure");
+                xml.WriteAttributeString("message", Clean(string.Create(CultureInfo.InvariantCulture, $"intent '{m.Intent}': held-out F1 {m.F1:0.00} is below the minimum {c.MinF1:0.00}")));
+                xml.WriteAttributeString("type", "F1BelowMinimum");
+                xml.WriteString(Clean(text.ToString()));
+                xml.WriteEndElement();
+            }
+            else
+            {
+                xml.WriteElementString("system-out", Clean(text.ToString()));
+            }
+            xml.WriteEndElement();
+        }
         xml.WriteEndElement();
     }
 

@@ -20,6 +20,9 @@ public sealed record StepFailure(
     string Actual,
     ImmutableArray<string> Conversation)
 {
+    /// <summary>Why the last user message got its intent, when the failure is about the reply to it (<see cref="Running.RecognitionText"/>); else empty.</summary>
+    public ImmutableArray<string> Recognition { get; init; } = [];
+
     /// <summary>Plain text for logs and JUnit: location and message, expected/actual, then the conversation.</summary>
     public string ToText()
     {
@@ -30,6 +33,7 @@ public sealed record StepFailure(
             $"  expected: {Indent(Expected)}",
             $"  actual:   {Indent(Actual)}",
         };
+        lines.AddRange(Recognition.Select(r => "  " + r));
         if (!Conversation.IsEmpty)
         {
             lines.Add("  conversation so far:");
@@ -64,8 +68,11 @@ public sealed record TestRunReport(ImmutableArray<SuiteResult> Suites, Immutable
     public int Failed => Suites.Sum(s => s.Tests.Count(t => t.Outcome == TestOutcome.Failed));
     public int Skipped => Suites.Sum(s => s.Tests.Count(t => t.Outcome == TestOutcome.Skipped));
 
+    /// <summary>K-fold cross-validation of each scenario's intent examples, when asked for (<c>--cross-validate</c>).</summary>
+    public ImmutableArray<CrossValidationResult> CrossValidation { get; init; } = [];
+
     /// <summary>Files that could not run (diagnostics with errors).</summary>
     public int Errors => Suites.Count(s => s.HasErrors) + Accuracy.Count(a => a.HasErrors);
 
-    public bool Success => Failed == 0 && Errors == 0 && Accuracy.All(a => a.Passed);
+    public bool Success => Failed == 0 && Errors == 0 && Accuracy.All(a => a.Passed) && CrossValidation.All(c => c.Passed);
 }

@@ -22,6 +22,15 @@ public sealed record TestRunOptions
 
     /// <summary>Tests run at the same time (each is its own conversation); at least 1.</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// K for k-fold cross-validation of the intent examples of every scenario the files name (at least 2);
+    /// null: none.
+    /// </summary>
+    public int? CrossValidate { get; init; }
+
+    /// <summary>With <see cref="CrossValidate"/>: the F1 each intent must reach on its held-out examples; null reports only.</summary>
+    public double? MinF1 { get; init; }
 }
 
 /// <summary>
@@ -58,12 +67,23 @@ public static class ScenarioTestRunner
             .ToImmutableArray();
 
         var accuracy = ImmutableArray.CreateBuilder<AccuracyResult>();
+        var named = prepared.Select(p => p.Scenario).ToList();
         foreach (var file in accuracyFiles)
-            accuracy.Add(await EvaluateAccuracyAsync(file, cache, options, ct));
+        {
+            var (result, scenario) = await EvaluateAccuracyAsync(file, cache, options, ct);
+            accuracy.Add(result);
+            named.Add(scenario);
+        }
+
+        var crossValidation = ImmutableArray.CreateBuilder<CrossValidationResult>();
+        if (options.CrossValidate is { } k)
+            // Files may name one scenario differently (its folder, its scenario.yaml): the same content is validated once.
+            foreach (var scenario in named.OfType<LoadedScenario>().DistinctBy(s => s.Package.Manifest.ContentHash, StringComparer.Ordinal))
+                crossValidation.Add(await CrossValidator.RunAsync(scenario, k, options.MinF1, options.MaxParallelism, ct));
 
         var usedScenarios = prepared.Where(p => p.Scenario is not null).Select(p => p.Scenario!).Distinct();
         var coverage = new CoverageReport([.. usedScenarios.Select(s => s.Coverage.ToCoverage()).OrderBy(c => c.ScenarioPath, StringComparer.Ordinal)]);
-        return new TestRunReport(suites, accuracy.ToImmutable(), coverage);
+        return new TestRunReport(suites, accuracy.ToImmutable(), coverage) { CrossValidation = crossValidation.ToImmutable() };
     }
 
     sealed record PreparedSuite(string File, string ScenarioPath, TestSuite? Suite, LoadedScenario? Scenario, ImmutableArray<TestDefinition> Tests, ImmutableArray<Diagnostic> Diagnostics);
@@ -107,17 +127,18 @@ public static class ScenarioTestRunner
         return new TestResult(test.Name, test.Span, failure is null ? TestOutcome.Passed : TestOutcome.Failed, watch.Elapsed, failure, null, [.. execution.RuntimeErrors]);
     }
 
-    static async Task<AccuracyResult> EvaluateAccuracyAsync(string path, ScenarioCache cache, TestRunOptions options, CancellationToken ct)
+    /// <summary>The file's result, and its scenario when that loaded.</summary>
+    static async Task<(AccuracyResult, LoadedScenario?)> EvaluateAccuracyAsync(string path, ScenarioCache cache, TestRunOptions options, CancellationToken ct)
     {
         var diagnostics = new DiagnosticBag();
         var file = AccuracyFileReader.Read(path, diagnostics);
         var display = file?.File ?? TestFileReader.DisplayPath(path);
-        if (file is null) return new AccuracyResult(display, "", AccuracyFileReader.DefaultThreshold, [], diagnostics.ToImmutable());
+        if (file is null) return (new AccuracyResult(display, "", AccuracyFileReader.DefaultThreshold, [], diagnostics.ToImmutable()), null);
         var (scenario, scenarioDiagnostics) = cache.Get(file.ScenarioPath);
         diagnostics.AddRange(scenarioDiagnostics.Where(d => d.IsError).Select(d => d.Span == SourceSpan.None ? d with { Span = file.ScenarioSpan } : d));
         if (scenario is not null) AccuracyFileReader.Check(file, scenario.Package.Model, diagnostics);
         if (scenario is null || diagnostics.HasErrors)
-            return new AccuracyResult(display, TestFileReader.DisplayPath(file.ScenarioPath), file.Threshold, [], diagnostics.ToImmutable());
+            return (new AccuracyResult(display, TestFileReader.DisplayPath(file.ScenarioPath), file.Threshold, [], diagnostics.ToImmutable()), scenario);
 
         var results = new UtteranceResult[file.Utterances.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, results.Length),
@@ -125,20 +146,10 @@ public static class ScenarioTestRunner
             async (i, token) =>
             {
                 var u = file.Utterances[i];
-                var (intent, confidence) = await RecognizeAsync(scenario, $"accuracy:{display}:{i}", u.Text, token);
-                results[i] = new UtteranceResult(u.Text, AccuracyFileReader.Resolve(u.Intent, scenario.Package.Model), intent, confidence, u.Span);
+                results[i] = await UtteranceRecognizer.RecognizeAsync(scenario.Runtime, $"accuracy:{display}:{i}", u.Text,
+                    AccuracyFileReader.Resolve(u.Intent, scenario.Package.Model), u.Span, token);
             });
-        return new AccuracyResult(display, TestFileReader.DisplayPath(file.ScenarioPath), file.Threshold, [.. results], diagnostics.ToImmutable());
-    }
-
-    /// <summary>What the engine recognises for an utterance opening a fresh conversation (no flow waiting, first stage).</summary>
-    static async Task<(string? Intent, double Confidence)> RecognizeAsync(LoadedScenario scenario, string conversationId, string text, CancellationToken ct)
-    {
-        var clock = new FakeTimeProvider(TestFileReader.DefaultClock);
-        var services = new TurnServices(clock, new TestActionInvoker([], clock, EngineAdapter.ScriptInvoker(clock)));
-        var state = EngineAdapter.Start(scenario.Runtime, conversationId, []);
-        var result = await scenario.Runtime.RunTurnAsync(state, new MessageInput(text), services, ct);
-        return (result.Trace.Intent, result.Trace.Intent is null ? 0 : result.Trace.Confidence);
+        return (new AccuracyResult(display, TestFileReader.DisplayPath(file.ScenarioPath), file.Threshold, [.. results], diagnostics.ToImmutable()), scenario);
     }
 
     internal static Func<string, bool>? CreateFilter(string? pattern)

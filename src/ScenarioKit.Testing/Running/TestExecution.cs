@@ -33,6 +33,8 @@ internal sealed class TestExecution
     int _consumed;
     BotMessage? _lastMessage;
     readonly SimulatedHub? _hub;
+    /// <summary>The customer's text of the last turn, when that turn was a user message, and whether an ask was waiting for it.</summary>
+    (string Text, bool AskWaiting)? _lastUser;
 
     public TestExecution(LoadedScenario scenario, TestDefinition test, string conversationId)
     {
@@ -77,11 +79,11 @@ internal sealed class TestExecution
             {
                 UserStep u => await UserAsync(u, ct),
                 EventStep e => await EventAsync(e, ct),
-                BotStep b => Bot(b),
+                BotStep b => Explained(Bot(b)),
                 SuggestionsStep s => Suggestions(s),
                 ExpectStep x => Expect(x),
                 HandoffExpectStep h => Handoff(h),
-                NoReplyStep n => NoReply(n),
+                NoReplyStep n => Explained(NoReply(n)),
                 WaitStep w => await WaitAsync(w, ct),
                 QueueStep q => Queue(q),
                 AgentStep a => await AgentAsync(a, ct),
@@ -97,8 +99,8 @@ internal sealed class TestExecution
     {
         if (_consumed >= _pending.Length) return null;
         var left = _pending.Skip(_consumed).Select(m => m.Text).ToList();
-        var failure = Fail(step, $"the bot sent {left.Count} message(s) no bot step matched {when}",
-            "a bot step for each message", string.Join("\n", left));
+        var failure = Explained(Fail(step, $"the bot sent {left.Count} message(s) no bot step matched {when}",
+            "a bot step for each message", string.Join("\n", left)));
         _consumed = _pending.Length;
         return failure;
     }
@@ -117,6 +119,7 @@ internal sealed class TestExecution
 
     async Task<StepFailure?> TurnAsync(TurnInput input, TestStep? step, CancellationToken ct)
     {
+        _lastUser = input is MessageInput { Text: { } typed } ? (typed, _state.WaitingStep is not null) : null;
         var result = await _scenario.Runtime.RunTurnAsync(_state, input, _services, ct);
         _state = result.State;
         _lastTurn = result;
@@ -212,7 +215,7 @@ internal sealed class TestExecution
             var expected = (step.Intent ?? "(any intent)") + (step.MinConfidence is { } m ? $" with confidence ≥ {m.ToString("0.##", CultureInfo.InvariantCulture)}" : "");
             var actual = trace?.Intent is { } i ? $"{i} with confidence {trace.Confidence.ToString("0.##", CultureInfo.InvariantCulture)}" : "(no intent recognised)";
             if (step.Intent is not null && !string.Equals(expectedIntent, trace?.Intent, StringComparison.Ordinal))
-                return Fail(step, "the recognised intent differs", expected, actual, step.IntentSpan);
+                return Explained(Fail(step, "the recognised intent differs", expected, actual, step.IntentSpan));
             if (step.MinConfidence is { } min && (trace?.Intent is null || trace.Confidence < min))
                 return Fail(step, "the recognition confidence is too low", expected, actual);
         }
@@ -371,6 +374,15 @@ internal sealed class TestExecution
     }
 
     internal const string NoIntent = "none";
+
+    /// <summary>
+    /// A failure about the bot's reply or the intent, after a user message, with why recognition decided as it
+    /// did (issue 12): an unexpected reply is most often a fallback or the wrong intent.
+    /// </summary>
+    StepFailure? Explained(StepFailure? failure) =>
+        failure is not null && _lastUser is var (text, askWaiting)
+            ? failure with { Recognition = RecognitionText.Lines(_scenario.Runtime.ExplainRecognition(text), askWaiting) }
+            : failure;
 
     StepFailure Fail(TestStep? step, string message, string expected, string actual, SourceSpan? at = null) =>
         new(step?.Describe() ?? "(conversation start)", at ?? step?.Span ?? _test.Span, message, expected, actual, [.. _conversation]);

@@ -19,7 +19,7 @@ public class BindingTests
     {
         var model = Compile("""
             variables: { n: string }
-            intents: { greet: { examples: [a1, b2, c3] } }
+            intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
             handoff: { queues: { support: { hours: "24/7", timezone: UTC } } }
             flows:
               hello:
@@ -52,7 +52,7 @@ public class BindingTests
     {
         var model = Compile("""
             variables: { order.number: string }
-            intents: { greet: { examples: [a1, b2, c3] } }
+            intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
             flows:
               hello:
                 trigger: { intent: greet }
@@ -150,7 +150,7 @@ public class BindingTests
     {
         var model = Compile("""
             variables: { cart.total: number, note: string, flag: boolean }
-            intents: { greet: { examples: [a1, b2, c3] } }
+            intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
             flows:
               hello:
                 trigger: { intent: greet }

@@ -10,7 +10,7 @@ public class ExpressionCheckerTests
             version: 1.0.0
             locale: en-US
             variables: {"{"} order.number: string, order.status: string, cart.total: number, profile: object {"}"}
-            intents: {"{"} greet: {"{"} examples: [a1, b2, c3] {"}"} {"}"}
+            intents: {"{"} greet: {"{"} examples: [a1, b2, c3, d4, e5] {"}"} {"}"}
             {extra}
             flows:
               hello:

@@ -11,7 +11,7 @@ public class SchemaRecoveryTests
         version: 1.0.0
         locale: en-US
         variables: { order.number: string }
-        intents: { order_status: { examples: [where is my order, track my parcel, has my order shipped] } }
+        intents: { order_status: { examples: [where is my order, track my parcel, has my order shipped, when will my package arrive, order status please] } }
 
         """;
 

@@ -10,7 +10,7 @@ public class UnknownVariableMessageTests
             version: 1.0.0
             locale: en-US
             variables: { order.number: string, order.status: string, name: string }
-            intents: { greet: { examples: [a1, b2, c3] } }
+            intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
             flows:
               hello:
                 trigger: { intent: greet }

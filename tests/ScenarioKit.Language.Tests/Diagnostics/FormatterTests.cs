@@ -10,7 +10,7 @@ public class FormatterTests
         id: demo
         version: 1.0.0
         locale: ja-JP
-        intents: { greet: { examples: [a1, b2, c3] } }
+        intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
         flows:
           hello:
             trigger: { intent: greet }

@@ -19,7 +19,7 @@ public class Issue10_HttpActionParamsTests
             variables:
               order.number: { type: string }
             intents:
-              hi: { examples: [hello, hi there, good morning] }
+              hi: { examples: [hello, hi there, good morning, hey, good evening] }
             {{actionAndCall}}
             """, "s.yaml", TestPaths.English);
 

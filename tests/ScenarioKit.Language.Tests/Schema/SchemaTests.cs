@@ -39,7 +39,7 @@ public class SchemaTests
             version: 1.0.0
             locale: ja-JP
             variables: { order.number: string }
-            intents: { greet: { examples: [a1, b2, c3] } }
+            intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
             flows:
               hello:
                 trigger: { intent: greet }

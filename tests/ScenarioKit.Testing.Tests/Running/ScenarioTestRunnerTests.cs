@@ -111,7 +111,7 @@ public class ScenarioTestRunnerTests
         Assert.Equal(2, a.Utterances.Count(u => u.Expected is null));
         Assert.True(a.Passed, a.ToText());
         Assert.Equal(a.Utterances.Count(u => u.Correct), (int)Math.Round(a.Accuracy * a.Utterances.Length));
-        Assert.Equal(["greeting", "human", "order_status", null], a.PerIntent.Select(i => i.Intent));
+        Assert.Equal(["greeting", "human", "order_status", null], a.Metrics.PerIntent.Select(i => i.Intent));
     }
 
     [Fact]
@@ -139,9 +139,9 @@ public class ScenarioTestRunnerTests
         var doc = System.Xml.Linq.XDocument.Load(path);
         var root = doc.Root!;
         int Attr(System.Xml.Linq.XElement e, string name) => int.Parse((string)e.Attribute(name)!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(10 + 12 + 1 + 1, Attr(root, "tests"));
+        Assert.Equal(10 + 13 + 1 + 1, Attr(root, "tests"));
         Assert.Equal(report.Failed, Attr(root, "failures"));
-        Assert.Equal(12, report.Failed);
+        Assert.Equal(13, report.Failed);
         Assert.Equal(1, Attr(root, "errors"));
         Assert.Equal(1, Attr(root, "skipped"));
         Assert.Equal(Attr(root, "tests"), doc.Descendants("testcase").Count());
@@ -186,6 +186,26 @@ public class FailingFixtureTests
         var wrongBot = report.Suites[0].Tests.Single(t => t.Name == "wrong bot text").Failure!;
         Assert.Equal(("いらっしゃいませ", "こんにちは！ご用件をどうぞ。"), (wrongBot.Expected, wrongBot.Actual));
         Assert.Equal("bot: いらっしゃいませ", wrongBot.Step);
+    }
+
+    [Fact]
+    public async Task Issue12_an_unexpected_reply_after_a_user_message_shows_why_recognition_decided_so()
+    {
+        var report = await ScenarioTestRunnerTests.Run(Paths.Fixture("Failing", "failing.yaml"));
+        var tests = report.Suites[0].Tests;
+        var fellBack = tests.Single(t => t.Name == "fell back where an intent was expected").Failure!;
+        Assert.Equal(
+        [
+            "recognition of \"注文品はいつ到着しますか\": no intent (fallback); threshold 0.50, ambiguity margin 0.05",
+            "  1. order_status 0.40 by example \"注文した商品はいつ届きますか\"",
+        ], fellBack.Recognition);
+        Assert.Contains("  recognition of \"注文品はいつ到着しますか\"", fellBack.ToText(), StringComparison.Ordinal);
+
+        var wrongBot = tests.Single(t => t.Name == "wrong bot text").Failure!;
+        Assert.StartsWith("recognition of \"こんにちは\": greeting (1.00)", wrongBot.Recognition[0], StringComparison.Ordinal);
+        Assert.Contains(wrongBot.Recognition, l => l.StartsWith("  1. greeting 1.00 by pattern ", StringComparison.Ordinal));
+        // A failure about something else (a variable's value) carries no recognition.
+        Assert.Empty(tests.Single(t => t.Name == "wrong variable value").Failure!.Recognition);
     }
 }
 
