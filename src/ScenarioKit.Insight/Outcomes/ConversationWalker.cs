@@ -101,7 +101,10 @@ internal sealed class ConversationWalker(ScenarioTotals totals, ScenarioIndex? i
                 if (index?.Step(id) is not { FailureOf: { } parent }) continue;
                 switch (index.Step(parent)?.Kind)
                 {
-                    case "ask": _onFailAsks.Add(parent); break;
+                    case "ask":
+                        _onFailAsks.Add(parent);
+                        if (_open.Count > 0) _open[^1].GaveUp = true;
+                        break;
                     case "call": (failedCalls ??= []).Add(parent); break;
                 }
             }
@@ -147,6 +150,7 @@ internal sealed class ConversationWalker(ScenarioTotals totals, ScenarioIndex? i
             _open.Remove(episode);
             episode.Flow = flow;
             episode.Outcome = null;
+            episode.GaveUp = false;
         }
         _open.Add(episode);
     }
@@ -198,8 +202,8 @@ internal sealed class ConversationWalker(ScenarioTotals totals, ScenarioIndex? i
         {
             var episode = _open[^1];
             _open.RemoveAt(_open.Count - 1);
-            // A flow stopped by a runtime error did not reach its end: the customer got the fallback instead.
-            episode.Outcome = turn.Fallback && turn.Errors is { Count: > 0 } ? Outcome.Abandoned : Outcome.Contained;
+            // A flow stopped by a runtime error, or ended through an ask's onFail, did not reach its end: the bot gave up.
+            episode.Outcome = episode.GaveUp || turn.Fallback && turn.Errors is { Count: > 0 } ? Outcome.Abandoned : Outcome.Contained;
         }
     }
 
