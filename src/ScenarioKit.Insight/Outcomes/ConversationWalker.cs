@@ -105,7 +105,10 @@ internal sealed class ConversationWalker(ScenarioTotals totals, ScenarioIndex? i
                         _onFailAsks.Add(parent);
                         if (_open.Count > 0) _open[^1].GaveUp = true;
                         break;
-                    case "call": (failedCalls ??= []).Add(parent); break;
+                    case "call":
+                        (failedCalls ??= []).Add(parent);
+                        if (_open.Count > 0) _open[^1].GaveUp = true;
+                        break;
                 }
             }
             // A call's failure shows as its error in the trace, or as its onError steps running (or both): count the turn once.

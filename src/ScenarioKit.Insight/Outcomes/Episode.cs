@@ -15,6 +15,6 @@ internal sealed class Episode(string? intent, string? flow)
     /// <summary>Null while the flow runs; <see cref="Outcome.Contained"/> once it ended (final when the session closes without a repeat).</summary>
     public Outcome? Outcome { get; set; }
 
-    /// <summary>An ask of the flow ran out of attempts (its <c>onFail</c> ran): the bot gave up, so the episode is not contained.</summary>
+    /// <summary>An ask of the flow ran out of attempts (its <c>onFail</c> ran) or an action failed (a call's <c>onError</c> ran): the bot gave up, so the episode is not contained.</summary>
     public bool GaveUp { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text;
 
 namespace ScenarioKit.Insight.Rendering;
@@ -179,6 +180,9 @@ public static class HtmlReportWriter
 /// <summary>Appends markup and encoded text.</summary>
 internal sealed class HtmlBuilder
 {
+    // Japanese stays readable in the page source; markup characters and quotes are still encoded.
+    internal static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
     readonly StringBuilder _text = new(64 * 1024);
 
     public HtmlBuilder Raw(string markup)
@@ -189,7 +193,7 @@ internal sealed class HtmlBuilder
 
     public HtmlBuilder Text(string text)
     {
-        _text.Append(WebUtility.HtmlEncode(text));
+        _text.Append(Encoder.Encode(text));
         return this;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace ScenarioKit.Insight.Rendering;
@@ -79,12 +78,12 @@ internal static class ReportCharts
 
     static StringBuilder Open(int width, int height, string label) =>
         new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{WebUtility.HtmlEncode(label)}\">");
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{HtmlBuilder.Encoder.Encode(label)}\">");
 
     static string Close(StringBuilder svg) => svg.Append("</svg>").ToString();
 
     static void Text(StringBuilder svg, int x, int y, string text) =>
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{y}\">{WebUtility.HtmlEncode(text)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{y}\">{HtmlBuilder.Encoder.Encode(text)}</text>");
 
     static void Legend(StringBuilder svg, int x, int y, (string Label, string Colour)[] items)
     {

@@ -1,5 +1,6 @@
 using ScenarioKit.Insight;
 using ScenarioKit.Insight.Outcomes;
+using ScenarioKit.Insight.Privacy;
 using ScenarioKit.Insight.Rendering;
 using ScenarioKit.Server.Tests.Infrastructure;
 using ScenarioKit.Storage;
@@ -90,6 +91,69 @@ public sealed class ReportFiguresTests
         var unmasked = await new InsightReportBuilder(store, store).BuildAsync(new ReportFilter("reference-support"), Later(mask: false), CancellationToken.None);
         Assert.Contains("jane.doe@example.com", HtmlReportWriter.Write(unmasked));
     }
+
+    static readonly (string Name, int Count, string[] Messages)[] RetailMix =
+    [
+        ("送料", 4, ["送料はいくらですか"]),
+        ("担当者", 3, ["担当者と話したい"]),
+        ("請求", 2, ["二重に請求されている"]),
+        ("注文-離脱", 2, ["注文状況を知りたい", "090-1234-5678"]),
+        ("注文-失敗", 1, ["注文状況を知りたい", "12345678"]),
+        ("不明", 2, ["あいうえおかきくけこ"]),
+        ("不明-連続", 1, ["あいうえおかきくけこ", "さしすせそたちつてと"]),
+    ];
+
+    [Fact]
+    public async Task The_report_counts_exactly_the_conversations_the_generator_sent_to_the_japanese_sample()
+    {
+        var directory = TempDirectory.Create();
+        await using (var server = await TestServer.StartAsync(bots: [], configure: o => o.Sources.Add(Path.Combine(Repo.Root, "scenarios", "retail-support")), directory: directory))
+        {
+            foreach (var (name, count, messages) in RetailMix)
+            {
+                for (var c = 0; c < count; c++)
+                {
+                    for (var m = 0; m < messages.Length; m++)
+                        await server.PostJsonForJsonAsync("/api/messages", Reference.UserActivity($"{name}-{c}", m, text: messages[m]));
+                }
+            }
+        }
+
+        await using var store = new SqliteConversationStore(Path.Combine(directory, "scenariokit.db"));
+        // The order number stands in for a variable marked pii: its answers are hidden whole.
+        var options = Later() with { IsPii = v => v.Name == "order.number" };
+        var report = await new InsightReportBuilder(store, store).BuildAsync(new ReportFilter("retail-support"), options, CancellationToken.None);
+        var s = Assert.Single(report.Scenarios);
+        Assert.Equal("ja-JP", s.Locale);
+
+        // contained: 送料; escalated: 担当者, 請求, 不明-連続 (misunderstood twice); abandoned: 注文-離脱 (quiet at the ask),
+        // 注文-失敗 (the order API failed: onError); unengaged: 不明.
+        Assert.Equal(new OutcomeCounts(4, 3 + 2 + 1, 2 + 1, 2, 0), s.Conversations);
+        Assert.Equal((4, 4), Pick(s, "shipping_fee", i => (i.Volume, i.Contained)));
+        Assert.Equal((3, 3), Pick(s, "human", i => (i.Volume, i.Escalated)));
+        Assert.Equal((2, 2, "low"), Pick(s, "billing_dispute", i => (i.Volume, i.Escalated, i.DigitalFit)));
+        Assert.Equal((3, 3), Pick(s, "order_status", i => (i.Volume, i.Abandoned)));
+
+        Assert.Equal(
+            [("asked-for-human", "support", 3), ("low-digital-fit", "billing", 2), ("misunderstood-twice", "support", 1)],
+            s.Handoffs.Select(h => (h.Rule, h.Queue, h.Count)).OrderBy(h => h.Rule, StringComparer.Ordinal));
+        Assert.All(s.Handoffs, h => Assert.Equal(h.Count, h.WithinHours + h.OutOfHours + h.Unattended));
+
+        var ask = s.Steps.Single(r => r.Kind == "ask" && r.Flow == "order_status");
+        Assert.Equal((3, 2, 2), (ask.Reached, ask.AbandonedHere, ask.AskRetries));
+        Assert.Equal([TextMasking.Hidden], ask.RetrySamples);
+        Assert.Equal(1, s.Steps.Single(r => r.Kind == "call" && r.Flow == "order_status").ActionFailures);
+
+        var spot = s.HotSpots.First();
+        Assert.Equal(("あいうえおかきくけこ", 3), (spot.Text, spot.Count));
+
+        foreach (var text in Outputs(report)) Assert.DoesNotContain("090-1234-5678", text);
+        var unmasked = await new InsightReportBuilder(store, store).BuildAsync(new ReportFilter("retail-support"), options with { Mask = false }, CancellationToken.None);
+        Assert.Contains("090-1234-5678", JsonReportWriter.Write(unmasked));
+        Assert.Contains("あいうえおかきくけこ", HtmlReportWriter.Write(report));
+    }
+
+    static T Pick<T>(ScenarioReport s, string intent, Func<IntentRow, T> value) => value(s.Intents.Single(i => i.Intent == intent));
 
     internal static IEnumerable<string> Outputs(InsightReport report) =>
         [HtmlReportWriter.Write(report), JsonReportWriter.Write(report), .. CsvReportWriter.Write(report).Values, .. report.Scenarios.Select(AccuracySuggestions.Write)];
