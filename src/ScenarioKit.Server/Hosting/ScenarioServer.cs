@@ -121,6 +121,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IActionInvoker>(sp =>
         {
             IActionInvoker real = new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>());
@@ -204,6 +205,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             AgentAuth.Map(app);
             AgentPageEndpoints.Map(app);
             AgentApiEndpoints.Map(app);
+            InsightEndpoint.Map(app);
             app.MapHub<AgentConsoleHub>("/agent/hub");
         }
         var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
