@@ -39,10 +39,13 @@ static class Program
                                             [--url http://127.0.0.1:3978 --database path --secret s] [--scenario path] [--durable true|false]
                   Without --url the server runs in this process on 127.0.0.1 (a free port) with SQLite in a temp folder.
                   --hub: customers over Direct Line hand off to agents signed in at /agent (docs/performance.md, "Agent hub").
+                       ScenarioKit.LoadTest --report [--turns N] [--database path] [--scenario path]
+                  --report: fills a store with N (default 1,000,000) reference-support turns, then times the insight report (docs/performance.md, "Report").
                 """);
             return 2;
         }
         if (options.Hub) return await HubLoad.RunAsync(options);
+        if (options.Report) return await ReportLoad.RunAsync(options);
 
         ScenarioServer? server = null;
         var url = options.Url;
@@ -190,6 +193,8 @@ static class Program
     internal sealed record Options(int Connections, int Duration, int Warmup, string? Url, string? Scenario, string? Database, bool Durable)
     {
         public bool Hub { get; init; }
+        public bool Report { get; init; }
+        public long Turns { get; init; } = 1_000_000;
         public int Customers { get; init; } = 500;
         public int Agents { get; init; } = 50;
         public int MaxChats { get; init; } = 10;
@@ -214,6 +219,8 @@ static class Program
                         "--database" => o with { Database = Next() },
                         "--durable" => o with { Durable = bool.Parse(Next()) },
                         "--hub" => o with { Hub = true },
+                        "--report" => o with { Report = true },
+                        "--turns" => o with { Turns = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--customers" => o with { Customers = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--agents" => o with { Agents = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--max-chats" => o with { MaxChats = int.Parse(Next(), CultureInfo.InvariantCulture) },
