@@ -126,12 +126,16 @@ internal sealed class ConversationWalker(ScenarioTotals totals, ScenarioIndex? i
     void OnMessage(TurnSummary turn)
     {
         var answered = _waitingStep is { } waiting ? index?.Step(waiting) : null;
-        var text = turn.Text is { } raw ? masking.Apply(raw, answered?.AskVariable) : "";
+        // Masked only where a text is kept (most messages are never shown): masking is the costliest per-turn work.
+        string Masked() => turn.Text is { } raw ? masking.Apply(raw, answered?.AskVariable) : "";
         var startsEpisode = turn.Intent is not null && (turn.FlowsStarted is { Count: > 0 } || turn.HandoffRule is not null);
         if (answered is { Kind: "ask" } && !startsEpisode && turn.WaitingStep == answered.Id && turn.Steps?.Contains(answered.Id) == true)
-            totals.Step(answered.Id).Retry(text);
-        if (turn.Fallback && turn.Intent is null && text.Length > 0)
-            totals.HotSpots.Add(text, _waitingStep ?? "");
+        {
+            var step = totals.Step(answered.Id);
+            step.Retry(step.RetrySamples.Count < StepTotals.MaxSamples ? Masked() : "");
+        }
+        if (turn.Fallback && turn.Intent is null && !string.IsNullOrEmpty(turn.Text))
+            totals.HotSpots.Add(Masked(), _waitingStep ?? "");
         if (startsEpisode) Open(turn.Intent, turn.FlowsStarted);
         else if (turn.FlowsStarted is { Count: > 0 } jumped && _open.Count > 0) _open[^1].Flow = jumped[^1];
         else if (turn.FlowsStarted is { Count: > 0 } started) Open(null, started);

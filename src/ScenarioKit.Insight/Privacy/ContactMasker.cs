@@ -12,8 +12,19 @@ public static partial class ContactMasker
     public static string Mask(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var masked = Email().Replace(text, "[email]");
-        return Phone().Replace(masked, "[phone]");
+        // Cheap scans first: most texts have no at sign and too few digits for a phone number.
+        var masked = text.AsSpan().IndexOfAny('@', '＠') >= 0 ? Email().Replace(text, "[email]") : text;
+        return DigitCount(masked) >= 10 ? Phone().Replace(masked, "[phone]") : masked;
+    }
+
+    static int DigitCount(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (c is (>= '0' and <= '9') or (>= '０' and <= '９')) digits++;
+        }
+        return digits;
     }
 
     [GeneratedRegex(@"[\p{L}\p{N}._%+\-]+[@＠][\p{L}\p{N}.\-]+\.[\p{L}]{2,}", RegexOptions.CultureInvariant, 200)]
