@@ -44,11 +44,14 @@ static class Program
                   turns go round-robin across them (any node takes any turn). --stream-latency: how soon a Direct Line WebSocket on
                   one node hears a reply to a message posted on the other (docs/performance.md, "PostgreSQL and several nodes").
                   --hub: customers over Direct Line hand off to agents signed in at /agent (docs/performance.md, "Agent hub").
+                       ScenarioKit.LoadTest --report [--turns N] [--database path] [--scenario path]
+                  --report: fills a store with N (default 1,000,000) reference-support turns, then times the insight report (docs/performance.md, "Report").
                 """);
             return 2;
         }
         if (options.Hub) return await HubLoad.RunAsync(options);
         if (options.StreamLatency) return await StreamLatency.RunAsync(options);
+        if (options.Report) return await ReportLoad.RunAsync(options);
 
         var servers = new List<ScenarioServer>();
         ScenarioServer? server = null;
@@ -214,6 +217,8 @@ static class Program
     internal sealed record Options(int Connections, int Duration, int Warmup, string? Url, string? Scenario, string? Database, bool Durable)
     {
         public bool Hub { get; init; }
+        public bool Report { get; init; }
+        public long Turns { get; init; } = 1_000_000;
         public int Customers { get; init; } = 500;
         public int Agents { get; init; } = 50;
         public int MaxChats { get; init; } = 10;
@@ -242,6 +247,8 @@ static class Program
                         "--database" => o with { Database = Next() },
                         "--durable" => o with { Durable = bool.Parse(Next()) },
                         "--hub" => o with { Hub = true },
+                        "--report" => o with { Report = true },
+                        "--turns" => o with { Turns = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--customers" => o with { Customers = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--agents" => o with { Agents = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--max-chats" => o with { MaxChats = int.Parse(Next(), CultureInfo.InvariantCulture) },

@@ -29,4 +29,7 @@ public static class AuditActions
     public const string AccountEnable = "account.enable";
     public const string AccountPassword = "account.password";
     public const string Requeue = "requeue";
+
+    /// <summary>An insight report showed customer text unmasked (<c>scenariokit report --no-mask</c>, <c>/insight?mask=off</c>).</summary>
+    public const string ReportUnmasked = "report.unmasked";
 }

@@ -203,6 +203,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             AgentAuth.Map(app);
             AgentPageEndpoints.Map(app);
             AgentApiEndpoints.Map(app);
+            InsightEndpoint.Map(app);
             app.MapHub<AgentConsoleHub>("/agent/hub");
         }
         var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();

@@ -23,6 +23,7 @@ public static class ServerStorage
             services.AddSingleton(_ => store);
             services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<PostgresConversationStore>());
+            services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddSingleton<IConversationChanges>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddHostedService<ConversationChangesListener>();
             return;
@@ -30,6 +31,7 @@ public static class ServerStorage
         services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<SqliteConversationStore>());
     }
 
     /// <summary>
