@@ -21,6 +21,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(AgentsCommand.Create(context));
+        root.Subcommands.Add(PurgeCommand.Create(context));
 
         HelpExamples.Set(root,
             "scenariokit new shop-support --locale ja-JP",
