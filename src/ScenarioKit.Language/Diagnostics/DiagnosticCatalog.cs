@@ -256,6 +256,16 @@ public static class DiagnosticCatalog
         "the ticket number goes into variable '{0}', which holds {1}; a ticket number is text",
         "受付番号は変数 '{0}' に入りますが、この変数の型は{1}です。受付番号は文字列です", Error,
         "Declare the variable as 'type: string', or use another variable.", "変数を 'type: string' で宣言するか、別の変数を使ってください。");
+    public static readonly DiagnosticDescriptor PiiInUrl = new("SK3080", "Personal data in a URL",
+        "personal variable '{0}' goes into the URL of http action '{1}' (argument '{2}'): URLs are kept in server and proxy logs",
+        "個人情報の変数 '{0}' が http アクション '{1}' の URL に入ります（引数 '{2}'）。URL はサーバーやプロキシのログに残ります", Warning,
+        "Send the value in the request body (http.body) or a header instead of the URL, e.g. body: '{ \"phone\": \"${phone}\" }' with method: POST.",
+        "値は URL ではなくリクエスト本文（http.body）かヘッダーで送ってください（例: method: POST と body: '{ \"phone\": \"${phone}\" }'）。");
+    public static readonly DiagnosticDescriptor PiiOutsideVariable = new("SK3081", "pii outside a variable declaration",
+        "'pii' marks a variable declaration, not {0}",
+        "'pii' は変数の宣言に付けるものです。{0} には付けられません", Error,
+        "Remove 'pii' here and declare the variable with it: variables: { contact.phone: { type: string, pii: true } }.",
+        "ここの 'pii' を消し、変数の宣言に付けてください: variables: { contact.phone: { type: string, pii: true } }。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -292,7 +302,7 @@ public static class DiagnosticCatalog
         DuplicateName, UnknownVariable, UnknownIntent, UnknownFlow, UnknownAction, UnknownQueue, UnknownStage, UnreachableFlow, UnreachableStage, UnreachableStep,
         EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
-        MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
+        MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText, PiiInUrl, PiiOutsideVariable,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
     ];
