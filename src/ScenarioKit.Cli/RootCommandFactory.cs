@@ -22,6 +22,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(AgentsCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(PurgeCommand.Create(context));
 
         HelpExamples.Set(root,
             "scenariokit new shop-support --locale ja-JP",

@@ -49,7 +49,13 @@ public sealed record VariableDef(
     JsonElement? Default,
     VariableScope Scope,
     string? Description,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>Personal data (<c>pii: true</c>): reports and exports mask its values.</summary>
+    /// <remarks>Left out of the package JSON when false, so packages of scenarios without it keep their content hash.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Pii { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<DigitalFit>))]
 public enum DigitalFit { High, Medium, Low }

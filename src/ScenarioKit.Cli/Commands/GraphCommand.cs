@@ -1,7 +1,12 @@
 using System.CommandLine;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using ScenarioKit.Cli.Console;
 using ScenarioKit.Cli.Graph;
+using ScenarioKit.Cli.Graph.Picture;
+using ScenarioKit.Insight.Traffic;
+using ScenarioKit.Model;
+using ScenarioKit.Storage;
 using Spectre.Console;
 
 namespace ScenarioKit.Cli.Commands;
@@ -16,32 +21,74 @@ internal static class GraphCommand
         };
         var format = new Option<string>("--format", "-f")
         {
-            Description = "mermaid (a flowchart GitHub, VS Code and mermaid.live render) or dot (Graphviz: dot -Tsvg).",
+            Description = "mermaid (a flowchart GitHub, VS Code and mermaid.live render), dot (Graphviz: dot -Tsvg), svg (a picture, laid out here) or html (the picture in one offline page with a legend, pan and zoom).",
             DefaultValueFactory = _ => "mermaid",
         };
-        format.AcceptOnlyFromAmong("mermaid", "dot");
+        format.AcceptOnlyFromAmong("mermaid", "dot", "svg", "html");
         var output = new Option<string?>("--output", "-o")
         {
             Description = "File to write (default: standard output).",
             HelpName = "file",
         };
+        var database = new Option<string?>("--db")
+        {
+            Description = "SQLite database of a server (scenariokit serve --db): nodes and edges show how often conversations reached them and where they went quiet (svg and html only).",
+            HelpName = "file",
+        };
+        var version = new Option<string?>("--scenario-version")
+        {
+            Description = "With --db: count only conversations that ran this package version (default: every version of the scenario).",
+            HelpName = "version",
+        };
 
         var command = new Command("graph", "Draw the scenario: journey stages and the events that enter them, proactive rules, every flow's steps with branches and jumps, handoff rules and queues.")
         {
-            scenario, format, output,
+            scenario, format, output, database, version,
         };
         HelpExamples.Set(command,
             "scenariokit graph scenarios/retail-support > flow.mmd",
-            "scenariokit graph shop.skpkg --format dot -o flow.dot && dot -Tsvg flow.dot -o flow.svg");
+            "scenariokit graph shop.skpkg --format dot -o flow.dot && dot -Tsvg flow.dot -o flow.svg",
+            "scenariokit graph scenarios/retail-support --format html -o flow.html",
+            "scenariokit graph scenarios/retail-support --format html --db scenariokit.db -o traffic.html");
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
         {
+            var formatName = result.GetRequiredValue(format);
+            var databasePath = result.GetValue(database);
+            if (databasePath is not null && formatName is "mermaid" or "dot")
+                return CommandGuard.Usage(context, "--db draws traffic on the picture: use it with --format svg or html.");
+            if (databasePath is not null && !File.Exists(databasePath))
+                return CommandGuard.Fail(context, $"{databasePath}: no such database file.");
+
             var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
             if (package is null)
                 return exitCode;
 
             var graph = FlowGraphBuilder.Build(package.Model);
-            var text = result.GetRequiredValue(format) == "dot" ? DotWriter.Write(graph) : MermaidWriter.Write(graph);
+            string text;
+            if (formatName is "mermaid" or "dot")
+            {
+                text = formatName == "dot" ? DotWriter.Write(graph) : MermaidWriter.Write(graph);
+            }
+            else
+            {
+                TrafficOverlay? overlay = null;
+                if (databasePath is not null)
+                {
+                    try
+                    {
+                        var traffic = await ReadTrafficAsync(databasePath, package.Model, result.GetValue(version), ct);
+                        overlay = TrafficOverlay.Create(graph, traffic);
+                    }
+                    catch (SqliteException e)
+                    {
+                        return CommandGuard.Fail(context, $"{databasePath}: {e.Message}");
+                    }
+                }
+                var svg = SvgWriter.Write(graph, DiagramLayout.Compute(graph), overlay);
+                text = formatName == "svg" ? svg : HtmlWriter.Write(graph, svg, overlay, package.Model.Locale);
+            }
+
             if (result.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), ct);
@@ -54,5 +101,12 @@ internal static class GraphCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Counts the stored turns of this scenario (every version unless one is given), as of now.</summary>
+    static async Task<ScenarioTraffic> ReadTrafficAsync(string path, ScenarioModel model, string? version, CancellationToken cancellationToken)
+    {
+        await using var store = new SqliteConversationStore(path);
+        return await TrafficCounter.CountAsync(store, new TurnLogQuery(model.Id, version), TimeProvider.System.GetUtcNow(), TrafficCounter.DefaultQuietAfter, cancellationToken);
     }
 }

@@ -18,7 +18,15 @@ internal enum NodeShape
 
 internal enum EdgeStyle { Solid, Dotted, Thick }
 
-internal sealed record GraphNode(string Id, string Label, NodeShape Shape, string? Cluster);
+/// <summary>What a node stands for in the scenario, so stored traffic (step ids, flow, stage, rule names) can be laid on it.</summary>
+internal enum GraphRefKind { Step, Flow, Stage, Proactive, Rule, Queue }
+
+internal readonly record struct GraphRef(GraphRefKind Kind, string Key);
+
+internal sealed record GraphNode(string Id, string Label, NodeShape Shape, string? Cluster)
+{
+    public GraphRef? Ref { get; init; }
+}
 
 internal sealed record GraphEdge(string From, string To, string? Label, EdgeStyle Style);
 

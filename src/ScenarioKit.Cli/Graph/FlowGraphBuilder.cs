@@ -24,6 +24,7 @@ internal sealed class FlowGraphBuilder
     readonly HashSet<string> _flowNames;
     readonly HashSet<string> _stageNames;
     readonly HashSet<string> _queueNames;
+    readonly Dictionary<string, string> _stepKeys = new(StringComparer.Ordinal);
 
     FlowGraphBuilder(ScenarioModel model)
     {
@@ -62,7 +63,7 @@ internal sealed class FlowGraphBuilder
         string? previous = null;
         foreach (var stage in _model.Journey)
         {
-            var id = Node("stage", stage.Name, "stage " + stage.Name, NodeShape.Stage, JourneyCluster);
+            var id = Node("stage", stage.Name, "stage " + stage.Name, NodeShape.Stage, JourneyCluster, new(GraphRefKind.Stage, stage.Name));
             if (previous is not null)
                 Edge(previous, id, "next", EdgeStyle.Thick);
             previous = id;
@@ -84,7 +85,7 @@ internal sealed class FlowGraphBuilder
                     label.Append("\nsay: ").Append(MessageText(say));
                 if (rule.Cap.Kind != CapKind.None)
                     label.Append("\ncap: ").Append(CapText(rule.Cap));
-                var ruleId = Node("proactive", stage.Name + "/" + rule.Id, label.ToString(), NodeShape.Trigger, cluster: null);
+                var ruleId = Node("proactive", stage.Name + "/" + rule.Id, label.ToString(), NodeShape.Trigger, cluster: null, new(GraphRefKind.Proactive, rule.Id));
                 Edge(stageId, ruleId, "on " + EventText(rule.On), EdgeStyle.Dotted);
                 if (rule.Flow is { } flow)
                     Edge(ruleId, FlowEntry(flow), "starts", EdgeStyle.Solid);
@@ -101,7 +102,7 @@ internal sealed class FlowGraphBuilder
             var text = trigger.Intent is { } intent ? "intent " + intent
                 : trigger.Event is { } e ? "event " + EventText(e)
                 : "trigger";
-            var triggerId = Node("trigger", flow.Name, text, NodeShape.Trigger, cluster: null);
+            var triggerId = Node("trigger", flow.Name, text, NodeShape.Trigger, cluster: null, new(GraphRefKind.Flow, flow.Name));
             Edge(triggerId, FlowEntry(flow.Name), null, EdgeStyle.Solid);
         }
 
@@ -224,7 +225,7 @@ internal sealed class FlowGraphBuilder
         {
             var hours = queue.Windows.IsDefaultOrEmpty && queue.Hours is null ? "always open" : (queue.Hours ?? "") + " " + queue.TimeZone;
             var closed = queue.Closed.IsDefaultOrEmpty ? "" : "\nclosed " + string.Join(", ", queue.Closed.Select(ClosedText));
-            var queueId = Node("queue", queue.Name, "queue " + queue.Name + "\n" + hours.Trim() + closed, NodeShape.Queue, HandoffCluster);
+            var queueId = Node("queue", queue.Name, "queue " + queue.Name + "\n" + hours.Trim() + closed, NodeShape.Queue, HandoffCluster, new(GraphRefKind.Queue, queue.Name));
             if (queue.OutOfHours is { } own)
                 Edge(queueId, OutOfHoursNode("out-of-hours-" + queue.Name, own), "closed", EdgeStyle.Dotted);
         }
@@ -234,7 +235,7 @@ internal sealed class FlowGraphBuilder
         foreach (var rule in handoff.Rules)
         {
             var condition = rule.Intent is { } intent ? "intent " + intent : rule.When is { } when ? Shorten(when.Source) : "always";
-            var ruleId = Node("rule", rule.Id, "rule " + rule.Id + "\n" + condition, NodeShape.Decision, HandoffCluster);
+            var ruleId = Node("rule", rule.Id, "rule " + rule.Id + "\n" + condition, NodeShape.Decision, HandoffCluster, new(GraphRefKind.Rule, rule.Id));
             if (previous is null)
                 Edge(Node("note", "after-each-turn", "after each turn", NodeShape.Note, HandoffCluster), ruleId, null, EdgeStyle.Dotted);
             else
@@ -303,16 +304,23 @@ internal sealed class FlowGraphBuilder
         return flow.Steps.IsDefaultOrEmpty ? _ids.Get("empty", flowName) : StepId(flow.Steps[0]);
     }
 
-    string StepId(Step step) => _ids.Get("step", step.Id);
-
-    string Node(string kind, string key, string label, NodeShape shape, string? cluster)
+    string StepId(Step step)
     {
-        var id = _ids.Get(kind, key);
-        AddNode(id, label, shape, cluster);
+        var id = _ids.Get("step", step.Id);
+        _stepKeys[id] = step.Id;
         return id;
     }
 
-    void AddNode(string id, string label, NodeShape shape, string? cluster) => _nodes.Add(new GraphNode(id, label, shape, cluster));
+    string Node(string kind, string key, string label, NodeShape shape, string? cluster, GraphRef? source = null)
+    {
+        var id = _ids.Get(kind, key);
+        _nodes.Add(new GraphNode(id, label, shape, cluster) { Ref = source });
+        return id;
+    }
+
+    /// <summary>Adds a step's node (<paramref name="id"/> from <see cref="StepId"/>), which stands for that step.</summary>
+    void AddNode(string id, string label, NodeShape shape, string cluster) =>
+        _nodes.Add(new GraphNode(id, label, shape, cluster) { Ref = new(GraphRefKind.Step, _stepKeys[id]) });
 
     void Edge(string from, string to, string? label, EdgeStyle style) => _edges.Add(new GraphEdge(from, to, label, style));
 

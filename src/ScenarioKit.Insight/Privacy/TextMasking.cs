@@ -28,9 +28,6 @@ public sealed class TextMasking(bool enabled, Func<VariableDef, bool> isPii)
 /// <summary>Reads the scenario's personal-data marking (<c>pii: true</c> on a variable).</summary>
 public static class PiiVariables
 {
-    /// <summary>
-    /// Whether a variable holds personal data. The language's <c>pii</c> key is not in the model yet, so no variable is
-    /// marked; this accessor is the one place that reads it once it is.
-    /// </summary>
-    public static bool IsPii(VariableDef variable) => false;
+    /// <summary>Whether a variable holds personal data (the one place reports read the marking).</summary>
+    public static bool IsPii(VariableDef variable) => variable.Pii;
 }

@@ -9,7 +9,9 @@ internal sealed partial class Binder
     void CheckKeys(MappingNode m, string path, params string[] allowed)
     {
         foreach (var (key, _) in m.Entries)
-            if (!allowed.Contains(key.Value))
+            if (key.Value == "pii" && !allowed.Contains("pii"))
+                d.Report(DiagnosticCatalog.PiiOutsideVariable, key.Span, Names.At(path));
+            else if (!allowed.Contains(key.Value))
                 d.Report(DiagnosticCatalog.UnknownKey, key.Span, key.Value, Names.At(path), Localized.DidYouMean(Suggest.Closest(key.Value, allowed)));
     }
 

@@ -183,7 +183,7 @@ internal sealed partial class Binder
             if (value is ScalarNode { IsString: true } shorthand) typeText = shorthand.Value;
             else if ((def = Map(value, path)) is not null)
             {
-                CheckKeys(def, path, "type", "enum", "default", "scope", "description");
+                CheckKeys(def, path, "type", "enum", "default", "scope", "description", "pii");
                 typeText = RequiredString(def, "type", path);
             }
             else continue;
@@ -218,7 +218,10 @@ internal sealed partial class Binder
                     defaultValue = YamlJson.ToElement(dv);
                 }
             }
-            result.Add(new VariableDef(key.Value, type, enumValues, defaultValue, scope, def is null ? null : StringOf(def, "description"), key.Span));
+            result.Add(new VariableDef(key.Value, type, enumValues, defaultValue, scope, def is null ? null : StringOf(def, "description"), key.Span)
+            {
+                Pii = def is not null && Bool(def, "pii", path) == true,
+            });
         }
         return result.ToImmutable();
     }

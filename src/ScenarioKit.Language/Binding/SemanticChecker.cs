@@ -28,6 +28,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckIntents();
         CheckCalls();
         CheckAssignments();
+        PrivacyChecker.Check(model, d);
         IntentSimilarity.Check(bound, d);
     }
 

@@ -288,6 +288,16 @@ public static class DiagnosticCatalog
         "'{0}: {1}' does not fit an answer of type {2}: {3}", "'{0}: {1}' は {2} の回答に合いません: {3}", Error,
         "Give numbers for number, integer and text answers, and dates (2026-12-05, today, +30d) for date answers.",
         "number・integer・text の回答には数値を、date の回答には日付（2026-12-05、today、+30d）を書きます。");
+    public static readonly DiagnosticDescriptor PiiInUrl = new("SK3080", "Personal data in a URL",
+        "personal variable '{0}' goes into the URL of http action '{1}' (argument '{2}'): URLs are kept in server and proxy logs",
+        "個人情報の変数 '{0}' が http アクション '{1}' の URL に入ります（引数 '{2}'）。URL はサーバーやプロキシのログに残ります", Warning,
+        "Send the value in the request body (http.body) or a header instead of the URL, e.g. body: '{ \"phone\": \"${phone}\" }' with method: POST.",
+        "値は URL ではなくリクエスト本文（http.body）かヘッダーで送ってください（例: method: POST と body: '{ \"phone\": \"${phone}\" }'）。");
+    public static readonly DiagnosticDescriptor PiiOutsideVariable = new("SK3081", "pii outside a variable declaration",
+        "'pii' marks a variable declaration, not {0}",
+        "'pii' は変数の宣言に付けるものです。{0} には付けられません", Error,
+        "Remove 'pii' here and declare the variable with it: variables: { contact.phone: { type: string, pii: true } }.",
+        "ここの 'pii' を消し、変数の宣言に付けてください: variables: { contact.phone: { type: string, pii: true } }。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -346,6 +356,7 @@ public static class DiagnosticCatalog
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
         MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
         InvalidDate, ReversedDateRange, DateMinAfterMax, UnknownWeekday, FutureAndPast, BoundWithoutOrder, DateRuleOnOtherKind, BoundKindMismatch,
+        PiiInUrl, PiiOutsideVariable,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
         DatesInUtc, ValidateIgnoresValue, OutOfHoursNeverUsed,

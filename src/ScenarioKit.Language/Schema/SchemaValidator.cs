@@ -408,6 +408,12 @@ internal static class SchemaValidator
             foreach (var (e, span, path) in unknownKeys)
             {
                 var name = e.Property ?? (e.Token as JProperty)?.Name ?? "";
+                if (name == "pii")
+                {
+                    // A designer marking personal data where it is asked for or used: say where the mark belongs.
+                    d.Report(DiagnosticCatalog.PiiOutsideVariable, span, Names.At(path));
+                    continue;
+                }
                 var candidates = e.Schema?.ActualSchema.ActualProperties.Keys ?? (IEnumerable<string>)[];
                 var suggestion = Suggest.Closest(name, candidates);
                 if (suggestion is not null) suggested.Add((path, suggestion));

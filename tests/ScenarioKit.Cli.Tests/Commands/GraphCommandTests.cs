@@ -68,7 +68,7 @@ public sealed class GraphCommandTests
     {
         using var temp = new TempDirectory();
 
-        var run = await CliHarness.RunAsync("graph", WritePackage(temp), "--format", "svg");
+        var run = await CliHarness.RunAsync("graph", WritePackage(temp), "--format", "png");
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
     }

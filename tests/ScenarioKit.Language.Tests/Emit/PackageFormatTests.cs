@@ -23,6 +23,26 @@ public class PackageFormatTests
     }
 
     [Fact]
+    public void Pii_marks_survive_the_package_round_trip()
+    {
+        var compiled = ScenarioCompiler.CompileText("""
+            scenarioKit: 1
+            id: demo
+            version: 1.0.0
+            locale: ja-JP
+            variables:
+              contact.phone: { type: string, pii: true }
+              contact.time: { type: string, pii: false }
+              order.number: string
+            """);
+        Assert.Empty(compiled.Diagnostics);
+        var bytes = PackageFormat.Write(compiled.Package!);
+
+        var read = PackageFormat.Read(new MemoryStream(bytes)).Model.Variables.ToDictionary(v => v.Name, v => v.Pii);
+        Assert.Equal(new Dictionary<string, bool> { ["contact.phone"] = true, ["contact.time"] = false, ["order.number"] = false }, read);
+    }
+
+    [Fact]
     public void Written_model_is_the_one_the_manifest_hashed()
     {
         var package = PackageFormat.CreatePackage(Minimal(), "0.1.0");
