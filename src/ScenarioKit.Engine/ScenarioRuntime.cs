@@ -12,7 +12,7 @@ namespace ScenarioKit.Engine;
 /// the runtime is immutable afterwards and thread-safe: any number of conversations may run
 /// turns concurrently. A turn is pure given (package, state, input, clock, action results).
 /// </summary>
-public sealed class ScenarioRuntime
+public sealed partial class ScenarioRuntime
 {
     readonly CompiledScenario _scenario;
 

@@ -263,4 +263,14 @@ public sealed record ScenarioModel(
     ImmutableArray<FlowDef> Flows,
     ImmutableArray<ActionDef> Actions,
     HandoffDef Handoff,
-    ImmutableArray<string> SourceFiles);
+    ImmutableArray<string> SourceFiles)
+{
+    /// <summary>The scenario's <c>vocabulary</c>: variants rewritten to their canonical term in examples, keywords and customer text alike.</summary>
+    public ImmutableArray<VocabularyTerm> Vocabulary { get; init; } = [];
+}
+
+/// <summary>
+/// A canonical term and the words customers use for it (<c>vocabulary: { 配送: [配達, お届け] }</c>). Variants are
+/// matched as keywords are (word boundaries, <c>*x*</c> for a substring) and replaced by <see cref="Term"/>.
+/// </summary>
+public sealed record VocabularyTerm(string Term, ImmutableArray<string> Variants, SourceSpan Span);
