@@ -29,6 +29,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckCalls();
         CheckAssignments();
         IntentSimilarity.Check(bound, d);
+        VocabularyChecker.Check(bound, d);
     }
 
     void CheckDuplicates()
