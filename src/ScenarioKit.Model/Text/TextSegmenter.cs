@@ -65,6 +65,9 @@ public static class TextSegmenter
         "だ", "だよ", "だね", "だけど", "ている", "ています", "てる", "てます", "って",
     ];
 
+    /// <summary>Particles split from the front of a hiragana run that follows a word (「送料|は|おいくら」「返品|の|やり方」).</summary>
+    static readonly string[] LeadingParticleList = ["って", "は", "が", "を", "に", "で", "と", "も", "へ", "の"];
+
     static readonly string[] ParticleList = ["は", "が", "を", "に", "で", "と", "も", "へ", "や", "から", "まで", "より", "など", "とか", "ってば"];
 
     static readonly string[] StopWordList =
@@ -78,6 +81,7 @@ public static class TextSegmenter
     static readonly FrozenSet<string> Endings = EndingList.Select(KanaFolding.Fold).ToFrozenSet(StringComparer.Ordinal);
     static readonly int LongestEnding = Endings.Max(e => e.Length);
     static readonly FrozenSet<string> Particles = ParticleList.Select(KanaFolding.Fold).Concat(Endings).ToFrozenSet(StringComparer.Ordinal);
+    static readonly string[] LeadingParticles = [.. LeadingParticleList.Select(KanaFolding.Fold)];
     static readonly FrozenSet<string> StopWords = StopWordList.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Segments text already normalised and case-folded by <see cref="MatchText.NormalizeAndFold"/>.</summary>
@@ -99,7 +103,7 @@ public static class TextSegmenter
             var start = i++;
             while (i < folded.Length && Continues(script, folded[i])) i++;
             boundary[start] = boundary[i] = true;
-            AddRun(folded, start, i - start, script, terms, boundary);
+            AddRun(folded, start, i - start, script, afterWord: start > 0 && ScriptOf(folded[start - 1]) != Script.Other, terms, boundary);
         }
         return new SegmentedText(folded, terms.ToImmutable(), boundary);
     }
@@ -117,7 +121,7 @@ public static class TextSegmenter
     static bool Continues(Script run, char c) =>
         ScriptOf(c) == run || (run is Script.Hiragana or Script.Katakana && (c == 'ー' || KanaFolding.Fold(c) == KanaFolding.LongVowel));
 
-    static void AddRun(string text, int start, int length, Script script, ImmutableArray<Term>.Builder terms, bool[] boundary)
+    static void AddRun(string text, int start, int length, Script script, bool afterWord, ImmutableArray<Term>.Builder terms, bool[] boundary)
     {
         switch (script)
         {
@@ -127,7 +131,7 @@ public static class TextSegmenter
                 AddTerm(text, start, length, script, isFunction: false, terms);
                 break;
             case Script.Hiragana:
-                AddHiragana(text, start, length, terms, boundary);
+                AddHiragana(text, start, length, afterWord, terms, boundary);
                 break;
             case Script.Latin:
                 var word = text.Substring(start, length);
@@ -140,13 +144,20 @@ public static class TextSegmenter
         }
     }
 
-    /// <summary>「おいくらですか」 → お (function) | いくら | ですか (function).</summary>
-    static void AddHiragana(string text, int start, int length, ImmutableArray<Term>.Builder terms, bool[] boundary)
+    /// <summary>「(送料)はおいくらですか」 → は (function) | お (function) | いくら | ですか (function).</summary>
+    static void AddHiragana(string text, int start, int length, bool afterWord, ImmutableArray<Term>.Builder terms, bool[] boundary)
     {
         var run = KanaFolding.Fold(text.Substring(start, length));
         if (Particles.Contains(run))
         {
             AddTerm(text, start, length, Script.Hiragana, isFunction: true, terms);
+            return;
+        }
+        if (afterWord && LeadingParticles.FirstOrDefault(p => run.Length > p.Length + 1 && run.StartsWith(p, StringComparison.Ordinal)) is { } particle)
+        {
+            AddTerm(text, start, particle.Length, Script.Hiragana, isFunction: true, terms);
+            boundary[start + particle.Length] = true;
+            AddHiragana(text, start + particle.Length, length - particle.Length, afterWord: false, terms, boundary);
             return;
         }
         var contentStart = 0;
