@@ -189,14 +189,14 @@ internal sealed class IntentRecognizer
 
     readonly record struct Scored(CompiledIntent Intent, double Score, string Via, string? Evidence);
 
-    /// <summary>Eligible intents with examples, best first (on a tie the earlier intent in file order).</summary>
+    /// <summary>The best three eligible intents with examples, best first (on a tie the earlier intent in file order).</summary>
     Scored[] Similarity(RecognitionInput input, Func<CompiledIntent, bool>? eligible)
     {
         // Endings and particles alone (「もらえますか」, "can you") say nothing about what the customer wants.
         if (input.Segmented.Terms.All(t => t.IsFunction)) return [];
         var vector = FeatureVector.Count(input.Segmented);
         if (vector.IsEmpty) return [];
-        var raw = _intents.Index.RawScores(vector.Weigh(_intents.Index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1);
+        var raw = _intents.Index.RawScores(vector.Weigh(_intents.Index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1, count: 3);
         var result = new Scored[raw.Length];
         for (var i = 0; i < raw.Length; i++)
         {

@@ -52,9 +52,8 @@ internal sealed class ScoreCalibration
         {
             var intent = index.Owner[e];
             if (index.FirstExample[intent + 1] - index.FirstExample[intent] < 2) continue;
-            var scores = index.RawScores(index.ExampleVectors[e], null, exclude: e);
-            own.Add(scores.FirstOrDefault(s => s.Intent == intent).Score);
-            other.Add(scores.FirstOrDefault(s => s.Intent != intent).Score);
+            own.Add(index.RawScores(index.ExampleVectors[e], i => i == intent, exclude: e, count: 1).FirstOrDefault().Score);
+            other.Add(index.RawScores(index.ExampleVectors[e], i => i != intent, exclude: e, count: 1).FirstOrDefault().Score);
         }
         if (own.Count < MinimumSamples) return Default;
         var wrong = Percentile(other, 0.9);

@@ -83,11 +83,12 @@ internal sealed class SimilarityIndex
     }
 
     /// <summary>
-    /// Each intent's raw similarity to a weighted input, best first (ties: file order): the better of its
-    /// best example's cosine and its centroid's cosine. Example is the index of the best example, or -1 when the centroid scored higher.
-    /// <paramref name="exclude"/> leaves one example out (calibration's leave-one-out).
+    /// The <paramref name="count"/> intents most similar to a weighted input, best first (ties: file order),
+    /// each scored by the better of its best example's cosine and its centroid's cosine. Example is the
+    /// index of the best example, or -1 when the centroid scored higher. <paramref name="exclude"/> leaves
+    /// one example out (calibration's leave-one-out). Keeps only the top few, so a turn allocates little.
     /// </summary>
-    public (int Intent, double Score, int Example)[] RawScores(FeatureVector input, Func<int, bool>? eligible, int exclude)
+    public (int Intent, double Score, int Example)[] RawScores(FeatureVector input, Func<int, bool>? eligible, int exclude, int count)
     {
         var intents = FirstExample.Length - 1;
         var examples = ArrayPool<float>.Shared.Rent(ExampleCount);
@@ -97,7 +98,8 @@ internal sealed class SimilarityIndex
             Array.Clear(examples, 0, ExampleCount);
             Array.Clear(centroids, 0, intents);
             Score(input, examples, centroids);
-            var result = new List<(int Intent, double Score, int Example)>();
+            var top = new (int Intent, double Score, int Example)[count];
+            var found = 0;
             for (var i = 0; i < intents; i++)
             {
                 if (FirstExample[i] == FirstExample[i + 1] || eligible?.Invoke(i) == false) continue;
@@ -105,20 +107,23 @@ internal sealed class SimilarityIndex
                 var bestScore = 0f;
                 for (var e = FirstExample[i]; e < FirstExample[i + 1]; e++)
                 {
-                    if (e == exclude || examples[e] <= 0) continue;
-                    if (examples[e] > bestScore)
-                    {
-                        best = e;
-                        bestScore = examples[e];
-                    }
+                    if (e == exclude || examples[e] <= bestScore) continue;
+                    best = e;
+                    bestScore = examples[e];
                 }
                 // Calibration leaves an example out; its intent's centroid still contains it, so skip the centroid then.
                 var centroid = exclude >= 0 && Owner[exclude] == i ? 0 : centroids[i];
-                if (centroid > bestScore) result.Add((i, centroid, -1));
-                else if (best >= 0) result.Add((i, bestScore, best));
+                var entry = centroid > bestScore ? (i, (double)centroid, -1) : (i, bestScore, best);
+                if (entry.Item2 <= 0) continue;
+                // Insertion into the top list; strictly greater, so on a tie the earlier intent stays ahead.
+                var at = found;
+                while (at > 0 && entry.Item2 > top[at - 1].Score) at--;
+                if (at >= count) continue;
+                for (var j = Math.Min(found, count - 1); j > at; j--) top[j] = top[j - 1];
+                top[at] = entry;
+                found = Math.Min(found + 1, count);
             }
-            result.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Intent.CompareTo(b.Intent));
-            return [.. result];
+            return found == count ? top : top[..found];
         }
         finally
         {
