@@ -328,4 +328,12 @@ public sealed record ScenarioModel(
 {
     /// <summary>The IANA zone whose calendar dates answers are read in (<c>today</c>, 明日, dates without a year); null is UTC.</summary>
     public string? TimeZone { get; init; }
+    /// <summary>The scenario's <c>vocabulary</c>: variants rewritten to their canonical term in examples, keywords and customer text alike.</summary>
+    public ImmutableArray<VocabularyTerm> Vocabulary { get; init; } = [];
 }
+
+/// <summary>
+/// A canonical term and the words customers use for it (<c>vocabulary: { 配送: [配達, お届け] }</c>). Variants are
+/// matched as keywords are (word boundaries, <c>*x*</c> for a substring) and replaced by <see cref="Term"/>.
+/// </summary>
+public sealed record VocabularyTerm(string Term, ImmutableArray<string> Variants, SourceSpan Span);

@@ -1,13 +1,14 @@
 using System.Text.RegularExpressions;
 using ScenarioKit.Engine.Text;
 using ScenarioKit.Model;
+using ScenarioKit.Model.Text;
 
 namespace ScenarioKit.Engine.Recognition;
 
-/// <summary>An intent prepared for matching once per package: regexes built, keywords folded, example vectors computed.</summary>
+/// <summary>An intent prepared for matching once per package: regexes built, keywords and examples folded through the vocabulary.</summary>
 internal sealed class CompiledIntent
 {
-    public CompiledIntent(IntentDef def, int order, RuntimeOptions options, List<RuntimeError> errors)
+    public CompiledIntent(IntentDef def, int order, RuntimeOptions options, VocabularyRewriter vocabulary, List<RuntimeError> errors)
     {
         Def = def;
         Order = order;
@@ -24,8 +25,12 @@ internal sealed class CompiledIntent
             }
         }
         Patterns = [.. patterns];
-        Keywords = [.. def.Keywords.Select(TextNormalizer.NormalizeAndFold).Where(k => k.Length > 0)];
-        Examples = [.. def.Examples.Select(e => NGramVector.Create(TextNormalizer.NormalizeAndFold(e))).Where(v => !v.IsEmpty)];
+        Keywords = [.. def.Keywords.Select(k => WordPattern.Parse(k, vocabulary)).Where(k => k.Matching.Length > 0)];
+        var examples = def.Examples
+            .Select(e => (Text: e, Vector: FeatureVector.Count(TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(e))))))
+            .Where(e => !e.Vector.IsEmpty).ToArray();
+        ExampleTexts = [.. examples.Select(e => e.Text)];
+        ExampleCounts = [.. examples.Select(e => e.Vector)];
         Suggestion = string.IsNullOrWhiteSpace(def.Description) ? def.Name : def.Description;
         FoldedSuggestion = TextNormalizer.NormalizeAndFold(Suggestion);
         FoldedName = TextNormalizer.NormalizeAndFold(def.Name);
@@ -35,11 +40,10 @@ internal sealed class CompiledIntent
     public int Order { get; }
     public string Name => Def.Name;
     public Regex[] Patterns { get; }
-    public string[] Keywords { get; }
-    /// <summary>Example vectors, weighted by <see cref="GramWeights"/> once the whole intent list is known.</summary>
-    public NGramVector[] Examples { get; private set; }
-
-    internal void Weigh(GramWeights weights) => Examples = [.. Examples.Select(e => e.Weighted(weights))];
+    public WordPattern[] Keywords { get; }
+    public string[] ExampleTexts { get; }
+    /// <summary>Raw feature counts of the examples; weighted in <see cref="SimilarityIndex"/> once all intents are known.</summary>
+    public FeatureVector[] ExampleCounts { get; }
 
     /// <summary>What the clarify question offers for this intent: its description, or its name.</summary>
     public string Suggestion { get; }
@@ -61,12 +65,17 @@ internal readonly record struct RecognitionResult(CompiledIntent? Intent, double
     public static readonly RecognitionResult None = new(null, 0, null);
 }
 
+/// <summary>Customer text as recognition sees it: normalised, vocabulary applied, segmented.</summary>
+internal sealed record RecognitionInput(string Folded, SegmentedText Segmented, IReadOnlyList<string> VocabularyApplied);
+
 /// <summary>
-/// Intent recognition (docs/language.md "Intents"): patterns in file order (confidence 1), then
-/// keywords as substrings (0.9), then the best cosine similarity of character n-grams to the
-/// examples, subject to the threshold and the ambiguity margin.
+/// Intent recognition (docs/language.md "Intents", docs/engine.md "Recognition"): patterns in file order
+/// (confidence 1), then keywords at word boundaries (0.9), then similarity to the examples, each intent
+/// scored by its best example and by its centroid, calibrated (<see cref="ScoreCalibration"/>), subject to
+/// the threshold and the ambiguity margin. <see cref="Decide"/> is the one decision both a turn and
+/// <see cref="ScenarioRuntime.ExplainRecognition"/> make.
 /// </summary>
-internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSettings settings)
+internal sealed class IntentRecognizer
 {
     public const double KeywordConfidence = 0.9;
 
@@ -82,24 +91,75 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
     /// <inheritdoc cref="DigressionThresholdRaise"/>
     public const double DigressionMinSimilarity = 0.75;
 
+    readonly ImmutableIntentList _intents;
+    readonly RecognizerSettings _settings;
+
+    public IntentRecognizer(ImmutableIntentList intents, RecognizerSettings settings)
+    {
+        _intents = intents;
+        _settings = settings;
+    }
+
+    public RecognizerSettings Settings => _settings;
+
     /// <summary>The similarity an interrupting intent needs while an ask waits.</summary>
-    public double DigressionThreshold => Math.Max(settings.Threshold + DigressionThresholdRaise, DigressionMinSimilarity);
+    public double DigressionThreshold => Math.Max(_settings.Threshold + DigressionThresholdRaise, DigressionMinSimilarity);
+
+    /// <summary>Normalised, case-folded text with the vocabulary applied and segmented.</summary>
+    public RecognitionInput Prepare(string folded, bool trackVocabulary = false)
+    {
+        var applied = trackVocabulary ? new List<string>() : null;
+        var rewritten = _intents.Vocabulary.Rewrite(folded, applied);
+        return new RecognitionInput(rewritten, TextSegmenter.Segment(rewritten), (IReadOnlyList<string>?)applied ?? []);
+    }
 
     /// <param name="folded">Normalised, case-folded input.</param>
     /// <param name="eligible">Restricts the intents considered (digressions during an ask); null = all.</param>
     /// <param name="threshold">The similarity threshold to apply instead of the scenario's (see <see cref="DigressionThreshold"/>).</param>
-    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors, double? threshold = null)
+    public RecognitionResult Recognize(string folded, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors, double? threshold = null) =>
+        folded.Length == 0 ? RecognitionResult.None : Decide(Prepare(folded), eligible, errors, threshold, null);
+
+    /// <summary>
+    /// The decision. When <paramref name="top"/> is given it receives the best three intents with their
+    /// scores and evidence (the decisive pattern or keyword first), even those below the threshold.
+    /// </summary>
+    public RecognitionResult Decide(RecognitionInput input, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors, double? threshold, List<IntentScore>? top)
     {
-        var minimum = threshold ?? settings.Threshold;
-        if (folded.Length == 0) return RecognitionResult.None;
-        foreach (var intent in intents.All)
+        var minimum = threshold ?? _settings.Threshold;
+        if (input.Folded.Length == 0) return RecognitionResult.None;
+        if (MatchRule(input, eligible, errors) is { } rule)
+        {
+            if (top is not null)
+            {
+                top.Add(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence));
+                AddSimilarityScores(input, eligible, top, exclude: rule.Intent);
+            }
+            return new RecognitionResult(rule.Intent, rule.Confidence, null);
+        }
+        if (!_intents.HasExamples) return RecognitionResult.None;
+
+        var scores = Similarity(input, eligible);
+        if (top is not null)
+            top.AddRange(scores.Take(3).Select(s => new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence)));
+        if (scores.Length == 0 || scores[0].Score < minimum) return RecognitionResult.None;
+        var best = scores[0];
+        if (scores.Length > 1 && scores[1].Score >= minimum && best.Score - scores[1].Score < _settings.AmbiguityMargin)
+            return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true);
+        return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true);
+    }
+
+    readonly record struct RuleMatch(CompiledIntent Intent, double Confidence, string Via, string Evidence);
+
+    RuleMatch? MatchRule(RecognitionInput input, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
+    {
+        foreach (var intent in _intents.All)
         {
             if (intent.Patterns.Length == 0 || eligible?.Invoke(intent) == false) continue;
             foreach (var regex in intent.Patterns)
             {
                 try
                 {
-                    if (regex.IsMatch(folded)) return new RecognitionResult(intent, 1, null);
+                    if (regex.IsMatch(input.Folded)) return new RuleMatch(intent, 1, "pattern", regex.ToString());
                 }
                 catch (RegexMatchTimeoutException)
                 {
@@ -107,58 +167,64 @@ internal sealed class IntentRecognizer(ImmutableIntentList intents, RecognizerSe
                 }
             }
         }
-        foreach (var intent in intents.All)
+        foreach (var intent in _intents.All)
         {
             if (intent.Keywords.Length == 0 || eligible?.Invoke(intent) == false) continue;
             foreach (var keyword in intent.Keywords)
-                if (folded.Contains(keyword, StringComparison.Ordinal))
-                    return new RecognitionResult(intent, KeywordConfidence, null);
+                if (keyword.IsIn(input.Segmented))
+                    return new RuleMatch(intent, KeywordConfidence, "keyword", keyword.Source);
         }
-        if (!intents.HasExamples) return RecognitionResult.None;
+        return null;
+    }
 
-        var input = NGramVector.Create(folded);
-        if (input.IsEmpty) return RecognitionResult.None;
-        input = input.Weighted(intents.Weights);
-        CompiledIntent? best = null, second = null;
-        double bestScore = 0, secondScore = 0;
-        foreach (var intent in intents.All)
+    void AddSimilarityScores(RecognitionInput input, Func<CompiledIntent, bool>? eligible, List<IntentScore> top, CompiledIntent exclude)
+    {
+        if (!_intents.HasExamples) return;
+        foreach (var s in Similarity(input, eligible))
         {
-            if (intent.Examples.Length == 0 || eligible?.Invoke(intent) == false) continue;
-            double score = 0;
-            foreach (var example in intent.Examples)
-                score = Math.Max(score, input.Cosine(example));
-            // Strictly greater: on a tie the earlier intent (file order) stays best.
-            if (score > bestScore)
-            {
-                second = best; secondScore = bestScore;
-                best = intent; bestScore = score;
-            }
-            else if (score > secondScore)
-            {
-                second = intent; secondScore = score;
-            }
+            if (top.Count >= 3) break;
+            if (s.Intent != exclude) top.Add(new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence));
         }
-        if (best is null || bestScore < minimum) return RecognitionResult.None;
-        if (second is not null && secondScore >= minimum && bestScore - secondScore < settings.AmbiguityMargin)
-            return new RecognitionResult(null, bestScore, [best, second], BySimilarity: true);
-        return new RecognitionResult(best, bestScore, null, BySimilarity: true);
+    }
+
+    readonly record struct Scored(CompiledIntent Intent, double Score, string Via, string? Evidence);
+
+    /// <summary>The best three eligible intents with examples, best first (on a tie the earlier intent in file order).</summary>
+    Scored[] Similarity(RecognitionInput input, Func<CompiledIntent, bool>? eligible)
+    {
+        // Endings and particles alone (「もらえますか」, "can you") say nothing about what the customer wants.
+        if (input.Segmented.Terms.All(t => t.IsFunction)) return [];
+        var vector = FeatureVector.Count(input.Segmented);
+        if (vector.IsEmpty) return [];
+        var raw = _intents.Index.RawScores(vector.Weigh(_intents.Index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1, count: 3);
+        var result = new Scored[raw.Length];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var (intent, score, example) = raw[i];
+            result[i] = new Scored(_intents.All[intent], _intents.Calibration.Confidence(score), example < 0 ? "centroid" : "example",
+                example < 0 ? null : _intents.Index.ExampleTexts[example]);
+        }
+        return result;
     }
 }
 
 internal sealed class ImmutableIntentList
 {
-    public ImmutableIntentList(CompiledIntent[] all)
+    public ImmutableIntentList(CompiledIntent[] all, VocabularyRewriter vocabulary)
     {
         All = all;
-        HasExamples = all.Any(i => i.Examples.Length > 0);
+        Vocabulary = vocabulary;
+        HasExamples = all.Any(i => i.ExampleCounts.Length > 0);
         _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        Weights = new GramWeights(all.Select(i => (IReadOnlyList<NGramVector>)i.Examples));
-        foreach (var intent in all) intent.Weigh(Weights);
+        Index = new SimilarityIndex(all);
+        Calibration = ScoreCalibration.Measure(Index);
     }
 
     public CompiledIntent[] All { get; }
+    public VocabularyRewriter Vocabulary { get; }
     public bool HasExamples { get; }
-    public GramWeights Weights { get; }
+    public SimilarityIndex Index { get; }
+    public ScoreCalibration Calibration { get; }
     readonly Dictionary<string, CompiledIntent> _byName;
 
     public CompiledIntent? Find(string name) => _byName.GetValueOrDefault(name);

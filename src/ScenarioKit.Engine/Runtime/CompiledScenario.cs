@@ -4,6 +4,7 @@ using ScenarioKit.Engine.Actions;
 using ScenarioKit.Engine.Expressions;
 using ScenarioKit.Engine.Handoff;
 using ScenarioKit.Engine.Recognition;
+using ScenarioKit.Model.Text;
 using ScenarioKit.Engine.Validation;
 using ScenarioKit.Model;
 
@@ -55,7 +56,8 @@ internal sealed class CompiledScenario
         DeclaredVariables = model.Variables.ToFrozenDictionary(v => v.Name, StringComparer.Ordinal);
         UserScoped = model.Variables.Where(v => v.Scope == VariableScope.User).Select(v => v.Name).ToFrozenSet(StringComparer.Ordinal);
 
-        Intents = new ImmutableIntentList([.. model.Intents.Select((i, n) => new CompiledIntent(i, n, options, errors))]);
+        var vocabulary = model.Vocabulary.IsDefaultOrEmpty ? VocabularyRewriter.Empty : new VocabularyRewriter(model.Vocabulary);
+        Intents = new ImmutableIntentList([.. model.Intents.Select((i, n) => new CompiledIntent(i, n, options, vocabulary, errors))], vocabulary);
         Recognizer = new IntentRecognizer(Intents, model.Recognizer ?? RecognizerSettings.Default);
 
         var flows = new Dictionary<string, FlowDef>(StringComparer.Ordinal);

@@ -40,6 +40,8 @@ internal sealed class BoundScenario
     public Dictionary<string, List<ScalarNode>> IntentPatterns { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<ScalarNode>> IntentKeywords { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ScalarNode> FlowNames { get; } = new(StringComparer.Ordinal);
+    /// <summary>The <c>vocabulary</c> entries: each canonical term's key node and its variants' nodes.</summary>
+    public List<(ScalarNode Term, List<ScalarNode> Variants)> Vocabulary { get; } = [];
     /// <summary>Names written as definitions, bound or not: a definition with a wrong shape is reported once, not again at each use.</summary>
     public Dictionary<RefKind, HashSet<string>> Declared { get; } = [];
 }
@@ -69,12 +71,13 @@ internal sealed partial class Binder
         public readonly Dictionary<string, ScalarNode> FlowNames = new(StringComparer.Ordinal);
         /// <summary>The <c>type</c> of each date or datetime ask, for the time-zone warning (SK4020).</summary>
         public readonly List<SourceSpan> DateAsks = [];
+        public readonly List<(ScalarNode Term, List<ScalarNode> Variants)> Vocabulary = [];
     }
 
     Binder(DiagnosticBag diagnostics) => d = diagnostics;
 
     static readonly string[] TopKeys =
-        ["scenarioKit", "id", "version", "locale", "description", "recognizer", "welcome", "fallback", "variables", "intents", "journey", "flows", "actions", "handoff", "timezone"];
+        ["scenarioKit", "id", "version", "locale", "description", "recognizer", "welcome", "fallback", "variables", "intents", "journey", "flows", "actions", "handoff", "timezone", "vocabulary"];
 
     public static BoundScenario Bind(MappingNode root, IReadOnlyList<SourceFile> files, DiagnosticBag diagnostics)
     {
@@ -91,6 +94,7 @@ internal sealed partial class Binder
         foreach (var kv in b.c.IntentPatterns) bound.IntentPatterns[kv.Key] = kv.Value;
         foreach (var kv in b.c.IntentKeywords) bound.IntentKeywords[kv.Key] = kv.Value;
         foreach (var kv in b.c.FlowNames) bound.FlowNames[kv.Key] = kv.Value;
+        bound.Vocabulary.AddRange(b.c.Vocabulary);
         bound.Declared[RefKind.Variable] = SchemaRecovery.DeclaredNames(root, "variables");
         bound.Declared[RefKind.Intent] = SchemaRecovery.DeclaredNames(root, "intents");
         bound.Declared[RefKind.Flow] = SchemaRecovery.DeclaredNames(root, "flows");
@@ -133,8 +137,10 @@ internal sealed partial class Binder
             // unit test: Golden/flow/dates-in-utc.yaml
             foreach (var ask in c.DateAsks) d.Report(DiagnosticCatalog.DatesInUtc, ask);
 
+        var vocabulary = BindVocabulary(root["vocabulary"]);
+
         return new ScenarioModel(languageVersion, id, version, locale, StringOf(root, "description"), recognizer, welcome, fallback,
-            variables, intents, journey, flows, actions, handoff, [.. files.Select(f => f.Path).Order(StringComparer.Ordinal)]) { TimeZone = timeZone };
+            variables, intents, journey, flows, actions, handoff, [.. files.Select(f => f.Path).Order(StringComparer.Ordinal)]) { TimeZone = timeZone, Vocabulary = vocabulary };
     }
 
     static bool IsCulture(string name)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScenarioKit.Model;
+using ScenarioKit.Model.Text;
 using ScenarioKit.Language.Diagnostics;
 using ScenarioKit.Language.Syntax;
 
@@ -31,14 +32,15 @@ internal static class IntentSimilarity
 
     /// <summary>
     /// An example of intent B that a pattern or keyword of intent A ≠ B catches: recognition answers A to
-    /// B's own example. Decided exactly as the engine's recognizer does (MatchText folding, patterns of all
-    /// intents in file order, then keywords as substrings), so an example whose own intent's pattern wins
+    /// B's own example. Decided exactly as the engine's recognizer does (MatchText folding, vocabulary, patterns of all
+    /// intents in file order, then keywords at word boundaries), so an example whose own intent's pattern wins
     /// first is not reported. Golden case: Golden/intents/pattern-catches-example.yaml.
     /// </summary>
     static void CheckExamplesCaught(BoundScenario bound, DiagnosticBag d)
     {
         var patterns = new List<(string Intent, ScalarNode Node, Regex Regex)>();
-        var keywords = new List<(string Intent, ScalarNode Node, string Folded)>();
+        var vocabulary = new VocabularyRewriter(bound.Model.Vocabulary);
+        var keywords = new List<(string Intent, ScalarNode Node, WordPattern Keyword)>();
         foreach (var intent in bound.Model.Intents)
         {
             foreach (var node in bound.IntentPatterns.GetValueOrDefault(intent.Name) ?? [])
@@ -53,16 +55,17 @@ internal static class IntentSimilarity
                 }
             }
             foreach (var node in bound.IntentKeywords.GetValueOrDefault(intent.Name) ?? [])
-                if (MatchText.NormalizeAndFold(node.Value) is { Length: > 0 } folded) keywords.Add((intent.Name, node, folded));
+                if (WordPattern.Parse(node.Value, vocabulary) is { Matching.Length: > 0 } keyword) keywords.Add((intent.Name, node, keyword));
         }
         if (patterns.Count == 0 && keywords.Count == 0) return;
         foreach (var (intent, examples) in bound.IntentExamples)
             foreach (var example in examples)
             {
-                var folded = MatchText.NormalizeAndFold(example.Value);
+                var folded = vocabulary.Rewrite(MatchText.NormalizeAndFold(example.Value));
                 if (folded.Length == 0) continue;
+                var segmented = TextSegmenter.Segment(folded);
                 var caught = FirstMatch(patterns, folded) is { } p ? (p.Intent, p.Node, Kind: new Localized("pattern", "パターン"))
-                    : keywords.FirstOrDefault(k => folded.Contains(k.Folded, StringComparison.Ordinal)) is { Node: not null } k ? (k.Intent, k.Node, Kind: new Localized("keyword", "キーワード"))
+                    : keywords.FirstOrDefault(k => k.Keyword.IsIn(segmented)) is { Node: not null } k ? (k.Intent, k.Node, Kind: new Localized("keyword", "キーワード"))
                     : default;
                 if (caught.Node is null || caught.Intent == intent) continue;
                 d.ReportRelated(DiagnosticCatalog.PatternCatchesExample, caught.Node.Span, example.Span, caught.Kind, caught.Node.Value, caught.Intent, example.Value, intent);

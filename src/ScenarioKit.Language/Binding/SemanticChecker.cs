@@ -30,6 +30,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckAssignments();
         PrivacyChecker.Check(model, d);
         IntentSimilarity.Check(bound, d);
+        VocabularyChecker.Check(bound, d);
     }
 
     void CheckDuplicates()

@@ -298,6 +298,16 @@ public static class DiagnosticCatalog
         "'pii' は変数の宣言に付けるものです。{0} には付けられません", Error,
         "Remove 'pii' here and declare the variable with it: variables: { contact.phone: { type: string, pii: true } }.",
         "ここの 'pii' を消し、変数の宣言に付けてください: variables: { contact.phone: { type: string, pii: true } }。");
+    public static readonly DiagnosticDescriptor VocabularyVariantTwice = new("SK3070", "Vocabulary variant claimed twice",
+        "variant '{0}' belongs to vocabulary term '{1}' and to term '{2}': customer text can be rewritten to only one",
+        "言い換え '{0}' が語彙 '{1}' と '{2}' の両方にあります。お客様の文はどちらか一方にしか置き換えられません", Error,
+        "Keep the variant under one term; if the two terms mean the same, make one a variant of the other.",
+        "言い換えはどちらか一方の語彙に残してください。2 つの語彙が同じ意味なら、一方をもう一方の言い換えにしてください。");
+    public static readonly DiagnosticDescriptor VocabularyChain = new("SK3071", "Vocabulary variant is itself a term",
+        "variant '{0}' of '{1}' is itself a vocabulary term: text rewritten to '{1}' would depend on the order of rewriting",
+        "語彙 '{1}' の言い換え '{0}' は、それ自体が語彙として定義されています。置き換えの結果が順序で変わってしまいます", Error,
+        "Rewrite to one canonical term: move the variants of '{0}' under '{1}' and remove the entry '{0}'.",
+        "正規の語を 1 つにしてください。'{0}' の言い換えを '{1}' の下に移し、'{0}' の項目を削除してください。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -346,6 +356,21 @@ public static class DiagnosticCatalog
         "インテント '{0}' の例文が {1} 件です。{2} 件未満ではお客様の言い換えを取りこぼし、交差検証でも例文を残せない分割ができます", Warning,
         "Add varied examples: casual and polite wording, other words for the same thing, and the other language the scenario serves.",
         "言い回しの違う例文を追加してください。くだけた言い方と丁寧な言い方、同じ意味の別の語、シナリオが対応するもう一つの言語などです。");
+    public static readonly DiagnosticDescriptor VariantIsKeyword = new("SK4030", "Vocabulary variant used as a keyword",
+        "keyword '{0}' of intent '{1}' is a variant of vocabulary term '{2}': it is matched as '{2}', so every variant of '{2}' selects '{1}'",
+        "インテント '{1}' のキーワード '{0}' は語彙 '{2}' の言い換えです。'{2}' として照合されるため、'{2}' のどの言い換えでも '{1}' が選ばれます", Warning,
+        "Write the keyword as the term '{2}' if that is meant; if only this wording should select the intent, remove it from the vocabulary.",
+        "意図どおりならキーワードを語彙 '{2}' で書いてください。この言い方だけでインテントを選びたいなら、語彙から外してください。");
+    public static readonly DiagnosticDescriptor VocabularyMergesKeywords = new("SK4031", "Vocabulary makes two intents' keywords the same",
+        "after vocabulary, keyword '{0}' of intent '{1}' and keyword '{2}' of intent '{3}' are both '{4}': the earlier intent always wins",
+        "語彙を適用すると、インテント '{1}' のキーワード '{0}' とインテント '{3}' のキーワード '{2}' はどちらも '{4}' になり、常に先のインテントが選ばれます", Warning,
+        "Remove one keyword, or take the variant out of the vocabulary if the two words mean different things here.",
+        "どちらかのキーワードを削除するか、この場面で 2 つの語の意味が違うなら言い換えを語彙から外してください。");
+    public static readonly DiagnosticDescriptor VariantSameAsTerm = new("SK4032", "Vocabulary variant equals its term",
+        "variant '{0}' is the term '{1}' itself (after normalisation and kana folding): it changes nothing",
+        "言い換え '{0}' は（正規化・かなの統一の後で）語彙 '{1}' そのものです。何も変わりません", Warning,
+        "Remove the variant: width, case, hiragana/katakana and long-vowel differences are already ignored.",
+        "言い換えを削除してください。全角/半角、大文字/小文字、ひらがな/カタカナ、長音の違いは最初から無視されます。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -357,6 +382,7 @@ public static class DiagnosticCatalog
         MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
         InvalidDate, ReversedDateRange, DateMinAfterMax, UnknownWeekday, FutureAndPast, BoundWithoutOrder, DateRuleOnOtherKind, BoundKindMismatch,
         PiiInUrl, PiiOutsideVariable,
+        VocabularyVariantTwice, VocabularyChain, VariantIsKeyword, VocabularyMergesKeywords, VariantSameAsTerm,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
         DatesInUtc, ValidateIgnoresValue, OutOfHoursNeverUsed,

@@ -52,7 +52,7 @@ public sealed class ChatSessionTests
             you: where is my order
             bot: Sure. Please type your 8-digit order number.
             you: 12345678
-            warning: scenario.yaml(64,9): action 'lookupOrder' has no mock
+            warning: scenario.yaml(73,9): action 'lookupOrder' has no mock
             bot: I couldn't find order 12345678.
             bot: Anything else?
             """, console.Output.ReplaceLineEndings("\n").Trim());

@@ -1,0 +1,176 @@
+using System.Collections.Frozen;
+using ScenarioKit.Model.Text;
+
+namespace ScenarioKit.Engine.Recognition;
+
+/// <summary>
+/// A sparse vector of what recognition compares (docs/engine.md "Similarity"): each segmented word as a
+/// whole (so 「返品」 counts as a word, not only as characters) and its character bigrams and trigrams
+/// (so 「届かない」 meets 「届きません」 and "intenet" meets "internet"). Function words (polite endings,
+/// particles, English stop words) count <see cref="FunctionWeight"/> of a word. Keys are packed into a
+/// <see cref="ulong"/>: grams hold their UTF-16 units and length, words a 60-bit FNV-1a hash tagged apart.
+/// </summary>
+internal sealed class FeatureVector
+{
+    /// <summary>How much a function word counts against a content word: enough to separate 「届きますか」 from 「届きましたか」, too little to carry a match.</summary>
+    public const float FunctionWeight = 0.3f;
+
+    readonly ulong[] _keys;   // sorted, distinct
+    readonly float[] _values;
+
+    FeatureVector(ulong[] keys, float[] values)
+    {
+        _keys = keys;
+        _values = values;
+    }
+
+    public static readonly FeatureVector Empty = new([], []);
+
+    public bool IsEmpty => _keys.Length == 0;
+    public ReadOnlySpan<ulong> Keys => _keys;
+    public ReadOnlySpan<float> Values => _values;
+
+    /// <summary>Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).</summary>
+    public static FeatureVector Count(SegmentedText text)
+    {
+        var size = 0;
+        foreach (var term in text.Terms) size += 1 + 2 * (term.Text.Length + 1);
+        if (size == 0) return Empty;
+        var keys = new ulong[size];
+        var values = new float[size];
+        var n = 0;
+        foreach (var term in text.Terms)
+        {
+            var weight = term.IsFunction ? FunctionWeight : 1f;
+            keys[n] = WordKey(term.Text);
+            values[n++] = weight;
+            // Grams of the word padded with spaces, so its first and last letters form grams of their own.
+            var word = term.Text;
+            var length = word.Length + 2;
+            for (var i = 0; i + 1 < length; i++)
+            {
+                keys[n] = (2UL << 48) | ((ulong)At(word, i) << 16) | At(word, i + 1);
+                values[n++] = weight;
+            }
+            for (var i = 0; i + 2 < length; i++)
+            {
+                keys[n] = (3UL << 48) | ((ulong)At(word, i) << 32) | ((ulong)At(word, i + 1) << 16) | At(word, i + 2);
+                values[n++] = weight;
+            }
+        }
+        return Merge(keys, values, n);
+    }
+
+    static char At(string word, int paddedIndex) => paddedIndex == 0 || paddedIndex == word.Length + 1 ? ' ' : word[paddedIndex - 1];
+
+    static ulong WordKey(string word)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in word)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+        return (hash & 0x0FFF_FFFF_FFFF_FFFFUL) | (4UL << 60);
+    }
+
+    static FeatureVector Merge(ulong[] keys, float[] values, int n)
+    {
+        Array.Sort(keys, values, 0, n);
+        var distinct = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (distinct > 0 && keys[distinct - 1] == keys[i]) values[distinct - 1] += values[i];
+            else
+            {
+                keys[distinct] = keys[i];
+                values[distinct++] = values[i];
+            }
+        }
+        return new FeatureVector(keys[..distinct], values[..distinct]);
+    }
+
+    /// <summary>
+    /// TF-IDF with BM25's saturating term frequency, tf·(k+1)/(tf+k) with k = 1.2 (a repeated word adds less
+    /// each time), times the feature's <see cref="FeatureWeights"/>, scaled to unit length so a dot product is a cosine.
+    /// </summary>
+    public FeatureVector Weigh(FeatureWeights weights)
+    {
+        if (IsEmpty) return this;
+        const float k = 1.2f;
+        var values = new float[_values.Length];
+        double sum = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var tf = _values[i];
+            values[i] = tf * (k + 1) / (tf + k) * weights[_keys[i]];
+            sum += values[i] * values[i];
+        }
+        var norm = (float)Math.Sqrt(sum);
+        for (var i = 0; i < values.Length; i++) values[i] /= norm;
+        return new FeatureVector(_keys, values);
+    }
+
+    /// <summary>The mean of unit vectors, scaled to unit length: the intent as a whole (words spread over several examples meet in it).</summary>
+    public static FeatureVector Centroid(IReadOnlyList<FeatureVector> vectors)
+    {
+        var sums = new SortedDictionary<ulong, double>();
+        foreach (var v in vectors)
+            for (var i = 0; i < v._keys.Length; i++)
+                sums[v._keys[i]] = sums.GetValueOrDefault(v._keys[i]) + v._values[i];
+        if (sums.Count == 0) return Empty;
+        var norm = Math.Sqrt(sums.Values.Sum(x => x * x));
+        return new FeatureVector([.. sums.Keys], [.. sums.Values.Select(x => (float)(x / norm))]);
+    }
+
+    /// <summary>Cosine of two weighted (unit) vectors.</summary>
+    public double Dot(FeatureVector other)
+    {
+        double dot = 0;
+        int i = 0, j = 0;
+        while (i < _keys.Length && j < other._keys.Length)
+        {
+            if (_keys[i] == other._keys[j]) dot += _values[i++] * other._values[j++];
+            else if (_keys[i] < other._keys[j]) i++;
+            else j++;
+        }
+        return dot;
+    }
+}
+
+/// <summary>
+/// Inverse document frequency of features across intents (each intent's examples are one document),
+/// computed once per package: a feature that many intents share, such as a polite ending
+/// (「…ますか」「…ください」, "can you"), weighs little; one only one intent has weighs most.
+/// Smoothed as idf(f) = ln((1 + N) / (1 + df(f))) + 1, so every feature keeps a positive weight. A feature
+/// no example has (it only ever occurs in the input) weighs as much as the rarest: words the scenario
+/// does not know (「領収書」 when no intent mentions receipts) keep the input far from every intent,
+/// instead of letting a shared ending carry it over the threshold.
+/// </summary>
+internal sealed class FeatureWeights
+{
+    readonly FrozenDictionary<ulong, float> _weights;
+    readonly float _unseen;
+
+    public FeatureWeights(IEnumerable<IReadOnlyList<FeatureVector>> documents)
+    {
+        var frequency = new Dictionary<ulong, int>();
+        var n = 0;
+        var seen = new HashSet<ulong>();
+        foreach (var document in documents)
+        {
+            if (document.Count == 0) continue;
+            n++;
+            seen.Clear();
+            foreach (var vector in document)
+                foreach (var key in vector.Keys) seen.Add(key);
+            foreach (var key in seen) frequency[key] = frequency.GetValueOrDefault(key) + 1;
+        }
+        _unseen = Idf(n, 0);
+        _weights = frequency.ToFrozenDictionary(kv => kv.Key, kv => Idf(n, kv.Value));
+    }
+
+    public float this[ulong key] => _weights.TryGetValue(key, out var w) ? w : _unseen;
+
+    static float Idf(int documents, int frequency) => (float)(Math.Log((1.0 + documents) / (1.0 + frequency)) + 1.0);
+}

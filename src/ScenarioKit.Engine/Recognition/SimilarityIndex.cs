@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Collections.Frozen;
+
+namespace ScenarioKit.Engine.Recognition;
+
+/// <summary>
+/// Every example vector and every intent centroid of a package in an inverted index (feature → the
+/// examples and centroids that have it), built once at load. Scoring an input visits only the postings
+/// of its own features, so recognition cost grows with how many examples share the input's words, not
+/// with the size of the scenario (500 intents × 20 examples: docs/performance.md).
+/// </summary>
+internal sealed class SimilarityIndex
+{
+    readonly record struct Posting(int Target, float Weight);
+
+    readonly FrozenDictionary<ulong, Posting[]> _examples;
+    readonly FrozenDictionary<ulong, Posting[]> _centroids;
+
+    public SimilarityIndex(CompiledIntent[] intents)
+    {
+        Weights = new FeatureWeights(intents.Select(i => (IReadOnlyList<FeatureVector>)i.ExampleCounts));
+        var examples = new Dictionary<ulong, List<Posting>>();
+        var centroids = new Dictionary<ulong, List<Posting>>();
+        var owner = new List<int>();
+        var texts = new List<string>();
+        var first = new int[intents.Length + 1];
+        for (var i = 0; i < intents.Length; i++)
+        {
+            first[i] = owner.Count;
+            var weighted = intents[i].ExampleCounts.Select(v => v.Weigh(Weights)).ToArray();
+            for (var e = 0; e < weighted.Length; e++)
+            {
+                Add(examples, weighted[e], owner.Count);
+                owner.Add(i);
+                texts.Add(intents[i].ExampleTexts[e]);
+            }
+            if (weighted.Length > 0) Add(centroids, FeatureVector.Centroid(weighted), i);
+        }
+        first[intents.Length] = owner.Count;
+        _examples = examples.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        _centroids = centroids.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        FirstExample = first;
+        ExampleTexts = [.. texts];
+        ExampleVectors = [.. intents.SelectMany(i => i.ExampleCounts.Select(v => v.Weigh(Weights)))];
+        Owner = [.. owner];
+    }
+
+    /// <summary>The weighted example vectors (for <see cref="ScoreCalibration"/>), and the intent each belongs to.</summary>
+    public FeatureVector[] ExampleVectors { get; }
+    public int[] Owner { get; }
+
+    static void Add(Dictionary<ulong, List<Posting>> index, FeatureVector vector, int target)
+    {
+        for (var k = 0; k < vector.Keys.Length; k++)
+        {
+            if (!index.TryGetValue(vector.Keys[k], out var list)) index[vector.Keys[k]] = list = [];
+            list.Add(new Posting(target, vector.Values[k]));
+        }
+    }
+
+    public FeatureWeights Weights { get; }
+
+    /// <summary>Intent i's examples are <c>FirstExample[i] .. FirstExample[i + 1] - 1</c> (file order).</summary>
+    public int[] FirstExample { get; }
+
+    public string[] ExampleTexts { get; }
+
+    public int ExampleCount => ExampleTexts.Length;
+
+    /// <summary>Adds into the (zeroed) spans the input's cosine with every example and every centroid.</summary>
+    public void Score(FeatureVector input, Span<float> examples, Span<float> centroids)
+    {
+        var keys = input.Keys;
+        var values = input.Values;
+        for (var k = 0; k < keys.Length; k++)
+        {
+            var q = values[k];
+            if (_examples.TryGetValue(keys[k], out var postings))
+                foreach (var p in postings) examples[p.Target] += q * p.Weight;
+            if (_centroids.TryGetValue(keys[k], out postings))
+                foreach (var p in postings) centroids[p.Target] += q * p.Weight;
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> intents most similar to a weighted input, best first (ties: file order),
+    /// each scored by the better of its best example's cosine and its centroid's cosine. Example is the
+    /// index of the best example, or -1 when the centroid scored higher. <paramref name="exclude"/> leaves
+    /// one example out (calibration's leave-one-out). Keeps only the top few, so a turn allocates little.
+    /// </summary>
+    public (int Intent, double Score, int Example)[] RawScores(FeatureVector input, Func<int, bool>? eligible, int exclude, int count)
+    {
+        var intents = FirstExample.Length - 1;
+        var examples = ArrayPool<float>.Shared.Rent(ExampleCount);
+        var centroids = ArrayPool<float>.Shared.Rent(intents);
+        try
+        {
+            Array.Clear(examples, 0, ExampleCount);
+            Array.Clear(centroids, 0, intents);
+            Score(input, examples, centroids);
+            var top = new (int Intent, double Score, int Example)[count];
+            var found = 0;
+            for (var i = 0; i < intents; i++)
+            {
+                if (FirstExample[i] == FirstExample[i + 1] || eligible?.Invoke(i) == false) continue;
+                var best = -1;
+                var bestScore = 0f;
+                for (var e = FirstExample[i]; e < FirstExample[i + 1]; e++)
+                {
+                    if (e == exclude || examples[e] <= bestScore) continue;
+                    best = e;
+                    bestScore = examples[e];
+                }
+                // Calibration leaves an example out; its intent's centroid still contains it, so skip the centroid then.
+                var centroid = exclude >= 0 && Owner[exclude] == i ? 0 : centroids[i];
+                var entry = centroid > bestScore ? (i, (double)centroid, -1) : (i, bestScore, best);
+                if (entry.Item2 <= 0) continue;
+                // Insertion into the top list; strictly greater, so on a tie the earlier intent stays ahead.
+                var at = found;
+                while (at > 0 && entry.Item2 > top[at - 1].Score) at--;
+                if (at >= count) continue;
+                for (var j = Math.Min(found, count - 1); j > at; j--) top[j] = top[j - 1];
+                top[at] = entry;
+                found = Math.Min(found + 1, count);
+            }
+            return found == count ? top : top[..found];
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(examples);
+            ArrayPool<float>.Shared.Return(centroids);
+        }
+    }
+}

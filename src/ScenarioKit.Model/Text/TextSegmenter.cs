@@ -1,0 +1,225 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace ScenarioKit.Model.Text;
+
+/// <summary>The writing system of a run of characters; a change of script is a word boundary in Japanese.</summary>
+public enum Script : byte { Other, Kanji, Hiragana, Katakana, Latin, Digit }
+
+/// <summary>
+/// One word of segmented text: where it is in the folded text, its script, the form recognition compares
+/// (<see cref="Text"/>: kana folded, long-vowel marks dropped, English stemmed) and whether it is a function
+/// word (a polite or sentence-final ending such as 「ですか」「ください」「かな」, a particle, or an English stop
+/// word), which weighs little.
+/// </summary>
+public readonly record struct Term(int Start, int Length, Script Script, string Text, bool IsFunction);
+
+/// <summary>Folded text cut into <see cref="Term"/>s, with the positions a keyword may start or end at.</summary>
+public sealed class SegmentedText
+{
+    readonly bool[] _boundary;
+
+    internal SegmentedText(string folded, ImmutableArray<Term> terms, bool[] boundary)
+    {
+        Folded = folded;
+        Matching = KanaFolding.Fold(folded);
+        Terms = terms;
+        _boundary = boundary;
+    }
+
+    /// <summary>The text as <see cref="MatchText.NormalizeAndFold"/> gave it (patterns run on this).</summary>
+    public string Folded { get; }
+
+    /// <summary><see cref="Folded"/> after <see cref="KanaFolding"/>, the same length: keywords and vocabulary are found in this.</summary>
+    public string Matching { get; }
+
+    public ImmutableArray<Term> Terms { get; }
+
+    /// <summary>
+    /// Whether a word may start or end at <paramref name="position"/>: a script change, a space or punctuation,
+    /// the edge of a split-off ending, or any position inside a kanji or katakana run (compounds such as
+    /// 「配送状況」「クレジットカード」 are made of words). Inside a hiragana or Latin run there is none, so
+    /// 「いくら」 is not found in 「ないくらい」 nor "bill" in "billion".
+    /// </summary>
+    public bool IsBoundary(int position) => position >= 0 && position < _boundary.Length && _boundary[position];
+}
+
+/// <summary>
+/// Word segmentation without a dictionary (docs/engine.md "Text handling"): Japanese is cut where the script
+/// changes (kanji, hiragana, katakana, Latin, digits), an honorific 「お」「ご」 is split from the front of a
+/// hiragana run and polite and sentence-final endings from its end; English is cut at spaces and punctuation,
+/// stop words are marked as function words and the rest get a light stemming (plural, -ing, -ed).
+/// Deterministic and allocation-light; the compiler and the engine use the same rules.
+/// </summary>
+public static class TextSegmenter
+{
+    // Written in ordinary kana; folded once (small kana become full size, as in the text they are compared with).
+    static readonly string[] EndingList =
+    [
+        "です", "ですか", "ですが", "でした", "でしょうか", "でしょう", "ますか", "ます", "ました", "ません", "ませんか", "ますでしょうか",
+        "ください", "くださいませ", "てください", "でください", "ちょうだい", "いします", "いしたい",
+        "たい", "たいです", "たいんですが", "たいんですけど", "たいのですが", "ほしい", "てほしい", "ほしいです",
+        "か", "かな", "かね", "かしら", "よね", "よ", "ね", "わ", "ぞ", "の", "のか", "のかな", "のに", "ので",
+        "けど", "けれど", "けれども", "んですが", "んですけど", "んだけど", "んです", "んだ", "のですが",
+        "もらえますか", "もらえる", "もらえませんか", "いただけますか", "いただけませんか",
+        "だ", "だよ", "だね", "だけど", "ている", "ています", "てる", "てます", "って",
+    ];
+
+    /// <summary>Particles split from the front of a hiragana run that follows a word (「送料|は|おいくら」「返品|の|やり方」).</summary>
+    static readonly string[] LeadingParticleList = ["って", "は", "が", "を", "に", "で", "と", "も", "へ", "の"];
+
+    static readonly string[] ParticleList = ["は", "が", "を", "に", "で", "と", "も", "へ", "や", "から", "まで", "より", "など", "とか", "ってば"];
+
+    static readonly string[] StopWordList =
+    [
+        "i", "me", "my", "mine", "we", "our", "us", "you", "your", "it", "its", "this", "that", "these", "those",
+        "a", "an", "the", "to", "of", "in", "on", "at", "for", "from", "by", "with", "and", "or", "but", "so",
+        "is", "am", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "would", "will", "should",
+        "have", "has", "had", "all", "very", "really", "please", "pls", "plz", "just", "some", "any", "there", "here", "s", "t", "d", "ll", "re", "ve", "m", "im",
+    ];
+
+    static readonly FrozenSet<string> Endings = EndingList.Select(KanaFolding.Fold).ToFrozenSet(StringComparer.Ordinal);
+    static readonly int LongestEnding = Endings.Max(e => e.Length);
+    static readonly FrozenSet<string> Particles = ParticleList.Select(KanaFolding.Fold).Concat(Endings).ToFrozenSet(StringComparer.Ordinal);
+    static readonly string[] LeadingParticles = [.. LeadingParticleList.Select(KanaFolding.Fold)];
+    static readonly FrozenSet<string> StopWords = StopWordList.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Segments text already normalised and case-folded by <see cref="MatchText.NormalizeAndFold"/>.</summary>
+    public static SegmentedText Segment(string folded)
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        var terms = ImmutableArray.CreateBuilder<Term>();
+        var boundary = new bool[folded.Length + 1];
+        var i = 0;
+        while (i < folded.Length)
+        {
+            var script = ScriptOf(folded[i]);
+            if (script == Script.Other)
+            {
+                boundary[i] = boundary[i + 1] = true;
+                i++;
+                continue;
+            }
+            var start = i++;
+            while (i < folded.Length && Continues(script, folded[i])) i++;
+            boundary[start] = boundary[i] = true;
+            AddRun(folded, start, i - start, script, afterWord: start > 0 && ScriptOf(folded[start - 1]) != Script.Other, terms, boundary);
+        }
+        return new SegmentedText(folded, terms.ToImmutable(), boundary);
+    }
+
+    public static Script ScriptOf(char c) => c switch
+    {
+        >= '\u3041' and <= '\u309F' => Script.Hiragana,
+        >= '\u30A1' and <= '\u30FA' or >= '\u30FD' and <= '\u30FF' or >= '\u31F0' and <= '\u31FF' => Script.Katakana,
+        >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF' or '々' or '〆' => Script.Kanji,
+        _ when char.IsDigit(c) => Script.Digit,
+        _ when char.IsLetter(c) => Script.Latin,
+        _ => Script.Other,
+    };
+
+    static bool Continues(Script run, char c) =>
+        ScriptOf(c) == run || (run is Script.Hiragana or Script.Katakana && (c == 'ー' || KanaFolding.Fold(c) == KanaFolding.LongVowel));
+
+    static void AddRun(string text, int start, int length, Script script, bool afterWord, ImmutableArray<Term>.Builder terms, bool[] boundary)
+    {
+        switch (script)
+        {
+            case Script.Kanji or Script.Katakana:
+                // Compounds: a keyword may begin or end anywhere inside.
+                for (var p = start; p <= start + length; p++) boundary[p] = true;
+                AddTerm(text, start, length, script, isFunction: false, terms);
+                break;
+            case Script.Hiragana:
+                AddHiragana(text, start, length, afterWord, terms, boundary);
+                break;
+            case Script.Latin:
+                var word = text.Substring(start, length);
+                var stop = StopWords.Contains(word);
+                terms.Add(new Term(start, length, script, stop ? word : Stem(word), stop));
+                break;
+            default:
+                terms.Add(new Term(start, length, script, text.Substring(start, length), false));
+                break;
+        }
+    }
+
+    /// <summary>「(送料)はおいくらですか」 → は (function) | お (function) | いくら | ですか (function).</summary>
+    static void AddHiragana(string text, int start, int length, bool afterWord, ImmutableArray<Term>.Builder terms, bool[] boundary)
+    {
+        var run = KanaFolding.Fold(text.Substring(start, length));
+        if (Particles.Contains(run))
+        {
+            AddTerm(text, start, length, Script.Hiragana, isFunction: true, terms);
+            return;
+        }
+        if (afterWord && LeadingParticles.FirstOrDefault(p => run.Length > p.Length + 1 && run.StartsWith(p, StringComparison.Ordinal)) is { } particle)
+        {
+            AddTerm(text, start, particle.Length, Script.Hiragana, isFunction: true, terms);
+            boundary[start + particle.Length] = true;
+            AddHiragana(text, start + particle.Length, length - particle.Length, afterWord: false, terms, boundary);
+            return;
+        }
+        var contentStart = 0;
+        if (run.Length >= 3 && run[0] is 'お' or 'ご')
+        {
+            AddTerm(text, start, 1, Script.Hiragana, isFunction: true, terms);
+            boundary[start + 1] = true;
+            contentStart = 1;
+        }
+        // Strip endings from the back, longest first, keeping at least one character of content.
+        var contentEnd = run.Length;
+        var endings = new Stack<(int Start, int Length)>();
+        while (contentEnd - contentStart > 1)
+        {
+            var stripped = 0;
+            for (var n = Math.Min(LongestEnding, contentEnd - contentStart - 1); n >= 1; n--)
+                if (Endings.Contains(run.Substring(contentEnd - n, n)))
+                {
+                    stripped = n;
+                    break;
+                }
+            if (stripped == 0) break;
+            contentEnd -= stripped;
+            endings.Push((contentEnd, stripped));
+            boundary[start + contentEnd] = true;
+        }
+        var contentLength = contentEnd - contentStart;
+        AddTerm(text, start + contentStart, contentLength, Script.Hiragana, isFunction: contentLength == 1, terms);
+        while (endings.Count > 0)
+        {
+            var (s, n) = endings.Pop();
+            AddTerm(text, start + s, n, Script.Hiragana, isFunction: true, terms);
+        }
+    }
+
+    static void AddTerm(string text, int start, int length, Script script, bool isFunction, ImmutableArray<Term>.Builder terms)
+    {
+        var folded = KanaFolding.Fold(text.Substring(start, length)).Replace("ー", "", StringComparison.Ordinal);
+        if (folded.Length > 0) terms.Add(new Term(start, length, script, folded, isFunction));
+    }
+
+    /// <summary>
+    /// Light English stemming so that inflections meet: "orders"/"order", "shipped"/"shipping"/"ship",
+    /// "charged"/"charges"/"charge" → "charg", "replies" → "reply". Not a full Porter stemmer: it only has to make
+    /// a customer's word and an example's word agree, never produce a dictionary form.
+    /// </summary>
+    public static string Stem(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        var w = word;
+        if (w.Length <= 3) return w;
+        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4) return w[..^3] + "y";
+        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length > 5) return Undouble(w[..^3]);
+        if (w.EndsWith("ed", StringComparison.Ordinal) && w.Length > 4) return Undouble(w[..^2]);
+        if (w.EndsWith("es", StringComparison.Ordinal) && w.Length > 4 && (w[^3] is 's' or 'x' or 'z' || w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal)))
+            return w[..^2];
+        if (w[^1] == 's' && w[^2] is not ('s' or 'u' or 'i')) w = w[..^1];
+        if (w[^1] == 'e' && w.Length > 4) w = w[..^1];
+        return w;
+    }
+
+    /// <summary>"shipp" (from "shipped") → "ship"; "call", "pass" keep their double letter.</summary>
+    static string Undouble(string w) =>
+        w.Length > 3 && w[^1] == w[^2] && w[^1] is not ('l' or 's' or 'z' or 'e' or 'o') ? w[..^1] : w;
+}

@@ -1,0 +1,76 @@
+using ScenarioKit.Model;
+using ScenarioKit.Model.Text;
+
+namespace ScenarioKit.Engine.Tests.Text;
+
+/// <summary>Japanese and English text handling beyond NFKC (issue 12): kana folding, segmentation, endings, stemming.</summary>
+public sealed class TextSegmenterTests
+{
+    static SegmentedText Segment(string text) => TextSegmenter.Segment(MatchText.NormalizeAndFold(text));
+
+    static string[] Content(string text) => [.. Segment(text).Terms.Where(t => !t.IsFunction).Select(t => t.Text)];
+
+    static string[] Function(string text) => [.. Segment(text).Terms.Where(t => t.IsFunction).Select(t => t.Text)];
+
+    [Theory]
+    [InlineData("キャンセル", "きやんせる")]
+    [InlineData("ちょっと", "ちよつと")]
+    [InlineData("ヴァイオリン", "ゔあいおりん")]
+    [InlineData("ありがと〜", "ありがとー")]
+    [InlineData("注文abc", "注文abc")]
+    public void Kana_folding_is_one_character_for_one(string input, string expected)
+    {
+        Assert.Equal(expected, KanaFolding.Fold(input));
+        Assert.Equal(input.Length, KanaFolding.Fold(input).Length);
+    }
+
+    [Theory]
+    [InlineData("返品したいです", new[] { "返品" })]
+    [InlineData("荷物が届かないんですけど", new[] { "荷物", "届", "かない" })]
+    [InlineData("送料はおいくらですか", new[] { "送料", "いくら" })]
+    [InlineData("オペレーターと話したい", new[] { "おぺれた", "話" })]
+    [InlineData("PayPayで払えますか", new[] { "paypay", "払" })]
+    [InlineData("身長１７０ｃｍです", new[] { "身長", "170", "cm" })]
+    public void Script_changes_and_endings_cut_words(string input, string[] content) => Assert.Equal(content, Content(input));
+
+    [Theory]
+    [InlineData("返品したいです", "たいです")]
+    [InlineData("届きますか", "ますか")]
+    [InlineData("教えてください", "てください")]
+    [InlineData("これ使えるかな", "かな")]
+    [InlineData("在庫あるよね", "よね")]
+    [InlineData("どこにあるの？", "の")]
+    public void Polite_and_sentence_final_endings_are_function_words(string input, string ending) =>
+        Assert.Contains(KanaFolding.Fold(ending), Function(input));
+
+    [Fact]
+    public void Katakana_and_hiragana_spellings_meet() =>
+        Assert.Equal(Content("キャンセル"), Content("きゃんせる"));
+
+    [Fact]
+    public void Long_vowel_marks_are_dropped_from_words() =>
+        Assert.Equal(Content("コールバック"), Content("コ〜ルバック"));
+
+    [Theory]
+    [InlineData("orders", "order")]
+    [InlineData("shipped", "ship")]
+    [InlineData("shipping", "ship")]
+    [InlineData("charged", "charg")]
+    [InlineData("charges", "charg")]
+    [InlineData("charge", "charg")]
+    [InlineData("replies", "reply")]
+    [InlineData("status", "status")]
+    [InlineData("billing", "bill")]
+    [InlineData("calls", "call")]
+    public void English_words_are_lightly_stemmed(string word, string stem) => Assert.Equal(stem, TextSegmenter.Stem(word));
+
+    [Fact]
+    public void English_stop_words_are_function_words()
+    {
+        Assert.Equal(["help", "return"], Content("Can you please help me with my return?"));
+        Assert.Contains("please", Function("Can you please help me"));
+    }
+
+    [Fact]
+    public void Apostrophes_split_english_words() => Assert.Equal(["wher", "order"], Content("where's my order"));
+}
