@@ -16,7 +16,7 @@ namespace ScenarioKit.LoadTest;
 /// </summary>
 static class Program
 {
-    static readonly string[] UserTurns = ["hello", "where is my order", "abc", "12345678", "talk to a human"];
+    internal static readonly string[] UserTurns = ["hello", "where is my order", "abc", "12345678", "talk to a human"];
 
     static readonly string[][] ExpectedTexts =
     [
@@ -39,127 +39,39 @@ static class Program
                                             [--url http://127.0.0.1:3978 --database path --secret s] [--scenario path] [--durable true|false]
                   Without --url the server runs in this process on 127.0.0.1 (a free port) with SQLite in a temp folder.
                   --hub: customers over Direct Line hand off to agents signed in at /agent (docs/performance.md, "Agent hub").
+                       ScenarioKit.LoadTest --compare [--connections C] [--duration S] [--warmup S] [--node path]
+                  The same closed loop against, one after the other: the in-process ScenarioKit server, the botbuilder
+                  reference bot (bench/botbuilder/server.js; run npm ci --ignore-scripts there first) and a raw Kestrel JSON echo.
+                       --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
+                       ScenarioKit.LoadTest --fill N [--database path] [--durable true|false]
+                  Writes N reference turns (N/5 conversations) straight into a SQLite store, then expires the activity JSON
+                  and prints the file size before and after (docs/performance.md, "Storage size").
                 """);
             return 2;
         }
         if (options.Hub) return await HubLoad.RunAsync(options);
 
-        ScenarioServer? server = null;
-        var url = options.Url;
-        string? tempDir = null;
-        if (url is null)
-        {
-            tempDir = Path.Combine(Path.GetTempPath(), "scenariokit-load-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.CreateDirectory(tempDir);
-            server = ScenarioServer.Create(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
-            {
-                o.Sources.Add(options.Scenario ?? FindReferenceScenario());
-                o.DatabasePath = options.Database ?? Path.Combine(tempDir, "load.db");
-                o.DurableCommits = options.Durable;
-                // The reference conversation ends with a handoff. In hub mode (the default) with no agent online the
-                // customer would get the scenario's onTimeout path; channel mode keeps measuring the same work as
-                // before the hub existed (the handoff.initiate event goes to the channel).
-                o.Handoff.Mode = HandoffMode.Channel;
-            });
-            await server.StartAsync();
-            url = server.Urls.Single().ToString().TrimEnd('/');
-        }
+        if (options.Fill > 0) return await StoreFill.RunAsync(options);
+        if (options.Compare) return await Comparison.RunAsync(options);
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.Connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        var endpoint = new Uri("api/messages", UriKind.Relative);
-
-        var storage = server is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
+        await using var host = options.Url is null ? await InProcessServer.StartAsync(options) : null;
+        var url = host?.Url ?? options.Url!;
+        var storage = host is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
         Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
-        var run = Guid.NewGuid().ToString("N")[..6];
-        long nextConversation = 0;
-        long errors = 0;
-        string? firstError = null;
-        var measuring = false;
-        var stop = false;
-        var latencies = new List<long>[options.Connections];
-
-        async Task Worker(int index)
-        {
-            var mine = latencies[index] = new List<long>(1 << 16);
-            while (!Volatile.Read(ref stop))
-            {
-                var k = Interlocked.Increment(ref nextConversation);
-                for (var turn = 0; turn < UserTurns.Length && !Volatile.Read(ref stop); turn++)
-                {
-                    using var content = new ByteArrayContent(UserActivity($"{run}-{k}", turn));
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                    var started = Stopwatch.GetTimestamp();
-                    string? problem;
-                    try
-                    {
-                        using var response = await http.PostAsync(endpoint, content);
-                        var body = await response.Content.ReadAsByteArrayAsync();
-                        problem = response.StatusCode == HttpStatusCode.OK ? Check(turn, body) : $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
-                    }
-                    catch (HttpRequestException e)
-                    {
-                        problem = e.Message;
-                    }
-                    var elapsed = Stopwatch.GetTimestamp() - started;
-                    if (problem is not null)
-                    {
-                        Interlocked.Increment(ref errors);
-                        Interlocked.CompareExchange(ref firstError, $"conversation {k} turn {turn + 1}: {problem}", null);
-                        break;
-                    }
-                    if (Volatile.Read(ref measuring)) mine.Add(elapsed);
-                }
-            }
-        }
-
-        var workers = Enumerable.Range(0, options.Connections).Select(i => Task.Run(() => Worker(i))).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        Volatile.Write(ref measuring, true);
-        var clock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(options.Duration));
-        Volatile.Write(ref measuring, false);
-        var wall = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        Volatile.Write(ref stop, true);
-        await Task.WhenAll(workers);
-
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        double Ms(double ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-        double Pct(double p) => all.Length == 0 ? double.NaN : Ms(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p / 100 * all.Length) - 1)]);
-        var ci = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(ci, $"turns measured   {all.Length}"));
-        Console.WriteLine(string.Create(ci, $"turns/s          {all.Length / wall.TotalSeconds:F0}"));
-        Console.WriteLine(string.Create(ci, $"latency ms       p50 {Pct(50):F2}  p90 {Pct(90):F2}  p99 {Pct(99):F2}  max {(all.Length == 0 ? double.NaN : Ms(all[^1])):F2}"));
-        if (server is not null)
-            Console.WriteLine(string.Create(ci, $"process CPU      {cpu.TotalMilliseconds * 1000 / Math.Max(1, all.Length):F0} µs per turn (server and load generator together), {cpu.TotalSeconds / wall.TotalSeconds:F2} cores busy"));
-        Console.WriteLine(string.Create(ci, $"errors           {errors}{(firstError is null ? "" : " — first: " + firstError)}"));
-
-        if (server is not null)
-        {
-            await server.StopAsync();
-            await server.DisposeAsync();
-        }
-        if (tempDir is not null)
-        {
-            try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
-        }
-        return errors == 0 && all.Length > 0 ? 0 : 1;
+        var memory = options.SampleSeconds > 0 ? new MemorySampler() : null;
+        var result = await ClosedLoop.RunAsync("scenariokit", url, options, (turn, _, body) => Check(turn, body),
+            memory is null ? null : memory.Sample, TimeSpan.FromSeconds(options.SampleSeconds));
+        result.Print(cpuIsServer: host is not null);
+        memory?.Print();
+        return result.Errors == 0 && result.Turns > 0 ? 0 : 1;
     }
 
     // reference.js userActivity() with deliveryMode expectReplies.
-    static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
+    internal static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
         $$"""{"type":"message","id":"{{conversation}}-{{turn + 1}}","timestamp":"2025-06-01T09:00:00.000Z","channelId":"bench","serviceUrl":"http://127.0.0.1:9/","from":{"id":"user-{{conversation}}","name":"Customer","role":"user"},"recipient":{"id":"bot","name":"Support Bot","role":"bot"},"conversation":{"id":"conv-{{conversation}}"},"locale":"en-US","text":"{{UserTurns[turn]}}","deliveryMode":"expectReplies"}""");
 
     // reference.js checkTurn(), on the texts and the handoff event's value.
-    static string? Check(int turn, byte[] body)
+    internal static string? Check(int turn, byte[] body)
     {
         using var document = JsonDocument.Parse(body);
         var replies = document.RootElement.GetProperty("activities").EnumerateArray().Where(a => a.GetProperty("type").GetString() != "trace").ToList();
@@ -175,7 +87,7 @@ static class Program
         return null;
     }
 
-    static string FindReferenceScenario()
+    internal static string FindReferenceScenario()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -195,6 +107,10 @@ static class Program
         public int MaxChats { get; init; } = 10;
         public double Ramp { get; init; } = 5;
         public string? Secret { get; init; }
+        public bool Compare { get; init; }
+        public int SampleSeconds { get; init; }
+        public long Fill { get; init; }
+        public string? Node { get; init; }
 
         public static Options? Parse(string[] args)
         {
@@ -219,6 +135,10 @@ static class Program
                         "--max-chats" => o with { MaxChats = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--ramp" => o with { Ramp = double.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--secret" => o with { Secret = Next() },
+                        "--compare" => o with { Compare = true },
+                        "--node" => o with { Node = Next() },
+                        "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--fill" => o with { Fill = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         _ => throw new ArgumentException($"unknown option {args[i]}"),
                     };
                 }

@@ -121,6 +121,8 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddHostedService<RetentionService>();
         services.AddSingleton<IActionInvoker>(sp =>
         {
             IActionInvoker real = new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>());
