@@ -77,8 +77,9 @@ static class ClosedLoop
                         var body = await response.Content.ReadAsByteArrayAsync();
                         problem = response.StatusCode == HttpStatusCode.OK ? check(turn, request, body) : $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
                     }
-                    catch (HttpRequestException e)
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                     {
+                        // Refused, reset or no answer within HttpClient.Timeout: an error, the run goes on.
                         problem = e.Message;
                     }
                     var elapsed = Stopwatch.GetTimestamp() - started;

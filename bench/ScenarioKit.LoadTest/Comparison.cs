@@ -30,14 +30,20 @@ static class Comparison
 
         using (var node = StartBotbuilder(options, out var url))
         {
-            Console.WriteLine($"-- botbuilder (node {Path.GetFileName(options.Node ?? "node")} bench/botbuilder/server.js, pid {node.Id})");
-            var cpuBefore = node.TotalProcessorTime;
-            var r = await ClosedLoop.RunAsync("botbuilder", url, options, (turn, _, body) => Program.Check(turn, body));
-            node.Refresh();
-            r.Print(cpuIsServer: false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"node CPU         {(node.TotalProcessorTime - cpuBefore).TotalMilliseconds * 1000 / Math.Max(1, r.Turns):F0} µs per turn (measured window and after)"));
-            results.Add(r);
-            node.Kill();
+            try
+            {
+                Console.WriteLine($"-- botbuilder ({options.Node ?? "node"} bench/botbuilder/server.js, pid {node.Id})");
+                var cpuBefore = node.TotalProcessorTime;
+                var r = await ClosedLoop.RunAsync("botbuilder", url, options, (turn, _, body) => Program.Check(turn, body));
+                node.Refresh();
+                r.Print(cpuIsServer: false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"node CPU         {(node.TotalProcessorTime - cpuBefore).TotalMilliseconds * 1000 / Math.Max(1, r.Turns):F0} µs per turn (measured window and after)"));
+                results.Add(r);
+            }
+            finally
+            {
+                node.Kill(entireProcessTree: true);
+            }
         }
 
         await using (var echo = await EchoServer.StartAsync())

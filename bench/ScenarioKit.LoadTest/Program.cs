@@ -45,7 +45,8 @@ static class Program
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
                        ScenarioKit.LoadTest --fill N [--database path] [--durable true|false]
                   Writes N reference turns (N/5 conversations) straight into a SQLite store, then expires the activity JSON
-                  and prints the file size before and after (docs/performance.md, "Storage size").
+                  and prints the file size before and after (docs/performance.md, "Storage size and retention").
+                  With --database the filled file is kept as it is (no expiry), to start a server on.
                 """);
             return 2;
         }

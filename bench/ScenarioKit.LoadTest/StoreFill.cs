@@ -52,6 +52,11 @@ static class StoreFill
             var turns = (long)conversations * template.Turns.Count;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {turns:N0} turns in {clock.Elapsed.TotalSeconds:F0} s ({turns / clock.Elapsed.TotalSeconds:F0} turns/s)"));
             Report(path, turns, "after the fill");
+            if (options.Database is not null)
+            {
+                // A named file is kept as filled, to start a server on (retention then expires it beside live turns).
+                return 0;
+            }
 
             clock.Restart();
             var expired = await store.ExpireAsync(T0.AddDays(365), DateTimeOffset.MinValue, CancellationToken.None);
@@ -67,10 +72,7 @@ static class StoreFill
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VACUUM took {clock.Elapsed.TotalSeconds:F0} s"));
         Report(path, total, "after VACUUM");
-        if (options.Database is null)
-        {
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
-        }
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
         return 0;
     }
 
