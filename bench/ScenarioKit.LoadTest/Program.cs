@@ -16,7 +16,7 @@ namespace ScenarioKit.LoadTest;
 /// </summary>
 static class Program
 {
-    static readonly string[] UserTurns = ["hello", "where is my order", "abc", "12345678", "talk to a human"];
+    internal static readonly string[] UserTurns = ["hello", "where is my order", "abc", "12345678", "talk to a human"];
 
     static readonly string[][] ExpectedTexts =
     [
@@ -46,6 +46,14 @@ static class Program
                   --hub: customers over Direct Line hand off to agents signed in at /agent (docs/performance.md, "Agent hub").
                        ScenarioKit.LoadTest --report [--turns N] [--database path] [--scenario path]
                   --report: fills a store with N (default 1,000,000) reference-support turns, then times the insight report (docs/performance.md, "Report").
+                       ScenarioKit.LoadTest --compare [--connections C] [--duration S] [--warmup S] [--node path]
+                  The same closed loop against, one after the other: the in-process ScenarioKit server, the botbuilder
+                  reference bot (bench/botbuilder/server.js; run npm ci --ignore-scripts there first) and a raw Kestrel JSON echo.
+                       --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
+                       ScenarioKit.LoadTest --fill N [--database path] [--durable true|false]
+                  Writes N reference turns (N/5 conversations) straight into a SQLite store, then expires the activity JSON
+                  and prints the file size before and after (docs/performance.md, "Storage size and retention").
+                  With --database the filled file is kept as it is (no expiry), to start a server on.
                 """);
             return 2;
         }
@@ -53,6 +61,26 @@ static class Program
         if (options.StreamLatency) return await StreamLatency.RunAsync(options);
         if (options.Report) return await ReportLoad.RunAsync(options);
 
+        if (options.Fill > 0) return await StoreFill.RunAsync(options);
+        if (options.Compare) return await Comparison.RunAsync(options);
+        // Several nodes on one PostgreSQL (or one node on it): turns go round-robin across the nodes.
+        if (options.Postgres is not null) return await RunNodesAsync(options);
+
+
+        await using var host = options.Url is null ? await InProcessServer.StartAsync(options) : null;
+        var url = host?.Url ?? options.Url!;
+        var storage = host is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
+        Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
+        var memory = options.SampleSeconds > 0 ? new MemorySampler() : null;
+        var result = await ClosedLoop.RunAsync("scenariokit", url, options, (turn, _, body) => Check(turn, body),
+            memory is null ? null : memory.Sample, TimeSpan.FromSeconds(options.SampleSeconds));
+        result.Print(cpuIsServer: host is not null);
+        memory?.Print();
+        return result.Errors == 0 && result.Turns > 0 ? 0 : 1;
+    }
+
+    static async Task<int> RunNodesAsync(Options options)
+    {
         var servers = new List<ScenarioServer>();
         ScenarioServer? server = null;
         var urls = new List<string>();
@@ -182,11 +210,11 @@ static class Program
         });
 
     // reference.js userActivity() with deliveryMode expectReplies.
-    static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
+    internal static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
         $$"""{"type":"message","id":"{{conversation}}-{{turn + 1}}","timestamp":"2025-06-01T09:00:00.000Z","channelId":"bench","serviceUrl":"http://127.0.0.1:9/","from":{"id":"user-{{conversation}}","name":"Customer","role":"user"},"recipient":{"id":"bot","name":"Support Bot","role":"bot"},"conversation":{"id":"conv-{{conversation}}"},"locale":"en-US","text":"{{UserTurns[turn]}}","deliveryMode":"expectReplies"}""");
 
     // reference.js checkTurn(), on the texts and the handoff event's value.
-    static string? Check(int turn, byte[] body)
+    internal static string? Check(int turn, byte[] body)
     {
         using var document = JsonDocument.Parse(body);
         var replies = document.RootElement.GetProperty("activities").EnumerateArray().Where(a => a.GetProperty("type").GetString() != "trace").ToList();
@@ -202,7 +230,7 @@ static class Program
         return null;
     }
 
-    static string FindReferenceScenario()
+    internal static string FindReferenceScenario()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -228,6 +256,10 @@ static class Program
         public int Nodes { get; init; } = 1;
         public bool StreamLatency { get; init; }
         public int Conversations { get; init; } = 200;
+        public bool Compare { get; init; }
+        public int SampleSeconds { get; init; }
+        public long Fill { get; init; }
+        public string? Node { get; init; }
 
         public static Options? Parse(string[] args)
         {
@@ -258,6 +290,10 @@ static class Program
                         "--nodes" => o with { Nodes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--stream-latency" => o with { StreamLatency = true },
                         "--conversations" => o with { Conversations = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--compare" => o with { Compare = true },
+                        "--node" => o with { Node = Next() },
+                        "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--fill" => o with { Fill = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         _ => throw new ArgumentException($"unknown option {args[i]}"),
                     };
                 }

@@ -133,4 +133,6 @@ async function main() {
   }, null, 2));
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+module.exports = { ReferenceBot };
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace ScenarioKit.Storage;
@@ -10,14 +11,16 @@ namespace ScenarioKit.Storage;
 /// transaction (group commit): SQLite allows one writer at a time anyway, and batching turns the per-commit
 /// cost into a per-batch cost under load while a lone turn still commits at once.
 /// </summary>
-public sealed class SqliteConversationStore : IConversationStore, IPackageArchive, ITurnLog, IStoreRetention, IAsyncDisposable
+public sealed partial class SqliteConversationStore : IConversationStore, IPackageArchive, ITurnLog, IStoreRetention, IAsyncDisposable
 {
     const int MaxBatch = 256;
 
     readonly string _connectionString;
-    readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // The writer is a thread of its own, not a thread-pool loop: under load the pool's queue is long, and a loop that
+    // waits in it for every batch delays every turn waiting for that batch (docs/performance.md, "Server").
+    readonly BlockingCollection<WriterItem> _writes = new(new ConcurrentQueue<WriterItem>());
     readonly SqliteConnection _writer;
-    readonly Task _writerLoop;
+    readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SqliteConversationStore(string path, bool fullSync = true)
     {
@@ -83,7 +86,7 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
               PRIMARY KEY (scenario_id, version)
             ) WITHOUT ROWID;
             """);
-        _writerLoop = Task.Run(WriteLoopAsync);
+        new Thread(RunWriter) { IsBackground = true, Name = "ScenarioKit SQLite writer" }.Start();
     }
 
     public string Path { get; }
@@ -174,51 +177,12 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
         }
     }
 
-    const int ExpiryBatch = 500;
-
-    public async Task<RetentionResult> ExpireAsync(DateTimeOffset activitiesBeforeUtc, DateTimeOffset turnsBeforeUtc, CancellationToken cancellationToken)
-    {
-        // A conversation that goes loses its activities too, whichever cutoff is later.
-        var activitiesBefore = (activitiesBeforeUtc > turnsBeforeUtc ? activitiesBeforeUtc : turnsBeforeUtc).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-        var turnsBefore = turnsBeforeUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-        var activities = await DeleteInBatchesAsync("""
-            DELETE FROM activities WHERE (key, seq) IN (SELECT a.key, a.seq FROM conversations c JOIN activities a ON a.key = c.key
-                                                        WHERE c.updated_utc < $before LIMIT $batch)
-            """, activitiesBefore, cancellationToken).ConfigureAwait(false);
-        var turns = await DeleteInBatchesAsync(
-            "DELETE FROM turns WHERE (key, turn) IN (SELECT key, turn FROM turns WHERE at_utc < $before LIMIT $batch)",
-            turnsBefore, cancellationToken).ConfigureAwait(false);
-        var conversations = await DeleteInBatchesAsync("""
-            DELETE FROM conversations WHERE key IN (SELECT key FROM conversations WHERE updated_utc < $before LIMIT $batch)
-            """, turnsBefore, cancellationToken).ConfigureAwait(false);
-        return new RetentionResult(conversations, activities, turns);
-    }
-
-    /// <summary>Runs a <c>DELETE … LIMIT $batch</c> until it deletes nothing: short transactions let the turn writer in between.</summary>
-    async Task<long> DeleteInBatchesAsync(string sql, string before, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$before", before);
-        command.Parameters.AddWithValue("$batch", ExpiryBatch);
-        long total = 0;
-        int deleted;
-        do
-        {
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            total += deleted;
-        }
-        while (deleted > 0);
-        return total;
-    }
-
     public Task SaveAsync(TurnWrite write, CancellationToken cancellationToken)
     {
         if (write.Conversation.Version != write.ExpectedVersion + 1)
             throw new ArgumentException("The new version must be ExpectedVersion + 1.", nameof(write));
         var pending = new PendingWrite(write);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        Enqueue(pending);
         // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
         return pending.Completion.Task;
     }
@@ -271,7 +235,32 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
         return connection;
     }
 
-    async Task WriteLoopAsync()
+    void Enqueue(WriterItem item)
+    {
+        try
+        {
+            _writes.Add(item, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteConversationStore));
+        }
+    }
+
+    void RunWriter()
+    {
+        try
+        {
+            WriteLoop();
+            _writerDone.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            _writerDone.TrySetException(e);
+        }
+    }
+
+    void WriteLoop()
     {
         using var update = _writer.CreateCommand();
         update.CommandText = """
@@ -330,11 +319,16 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
         var lJson = log.Parameters.Add("$json", SqliteType.Blob);
 
         var batch = new List<PendingWrite>(MaxBatch);
-        var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var steps = new List<WriterStep>();
+        while (_writes.TryTake(out var first, Timeout.Infinite))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var item)) batch.Add(item);
+            steps.Clear();
+            for (var item = first; item is not null; item = batch.Count < MaxBatch && _writes.TryTake(out var next) ? next : null)
+            {
+                if (item is PendingWrite turn) batch.Add(turn);
+                else steps.Add((WriterStep)item);
+            }
             var conflicts = new bool[batch.Count];
             try
             {
@@ -345,19 +339,20 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
                     var w = batch[i].Write;
                     var c = w.Conversation;
                     var updated = c.UpdatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+                    if (string.CompareOrdinal(updated, _activitiesExpiredBefore) < 0) _activitiesExpiredBefore = updated;
                     int changed;
                     if (w.ExpectedVersion == 0)
                     {
                         iKey.Value = c.Key; iConversation.Value = c.ConversationId; iChannel.Value = c.ChannelId;
                         iScenario.Value = c.ScenarioId; iScenarioVersion.Value = c.ScenarioVersion; iUser.Value = (object?)c.UserId ?? DBNull.Value;
-                        iState.Value = c.State.ToArray(); iVersion.Value = c.Version; iLastSeq.Value = c.LastSeq;
+                        iState.Value = Bytes(c.State); iVersion.Value = c.Version; iLastSeq.Value = c.LastSeq;
                         iStarted.Value = c.Started ? 1 : 0; iWithAgent.Value = c.WithAgent ? 1 : 0;
                         iCreated.Value = c.CreatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture); iUpdated.Value = updated;
                         changed = insert.ExecuteNonQuery();
                     }
                     else
                     {
-                        uState.Value = c.State.ToArray(); uVersion.Value = c.Version; uLastSeq.Value = c.LastSeq;
+                        uState.Value = Bytes(c.State); uVersion.Value = c.Version; uLastSeq.Value = c.LastSeq;
                         uStarted.Value = c.Started ? 1 : 0; uWithAgent.Value = c.WithAgent ? 1 : 0; uUser.Value = (object?)c.UserId ?? DBNull.Value;
                         uUpdated.Value = updated; uKey.Value = c.Key; uExpected.Value = w.ExpectedVersion;
                         changed = update.ExecuteNonQuery();
@@ -370,23 +365,27 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
                     }
                     foreach (var a in w.Activities)
                     {
-                        aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = a.Json.ToArray();
+                        aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = Bytes(a.Json);
                         append.ExecuteNonQuery();
                     }
                     if (w.Turn is { } t)
                     {
                         lKey.Value = t.Key; lTurn.Value = t.Turn; lAt.Value = t.AtUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-                        lScenario.Value = t.ScenarioId; lScenarioVersion.Value = t.ScenarioVersion; lJson.Value = t.Json.ToArray();
+                        lScenario.Value = t.ScenarioId; lScenarioVersion.Value = t.ScenarioVersion; lJson.Value = Bytes(t.Json);
                         log.ExecuteNonQuery();
                     }
                 }
+                // Expiry steps share the batch's commit (and its fsync); each in a savepoint, so a failing one undoes only itself.
+                foreach (var step in steps) step.Run(_writer, transaction);
                 transaction.Commit();
             }
             catch (Exception e)
             {
                 foreach (var p in batch) p.Completion.TrySetException(e);
+                foreach (var step in steps) step.Fail(e);
                 continue;
             }
+            foreach (var step in steps) step.Complete();
             for (var i = 0; i < batch.Count; i++)
             {
                 if (conflicts[i]) batch[i].Completion.TrySetException(new ConcurrencyConflictException(batch[i].Write.Conversation.Key));
@@ -394,6 +393,10 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
             }
         }
     }
+
+    /// <summary>The bytes as an array for a parameter, without a copy when the memory is a whole array already (the usual case).</summary>
+    static byte[] Bytes(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
 
     static void Execute(SqliteConnection connection, string sql)
     {
@@ -404,13 +407,18 @@ public sealed class SqliteConversationStore : IConversationStore, IPackageArchiv
 
     public async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
-        await _writerLoop.ConfigureAwait(false);
+        // Idempotent: the container disposes the store once per service type it is registered as. The queue is not
+        // disposed for that reason (it holds no handle once the writer has stopped waiting on it).
+        _writes.CompleteAdding();
+        await _writerDone.Task.ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 
-    sealed class PendingWrite(TurnWrite write)
+    /// <summary>What the writer thread takes from its queue: a turn to save (<see cref="PendingWrite"/>) or an expiry step.</summary>
+    abstract class WriterItem;
+
+    sealed class PendingWrite(TurnWrite write) : WriterItem
     {
         public TurnWrite Write { get; } = write;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

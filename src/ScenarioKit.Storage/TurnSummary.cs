@@ -63,6 +63,8 @@ public sealed record TurnSummary
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Source-generated: written once per turn on the server's hot path.
+        TypeInfoResolver = TurnSummaryJsonContext.Default,
     };
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
@@ -70,3 +72,6 @@ public sealed record TurnSummary
     public static TurnSummary FromUtf8Json(ReadOnlySpan<byte> json) =>
         JsonSerializer.Deserialize<TurnSummary>(json, Options) ?? throw new JsonException("The turn log entry is empty.");
 }
+
+[JsonSerializable(typeof(TurnSummary))]
+internal sealed partial class TurnSummaryJsonContext : JsonSerializerContext;

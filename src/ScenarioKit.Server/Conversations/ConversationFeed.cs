@@ -5,10 +5,20 @@ namespace ScenarioKit.Server.Conversations;
 /// <summary>
 /// Wakes Direct Line stream readers when a conversation's log grows. Readers re-read the store after
 /// <see cref="LastSeq"/>, so a missed wake-up can never lose an activity, only delay it to the next one.
+/// A conversation's signal lives while a reader waits on it and for <see cref="IdleLifetime"/> after the last one
+/// left (a reader between two waits still sees what was published meanwhile); then it is dropped, so the map holds
+/// the conversations being watched, not every conversation ever streamed (issue 14, soak).
 /// </summary>
-internal sealed class ConversationFeed
+internal sealed class ConversationFeed(TimeProvider time)
 {
+    static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(2);
+    const int MinSweepSize = 1024;
+
     readonly ConcurrentDictionary<string, Signal> _signals = new(StringComparer.Ordinal);
+    int _sweepAt = MinSweepSize;
+
+    /// <summary>How many conversations have a signal now (for tests and soak checks).</summary>
+    internal int Count => _signals.Count;
 
     public void Publish(string key, long lastSeq)
     {
@@ -24,16 +34,37 @@ internal sealed class ConversationFeed
     /// <summary>Waits until the log passes <paramref name="afterSeq"/>, the timeout elapses, or cancellation.</summary>
     public async Task WaitAsync(string key, long afterSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var signal = _signals.GetOrAdd(key, static _ => new Signal());
-        var task = signal.Next(afterSeq);
-        if (task.IsCompleted) return;
+        if (_signals.Count >= Volatile.Read(ref _sweepAt)) Sweep();
+        Signal signal;
+        while (!(signal = _signals.GetOrAdd(key, static _ => new Signal())).TryEnter())
+        {
+            // Retired by a sweep an instant ago: it leaves the map next, and GetOrAdd then makes a new one.
+            Thread.Yield();
+        }
         try
         {
-            await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var task = signal.Next(afterSeq);
+            if (task.IsCompleted) return;
+            await task.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
         }
+        finally
+        {
+            signal.Exit(time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Drops signals nobody has waited on for <see cref="IdleLifetime"/>; runs when the map doubled since the last sweep.</summary>
+    internal void Sweep()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (key, signal) in _signals)
+        {
+            if (signal.TryRetire(now, time)) _signals.TryRemove(new KeyValuePair<string, Signal>(key, signal));
+        }
+        Volatile.Write(ref _sweepAt, Math.Max(MinSweepSize, _signals.Count * 2));
     }
 
     sealed class Signal
@@ -41,6 +72,36 @@ internal sealed class ConversationFeed
         readonly Lock _gate = new();
         TaskCompletionSource _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         long _lastSeq;
+        int _waiters;
+        long _idleSince;
+        bool _retired;
+
+        public bool TryEnter()
+        {
+            lock (_gate)
+            {
+                if (_retired) return false;
+                _waiters++;
+                return true;
+            }
+        }
+
+        public void Exit(long now)
+        {
+            lock (_gate)
+            {
+                if (--_waiters == 0) _idleSince = now;
+            }
+        }
+
+        public bool TryRetire(long now, TimeProvider time)
+        {
+            lock (_gate)
+            {
+                _retired = _waiters == 0 && time.GetElapsedTime(_idleSince, now) >= IdleLifetime;
+                return _retired;
+            }
+        }
 
         public Task Next(long afterSeq)
         {

@@ -120,6 +120,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton(catalog);
         services.AddSingleton(TimeProvider.System);
         ServerStorage.Add(services, options);
+        services.AddHostedService<RetentionService>();
         services.AddSingleton<IActionInvoker>(sp =>
         {
             IActionInvoker real = new DefaultActionInvoker(sp.GetRequiredService<IHttpClientFactory>().CreateClient("actions"), sp.GetRequiredService<TimeProvider>());

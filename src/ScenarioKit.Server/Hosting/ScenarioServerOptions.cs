@@ -64,6 +64,9 @@ public sealed class ScenarioServerOptions
     /// <summary>Where handoffs go: the built-in agent hub (default) or the channel (<c>handoff.initiate</c> only).</summary>
     public HandoffSettings Handoff { get; } = new();
 
+    /// <summary>How long stored conversations are kept (<c>ScenarioKit:Retention:*</c>, docs/server.md "Retention").</summary>
+    public RetentionSettings Retention { get; } = new();
+
     /// <summary>Agent hub timings and session settings (<c>ScenarioKit:Hub:*</c>).</summary>
     public Hub.HubOptions Hub { get; } = new();
 
@@ -108,6 +111,23 @@ public enum HandoffMode
 public sealed class HandoffSettings
 {
     public HandoffMode Mode { get; set; } = HandoffMode.Hub;
+}
+
+/// <summary>
+/// Retention: the full Bot Framework JSON of every activity is kept only as long as a Direct Line client may replay it
+/// or a handoff may carry it as the transcript; the compact turn log (<c>TurnSummary</c>) is what transcripts and
+/// analytics keep long-term. A background pass deletes what is older, in small steps beside the turns. Zero keeps forever.
+/// </summary>
+public sealed class RetentionSettings
+{
+    /// <summary>The activities of a conversation idle this long are deleted (its state and turn log stay).</summary>
+    public TimeSpan ActivityJson { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Turn-log rows older than this, and conversations idle this long (with everything they hold), are deleted.</summary>
+    public TimeSpan Transcripts { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often the expiry pass runs (the first at start); zero turns the background pass off.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>

@@ -24,6 +24,7 @@ public static class ServerStorage
             services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<PostgresConversationStore>());
+            services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddSingleton<IConversationChanges>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddHostedService<ConversationChangesListener>();
             return;
@@ -32,6 +33,7 @@ public static class ServerStorage
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<SqliteConversationStore>());
     }
 
     /// <summary>

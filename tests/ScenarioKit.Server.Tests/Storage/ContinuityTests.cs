@@ -148,7 +148,7 @@ public sealed class ContinuityTests
         var catalog = new ScenarioCatalog();
         catalog.Deploy(bot);
         ConversationService Node(IConversationStore store) =>
-            new(store, catalog, new ConversationLocks(), new ConversationFeed(), new ServerMetrics(), TimeProvider.System, NullLogger<ConversationService>.Instance);
+            new(store, catalog, new ConversationLocks(), new ConversationFeed(TimeProvider.System), new ServerMetrics(), TimeProvider.System, NullLogger<ConversationService>.Instance);
         var channel = new ChannelContext("test/x", "x", "test", null, new() { Id = "x" }, new() { Id = "u" }, null, null, null, null);
         TurnRequest Say(string text, string id) => new(channel, new ScenarioKit.BotFramework.Schema.Activity { Type = "message", Id = id, Text = text }, false, new BotMessageInput(text, id, null));
 
