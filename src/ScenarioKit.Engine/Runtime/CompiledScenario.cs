@@ -108,6 +108,7 @@ internal sealed class CompiledScenario
         Msg(model.Welcome);
         Msg(model.Fallback);
         Msg(model.Recognizer?.Clarify);
+        Msg(model.Cancel?.Say);
         foreach (var stage in model.Journey)
         {
             foreach (var t in stage.EntersOn) Expr(t.When);

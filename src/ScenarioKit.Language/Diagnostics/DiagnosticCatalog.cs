@@ -256,6 +256,16 @@ public static class DiagnosticCatalog
         "the ticket number goes into variable '{0}', which holds {1}; a ticket number is text",
         "受付番号は変数 '{0}' に入りますが、この変数の型は{1}です。受付番号は文字列です", Error,
         "Declare the variable as 'type: string', or use another variable.", "変数を 'type: string' で宣言するか、別の変数を使ってください。");
+    public static readonly DiagnosticDescriptor AskTypeMismatch = new("SK3060", "Answer does not fit the variable",
+        "ask '{0}' takes {1}, but the variable is declared as {2}",
+        "ask '{0}' が受け取るのは{1}ですが、変数の型は{2}と宣言されています", Error,
+        "Declare the variable with the type the answer has (number/integer for numbers, boolean for yes/no, string for the rest), or change 'expect'.",
+        "回答の型に合わせて変数を宣言してください（数値は number/integer、はい・いいえは boolean、それ以外は string）。または 'expect' を直してください。");
+    public static readonly DiagnosticDescriptor TextTemplateIntoNonText = new("SK3061", "Text template into a non-text variable",
+        "'{0}' mixes text and ${{…}}, so its value is always text, but variable '{1}' holds {2}",
+        "'{0}' は文字列と ${{…}} を組み合わせているため値は常に文字列ですが、変数 '{1}' の型は{2}です", Error,
+        "Write the value as one expression (\"${cart.total * 2}\") to keep its type, or declare the variable as 'type: string'.",
+        "型を保つには値を 1 つの式（\"${cart.total * 2}\"）で書くか、変数を 'type: string' で宣言してください。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -284,6 +294,16 @@ public static class DiagnosticCatalog
         "'queue.{0}' はありません。待機中のお知らせで使えるのは queue.position・queue.waitMinutes・queue.name です{1}", Error,
         "Fix the name: position (1-based place in the queue), waitMinutes (estimated, rounded up) or name (the queue).",
         "名前を直してください: position（待ち順、1 から）、waitMinutes（目安の待ち時間、分、切り上げ）、name（キュー名）。");
+    public static readonly DiagnosticDescriptor FreeTextNeverFilled = new("SK4025", "Free text cannot be filled",
+        "ask '{0}' takes any text, so 'fill: true' has no effect: free text is only filled with a 'pattern' or 'extract'",
+        "ask '{0}' は任意の文字列を受け取るため 'fill: true' は効きません。自由入力は 'pattern' か 'extract' があるときだけ埋まります", Warning,
+        "Add 'extract' with a regex whose group 'value' is the value, e.g. '(?<value>\\S+)で予約', or remove 'fill'.",
+        "グループ value が値になる正規表現を 'extract' に書いてください（例: '(?<value>\\S+)で予約'）。または 'fill' を削除してください。");
+    public static readonly DiagnosticDescriptor NothingCancels = new("SK4026", "Nothing cancels a form",
+        "'cancel' has builtIn: false and no patterns or intent, so no message cancels a form",
+        "'cancel' は builtIn: false で patterns も intent もないため、どのメッセージでもフォームを取り消せません", Warning,
+        "Write 'cancel: false' to turn cancelling off on purpose, or add 'patterns' or an 'intent'.",
+        "取り消しを意図して無効にするなら 'cancel: false' と書き、そうでなければ 'patterns' か 'intent' を追加してください。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -293,8 +313,10 @@ public static class DiagnosticCatalog
         EmptyPrompt, MaxAttemptsRange, QueueWithoutHours, TooFewExamples, SimilarIntents, SharedPatternOrKeyword, GotoCycle, BadDefault, InvalidRegex, SlowRegex, InvalidHours,
         UnknownTimeZone, InvalidDuration, SetTypeMismatch, UnknownArgument, IncompleteExpectation, VariablePrefixConflict, DuplicateTrigger, MinGreaterThanMax, ReservedName,
         MaxWaitRange, MaxWaitWithoutTimeout, DuplicateCannedTitle, TimeoutOfferNotTaken, TicketIntoNotText,
+        AskTypeMismatch, TextTemplateIntoNonText,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
+        FreeTextNeverFilled, NothingCancels,
     ];
 
     static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);
