@@ -51,19 +51,23 @@ internal sealed partial class Cancelling
     public bool Matches(string folded)
     {
         if (!Enabled) return false;
-        if (_builtIn && BuiltInWords().IsMatch(folded)) return true;
+        if (_builtIn && IsMatch(BuiltInWords(), folded)) return true;
         foreach (var p in _patterns)
-        {
-            try
-            {
-                if (p.IsMatch(folded)) return true;
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                // A pattern that backtracks on this message does not match it.
-            }
-        }
+            if (IsMatch(p, folded)) return true;
         return false;
+    }
+
+    /// <summary>A regex that times out on a message (backtracking, or a starved thread) does not match it: the message is then ordinary input.</summary>
+    public static bool IsMatch(Regex regex, string text)
+    {
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     // The whole message, so that "注文をキャンセルしたい" (an intent in a shop) or "stop sending e-mails" is not

@@ -53,7 +53,7 @@ internal sealed partial class TurnRunner
     /// </summary>
     async ValueTask<bool> TryCorrectAsync(FlowFrame frame, string normalized, string folded)
     {
-        if (!CorrectionWords().IsMatch(folded)) return false;
+        if (!Cancelling.IsMatch(CorrectionWords(), folded)) return false;
         for (var i = _slots.Count - 1; i >= 0; i--)
         {
             var slot = _slots[i];

@@ -63,7 +63,7 @@ public static class TestDiagnostics
 
     // SK502x: slot filling assertions (issue 11).
     public static readonly DiagnosticDescriptor InvalidFilled = new("SK5020", "Invalid 'filled' expectation",
-        "{0}", "{0}", DiagnosticSeverity.Error,
+        "{0}", "'filled' の書き方が不正です: {0}", DiagnosticSeverity.Error,
         "Write `filled: { order.date: 2026-12-08 }` or `filled: { order.date: { value: 2026-12-08, from: 1, text: \"12月8日\", how: filled } }`.",
         "`filled: { order.date: 2026-12-08 }` または `filled: { order.date: { value: 2026-12-08, from: 1, text: \"12月8日\", how: filled } }` と書いてください。");
 

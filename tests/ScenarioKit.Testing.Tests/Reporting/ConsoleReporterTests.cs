@@ -27,7 +27,7 @@ public class ConsoleReporterTests
         Assert.Contains(lines, l => l.Contains("いらっしゃいませ", StringComparison.Ordinal) && l.Contains("こんにちは！ご用件をどうぞ。", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("expected", StringComparison.Ordinal) && l.Contains("actual", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Trim() == "user: こんにちは");
-        Assert.Contains(lines, l => l.Contains("FAILED: 12 test(s) failed. Also 0 passed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("FAILED: 14 test(s) failed. Also 0 passed", StringComparison.Ordinal));
     }
 
     [Fact]
