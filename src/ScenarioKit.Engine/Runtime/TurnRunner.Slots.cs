@@ -12,7 +12,7 @@ internal sealed partial class TurnRunner
 {
     // Records of the waiting flows' asks (copied from the state; pruned in Finish to flows that still wait).
     readonly List<SlotRecord> _slots;
-    readonly List<FilledSlot> _filled = [];
+    List<FilledSlot>? _filled;
     bool _cancelled;
 
     /// <summary>The current message (normalised) while a message turn runs: flows it starts may be filled from it.</summary>
@@ -90,20 +90,34 @@ internal sealed partial class TurnRunner
         if (used.Length > 0) taken.Add((used.Start, used.Start + used.Length));
         foreach (var ask in asks)
         {
-            var existing = _slots.FindIndex(s => s.Flow == flow && s.StepId == ask.Id);
+            var existing = IndexOfSlot(flow, ask.Id);
             if (existing >= 0 && !_slots[existing].Pending) continue;
             var candidates = _scenario.Validators[ask].FindCandidates(text, Today, _scenario.SlotPatterns.GetValueOrDefault(ask));
-            candidates.RemoveAll(c => taken.Exists(t => t.Start < c.Start + c.Length && c.Start < t.End));
+            for (var i = candidates.Count - 1; i >= 0; i--)
+                if (Overlaps(taken, candidates[i].Start, candidates[i].Start + candidates[i].Length)) candidates.RemoveAt(i);
             if (candidates.Count == 0) continue;
             var first = candidates[0];
-            if (ask.Expect.Kind is ExpectKind.Choice or ExpectKind.YesNo && ask.Extract is null
-                && candidates.Exists(c => !JsonNode.DeepEquals(c.Value, first.Value)))
-                continue;
+            if (ask.Expect.Kind is ExpectKind.Choice or ExpectKind.YesNo && ask.Extract is null && !AllSame(candidates)) continue;
             taken.Add((first.Start, first.Start + first.Length));
             var record = new SlotRecord(flow, ask.Id, ask.Variable, _scope.Turn, text.Substring(first.Start, first.Length), first.Value, SlotSource.Filled, Pending: true);
             if (existing >= 0) _slots[existing] = record;
             else _slots.Add(record);
         }
+    }
+
+    static bool Overlaps(List<(int Start, int End)> taken, int start, int end)
+    {
+        foreach (var t in taken)
+            if (t.Start < end && start < t.End) return true;
+        return false;
+    }
+
+    /// <summary>Whether every candidate has the first one's value (else a choice or yes/no is ambiguous).</summary>
+    static bool AllSame(List<Found<JsonNode?>> candidates)
+    {
+        for (var i = 1; i < candidates.Count; i++)
+            if (!JsonNode.DeepEquals(candidates[i].Value, candidates[0].Value)) return false;
+        return true;
     }
 
     /// <summary>
@@ -112,7 +126,7 @@ internal sealed partial class TurnRunner
     /// </summary>
     bool TryFill(AskStep ask, string flow)
     {
-        var index = _slots.FindIndex(s => s.Flow == flow && s.StepId == ask.Id);
+        var index = IndexOfSlot(flow, ask.Id);
         if (index < 0) return false;
         var slot = _slots[index];
         if (!slot.Pending) return true;
@@ -129,11 +143,12 @@ internal sealed partial class TurnRunner
     {
         if (!TrySetDeclared(ask.Variable, value, ask.Span, $"ask '{ask.Variable}': ")) return false;
         if (!_answers.Contains(ask.Variable) && _answers.Length < ConversationState.MaxAnswers) _answers = _answers.Add(ask.Variable);
-        var record = new SlotRecord(flow, ask.Id, ask.Variable, turn ?? _scope.Turn, text, value?.DeepClone(), source, Pending: false);
-        var index = _slots.FindIndex(s => s.Flow == flow && s.StepId == ask.Id);
+        // INVARIANT: variable values are never mutated, so the record may share the node with the variable table.
+        var record = new SlotRecord(flow, ask.Id, ask.Variable, turn ?? _scope.Turn, text, value, source, Pending: false);
+        var index = IndexOfSlot(flow, ask.Id);
         if (index >= 0) _slots.RemoveAt(index);
         _slots.Add(record);
-        _filled.Add(record.ToFilled());
+        (_filled ??= []).Add(record.ToFilled());
         return true;
     }
 
@@ -148,12 +163,23 @@ internal sealed partial class TurnRunner
         var candidates = _scenario.Validators[ask].FindCandidates(answer, Today, _scenario.SlotPatterns.GetValueOrDefault(ask));
         if (candidates.Count == 0) return null;
         var first = candidates[0];
-        if (ask.Expect.Kind == ExpectKind.Choice && candidates.Exists(c => !JsonNode.DeepEquals(c.Value, first.Value))) return null;
+        if (ask.Expect.Kind == ExpectKind.Choice && !AllSame(candidates)) return null;
         return first;
     }
 
     /// <summary>A flow (re)starts or is left by goto: what its asks took before belongs to the old run.</summary>
-    void ForgetSlots(string flow) => _slots.RemoveAll(s => s.Flow == flow);
+    void ForgetSlots(string flow)
+    {
+        if (_slots.Count > 0) _slots.RemoveAll(s => s.Flow == flow);
+    }
+
+    // A loop rather than FindIndex with a lambda: this runs for every ask reached, and a closure per call adds up.
+    int IndexOfSlot(string flow, string stepId)
+    {
+        for (var i = 0; i < _slots.Count; i++)
+            if (_slots[i].StepId == stepId && _slots[i].Flow == flow) return i;
+        return -1;
+    }
 
     /// <summary>Only flows that still wait keep their records: a flow that ended, failed or handed off forgets them.</summary>
     System.Collections.Immutable.ImmutableArray<SlotRecord> RemainingSlots()

@@ -976,7 +976,7 @@ internal sealed partial class TurnRunner
         {
             WaitingNotice = _waitingNotice,
             TimeoutPath = _timeoutPath,
-            Filled = [.. _filled],
+            Filled = _filled is null ? [] : [.. _filled],
             Cancelled = _cancelled,
         };
         return new TurnResult(state, [.. _outputs], _handoff, trace);
