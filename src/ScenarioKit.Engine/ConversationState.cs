@@ -34,7 +34,8 @@ public sealed class ConversationState
         ImmutableArray<string> clarify,
         ImmutableArray<ProactiveMark> proactive,
         ImmutableArray<string> latchedRules = default,
-        HandoffContextState? context = null)
+        HandoffContextState? context = null,
+        ImmutableArray<SlotRecord> slots = default)
     {
         ConversationId = conversationId;
         UserId = userId;
@@ -53,6 +54,7 @@ public sealed class ConversationState
         Proactive = proactive;
         LatchedRules = latchedRules.IsDefault ? [] : latchedRules;
         Context = context ?? HandoffContextState.Empty;
+        Slots = slots.IsDefault ? [] : slots;
     }
 
     /// <summary>Stage history entries kept (the oldest are dropped).</summary>
@@ -129,7 +131,7 @@ public sealed class ConversationState
             else table[name] = value.DeepClone();
         }
         return new ConversationState(ConversationId, UserId, PackageId, PackageVersion, Stage, StageVisit, WithAgent, Turn,
-            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules, Context);
+            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules, Context, Slots);
     }
 
     // INVARIANT: never mutated after construction; a turn copies it into its working state.
@@ -142,6 +144,12 @@ public sealed class ConversationState
 
     /// <summary>Condition-based handoff rules that handed off and whose condition has not been false since (they do not fire again until it has).</summary>
     internal ImmutableArray<string> LatchedRules { get; }
+
+    /// <summary>The asks of the waiting flows that were answered or filled, and values found for asks not reached yet (docs/language.md "Slot filling").</summary>
+    internal ImmutableArray<SlotRecord> Slots { get; }
+
+    /// <summary>The values the waiting flows took so far (answered, filled or corrected), in the order taken: which message gave what.</summary>
+    public IEnumerable<FilledSlot> FilledSlots => Slots.Where(s => !s.Pending).Select(s => s.ToFilled());
 
     static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -258,6 +266,12 @@ public sealed class ConversationState
             }
             writer.WriteEndArray();
         }
+        if (!Slots.IsEmpty)
+        {
+            writer.WriteStartArray("sl");
+            foreach (var slot in Slots) slot.WriteTo(writer);
+            writer.WriteEndArray();
+        }
         Context.WriteTo(writer);
         writer.WriteEndObject();
     }
@@ -310,6 +324,7 @@ public sealed class ConversationState
         ImmutableArray<FlowFrame> frames = [];
         ImmutableArray<string> ids = [], clarify = [], latched = [];
         ImmutableArray<ProactiveMark> proactive = [];
+        ImmutableArray<SlotRecord> slots = [];
         var context = HandoffContextState.Empty;
         while (true)
         {
@@ -387,6 +402,13 @@ public sealed class ConversationState
                 }
                 proactive = b.DrainToImmutable();
             }
+            else if (name.SequenceEqual("sl"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartArray, "sl");
+                var b = ImmutableArray.CreateBuilder<SlotRecord>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) b.Add(SlotRecord.Read(ref reader));
+                slots = b.DrainToImmutable();
+            }
             else if (name.SequenceEqual("ids"u8)) ids = ReadStrings(ref reader, "ids");
             else if (name.SequenceEqual("cl"u8)) clarify = ReadStrings(ref reader, "cl");
             else if (name.SequenceEqual("hl"u8)) latched = ReadStrings(ref reader, "hl");
@@ -398,7 +420,7 @@ public sealed class ConversationState
             conversationId ?? throw Corrupt("conversation state has no \"c\"."), userId,
             packageId ?? throw Corrupt("conversation state has no \"p\"."),
             packageVersion ?? throw Corrupt("conversation state has no \"pv\"."),
-            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive, latched, context);
+            stage, stageVisit, withAgent, turn, fallbackStreak, variables, transcript, frames, ids, clarify, proactive, latched, context, slots);
     }
 
     internal static JsonNode? ReadNode(ref Utf8JsonReader reader) => reader.TokenType switch

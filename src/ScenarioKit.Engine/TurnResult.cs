@@ -30,6 +30,12 @@ public sealed record TurnTrace(
     /// the hub gave up waiting (<c>failed</c> with reason <c>timeout</c> or <c>noAgents</c>).
     /// </summary>
     public bool TimeoutPath { get; init; }
+
+    /// <summary>The ask values taken this turn: answers, asks filled (and skipped) from a message, corrections (docs/language.md "Slot filling").</summary>
+    public ImmutableArray<FilledSlot> Filled { get; init; } = [];
+
+    /// <summary>The customer cancelled the waiting form this turn (docs/language.md "Cancel").</summary>
+    public bool Cancelled { get; init; }
 }
 
 /// <summary>A runtime failure (expression, regex, action, step limit) with the YAML span it came from. It never ends the conversation.</summary>

@@ -177,7 +177,25 @@ public sealed record AskStep(
 {
     /// <summary>Rules a valid answer must also pass, in order; the first that fails makes the answer a retry.</summary>
     public ImmutableArray<AnswerCheck> Validate { get; init; } = [];
+    /// <summary>
+    /// Slot filling (docs/language.md "Slot filling"): <see cref="FillMode.Auto"/> takes a value of this ask's
+    /// kind from the message that started the flow or any later one, so the ask is skipped;
+    /// <see cref="FillMode.Off"/> only takes the answer to its own prompt; <see cref="FillMode.On"/> also
+    /// fills yes/no asks, which <c>Auto</c> never fills (a confirmation is answered to its own question).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public FillMode Fill { get; init; }
+
+    /// <summary>
+    /// A .NET regex searched in a message to find this ask's value: the group <c>value</c> (else group 1,
+    /// else the whole match) is the candidate, then validated like an answer. Lets free text be filled
+    /// (<c>(?&lt;value&gt;\S+)で予約</c>).
+    /// </summary>
+    public string? Extract { get; init; }
 }
+
+[JsonConverter(typeof(JsonStringEnumConverter<FillMode>))]
+public enum FillMode { Auto, On, Off }
 
 public sealed record Argument(string Name, Template Value);
 
@@ -330,6 +348,8 @@ public sealed record ScenarioModel(
     public string? TimeZone { get; init; }
     /// <summary>The scenario's <c>vocabulary</c>: variants rewritten to their canonical term in examples, keywords and customer text alike.</summary>
     public ImmutableArray<VocabularyTerm> Vocabulary { get; init; } = [];
+    /// <summary>How a customer stops a form (docs/language.md "Cancel"); null: the built-in words and message.</summary>
+    public CancelDef? Cancel { get; init; }
 }
 
 /// <summary>
@@ -337,3 +357,16 @@ public sealed record ScenarioModel(
 /// matched as keywords are (word boundaries, <c>*x*</c> for a substring) and replaced by <see cref="Term"/>.
 /// </summary>
 public sealed record VocabularyTerm(string Term, ImmutableArray<string> Variants, SourceSpan Span);
+
+/// <summary>
+/// Cancelling a form: while a flow waits in an ask, a message matching the built-in words (unless
+/// <see cref="BuiltIn"/> is false), one of <see cref="Patterns"/> (.NET regexes searched in the folded
+/// message) or recognised as <see cref="Intent"/> ends every waiting flow and sends <see cref="Say"/>
+/// (else a built-in text) once.
+/// </summary>
+public sealed record CancelDef(bool BuiltIn, ImmutableArray<string> Patterns, string? Intent, Message? Say, SourceSpan Span)
+{
+    /// <summary><c>cancel: false</c>: no message cancels a form.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Disabled { get; init; }
+}

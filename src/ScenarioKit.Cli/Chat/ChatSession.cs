@@ -219,6 +219,9 @@ internal sealed class ChatSession(ScenarioRuntime runtime, IActionInvoker action
         _state = result.State;
         foreach (var error in result.Trace.Errors)
             view.RuntimeError(error);
+        foreach (var slot in result.Trace.Filled)
+            if (slot.Source != SlotSource.Answer) view.Notice(ChatText.Filled(slot, _state.Turn));
+        if (result.Trace.Cancelled) view.Notice("form cancelled");
 
         string? enqueued = null;
         foreach (var output in result.Outputs)

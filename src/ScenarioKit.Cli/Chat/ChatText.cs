@@ -43,6 +43,11 @@ internal static class ChatText
         return $"{span}: {error.Message}";
     }
 
+    /// <summary>An ask that took its value without being asked: <c>filled booking.date="2026-12-08" from this message ("12月8日")</c>.</summary>
+    public static string Filled(FilledSlot slot, int turn) => slot.Source == SlotSource.Correction
+        ? $"corrected {slot.Variable}={Value(slot.Value)} (\"{slot.Text}\")"
+        : $"filled {slot.Variable}={Value(slot.Value)} from {(slot.Turn == turn ? "this message" : $"turn {slot.Turn}")} (\"{slot.Text}\")";
+
     public static string Value(JsonNode? node) => node is null ? "null" : node.ToJsonString(Json);
 
     /// <summary>One line for a handoff: queue, rule, within or out of hours, offered channels, shared context.</summary>

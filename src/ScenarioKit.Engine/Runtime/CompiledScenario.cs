@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using ScenarioKit.Engine.Actions;
 using ScenarioKit.Engine.Expressions;
@@ -110,6 +111,7 @@ internal sealed class CompiledScenario
         Msg(model.Welcome);
         Msg(model.Fallback);
         Msg(model.Recognizer?.Clarify);
+        Msg(model.Cancel?.Say);
         foreach (var stage in model.Journey)
         {
             foreach (var t in stage.EntersOn) Expr(t.When);
@@ -180,6 +182,12 @@ internal sealed class CompiledScenario
         Expressions = expressions;
         Templates = templates;
         Validators = validators;
+        var slotPatterns = new Dictionary<AskStep, Regex>(ReferenceEqualityComparer.Instance);
+        foreach (var ask in validators.Keys)
+            if (SlotSearch(ask, options, errors) is { } search) slotPatterns[ask] = search;
+        SlotPatterns = slotPatterns;
+        FlowAsks = model.Flows.ToFrozenDictionary(f => f.Name, f => FillableAsks(f.Steps).ToArray(), StringComparer.Ordinal);
+        CancelWords = Cancelling.Create(model.Cancel, options, errors);
 
         foreach (var action in model.Actions)
             CompiledAction.Attach(action, options, errors);
@@ -208,6 +216,53 @@ internal sealed class CompiledScenario
     public IReadOnlyDictionary<Expression, CompiledExpression> Expressions { get; }
     public IReadOnlyDictionary<Template, CompiledTemplate> Templates { get; }
     public IReadOnlyDictionary<AskStep, AnswerValidator> Validators { get; }
+
+    /// <summary>Per ask, the regex that finds its value inside a message: <c>extract</c>, else its <c>pattern</c> unanchored.</summary>
+    public IReadOnlyDictionary<AskStep, Regex> SlotPatterns { get; }
+
+    /// <summary>Per flow, the asks a message may fill before they are reached, in source order (onFail/onError lists excluded).</summary>
+    public FrozenDictionary<string, AskStep[]> FlowAsks { get; }
+
+    /// <summary>What cancels a waiting form (docs/language.md "Cancel").</summary>
+    public Cancelling CancelWords { get; }
+
+    /// <summary>Free text (no pattern, no extract) would swallow any message and yes/no is a confirmation: neither is filled unless the designer says so.</summary>
+    static IEnumerable<AskStep> FillableAsks(IEnumerable<Step> steps)
+    {
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case AskStep a when a.Fill != FillMode.Off && (a.Extract is not null || a.Expect.Kind switch
+                {
+                    ExpectKind.Text => a.Expect.Pattern is not null,
+                    ExpectKind.YesNo => a.Fill == FillMode.On,
+                    _ => true,
+                }):
+                    yield return a;
+                    break;
+                case IfStep i:
+                    foreach (var inner in FillableAsks(i.Then.Concat(i.Else))) yield return inner;
+                    break;
+            }
+        }
+    }
+
+    static Regex? SlotSearch(AskStep ask, RuntimeOptions options, List<RuntimeError> errors)
+    {
+        var source = ask.Extract ?? ask.Expect.Pattern;
+        if (string.IsNullOrEmpty(source)) return null;
+        try
+        {
+            return new Regex(source, MatchText.PatternOptions, options.RegexTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            // The compiler reports it (SK3018); a hand-made package only loses filling for this ask.
+            errors.Add(new RuntimeError($"ask '{ask.Variable}': '{source}' is not a valid regular expression: {e.Message}", ask.Span));
+            return null;
+        }
+    }
 
     public bool IsJapanese => Model.Locale.StartsWith("ja", StringComparison.OrdinalIgnoreCase);
 

@@ -78,6 +78,7 @@ internal sealed partial class TurnRunner
         _fallbackStreak = state.FallbackStreak;
         _clarify = state.Clarify;
         _latched = state.LatchedRules;
+        _slots = [.. state.Slots];
         var context = state.Context;
         _handoffQueue = context.HandoffQueue;
         _stageHistory = context.StageHistory;
@@ -135,6 +136,7 @@ internal sealed partial class TurnRunner
         var normalized = TextNormalizer.Normalize(raw);
         var folded = TextNormalizer.Fold(normalized);
         _scope.Text = normalized;
+        _message = normalized;
         _transcript.Add(new TranscriptEntry(TranscriptEntry.User, raw.Trim()));
         if (_withAgent)
         {
@@ -166,6 +168,11 @@ internal sealed partial class TurnRunner
             var frame = _frames[^1];
             if (_scenario.Steps.TryGetValue(frame.StepId, out var node) && node.Step is AskStep ask)
             {
+                if (TryCancel(ask, normalized, folded) || await TryCorrectAsync(frame, normalized, folded).ConfigureAwait(false))
+                {
+                    await CheckHandoffRulesAsync().ConfigureAwait(false);
+                    return;
+                }
                 // While an ask waits, only interrupting intents and handoff intents are recognised (digressions),
                 // and only on strong evidence: a pattern, a keyword, or similarity above the stricter digression
                 // threshold. Even then, similarity alone loses to an answer the ask can accept ("let me think"
@@ -252,14 +259,19 @@ internal sealed partial class TurnRunner
         var today = _scenario.LocalDate(_now);
         var valid = validator.TryValidate(answer, today, out var value, out var timedOut);
         if (timedOut) _errors.Add(new RuntimeError($"ask '{ask.Variable}': pattern timed out on the answer", ask.Expect?.Span is { Line: > 0 } s ? s : ask.Span));
+        var used = (Start: 0, answer.Length);
+        if (!valid && !timedOut && FindAnswerInSentence(ask, answer) is { } inSentence)
+        {
+            (valid, value, used) = (true, inSentence.Value, (inSentence.Start, inSentence.Length));
+        }
         var failed = valid ? FailedCheck(ask, value, today) : null;
         valid &= failed is null;
         _frames.RemoveAt(_frames.Count - 1);
-        if (valid)
+        if (valid && TryTakeValue(ask, node.Flow, value, answer.Substring(used.Start, used.Length), SlotSource.Answer))
         {
-            SetVariable(ask.Variable, value);
-            if (!_answers.Contains(ask.Variable) && _answers.Length < ConversationState.MaxAnswers) _answers = _answers.Add(ask.Variable);
             _fallbackStreak = 0;
+            // The rest of the answer may carry values for the flow's later asks (slot filling).
+            FindValuesFor(node.Flow, answer, used);
             await RunFlowAsync(node.Next, node.Flow).ConfigureAwait(false);
             return;
         }
@@ -477,6 +489,8 @@ internal sealed partial class TurnRunner
         _flowsStarted.Add(flow);
         // A flow started while an ask waits is a digression: the waiting frame stays below it.
         if (_frames.Count >= MaxSuspendedFrames) _frames.RemoveAt(0);
+        ForgetSlots(flow);
+        if (_message is not null) FindValuesFor(flow, _message);
         await RunFlowAsync(first, flow).ConfigureAwait(false);
     }
 
@@ -502,6 +516,11 @@ internal sealed partial class TurnRunner
                     break;
 
                 case AskStep ask:
+                    if (TryFill(ask, flow))
+                    {
+                        node = node.Next;
+                        break;
+                    }
                     _frames.Add(new FlowFrame(flow, ask.Id, 0));
                     SetAskScope(ask, 0);
                     var prompted = Say(ask.Prompt, expectingInput: true);
@@ -536,11 +555,16 @@ internal sealed partial class TurnRunner
                                 AbortFlow(flow);
                                 return;
                             }
-                            SetVariable(assignment.Variable, value);
+                            if (!TrySetDeclared(assignment.Variable, value, assignment.Span))
+                            {
+                                AbortFlow(flow);
+                                return;
+                            }
                         }
-                        else
+                        else if (!TrySetDeclared(assignment.Variable, assignment.Literal is { } literal ? JsonValues.FromElement(literal) : null, assignment.Span))
                         {
-                            SetVariable(assignment.Variable, assignment.Literal is { } literal ? JsonValues.FromElement(literal) : null);
+                            AbortFlow(flow);
+                            return;
                         }
                     }
                     node = node.Next;
@@ -556,6 +580,9 @@ internal sealed partial class TurnRunner
                     if (jump.Flow is not null)
                     {
                         _flowsStarted.Add(jump.Flow);
+                        ForgetSlots(flow);
+                        ForgetSlots(jump.Flow);
+                        if (_message is not null) FindValuesFor(jump.Flow, _message);
                         flow = jump.Flow;
                         node = _scenario.FirstSteps.GetValueOrDefault(jump.Flow);
                     }
@@ -638,8 +665,8 @@ internal sealed partial class TurnRunner
             Fail(new RuntimeError(outcome.Error ?? $"action '{call.Action}' failed", call.Span));
             return false;
         }
-        if (call.Into is not null) SetVariable(call.Into, outcome.Value);
-        return true;
+        // A result that does not fit the declared variable is the action's failure: onError runs.
+        return call.Into is null || TrySetDeclared(call.Into, outcome.Value, call.Span, $"action '{call.Action}' returned a value that does not fit: ");
     }
 
     // ---- handoff ----
@@ -901,6 +928,21 @@ internal sealed partial class TurnRunner
         _variables[name] = value;
     }
 
+    /// <summary>
+    /// Stores a value from a call, a script or <c>set</c>: a declared variable only takes a value of its type and
+    /// enum (docs/language.md "Variables"); anything else is a runtime error at <paramref name="span"/>, never stored.
+    /// </summary>
+    bool TrySetDeclared(string name, JsonNode? value, SourceSpan span, string context = "")
+    {
+        if (_scenario.DeclaredVariables.ContainsKey(name) && HandbackValidator.CheckVariable(_scenario, name, value) is { } problem)
+        {
+            Fail(new RuntimeError(context + problem.English, span));
+            return false;
+        }
+        SetVariable(name, value);
+        return true;
+    }
+
     void RemoveVariable(string name)
     {
         if (!_variables.ContainsKey(name)) return;
@@ -946,7 +988,7 @@ internal sealed partial class TurnRunner
         var state = new ConversationState(
             _input.ConversationId, _input.UserId, _input.PackageId, _input.PackageVersion,
             _stage, _stageVisit, _withAgent, _input.Turn + 1, _fallbackStreak,
-            _variables, transcript, [.. _frames], ids, _clarify.IsDefault ? [] : _clarify, [.. _proactive], _latched, context);
+            _variables, transcript, [.. _frames], ids, _clarify.IsDefault ? [] : _clarify, [.. _proactive], _latched, context, RemainingSlots());
         if (_services.Logger is { } logger && logger.IsEnabled(LogLevel.Warning))
             foreach (var error in _errors)
                 LogRuntimeError(logger, _input.ConversationId, error.Span.ToString(), error.Message);
@@ -956,6 +998,8 @@ internal sealed partial class TurnRunner
         {
             WaitingNotice = _waitingNotice,
             TimeoutPath = _timeoutPath,
+            Filled = _filled is null ? [] : [.. _filled],
+            Cancelled = _cancelled,
         };
         return new TurnResult(state, [.. _outputs], _handoff, trace);
     }

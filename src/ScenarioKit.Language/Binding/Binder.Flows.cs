@@ -12,7 +12,7 @@ internal sealed partial class Binder
     static readonly Dictionary<string, string[]> StepOptions = new(StringComparer.Ordinal)
     {
         ["say"] = ["suggest"],
-        ["ask"] = ["prompt", "expect", "retry", "maxAttempts", "onFail", "suggest", "validate"],
+        ["ask"] = ["prompt", "expect", "retry", "maxAttempts", "onFail", "suggest", "validate", "fill", "extract"],
         ["call"] = ["with", "into", "onError"],
         ["set"] = [],
         ["if"] = ["then", "else"],
@@ -218,7 +218,13 @@ internal sealed partial class Binder
         }
         var onFail = Optional(m, "onFail") is { } of ? BindSteps(of, path + ".onFail", id + "/onFail", allowSingle: true) : [];
         var validate = Optional(m, "validate") is { } vn ? BindValidate(vn, path + ".validate") : [];
-        return prompt is null ? null : new AskStep(id, variable, prompt, expect, retry, maxAttempts, onFail, m.Span) { Validate = validate };
+        var fill = Bool(m, "fill", path) switch { true => FillMode.On, false => FillMode.Off, null => FillMode.Auto };
+        var extract = StringOf(m, "extract", path);
+        if (extract is not null) c.Regexes.Add(new RegexSite(extract, (ScalarNode)m["extract"]!));
+        // unit test: Golden/flow/fill-free-text.yaml
+        if (fill == FillMode.On && extract is null && expect.Kind == ExpectKind.Text && expect.Pattern is null)
+            d.Report(DiagnosticCatalog.FreeTextNeverFilled, m["fill"]!.Span, variable);
+        return prompt is null ? null : new AskStep(id, variable, prompt, expect, retry, maxAttempts, onFail, m.Span) { Validate = validate, Fill = fill, Extract = extract };
     }
 
     static readonly string[] TicketKinds = ["callback", "email", "other"];

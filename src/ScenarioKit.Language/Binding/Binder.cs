@@ -77,7 +77,7 @@ internal sealed partial class Binder
     Binder(DiagnosticBag diagnostics) => d = diagnostics;
 
     static readonly string[] TopKeys =
-        ["scenarioKit", "id", "version", "locale", "description", "recognizer", "welcome", "fallback", "variables", "intents", "journey", "flows", "actions", "handoff", "timezone", "vocabulary"];
+        ["scenarioKit", "id", "version", "locale", "description", "recognizer", "welcome", "fallback", "variables", "intents", "journey", "flows", "actions", "handoff", "timezone", "vocabulary", "cancel"];
 
     public static BoundScenario Bind(MappingNode root, IReadOnlyList<SourceFile> files, DiagnosticBag diagnostics)
     {
@@ -138,9 +138,36 @@ internal sealed partial class Binder
             foreach (var ask in c.DateAsks) d.Report(DiagnosticCatalog.DatesInUtc, ask);
 
         var vocabulary = BindVocabulary(root["vocabulary"]);
+        var cancel = Optional(root, "cancel") is { } cn ? BindCancel(cn) : null;
 
         return new ScenarioModel(languageVersion, id, version, locale, StringOf(root, "description"), recognizer, welcome, fallback,
-            variables, intents, journey, flows, actions, handoff, [.. files.Select(f => f.Path).Order(StringComparer.Ordinal)]) { TimeZone = timeZone, Vocabulary = vocabulary };
+            variables, intents, journey, flows, actions, handoff, [.. files.Select(f => f.Path).Order(StringComparer.Ordinal)])
+        {
+            TimeZone = timeZone,
+            Vocabulary = vocabulary,
+            Cancel = cancel,
+        };
+    }
+
+    /// <summary><c>cancel: false</c>, or <c>cancel: { builtIn, patterns, intent, say }</c> (docs/language.md "Cancel").</summary>
+    CancelDef? BindCancel(YamlNode node)
+    {
+        if (node is ScalarNode { Kind: ScalarKind.Boolean } b)
+        {
+            // cancel: true is the default (the schema reports it as not allowed: only false is written).
+            return b.AsBoolean == true ? null : new CancelDef(false, [], null, null, b.Span) { Disabled = true };
+        }
+        if (Map(node, "cancel") is not { } m) return null;
+        CheckKeys(m, "cancel", "builtIn", "patterns", "intent", "say");
+        var builtIn = Bool(m, "builtIn", "cancel") ?? true;
+        var patterns = StringNodes(m, "patterns", "cancel");
+        foreach (var p in patterns) c.Regexes.Add(new RegexSite(p.Value, p));
+        var intent = StringOf(m, "intent", "cancel");
+        if (intent is not null) c.References.Add(new Reference(RefKind.Intent, intent, m["intent"]!.Span));
+        var say = Optional(m, "say") is { } sn ? BindMessage(sn, "cancel.say", null) : null;
+        // unit test: Golden/flow/cancel-nothing.yaml
+        if (!builtIn && patterns.Count == 0 && intent is null) d.Report(DiagnosticCatalog.NothingCancels, m.Span);
+        return new CancelDef(builtIn, [.. patterns.Select(p => p.Value)], intent, say, m.Span);
     }
 
     static bool IsCulture(string name)

@@ -29,6 +29,7 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
         CheckCalls();
         CheckAssignments();
         PrivacyChecker.Check(model, d);
+        CheckAskTypes();
         IntentSimilarity.Check(bound, d);
         VocabularyChecker.Check(bound, d);
     }
@@ -458,6 +459,42 @@ internal sealed class SemanticChecker(BoundScenario bound, DiagnosticBag d)
                 else if (!fits)
                     d.Report(DiagnosticCatalog.SetTypeMismatch, a.Span, v.Name, Binder.TypeNameOf(v.Type), value.GetRawText());
             }
+        // A template with text around its holes always gives text (unit test: Golden/variables/set-text-template.yaml).
+        foreach (var set in model.AllSteps().OfType<SetStep>())
+            foreach (var a in set.Assignments)
+                if (a.Value is { } t && (t.Parts.Length != 1 || t.Parts[0].Expression is null)
+                    && types.TryGetValue(a.Variable, out var v) && v.Type != VariableType.String)
+                    d.Report(DiagnosticCatalog.TextTemplateIntoNonText, a.Span, t.Source, v.Name, Binder.TypeNameOf(v.Type));
+    }
+
+    /// <summary>An ask stores a value of its answer type; a declared variable of another type could never hold it (unit test: Golden/variables/ask-type.yaml).</summary>
+    void CheckAskTypes()
+    {
+        var types = model.Variables.ToDictionary(v => v.Name, v => v, StringComparer.Ordinal);
+        foreach (var ask in model.AllSteps().OfType<AskStep>())
+        {
+            if (!types.TryGetValue(ask.Variable, out var v)) continue;
+            var (answerType, fits) = (ask.Expect ?? Expectation.AnyText).Kind switch
+            {
+                ExpectKind.Number => (new Localized("a number", "数値"), v.Type is VariableType.Number),
+                ExpectKind.Integer => (new Localized("an integer", "整数"), v.Type is VariableType.Number or VariableType.Integer),
+                ExpectKind.YesNo => (new Localized("true or false (yes/no)", "真偽値（はい・いいえ）"), v.Type is VariableType.Boolean),
+                _ => (new Localized("text", "文字列"), v.Type is VariableType.String),
+            };
+            if (!fits)
+            {
+                d.Report(DiagnosticCatalog.AskTypeMismatch, ask.Span, ask.Variable, answerType, Binder.TypeNameOf(v.Type));
+                continue;
+            }
+            // A choice stores the choice's value: each must be one of the variable's enum values.
+            if (ask.Expect?.Kind == ExpectKind.Choice && v.Enum.Length > 0)
+                foreach (var choice in ask.Expect.Choices)
+                    if (!v.Enum.Any(e => e.ValueKind == JsonValueKind.String && e.GetString() == choice.Value))
+                        d.Report(DiagnosticCatalog.AskTypeMismatch, ask.Expect.Span, ask.Variable,
+                            new Localized($"the choice '{choice.Value}'", $"選択肢 '{choice.Value}'"),
+                            new Localized($"{Binder.TypeNameOf(v.Type).En} with enum [{string.Join(", ", v.Enum.Select(e => e.GetRawText()))}]",
+                                $"{Binder.TypeNameOf(v.Type).Ja}（enum [{string.Join(", ", v.Enum.Select(e => e.GetRawText()))}]）"));
+        }
     }
 }
 

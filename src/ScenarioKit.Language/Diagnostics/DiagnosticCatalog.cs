@@ -308,6 +308,16 @@ public static class DiagnosticCatalog
         "語彙 '{1}' の言い換え '{0}' は、それ自体が語彙として定義されています。置き換えの結果が順序で変わってしまいます", Error,
         "Rewrite to one canonical term: move the variants of '{0}' under '{1}' and remove the entry '{0}'.",
         "正規の語を 1 つにしてください。'{0}' の言い換えを '{1}' の下に移し、'{0}' の項目を削除してください。");
+    public static readonly DiagnosticDescriptor AskTypeMismatch = new("SK3060", "Answer does not fit the variable",
+        "ask '{0}' takes {1}, but the variable is declared as {2}",
+        "ask '{0}' が受け取るのは{1}ですが、変数の型は{2}と宣言されています", Error,
+        "Declare the variable with the type the answer has (number/integer for numbers, boolean for yes/no, string for the rest), or change 'expect'.",
+        "回答の型に合わせて変数を宣言してください（数値は number/integer、はい・いいえは boolean、それ以外は string）。または 'expect' を直してください。");
+    public static readonly DiagnosticDescriptor TextTemplateIntoNonText = new("SK3061", "Text template into a non-text variable",
+        "'{0}' mixes text and ${{…}}, so its value is always text, but variable '{1}' holds {2}",
+        "'{0}' は文字列と ${{…}} を組み合わせているため値は常に文字列ですが、変数 '{1}' の型は{2}です", Error,
+        "Write the value as one expression (\"${cart.total * 2}\") to keep its type, or declare the variable as 'type: string'.",
+        "型を保つには値を 1 つの式（\"${cart.total * 2}\"）で書くか、変数を 'type: string' で宣言してください。");
 
     // ---- SK4xxx: expressions, templates, scripts ----
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("SK4001", "Expression syntax error",
@@ -371,6 +381,16 @@ public static class DiagnosticCatalog
         "言い換え '{0}' は（正規化・かなの統一の後で）語彙 '{1}' そのものです。何も変わりません", Warning,
         "Remove the variant: width, case, hiragana/katakana and long-vowel differences are already ignored.",
         "言い換えを削除してください。全角/半角、大文字/小文字、ひらがな/カタカナ、長音の違いは最初から無視されます。");
+    public static readonly DiagnosticDescriptor FreeTextNeverFilled = new("SK4025", "Free text cannot be filled",
+        "ask '{0}' takes any text, so 'fill: true' has no effect: free text is only filled with a 'pattern' or 'extract'",
+        "ask '{0}' は任意の文字列を受け取るため 'fill: true' は効きません。自由入力は 'pattern' か 'extract' があるときだけ埋まります", Warning,
+        "Add 'extract' with a regex whose group 'value' is the value, e.g. '(?<value>\\S+)で予約', or remove 'fill'.",
+        "グループ value が値になる正規表現を 'extract' に書いてください（例: '(?<value>\\S+)で予約'）。または 'fill' を削除してください。");
+    public static readonly DiagnosticDescriptor NothingCancels = new("SK4026", "Nothing cancels a form",
+        "'cancel' has builtIn: false and no patterns or intent, so no message cancels a form",
+        "'cancel' は builtIn: false で patterns も intent もないため、どのメッセージでもフォームを取り消せません", Warning,
+        "Write 'cancel: false' to turn cancelling off on purpose, or add 'patterns' or an 'intent'.",
+        "取り消しを意図して無効にするなら 'cancel: false' と書き、そうでなければ 'patterns' か 'intent' を追加してください。");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
     [
@@ -383,10 +403,12 @@ public static class DiagnosticCatalog
         InvalidDate, ReversedDateRange, DateMinAfterMax, UnknownWeekday, FutureAndPast, BoundWithoutOrder, DateRuleOnOtherKind, BoundKindMismatch,
         PiiInUrl, PiiOutsideVariable,
         VocabularyVariantTwice, VocabularyChain, VariantIsKeyword, VocabularyMergesKeywords, VariantSameAsTerm,
+        AskTypeMismatch, TextTemplateIntoNonText,
         PatternCatchesExample, MissingActionParameter, UndeclaredHttpParams,
         ExpressionSyntax, TemplateSyntax, NotAnExpression, ScriptSyntax, QueueOutsideWaiting, UnknownQueueMember,
         DatesInUtc, ValidateIgnoresValue, OutOfHoursNeverUsed,
         FewExamples,
+        FreeTextNeverFilled, NothingCancels,
     ];
 
     static readonly FrozenDictionary<string, DiagnosticDescriptor> ById = All.ToFrozenDictionary(d => d.Id, StringComparer.Ordinal);

@@ -93,7 +93,7 @@ internal static class SchemaValidator
     /// <summary>Where the schema puts a message (JSON pointers into the schema); SchemaTests keeps this in step with the schema.</summary>
     internal static readonly string[] MessagePositions =
     [
-        "/properties/welcome", "/properties/fallback", "/definitions/recognizer/properties/clarify",
+        "/properties/welcome", "/properties/fallback", "/properties/cancel/oneOf/1/properties/say", "/definitions/recognizer/properties/clarify",
         "/definitions/proactiveRule/properties/say", "/definitions/sayStep/properties/say", "/definitions/askStep/properties/prompt",
         "/definitions/askStep/properties/retry", "/definitions/handoffStep/properties/handoff/oneOf/1/properties/say",
         "/definitions/endStep/properties/end/oneOf/1/properties/say", "/definitions/handoff/properties/say",

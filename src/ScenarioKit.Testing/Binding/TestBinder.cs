@@ -25,6 +25,7 @@ internal static class TestBinder
                 if (!names.Actions.Contains(mock.Action))
                     diagnostics.Add(TestDiagnostics.UnknownAction, mock.Span, mock.Action, Suggest(mock.Action, names.Actions));
         }
+        foreach (var test in suite.Tests) CheckFilledFrom(test, diagnostics);
         // Setup steps are shared by every test: check each step once, by its span.
         var seen = new HashSet<SourceSpan>();
         foreach (var step in suite.Tests.SelectMany(t => t.Steps))
@@ -46,6 +47,13 @@ internal static class TestBinder
                 if (x.Intent is not null && x.Intent != Running.TestExecution.NoIntent && !names.Intents.Contains(x.Intent))
                     diagnostics.Add(TestDiagnostics.UnknownIntent, x.IntentSpan ?? x.Span, x.Intent, Suggest(x.Intent, names.Intents));
                 foreach (var v in x.Vars) CheckValue(v.Name, v.Value, v.Span, names, diagnostics);
+                foreach (var f in x.Filled)
+                {
+                    if (!names.AskVariables.Contains(f.Variable))
+                        diagnostics.Add(TestDiagnostics.NotAnAskVariable, f.Span, f.Variable, Suggest(f.Variable, names.AskVariables));
+                    else if (f.Value is { } value && names.Variables.ContainsKey(f.Variable))
+                        CheckValue(f.Variable, value, f.Span, names, diagnostics);
+                }
                 break;
             case AgentStep { Action: AgentAction.Return } a:
                 if (a.Flow is not null && !names.Flows.Contains(a.Flow))
@@ -73,6 +81,19 @@ internal static class TestBinder
                     else CheckValue(variable, s.Value, s.Span, names, diagnostics);
                 }
                 break;
+        }
+    }
+
+    /// <summary>A <c>filled</c> expectation's <c>from</c> must name a user message that comes before it in the same test.</summary>
+    static void CheckFilledFrom(TestDefinition test, DiagnosticBag diagnostics)
+    {
+        var users = 0;
+        foreach (var step in test.Steps)
+        {
+            if (step is UserStep) users++;
+            if (step is not ExpectStep x) continue;
+            foreach (var f in x.Filled)
+                if (f.From is { } from && from > users) diagnostics.Add(TestDiagnostics.FilledFromLater, f.Span, from, users);
         }
     }
 
@@ -126,12 +147,14 @@ internal sealed class ScenarioNames
         Rules = [.. model.Handoff.Rules.Select(r => r.Id)
             .Concat(model.AllSteps().OfType<HandoffStep>().Select(h => h.Id))];
         Variables = model.Variables.ToImmutableDictionary(v => v.Name, StringComparer.Ordinal);
+        AskVariables = [.. model.AllSteps().OfType<AskStep>().Select(a => a.Variable)];
         Shared = model.Handoff.Share.ToImmutableDictionary(s => s.Key, s => s.Variable, StringComparer.Ordinal);
         SharedKeys = [.. model.Handoff.Share.Select(s => s.Key)];
         Events = [.. model.Journey.SelectMany(s => s.EntersOn.Select(e => e.Event).Concat(s.Proactive.Select(p => p.On.Event)))
             .Concat(model.Flows.Select(f => f.Trigger?.Event?.Event).OfType<string>())];
     }
 
+    public ImmutableHashSet<string> AskVariables { get; }
     public ImmutableHashSet<string> Intents { get; }
     public ImmutableHashSet<string> Stages { get; }
     public ImmutableHashSet<string> Flows { get; }

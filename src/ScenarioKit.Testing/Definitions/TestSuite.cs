@@ -78,10 +78,18 @@ internal sealed record ExpectStep(
     double? MinConfidence,
     SourceSpan Span) : TestStep(Span)
 {
+    /// <summary>What asks took so far and from which message (docs/testing.md "filled").</summary>
+    public ImmutableArray<FillExpectation> Filled { get; init; } = [];
+
+    /// <summary>Whether the last turn cancelled a form.</summary>
+    public bool? Cancelled { get; init; }
+
     public override string Describe()
     {
         var parts = new List<string>();
         if (Stage is not null) parts.Add($"stage: {Stage}");
+        if (!Filled.IsEmpty) parts.Add("filled: {" + string.Join(", ", Filled.Select(f => f.Variable)) + "}");
+        if (Cancelled is { } c) parts.Add($"cancelled: {(c ? "true" : "false")}");
         if (ChecksFlow) parts.Add($"flow: {Flow ?? "null"}");
         if (Intent is not null) parts.Add($"intent: {Intent}");
         if (MinConfidence is not null) parts.Add($"confidence: {MinConfidence}");
@@ -89,6 +97,12 @@ internal sealed record ExpectStep(
         return "expect: {" + string.Join(", ", parts) + "}";
     }
 }
+
+/// <summary>
+/// <c>filled: { order.date: { value: 2026-12-08, from: 1, text: "12月8日", how: filled } }</c>: the last value an ask
+/// took for <see cref="Variable"/>; <see cref="From"/> counts this test's <c>user</c> steps from 1.
+/// </summary>
+internal sealed record FillExpectation(string Variable, YNode? Value, int? From, TextMatcher? Text, Engine.SlotSource? How, SourceSpan Span);
 
 /// <summary><see cref="ChecksRule"/> with a null <see cref="Rule"/>: the handoff came from a flow's handoff step, not a rule.</summary>
 internal sealed record HandoffExpectStep(

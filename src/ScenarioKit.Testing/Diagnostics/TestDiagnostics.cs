@@ -61,6 +61,23 @@ public static class TestDiagnostics
         "Fix the .NET regular expression between the slashes.",
         "スラッシュの間の .NET 正規表現を直してください。");
 
+    // SK502x: slot filling assertions (issue 11).
+    public static readonly DiagnosticDescriptor InvalidFilled = new("SK5020", "Invalid 'filled' expectation",
+        "{0}", "'filled' の書き方が不正です: {0}", DiagnosticSeverity.Error,
+        "Write `filled: { order.date: 2026-12-08 }` or `filled: { order.date: { value: 2026-12-08, from: 1, text: \"12月8日\", how: filled } }`.",
+        "`filled: { order.date: 2026-12-08 }` または `filled: { order.date: { value: 2026-12-08, from: 1, text: \"12月8日\", how: filled } }` と書いてください。");
+
+    public static readonly DiagnosticDescriptor FilledFromLater = new("SK5021", "'from' names a later message",
+        "'from: {0}' names user message {0}, but only {1} user message(s) come before this step",
+        "'from: {0}' はユーザーメッセージ {0} を指していますが、このステップの前にあるユーザーメッセージは {1} 件です", DiagnosticSeverity.Error,
+        "Count the test's `user` steps from 1 (setup steps included) up to this step.",
+        "このステップまでの `user` ステップを 1 から数えてください（setup のステップも含みます）。");
+
+    public static readonly DiagnosticDescriptor NotAnAskVariable = new("SK5022", "No ask fills this variable",
+        "no ask of the scenario fills variable '{0}'{1}", "シナリオのどの ask も変数 '{0}' を埋めません{1}", DiagnosticSeverity.Error,
+        "`filled` checks the values asks took; name the variable of an `ask` step.",
+        "`filled` は ask が受け取った値を確かめます。`ask` ステップの変数名を書いてください。");
+
     // SK51xx: references into the scenario under test.
     public static readonly DiagnosticDescriptor UnknownIntent = new("SK5101", "Unknown intent",
         "the scenario has no intent '{0}'{1}", "シナリオにインテント '{0}' はありません{1}", DiagnosticSeverity.Error,
@@ -121,7 +138,7 @@ public static class TestDiagnostics
     public static readonly ImmutableArray<DiagnosticDescriptor> All =
     [
         YamlSyntax, DuplicateKey, MissingKey, UnknownKey, InvalidValue, ScenarioNotCompiled, IncludeProblem,
-        DuplicateTestName, UndefinedPlaceholder, InvalidPattern,
+        DuplicateTestName, UndefinedPlaceholder, InvalidPattern, InvalidFilled, FilledFromLater, NotAnAskVariable,
         UnknownIntent, UnknownStage, UnknownVariable, UnknownAction, UnknownQueue, UnknownFlow, UnknownHandoffRule,
         UnusedEvent, VariableTypeMismatch, UnknownOffer,
         AccuracyTooFew,

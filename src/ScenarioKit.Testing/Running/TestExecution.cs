@@ -35,6 +35,10 @@ internal sealed class TestExecution
     readonly SimulatedHub? _hub;
     /// <summary>The customer's text of the last turn, when that turn was a user message, and whether an ask was waiting for it.</summary>
     (string Text, bool AskWaiting)? _lastUser;
+    // What asks took so far (latest per variable), and which user step (1-based) each conversation turn was.
+    readonly Dictionary<string, FilledSlot> _filled = new(StringComparer.Ordinal);
+    readonly Dictionary<int, int> _userMessageOfTurn = [];
+    int _userMessages;
 
     public TestExecution(LoadedScenario scenario, TestDefinition test, string conversationId)
     {
@@ -108,6 +112,8 @@ internal sealed class TestExecution
     Task<StepFailure?> UserAsync(UserStep step, CancellationToken ct)
     {
         _conversation.Add($"user: {step.Text}");
+        _userMessages++;
+        _userMessageOfTurn[_state.Turn + 1] = _userMessages;
         return TurnAsync(new MessageInput(step.Text), step, ct);
     }
 
@@ -124,6 +130,7 @@ internal sealed class TestExecution
         _state = result.State;
         _lastTurn = result;
         var trace = result.Trace;
+        foreach (var slot in trace.Filled) _filled[slot.Variable] = slot;
         var coverage = _scenario.Coverage;
         coverage.Hit(CoverageKind.Stages, trace.Stage ?? _state.Stage);
         coverage.HitAll(CoverageKind.Steps, trace.StepsRun);
@@ -227,7 +234,37 @@ internal sealed class TestExecution
             if (!TypedValues.JsonEquals(expected, actual))
                 return Fail(step, $"variable '{v.Name}' differs", TypedValues.Show(expected), TypedValues.Show(actual), v.Span);
         }
+        foreach (var f in step.Filled)
+            if (Filled(step, f) is { } failure) return failure;
+        if (step.Cancelled is { } cancelled && cancelled != (_lastTurn?.Trace.Cancelled ?? false))
+            return Fail(step, cancelled ? "the last turn did not cancel a form" : "the last turn cancelled a form",
+                $"cancelled: {(cancelled ? "true" : "false")}", $"cancelled: {(cancelled ? "false" : "true")}");
         return null;
+    }
+
+    StepFailure? Filled(ExpectStep step, FillExpectation f)
+    {
+        if (!_filled.TryGetValue(f.Variable, out var slot))
+            return Fail(step, $"no ask took a value for '{f.Variable}'", Describe(f), "(not filled)", f.Span);
+        var from = _userMessageOfTurn.TryGetValue(slot.Turn, out var n) ? n : (int?)null;
+        var actual = $"{TypedValues.Show(TypedValues.ToElement(slot.Value))} from user message {from?.ToString(CultureInfo.InvariantCulture) ?? "?"} "
+            + $"(\"{slot.Text}\"), {slot.Source.ToString().ToLowerInvariant()}";
+        var def = _scenario.Package.Model.Variables.FirstOrDefault(d => d.Name == f.Variable);
+        var ok = (f.Value is null || TypedValues.JsonEquals(TypedValues.Convert(f.Value, def, out _), TypedValues.ToElement(slot.Value)))
+            && (f.From is null || f.From == from)
+            && (f.Text is null || f.Text.IsMatch(slot.Text))
+            && (f.How is null || f.How == slot.Source);
+        return ok ? null : Fail(step, $"what '{f.Variable}' was filled with differs", Describe(f), actual, f.Span);
+    }
+
+    static string Describe(FillExpectation f)
+    {
+        var parts = new List<string>();
+        if (f.Value is { } v) parts.Add(v is Syntax.YScalar s ? s.Value : "(value)");
+        if (f.From is { } from) parts.Add($"from user message {from}");
+        if (f.Text is { } t) parts.Add($"(\"{t}\")");
+        if (f.How is { } how) parts.Add(how.ToString().ToLowerInvariant());
+        return parts.Count == 0 ? "filled" : string.Join(" ", parts);
     }
 
     StepFailure? Handoff(HandoffExpectStep step)

@@ -607,10 +607,10 @@ internal static partial class TestFileReader
     {
         if (value is not YMapping m || m.Entries.IsEmpty)
         {
-            diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'expect' is a mapping of stage, flow, vars, intent, confidence");
+            diagnostics.Add(TestDiagnostics.InvalidValue, value.Span, "'expect' is a mapping of stage, flow, vars, intent, confidence, filled, cancelled");
             return null;
         }
-        CheckKeys(m, "'expect'", ["stage", "flow", "vars", "intent", "confidence"], diagnostics);
+        CheckKeys(m, "'expect'", ["stage", "flow", "vars", "intent", "confidence", "filled", "cancelled"], diagnostics);
         var stage = m["stage"] is { } st ? RequireString(st, "'stage'", diagnostics) : null;
         string? flow = null;
         var checksFlow = m["flow"] is not null;
@@ -626,7 +626,54 @@ internal static partial class TestFileReader
             else diagnostics.Add(TestDiagnostics.InvalidValue, c.Span, "'confidence' is the minimum confidence, a number from 0 to 1");
         }
         var vars = m["vars"] is { } v ? ReadValues(v, "'vars'", diagnostics) : [];
-        return new ExpectStep(stage, m["stage"]?.Span, checksFlow, flow, m["flow"]?.Span, vars, intent, m["intent"]?.Span, confidence, span);
+        bool? cancelled = null;
+        if (m["cancelled"] is { } cn)
+        {
+            if (cn is YScalar cc && YamlTree.ScalarValue(cc) is bool b) cancelled = b;
+            else diagnostics.Add(TestDiagnostics.InvalidValue, cn.Span, "'cancelled' is true or false");
+        }
+        return new ExpectStep(stage, m["stage"]?.Span, checksFlow, flow, m["flow"]?.Span, vars, intent, m["intent"]?.Span, confidence, span)
+        {
+            Filled = m["filled"] is { } fl ? ReadFilled(fl, diagnostics) : [],
+            Cancelled = cancelled,
+        };
+    }
+
+    static readonly string[] SlotSources = ["answer", "filled", "correction"];
+
+    /// <summary><c>filled: { var: value }</c> or <c>filled: { var: { value, from, text, how } }</c>.</summary>
+    static ImmutableArray<FillExpectation> ReadFilled(YNode node, DiagnosticBag diagnostics)
+    {
+        if (node is not YMapping m)
+        {
+            diagnostics.Add(TestDiagnostics.InvalidFilled, node.Span, "'filled' is a mapping of variable → value, or → { value, from, text, how }");
+            return [];
+        }
+        var result = ImmutableArray.CreateBuilder<FillExpectation>(m.Entries.Length);
+        foreach (var (key, value) in m.Entries)
+        {
+            if (value is not YMapping detail)
+            {
+                result.Add(new FillExpectation(key.Value, value, null, null, null, key.Span));
+                continue;
+            }
+            CheckKeys(detail, $"'filled.{key.Value}'", ["value", "from", "text", "how"], diagnostics);
+            int? from = null;
+            if (detail["from"] is { } f)
+            {
+                if (f is YScalar fs && YamlTree.ScalarValue(fs) is long n && n is >= 1 and <= 1000) from = (int)n;
+                else diagnostics.Add(TestDiagnostics.InvalidFilled, f.Span, "'from' is the number of the test's user message the value came from (1 = the first)");
+            }
+            Engine.SlotSource? how = null;
+            if (detail["how"] is { } h)
+            {
+                if (h is YScalar hs && Array.IndexOf(SlotSources, hs.Value) is var i and >= 0) how = (Engine.SlotSource)i;
+                else diagnostics.Add(TestDiagnostics.InvalidFilled, h.Span, "'how' is one of: answer, filled, correction");
+            }
+            var text = detail["text"] is { } t ? ReadMatcher(t, diagnostics) : null;
+            result.Add(new FillExpectation(key.Value, detail["value"], from, text, how, key.Span));
+        }
+        return result.ToImmutable();
     }
 
     static HandoffExpectStep? ReadHandoff(YNode value, SourceSpan span, DiagnosticBag diagnostics)

@@ -18,7 +18,7 @@ public class BindingTests
     public void Step_ids_are_stable_paths_through_nested_lists()
     {
         var model = Compile("""
-            variables: { n: string }
+            variables: { n: integer }
             intents: { greet: { examples: [a1, b2, c3, d4, e5] } }
             handoff: { queues: { support: { hours: "24/7", timezone: UTC } } }
             flows:
@@ -30,7 +30,7 @@ public class BindingTests
                     expect: { type: integer }
                     onFail: { handoff: support }
                   - say: hi
-                  - if: "n == '1'"
+                  - if: "n == 1"
                     then:
                       - say: one
                     else:

@@ -52,7 +52,7 @@ public class ExpressionCheckerTests
         Assert.Empty(Ids("""
                   - ask: order.number
                     prompt: "number?"
-                    expect: { type: integer }
+                    expect: { pattern: '[0-9]{8}' }
                     retry: "again (${ask.retriesLeft} left)"
             """));
     }

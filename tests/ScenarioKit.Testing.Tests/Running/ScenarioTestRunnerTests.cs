@@ -139,9 +139,9 @@ public class ScenarioTestRunnerTests
         var doc = System.Xml.Linq.XDocument.Load(path);
         var root = doc.Root!;
         int Attr(System.Xml.Linq.XElement e, string name) => int.Parse((string)e.Attribute(name)!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(10 + 13 + 1 + 1, Attr(root, "tests"));
+        Assert.Equal(10 + 15 + 1 + 1, Attr(root, "tests"));
         Assert.Equal(report.Failed, Attr(root, "failures"));
-        Assert.Equal(13, report.Failed);
+        Assert.Equal(15, report.Failed);
         Assert.Equal(1, Attr(root, "errors"));
         Assert.Equal(1, Attr(root, "skipped"));
         Assert.Equal(Attr(root, "tests"), doc.Descendants("testcase").Count());
