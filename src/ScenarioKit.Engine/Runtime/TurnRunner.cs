@@ -264,6 +264,11 @@ internal sealed partial class TurnRunner
         {
             (valid, value, used) = (true, inSentence.Value, (inSentence.Start, inSentence.Length));
         }
+        else if (valid && ask.Expect?.Kind is ExpectKind.Date or ExpectKind.Time && FindAnswerInSentence(ask, answer) is { } located)
+        {
+            // A date or time answer is accepted inside a sentence: the rest of it may fill the flow's later asks.
+            used = (located.Start, located.Length);
+        }
         var failed = valid ? FailedCheck(ask, value, today) : null;
         valid &= failed is null;
         _frames.RemoveAt(_frames.Count - 1);

@@ -75,7 +75,7 @@ public static class TextSegmenter
         "i", "me", "my", "mine", "we", "our", "us", "you", "your", "it", "its", "this", "that", "these", "those",
         "a", "an", "the", "to", "of", "in", "on", "at", "for", "from", "by", "with", "and", "or", "but", "so",
         "is", "am", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "would", "will", "should",
-        "have", "has", "had", "all", "very", "really", "please", "pls", "plz", "just", "some", "any", "there", "here", "s", "t", "d", "ll", "re", "ve", "m", "im",
+        "have", "has", "had", "want", "wanna", "wants", "need", "needs", "all", "very", "really", "please", "pls", "plz", "just", "some", "any", "there", "here", "s", "t", "d", "ll", "re", "ve", "m", "im",
     ];
 
     static readonly FrozenSet<string> Endings = EndingList.Select(KanaFolding.Fold).ToFrozenSet(StringComparer.Ordinal);
