@@ -36,8 +36,14 @@ static class ClosedLoop
     public delegate string? Check(int turn, byte[] request, byte[] body);
 
     /// <param name="sample">Called every <paramref name="samplePeriod"/> of the measured window with the time since it began.</param>
-    public static async Task<LoadResult> RunAsync(
+    public static Task<LoadResult> RunAsync(
         string target, string url, Program.Options options, Check check,
+        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default) =>
+        RunAsync(target, [url], options, check, sample, samplePeriod);
+
+    /// <summary>The same loop over several servers: turn <c>n</c> of every conversation goes to <c>urls[n % count]</c> (any node takes any turn).</summary>
+    public static async Task<LoadResult> RunAsync(
+        string target, IReadOnlyList<string> urls, Program.Options options, Check check,
         Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default)
     {
         using var handler = new SocketsHttpHandler
@@ -47,8 +53,8 @@ static class ClosedLoop
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        var endpoint = new Uri("api/messages", UriKind.Relative);
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var endpoints = urls.Select(u => new Uri(u.TrimEnd('/') + "/api/messages")).ToArray();
 
         var run = Guid.NewGuid().ToString("N")[..6];
         long nextConversation = 0;
@@ -73,7 +79,7 @@ static class ClosedLoop
                     string? problem;
                     try
                     {
-                        using var response = await http.PostAsync(endpoint, content);
+                        using var response = await http.PostAsync(endpoints[turn % endpoints.Length], content);
                         var body = await response.Content.ReadAsByteArrayAsync();
                         problem = response.StatusCode == HttpStatusCode.OK ? check(turn, request, body) : $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
                     }

@@ -82,7 +82,6 @@ static class Program
     static async Task<int> RunNodesAsync(Options options)
     {
         var servers = new List<ScenarioServer>();
-        ScenarioServer? server = null;
         var urls = new List<string>();
         string? tempDir = null;
         if (options.Url is { } given) urls.Add(given);
@@ -92,91 +91,17 @@ static class Program
             Directory.CreateDirectory(tempDir);
             for (var n = 0; n < options.Nodes; n++)
             {
-                server = CreateServer(options, tempDir);
+                var server = CreateServer(options, tempDir);
                 await server.StartAsync();
                 servers.Add(server);
                 urls.Add(server.Urls.Single().ToString().TrimEnd('/'));
             }
         }
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.Connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-        var endpoints = urls.Select(u => new Uri(u + "/api/messages")).ToArray();
-
-        var storage = server is null ? "server's own settings"
-            : options.Postgres is not null ? $"{servers.Count} in-process server(s) on PostgreSQL, turns round-robin across them"
-            : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
+        var storage = servers.Count == 0 ? "server's own settings" : $"{servers.Count} in-process server(s) on PostgreSQL, turns round-robin across them";
         Console.WriteLine($"target {string.Join(", ", urls)} /api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
-        var run = Guid.NewGuid().ToString("N")[..6];
-        long nextConversation = 0;
-        long errors = 0;
-        string? firstError = null;
-        var measuring = false;
-        var stop = false;
-        var latencies = new List<long>[options.Connections];
-
-        async Task Worker(int index)
-        {
-            var mine = latencies[index] = new List<long>(1 << 16);
-            while (!Volatile.Read(ref stop))
-            {
-                var k = Interlocked.Increment(ref nextConversation);
-                for (var turn = 0; turn < UserTurns.Length && !Volatile.Read(ref stop); turn++)
-                {
-                    using var content = new ByteArrayContent(UserActivity($"{run}-{k}", turn));
-                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                    var started = Stopwatch.GetTimestamp();
-                    string? problem;
-                    try
-                    {
-                        using var response = await http.PostAsync(endpoints[turn % endpoints.Length], content);
-                        var body = await response.Content.ReadAsByteArrayAsync();
-                        problem = response.StatusCode == HttpStatusCode.OK ? Check(turn, body) : $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
-                    }
-                    catch (HttpRequestException e)
-                    {
-                        problem = e.Message;
-                    }
-                    var elapsed = Stopwatch.GetTimestamp() - started;
-                    if (problem is not null)
-                    {
-                        Interlocked.Increment(ref errors);
-                        Interlocked.CompareExchange(ref firstError, $"conversation {k} turn {turn + 1}: {problem}", null);
-                        break;
-                    }
-                    if (Volatile.Read(ref measuring)) mine.Add(elapsed);
-                }
-            }
-        }
-
-        var workers = Enumerable.Range(0, options.Connections).Select(i => Task.Run(() => Worker(i))).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        Volatile.Write(ref measuring, true);
-        var clock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(options.Duration));
-        Volatile.Write(ref measuring, false);
-        var wall = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        Volatile.Write(ref stop, true);
-        await Task.WhenAll(workers);
-
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        double Ms(double ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-        double Pct(double p) => all.Length == 0 ? double.NaN : Ms(all[Math.Min(all.Length - 1, (int)Math.Ceiling(p / 100 * all.Length) - 1)]);
-        var ci = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(ci, $"turns measured   {all.Length}"));
-        Console.WriteLine(string.Create(ci, $"turns/s          {all.Length / wall.TotalSeconds:F0}"));
-        Console.WriteLine(string.Create(ci, $"latency ms       p50 {Pct(50):F2}  p90 {Pct(90):F2}  p99 {Pct(99):F2}  max {(all.Length == 0 ? double.NaN : Ms(all[^1])):F2}"));
-        if (server is not null)
-            Console.WriteLine(string.Create(ci, $"process CPU      {cpu.TotalMilliseconds * 1000 / Math.Max(1, all.Length):F0} µs per turn (server and load generator together), {cpu.TotalSeconds / wall.TotalSeconds:F2} cores busy"));
-        Console.WriteLine(string.Create(ci, $"errors           {errors}{(firstError is null ? "" : " — first: " + firstError)}"));
+        var result = await ClosedLoop.RunAsync("scenariokit", urls, options, (turn, _, body) => Check(turn, body));
+        result.Print(cpuIsServer: servers.Count > 0);
 
         foreach (var node in servers)
         {
@@ -187,7 +112,7 @@ static class Program
         {
             try { Directory.Delete(tempDir, recursive: true); } catch (IOException) { }
         }
-        return errors == 0 && all.Length > 0 ? 0 : 1;
+        return result.Errors == 0 && result.Turns > 0 ? 0 : 1;
     }
 
     /// <summary>An in-process server as the load test measures it: the reference scenario, SQLite in <paramref name="tempDir"/> or the given PostgreSQL.</summary>
