@@ -273,17 +273,19 @@ internal sealed class ConversationService(
     static TurnSummary Summarize(BotInput input, BotTurnResult result, ImmutableArray<Activity>.Builder replies)
     {
         var summary = result.Info.Summary ?? new TurnSummary { Input = "", Intent = result.Info.Intent, Fallback = result.Info.Fallback };
-        summary = input switch
+        List<string>? texts = null;
+        foreach (var r in replies)
+            if (r.Type == ActivityTypes.Message && r.Text is not null) (texts ??= []).Add(r.Text);
+        // One copy of the engine's summary per turn: the input and the texts sent are set together.
+        return input switch
         {
-            BotMessageInput m => summary with { Input = "message", Text = m.Text },
-            BotEventInput e => summary with { Input = "event", Name = e.Name },
-            BotConversationStartInput => summary with { Input = "start" },
-            BotHandoffStatusInput h => summary with { Input = "handoff", Name = h.State, Detail = h.Reason },
-            BotAgentMessageInput a => summary with { Input = "agent", Text = a.Text, Detail = a.AgentName },
-            _ => summary with { Input = input.GetType().Name },
+            BotMessageInput m => summary with { Input = "message", Text = m.Text, Replies = texts },
+            BotEventInput e => summary with { Input = "event", Name = e.Name, Replies = texts },
+            BotConversationStartInput => summary with { Input = "start", Replies = texts },
+            BotHandoffStatusInput h => summary with { Input = "handoff", Name = h.State, Detail = h.Reason, Replies = texts },
+            BotAgentMessageInput a => summary with { Input = "agent", Text = a.Text, Detail = a.AgentName, Replies = texts },
+            _ => summary with { Input = input.GetType().Name, Replies = texts },
         };
-        var texts = replies.Where(r => r.Type == ActivityTypes.Message && r.Text is not null).Select(r => r.Text!).ToArray();
-        return texts.Length == 0 ? summary : summary with { Replies = texts };
     }
 
     /// <summary>
