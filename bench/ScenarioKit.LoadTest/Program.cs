@@ -50,10 +50,11 @@ static class Program
                   The same closed loop against, one after the other: the in-process ScenarioKit server, the botbuilder
                   reference bot (bench/botbuilder/server.js; run npm ci --ignore-scripts there first) and a raw Kestrel JSON echo.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
-                       ScenarioKit.LoadTest --fill N [--database path] [--durable true|false]
+                       ScenarioKit.LoadTest --fill N [--database path | --postgres <connection string>] [--durable true|false]
                   Writes N reference turns (N/5 conversations) straight into a SQLite store, then expires the activity JSON
                   and prints the file size before and after (docs/performance.md, "Storage size and retention").
-                  With --database the filled file is kept as it is (no expiry), to start a server on.
+                  With --database the filled file is kept as it is (no expiry), to start a server on. With --postgres the
+                  turns go into that database's tables (emptied first: give it a database of its own) and the table sizes are printed.
                 """);
             return 2;
         }

@@ -16,11 +16,12 @@ namespace ScenarioKit.LoadTest;
 static class StoreFill
 {
     const string TemplateId = "fill-000000000";
-    static readonly DateTimeOffset T0 = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset T0 = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
     public static async Task<int> RunAsync(Program.Options options)
     {
         var template = await RecordTemplateAsync(options);
+        if (options.Postgres is not null) return await PostgresFill.RunAsync(options, template);
         var path = options.Database ?? Path.Combine(Path.GetTempPath(), $"scenariokit-fill-{Guid.NewGuid():N}.db");
         Console.WriteLine($"fill {options.Fill:N0} reference turns into {path} (synchronous={(options.Durable ? "FULL" : "NORMAL")})");
         var conversations = (int)Math.Ceiling(options.Fill / (double)template.Turns.Count);
@@ -28,27 +29,7 @@ static class StoreFill
         var clock = Stopwatch.StartNew();
         await using (var store = new SqliteConversationStore(path, options.Durable))
         {
-            using var gate = new SemaphoreSlim(512);
-            var pending = new List<Task>();
-            for (var c = 0; c < conversations; c++)
-            {
-                await gate.WaitAsync();
-                var id = "fill-" + c.ToString("D9", CultureInfo.InvariantCulture);
-                // One conversation every 10 ms of simulated time, so retention cutoffs fall between them.
-                var at = T0.AddMilliseconds(c * 10.0);
-                pending.Add(Task.Run(async () =>
-                {
-                    try { await WriteConversationAsync(store, template, id, at); }
-                    finally { gate.Release(); }
-                }));
-                if (pending.Count >= 4096)
-                {
-                    await Task.WhenAll(pending);
-                    pending.Clear();
-                }
-                if ((c + 1) % 20_000 == 0) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(c + 1) * (long)template.Turns.Count:N0} turns, {clock.Elapsed.TotalSeconds:F0} s"));
-            }
-            await Task.WhenAll(pending);
+            await WriteAllAsync(store, template, conversations, clock);
             var turns = (long)conversations * template.Turns.Count;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {turns:N0} turns in {clock.Elapsed.TotalSeconds:F0} s ({turns / clock.Elapsed.TotalSeconds:F0} turns/s)"));
             Report(path, turns, "after the fill");
@@ -76,9 +57,35 @@ static class StoreFill
         return 0;
     }
 
-    sealed record TemplateTurn(IReadOnlyList<StoredActivity> Activities, byte[] Summary);
+    internal sealed record TemplateTurn(IReadOnlyList<StoredActivity> Activities, byte[] Summary);
 
-    sealed record Template(string ChannelId, string ScenarioId, string ScenarioVersion, byte[] State, IReadOnlyList<TemplateTurn> Turns);
+    internal sealed record Template(string ChannelId, string ScenarioId, string ScenarioVersion, byte[] State, IReadOnlyList<TemplateTurn> Turns);
+
+    /// <summary>Writes <paramref name="conversations"/> copies of the template conversation, many at once, through the store's own write path.</summary>
+    internal static async Task WriteAllAsync(IConversationStore store, Template template, int conversations, Stopwatch clock, int inFlight = 512)
+    {
+        using var gate = new SemaphoreSlim(inFlight);
+        var pending = new List<Task>();
+        for (var c = 0; c < conversations; c++)
+        {
+            await gate.WaitAsync();
+            var id = "fill-" + c.ToString("D9", CultureInfo.InvariantCulture);
+            // One conversation every 10 ms of simulated time, so retention cutoffs fall between them.
+            var at = T0.AddMilliseconds(c * 10.0);
+            pending.Add(Task.Run(async () =>
+            {
+                try { await WriteConversationAsync(store, template, id, at); }
+                finally { gate.Release(); }
+            }));
+            if (pending.Count >= 4096)
+            {
+                await Task.WhenAll(pending);
+                pending.Clear();
+            }
+            if ((c + 1) % 20_000 == 0) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(c + 1) * (long)template.Turns.Count:N0} turns, {clock.Elapsed.TotalSeconds:F0} s"));
+        }
+        await Task.WhenAll(pending);
+    }
 
     /// <summary>Runs the reference conversation once on the real server and reads back what it stored.</summary>
     static async Task<Template> RecordTemplateAsync(Program.Options options)
@@ -86,7 +93,7 @@ static class StoreFill
         var directory = Path.Combine(Path.GetTempPath(), "scenariokit-fill-template-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
         var database = Path.Combine(directory, "template.db");
-        await using (var host = await InProcessServer.StartAsync(options with { Database = database }))
+        await using (var host = await InProcessServer.StartAsync(options with { Database = database, Postgres = null }))
         {
             using var http = new HttpClient { BaseAddress = new Uri(host.Url + "/") };
             for (var turn = 0; turn < Program.UserTurns.Length; turn++)
@@ -117,7 +124,7 @@ static class StoreFill
             [.. turns.Select((a, i) => new TemplateTurn(a, summaries[i]))]);
     }
 
-    static async Task WriteConversationAsync(SqliteConversationStore store, Template template, string id, DateTimeOffset at)
+    internal static async Task WriteConversationAsync(IConversationStore store, Template template, string id, DateTimeOffset at)
     {
         byte[] Rename(ReadOnlySpan<byte> json) => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json).Replace(TemplateId, id, StringComparison.Ordinal));
         var key = "channel/" + template.ChannelId + "/conv-" + id;
