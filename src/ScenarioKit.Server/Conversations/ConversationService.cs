@@ -388,6 +388,9 @@ internal sealed class RecentConversations(int capacity)
     // tolerates.
     int _count;
 
+    /// <summary>How many rows are held now (for tests; this one does take the map's locks).</summary>
+    internal int Count => _rows.Count;
+
     public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var row) ? row : null;
 
     public void Forget(string key)
