@@ -6,7 +6,7 @@ using System.Text;
 namespace ScenarioKit.LoadTest;
 
 /// <summary>What one closed-loop run measured.</summary>
-sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] LatenciesMs, long Errors, string? FirstError, TimeSpan Cpu)
+sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] LatenciesMs, long Errors, string? FirstError, ProcessCost Cost)
 {
     public double TurnsPerSecond => Turns / Wall.TotalSeconds;
 
@@ -19,7 +19,8 @@ sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] Late
         Console.WriteLine(string.Create(ci, $"turns measured   {Turns}"));
         Console.WriteLine(string.Create(ci, $"turns/s          {TurnsPerSecond:F0}"));
         Console.WriteLine(string.Create(ci, $"latency ms       p50 {Percentile(50):F2}  p90 {Percentile(90):F2}  p99 {Percentile(99):F2}  max {(LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[^1]):F2}"));
-        Console.WriteLine(string.Create(ci, $"process CPU      {Cpu.TotalMilliseconds * 1000 / Math.Max(1, Turns):F0} µs per turn ({(cpuIsServer ? "server and load generator together" : "load generator only")}), {Cpu.TotalSeconds / Wall.TotalSeconds:F2} cores busy"));
+        Console.WriteLine(string.Create(ci, $"process CPU      {Cost.Cpu.TotalMilliseconds * 1000 / Math.Max(1, Turns):F0} µs per turn ({(cpuIsServer ? "server and load generator together" : "load generator only")}), {Cost.Cpu.TotalSeconds / Wall.TotalSeconds:F2} cores busy"));
+        Cost.Print(Turns);
         Console.WriteLine(string.Create(ci, $"errors           {Errors}{(FirstError is null ? "" : " — first: " + FirstError)}"));
     }
 }
@@ -102,7 +103,7 @@ static class ClosedLoop
 
         var workers = Enumerable.Range(0, options.Connections).Select(i => Task.Run(() => Worker(i))).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var costBefore = ProcessCost.Now();
         Volatile.Write(ref measuring, true);
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(options.Duration);
@@ -119,11 +120,11 @@ static class ClosedLoop
         if (left > TimeSpan.Zero) await Task.Delay(left);
         Volatile.Write(ref measuring, false);
         var wall = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var cost = ProcessCost.Now().Since(costBefore);
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
 
         var all = latencies.SelectMany(l => l).Order().Select(t => t * 1000.0 / Stopwatch.Frequency).ToArray();
-        return new LoadResult(target, all.Length, wall, all, Interlocked.Read(ref errors), firstError, cpu);
+        return new LoadResult(target, all.Length, wall, all, Interlocked.Read(ref errors), firstError, cost);
     }
 }

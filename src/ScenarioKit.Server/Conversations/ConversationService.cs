@@ -383,15 +383,35 @@ internal sealed class ConversationService(
 internal sealed class RecentConversations(int capacity)
 {
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, ConversationRecord> _rows = new(StringComparer.Ordinal);
+    // Counted here because ConcurrentDictionary.Count takes every lock of the map: once per turn, that was a
+    // contended point of every request (docs/performance.md, "Issue 14"). Approximate under races, which a bound
+    // tolerates.
+    int _count;
+
+    /// <summary>How many rows are held now (for tests; this one does take the map's locks).</summary>
+    internal int Count => _rows.Count;
 
     public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var row) ? row : null;
 
-    public void Forget(string key) => _rows.TryRemove(key, out _);
+    public void Forget(string key)
+    {
+        if (_rows.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
+    }
 
     public void Set(ConversationRecord row)
     {
-        _rows[row.Key] = row;
-        if (_rows.Count <= capacity) return;
-        foreach (var key in _rows.Keys.Take(capacity / 10)) _rows.TryRemove(key, out _);
+        if (!_rows.TryAdd(row.Key, row)) _rows[row.Key] = row;
+        else if (Interlocked.Increment(ref _count) > capacity) Trim();
+    }
+
+    void Trim()
+    {
+        // Enumerating the map takes no lock (its Keys property would take them all).
+        var dropped = 0;
+        foreach (var (key, _) in _rows)
+        {
+            if (dropped++ >= capacity / 10) break;
+            Forget(key);
+        }
     }
 }
