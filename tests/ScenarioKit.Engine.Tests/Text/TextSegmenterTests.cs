@@ -71,6 +71,16 @@ public sealed class TextSegmenterTests
         Assert.Contains("please", Function("Can you please help me"));
     }
 
+    [Theory]
+    [InlineData("my order hasn't arrived")]
+    [InlineData("my order hasn’t arrived")]
+    [InlineData("my order has not arrived")]
+    [InlineData("my order hasnt arrived")]
+    public void English_negations_become_one_word(string text) => Assert.Equal(["order", "not", "arriv"], Content(text));
+
+    [Fact]
+    public void Like_as_in_id_like_to_is_a_function_word() => Assert.Equal(["return", "item"], Content("I'd like to return an item"));
+
     [Fact]
     public void Apostrophes_split_english_words() => Assert.Equal(["wher", "order"], Content("where's my order"));
 }
