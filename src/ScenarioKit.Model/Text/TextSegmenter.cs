@@ -145,6 +145,10 @@ public static class TextSegmenter
                 break;
             case Script.Hiragana:
                 AddHiragana(text, start, length, afterWord, terms, boundary);
+                // A negated verb or adjective (届|かない, 届|いてない, 届|きません) also adds the negation as a word.
+                var afterKanji = start > 0 && ScriptOf(text[start - 1]) == Script.Kanji;
+                if (afterKanji && IsNegative(KanaFolding.Fold(text.Substring(start, length))))
+                    terms.Add(new Term(start, length, Script.Hiragana, JapaneseNegation, false));
                 break;
             case Script.Latin:
                 terms.Add(EnglishTerm(text, start, length));
@@ -171,6 +175,17 @@ public static class TextSegmenter
     }
 
     static bool IsApostrophe(string text, int at) => at >= 0 && at < text.Length && text[at] is '\'' or '\u2019';
+
+    /// <summary>
+    /// The word every Japanese negation after a kanji stem adds (届かない, 届いてない, 届きません, 知らない), as
+    /// English "n't" becomes "not": the inflections differ, the negation is what they share.
+    /// </summary>
+    public const string JapaneseNegation = "ない";
+
+    // Folded (っ → つ): ない, なかった, なくて, ません.
+    static readonly string[] NegationMarkers = ["ない", "なかつ", "なく", "ません"];
+
+    static bool IsNegative(string foldedRun) => NegationMarkers.Any(m => foldedRun.Contains(m, StringComparison.Ordinal));
 
     /// <summary>「(送料)はおいくらですか」 → は (function) | お (function) | いくら | ですか (function).</summary>
     static void AddHiragana(string text, int start, int length, bool afterWord, ImmutableArray<Term>.Builder terms, bool[] boundary)
