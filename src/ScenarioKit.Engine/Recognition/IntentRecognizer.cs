@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ScenarioKit.Engine.Text;
 using ScenarioKit.Model;
@@ -107,6 +108,9 @@ internal sealed class IntentRecognizer
 
     /// <summary>The similarity an interrupting intent needs while an ask waits.</summary>
     public double DigressionThreshold => Math.Max(_settings.Threshold + DigressionThresholdRaise, DigressionMinSimilarity);
+
+    /// <summary>The misspellings similarity reads as example words in <paramref name="input"/> (docs/engine.md "Typos").</summary>
+    public ImmutableArray<string> TyposIn(RecognitionInput input) => _intents.Typos.Corrections(input.Segmented);
 
     /// <summary>Normalised, case-folded text with the vocabulary applied and segmented.</summary>
     public RecognitionInput Prepare(string folded, bool trackVocabulary = false)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using ScenarioKit.Model.Text;
 
 namespace ScenarioKit.Engine.Recognition;
@@ -17,11 +18,13 @@ internal sealed class TypoCorrector
     public const int MinimumLength = 5;
 
     readonly FrozenDictionary<string, int> _known;          // word → how many intents use it
+    readonly FrozenDictionary<string, string> _surface;     // word → as an example first wrote it (for /explain)
     readonly FrozenDictionary<string, string[]> _deletions; // a known word with one letter removed → those words
 
-    TypoCorrector(Dictionary<string, int> known)
+    TypoCorrector(Dictionary<string, int> known, Dictionary<string, string> surface)
     {
         _known = known.ToFrozenDictionary(StringComparer.Ordinal);
+        _surface = surface.ToFrozenDictionary(StringComparer.Ordinal);
         var deletions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var word in known.Keys.Where(w => w.Length >= MinimumLength).Order(StringComparer.Ordinal))
             for (var i = 0; i < word.Length; i++)
@@ -33,22 +36,34 @@ internal sealed class TypoCorrector
         _deletions = deletions.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
     }
 
-    public static readonly TypoCorrector Empty = new([]);
+    public static readonly TypoCorrector Empty = new([], []);
 
     /// <summary>The Latin content words of each intent's examples (stemmed, as <see cref="TextSegmenter"/> gives them).</summary>
     public static TypoCorrector Build(IEnumerable<IEnumerable<SegmentedText>> intents)
     {
         var known = new Dictionary<string, int>(StringComparer.Ordinal);
+        var surface = new Dictionary<string, string>(StringComparer.Ordinal);
         var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var examples in intents)
         {
             words.Clear();
             foreach (var text in examples)
                 foreach (var term in text.Terms)
-                    if (IsCandidate(term)) words.Add(term.Text);
+                    if (IsCandidate(term) && words.Add(term.Text))
+                        surface.TryAdd(term.Text, text.Folded.Substring(term.Start, term.Length));
             foreach (var word in words) known[word] = known.GetValueOrDefault(word) + 1;
         }
-        return known.Count == 0 ? Empty : new TypoCorrector(known);
+        return known.Count == 0 ? Empty : new TypoCorrector(known, surface);
+    }
+
+    /// <summary>The corrections made in <paramref name="text"/>, as "typed→meant" (e.g. "retrun→return"), for <c>/explain</c>.</summary>
+    public ImmutableArray<string> Corrections(SegmentedText text)
+    {
+        var result = ImmutableArray.CreateBuilder<string>();
+        foreach (var term in text.Terms)
+            if (Correct(term) is { } word)
+                result.Add($"{text.Folded.Substring(term.Start, term.Length)}→{_surface[word]}");
+        return result.ToImmutable();
     }
 
     static bool IsCandidate(Term term) => term.Script == Script.Latin && !term.IsFunction;
