@@ -17,4 +17,8 @@ public sealed record RecognitionExplanation(
     string Input, string NormalizedInput, string? Intent, double Confidence, bool Ambiguous,
     double Threshold, double AmbiguityMargin,
     ImmutableArray<IntentScore> Top,
-    ImmutableArray<string> VocabularyApplied);
+    ImmutableArray<string> VocabularyApplied)
+{
+    /// <summary>English misspellings similarity read as an example's word, e.g. "retrun→return" (docs/engine.md "Typos").</summary>
+    public ImmutableArray<string> TyposCorrected { get; init; } = [];
+}

@@ -7,7 +7,7 @@ public sealed partial class ScenarioRuntime
     /// <summary>
     /// Why <paramref name="text"/> gets its intent: the decision recognition makes in a turn with no ask
     /// pending (same code path), with the three best intents, their scores and the pattern, keyword or
-    /// example behind each, the threshold, and the vocabulary replacements. Pure; no conversation needed.
+    /// example behind each, the threshold, the vocabulary replacements and the misspellings read as example words. Pure; no conversation needed.
     /// </summary>
     public RecognitionExplanation ExplainRecognition(string text)
     {
@@ -17,6 +17,9 @@ public sealed partial class ScenarioRuntime
         var top = new List<IntentScore>();
         var result = recognizer.Decide(input, null, [], null, top);
         return new RecognitionExplanation(text, input.Folded, result.Intent?.Name, result.Confidence, result.Candidates is not null,
-            recognizer.Settings.Threshold, recognizer.Settings.AmbiguityMargin, [.. top], [.. input.VocabularyApplied]);
+            recognizer.Settings.Threshold, recognizer.Settings.AmbiguityMargin, [.. top], [.. input.VocabularyApplied])
+        {
+            TyposCorrected = recognizer.TyposIn(input),
+        };
     }
 }

@@ -122,6 +122,8 @@ internal static class ChatText
             (ja ? "正規化後" : "normalised", e.NormalizedInput),
             (ja ? "語彙の置換" : "vocabulary", e.VocabularyApplied.IsDefaultOrEmpty ? (ja ? "（なし）" : "(none)") : string.Join(", ", e.VocabularyApplied)),
         };
+        if (!e.TyposCorrected.IsDefaultOrEmpty)
+            lines.Add((ja ? "綴りの補正" : "typos", string.Join(", ", e.TyposCorrected)));
         if (e.Top.IsDefaultOrEmpty)
             lines.Add((ja ? "候補" : "candidates", ja ? "（どのインテントにも一致しません）" : "(no intent matches at all)"));
         for (var i = 0; i < (e.Top.IsDefault ? 0 : e.Top.Length); i++)

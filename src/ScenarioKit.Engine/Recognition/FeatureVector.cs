@@ -30,8 +30,11 @@ internal sealed class FeatureVector
     public ReadOnlySpan<ulong> Keys => _keys;
     public ReadOnlySpan<float> Values => _values;
 
-    /// <summary>Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).</summary>
-    public static FeatureVector Count(SegmentedText text)
+    /// <summary>
+    /// Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).
+    /// With <paramref name="typos"/>, a misspelt English word counts as the word it was meant to be; its grams stay as typed.
+    /// </summary>
+    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null)
     {
         var size = 0;
         foreach (var term in text.Terms) size += 1 + 2 * (term.Text.Length + 1);
@@ -42,14 +45,14 @@ internal sealed class FeatureVector
         foreach (var term in text.Terms)
         {
             var weight = term.IsFunction ? FunctionWeight : 1f;
-            keys[n] = WordKey(term.Text);
+            keys[n] = WordKey(typos?.Correct(term) ?? term.Text);
             values[n++] = weight;
             // Grams of the word padded with spaces, so its first and last letters form grams of their own.
             var word = term.Text;
             var length = word.Length + 2;
             for (var i = 0; i + 1 < length; i++)
             {
-                keys[n] = (2UL << 48) | ((ulong)At(word, i) << 16) | At(word, i + 1);
+                keys[n] = BigramKey(At(word, i), At(word, i + 1));
                 values[n++] = weight;
             }
             for (var i = 0; i + 2 < length; i++)
@@ -62,6 +65,8 @@ internal sealed class FeatureVector
     }
 
     static char At(string word, int paddedIndex) => paddedIndex == 0 || paddedIndex == word.Length + 1 ? ' ' : word[paddedIndex - 1];
+
+    static ulong BigramKey(char first, char second) => (2UL << 48) | ((ulong)first << 16) | second;
 
     static ulong WordKey(string word)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ScenarioKit.Engine.Text;
 using ScenarioKit.Model;
@@ -27,9 +28,11 @@ internal sealed class CompiledIntent
         Patterns = [.. patterns];
         Keywords = [.. def.Keywords.Select(k => WordPattern.Parse(k, vocabulary)).Where(k => k.Matching.Length > 0)];
         var examples = def.Examples
-            .Select(e => (Text: e, Vector: FeatureVector.Count(TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(e))))))
+            .Select(e => (Text: e, Segmented: TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(e)))))
+            .Select(e => (e.Text, e.Segmented, Vector: FeatureVector.Count(e.Segmented)))
             .Where(e => !e.Vector.IsEmpty).ToArray();
         ExampleTexts = [.. examples.Select(e => e.Text)];
+        ExampleSegments = [.. examples.Select(e => e.Segmented)];
         ExampleCounts = [.. examples.Select(e => e.Vector)];
         Suggestion = string.IsNullOrWhiteSpace(def.Description) ? def.Name : def.Description;
         FoldedSuggestion = TextNormalizer.NormalizeAndFold(Suggestion);
@@ -42,6 +45,7 @@ internal sealed class CompiledIntent
     public Regex[] Patterns { get; }
     public WordPattern[] Keywords { get; }
     public string[] ExampleTexts { get; }
+    public SegmentedText[] ExampleSegments { get; }
     /// <summary>Raw feature counts of the examples; weighted in <see cref="SimilarityIndex"/> once all intents are known.</summary>
     public FeatureVector[] ExampleCounts { get; }
 
@@ -104,6 +108,9 @@ internal sealed class IntentRecognizer
 
     /// <summary>The similarity an interrupting intent needs while an ask waits.</summary>
     public double DigressionThreshold => Math.Max(_settings.Threshold + DigressionThresholdRaise, DigressionMinSimilarity);
+
+    /// <summary>The misspellings similarity reads as example words in <paramref name="input"/> (docs/engine.md "Typos").</summary>
+    public ImmutableArray<string> TyposIn(RecognitionInput input) => _intents.Typos.Corrections(input.Segmented);
 
     /// <summary>Normalised, case-folded text with the vocabulary applied and segmented.</summary>
     public RecognitionInput Prepare(string folded, bool trackVocabulary = false)
@@ -194,15 +201,16 @@ internal sealed class IntentRecognizer
     {
         // Endings and particles alone (「もらえますか」, "can you") say nothing about what the customer wants.
         if (input.Segmented.Terms.All(t => t.IsFunction)) return [];
-        var vector = FeatureVector.Count(input.Segmented);
+        var vector = FeatureVector.Count(input.Segmented, _intents.Typos);
         if (vector.IsEmpty) return [];
-        var raw = _intents.Index.RawScores(vector.Weigh(_intents.Index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1, count: 3);
+        var index = _intents.Index;
+        var raw = index.RawScores(vector.Weigh(index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1, count: 3);
         var result = new Scored[raw.Length];
         for (var i = 0; i < raw.Length; i++)
         {
             var (intent, score, example) = raw[i];
             result[i] = new Scored(_intents.All[intent], _intents.Calibration.Confidence(score), example < 0 ? "centroid" : "example",
-                example < 0 ? null : _intents.Index.ExampleTexts[example]);
+                example < 0 ? null : index.ExampleTexts[example]);
         }
         return result;
     }
@@ -217,6 +225,7 @@ internal sealed class ImmutableIntentList
         HasExamples = all.Any(i => i.ExampleCounts.Length > 0);
         _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
         Index = new SimilarityIndex(all);
+        Typos = TypoCorrector.Build(all.Select(i => i.ExampleSegments));
         Calibration = ScoreCalibration.Measure(Index);
     }
 
@@ -224,6 +233,7 @@ internal sealed class ImmutableIntentList
     public VocabularyRewriter Vocabulary { get; }
     public bool HasExamples { get; }
     public SimilarityIndex Index { get; }
+    public TypoCorrector Typos { get; }
     public ScoreCalibration Calibration { get; }
     readonly Dictionary<string, CompiledIntent> _byName;
 

@@ -9,7 +9,9 @@ namespace ScenarioKit.Engine.Recognition;
 /// gets from another intent, and <c>right</c>, the median score it gets from its own intent. Confidence is
 /// piecewise linear through (0, 0), (wrong, <see cref="WrongConfidence"/>), (right, <see cref="RightConfidence"/>), (1, 1):
 /// a threshold of 0.6 means "clearly above what other intents reach", 0.8 "as close as a typical paraphrase".
-/// Too few examples to measure (fewer than <see cref="MinimumSamples"/> leave-one-out pairs) keeps the default anchors.
+/// Too few examples to measure (fewer than <see cref="MinimumSamples"/> leave-one-out pairs) keeps the default anchors;
+/// otherwise the measured anchors are shrunk towards them by <see cref="PriorSamples"/> pairs' weight, so a small
+/// scenario's noisy measurement cannot make the scale arbitrarily steep.
 /// </summary>
 internal sealed class ScoreCalibration
 {
@@ -58,8 +60,17 @@ internal sealed class ScoreCalibration
         if (own.Count < MinimumSamples) return Default;
         var wrong = Percentile(other, 0.9);
         var right = Percentile(own, 0.5);
-        return wrong <= 0.01 ? Default : new ScoreCalibration(wrong, right);
+        if (wrong <= 0.01) return Default;
+        // Shrink towards the default anchors as if they had been measured on PriorSamples pairs: a scenario
+        // with 4 intents × 5 short examples measures wrong ≈ right, and unshrunk that maps a raw score a
+        // hair above "wrong" to "right" (one shared word scored as a typical paraphrase).
+        return new ScoreCalibration(Shrink(wrong, Default.Wrong, own.Count), Shrink(right, Default.Right, own.Count));
     }
+
+    /// <summary>Weight of the default anchors, in leave-one-out pairs (docs/engine.md "Calibration").</summary>
+    public const int PriorSamples = 16;
+
+    static double Shrink(double measured, double prior, int samples) => (samples * measured + PriorSamples * prior) / (samples + PriorSamples);
 
     static double Percentile(List<double> values, double p)
     {

@@ -39,26 +39,43 @@ internal static class VocabularyChecker
 
     static string Key(string text) => KanaFolding.Fold(MatchText.NormalizeAndFold(text));
 
-    /// <summary>Keywords are rewritten like customer text: a keyword that is a variant becomes its term (SK4030), and two intents may end up with the same keyword (SK4031).</summary>
+    /// <summary>
+    /// Keywords are rewritten like customer text: a keyword that is a variant becomes its term (SK4030), and two
+    /// intents may end up with the same keyword (SK4031). One warning per cause: a variant keyword that now
+    /// equals another intent's keyword gets SK4031 only (it says more); otherwise SK4031 goes on the later of the two.
+    /// </summary>
     static void CheckKeywords(BoundScenario bound, DiagnosticBag d, Dictionary<string, (ScalarNode Term, ScalarNode Variant)> claimed)
     {
         var vocabulary = new VocabularyRewriter(bound.Model.Vocabulary);
-        var first = new Dictionary<string, (string Intent, ScalarNode Node)>(StringComparer.Ordinal);
+        var keywords = new List<Keyword>();
         foreach (var intent in bound.Model.Intents)
-        {
             foreach (var node in bound.IntentKeywords.GetValueOrDefault(intent.Name) ?? [])
             {
                 var plain = WordPattern.Parse(node.Value);
                 if (plain.Matching.Length == 0) continue;
-                if (!plain.Substring && claimed.TryGetValue(plain.Matching, out var owner))
-                    d.ReportRelated(DiagnosticCatalog.VariantIsKeyword, node.Span, owner.Variant.Span, node.Value, intent.Name, owner.Term.Value);
-                var rewritten = WordPattern.Parse(node.Value, vocabulary).Matching;
-                if (!first.TryGetValue(rewritten, out var earlier)) first[rewritten] = (intent.Name, node);
-                // Keywords identical before the vocabulary are SK3103's business.
-                else if (earlier.Intent != intent.Name && WordPattern.Parse(earlier.Node.Value).Matching != plain.Matching)
-                    d.ReportRelated(DiagnosticCatalog.VocabularyMergesKeywords, node.Span, earlier.Node.Span,
-                        node.Value, intent.Name, earlier.Node.Value, earlier.Intent, rewritten);
+                var owner = !plain.Substring && claimed.TryGetValue(plain.Matching, out var o) ? o.Variant : null;
+                keywords.Add(new Keyword(intent.Name, node, plain.Matching, WordPattern.Parse(node.Value, vocabulary).Matching, owner));
             }
+
+        for (var i = 0; i < keywords.Count; i++)
+        {
+            var k = keywords[i];
+            // Keywords identical before the vocabulary are SK3103's business.
+            var clash = keywords.FindIndex(o => o.Intent != k.Intent && o.Rewritten == k.Rewritten && o.Plain != k.Plain);
+            var reportHere = clash >= 0 && (k.IsVariant != keywords[clash].IsVariant ? k.IsVariant : clash < i);
+            if (reportHere)
+            {
+                var other = keywords[clash];
+                d.ReportRelated(DiagnosticCatalog.VocabularyMergesKeywords, k.Node.Span, other.Node.Span,
+                    k.Node.Value, k.Intent, other.Node.Value, other.Intent, k.Rewritten);
+            }
+            else if (clash < 0 && k.VariantNode is { } variant)
+                d.ReportRelated(DiagnosticCatalog.VariantIsKeyword, k.Node.Span, variant.Span, k.Node.Value, k.Intent, claimed[k.Plain].Term.Value);
         }
+    }
+
+    sealed record Keyword(string Intent, ScalarNode Node, string Plain, string Rewritten, ScalarNode? VariantNode)
+    {
+        public bool IsVariant => VariantNode is not null;
     }
 }

@@ -97,7 +97,7 @@ public static class DiagnosticCatalog
         "{0} does not match any allowed form ({1})", "{0} はどの書き方にも当てはまりません（{1}）", Error,
         "See docs/language.md for the forms this block accepts.", "このブロックの書き方は docs/language.md を参照してください。");
     public static readonly DiagnosticDescriptor FragmentKey = new("SK2011", "Key not allowed in this folder",
-        "a file under '{0}/' may only hold the key '{0}'; found '{1}'", "'{0}/' のファイルに書けるキーは '{0}' だけです（'{1}' があります）", Error,
+        "a file under '{0}/' may only hold {2}; found '{1}'", "'{0}/' のファイルに書けるキーは {2} だけです（'{1}' があります）", Error,
         "Move the block into scenario.yaml or into the folder of its kind (flows/, intents/, actions/).",
         "このブロックは scenario.yaml か、種類に合ったフォルダー（flows/、intents/、actions/）に移してください。");
     public static readonly DiagnosticDescriptor InvalidValue = new("SK2012", "Invalid value",

@@ -27,6 +27,7 @@ internal static class Names
         "flows" => new("flow", "フロー"),
         "intents" => new("intent", "インテント"),
         "actions" => new("action", "アクション"),
+        "vocabulary" => new("vocabulary term", "語彙"),
         _ => new(section, section),
     };
 

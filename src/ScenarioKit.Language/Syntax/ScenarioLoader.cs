@@ -14,6 +14,14 @@ internal sealed record ScenarioSyntax(IReadOnlyList<SourceFile> Files, MappingNo
 internal static class ScenarioLoader
 {
     static readonly string[] FragmentFolders = ["flows", "intents", "actions"];
+
+    /// <summary>
+    /// The keys a part file may hold: its folder's, and in intents/ also <c>vocabulary</c>, so synonyms can sit
+    /// beside the intents that need them. Every file's entries join the one scenario-wide section.
+    /// </summary>
+    static string[] KeysOf(string folder) => folder == "intents" ? ["intents", "vocabulary"] : [folder];
+
+    static readonly string[] MergedSections = ["flows", "intents", "actions", "vocabulary"];
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static ScenarioSyntax Load(string path, CompileOptions options, DiagnosticBag diagnostics)
@@ -155,7 +163,7 @@ internal static class ScenarioLoader
         var sections = new Dictionary<string, List<KeyValuePair<ScalarNode, YamlNode>>>(StringComparer.Ordinal);
         var sectionNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var e in root.Entries)
-            if (FragmentFolders.Contains(e.Key.Value) && e.Value is MappingNode section)
+            if (MergedSections.Contains(e.Key.Value) && e.Value is MappingNode section)
             {
                 sections[e.Key.Value] = [.. section.Entries];
                 sectionNodes[e.Key.Value] = section;
@@ -170,30 +178,32 @@ internal static class ScenarioLoader
                 diagnostics.Report(DiagnosticCatalog.TypeMismatch, tree.Span, new Localized(file.Path, file.Path), Names.TypeName("mapping"), Names.TypeName(tree.KindName));
                 continue;
             }
+            var allowed = KeysOf(folder);
             foreach (var entry in fragment.Entries)
             {
-                if (!string.Equals(entry.Key.Value, folder, StringComparison.Ordinal))
+                var key = entry.Key.Value;
+                if (!allowed.Contains(key))
                 {
-                    diagnostics.Report(DiagnosticCatalog.FragmentKey, entry.Key.Span, folder, entry.Key.Value);
+                    diagnostics.Report(DiagnosticCatalog.FragmentKey, entry.Key.Span, folder, key, string.Join(", ", allowed.Select(a => $"'{a}'")));
                     continue;
                 }
                 if (entry.Value is ScalarNode { Kind: ScalarKind.Null }) continue;
                 if (entry.Value is not MappingNode items)
                 {
-                    diagnostics.Report(DiagnosticCatalog.TypeMismatch, entry.Value.Span, new Localized(folder, folder), Names.TypeName("mapping"), Names.TypeName(entry.Value.KindName));
+                    diagnostics.Report(DiagnosticCatalog.TypeMismatch, entry.Value.Span, new Localized(key, key), Names.TypeName("mapping"), Names.TypeName(entry.Value.KindName));
                     continue;
                 }
-                if (!sections.TryGetValue(folder, out var list))
+                if (!sections.TryGetValue(key, out var list))
                 {
-                    sections[folder] = list = [];
-                    sectionNodes[folder] = items;
+                    sections[key] = list = [];
+                    sectionNodes[key] = items;
                 }
                 foreach (var item in items.Entries)
                 {
                     var first = list.FirstOrDefault(x => string.Equals(x.Key.Value, item.Key.Value, StringComparison.Ordinal)).Key;
                     if (first is not null)
                     {
-                        diagnostics.ReportRelated(DiagnosticCatalog.DuplicateName, item.Key.Span, first.Span, Names.KindOfSection(folder), item.Key.Value, first.Span);
+                        diagnostics.ReportRelated(DiagnosticCatalog.DuplicateName, item.Key.Span, first.Span, Names.KindOfSection(key), item.Key.Value, first.Span);
                         continue;
                     }
                     list.Add(item);
@@ -206,12 +216,12 @@ internal static class ScenarioLoader
             merged.Add(sections.TryGetValue(e.Key.Value, out var list) && e.Value is MappingNode m
                 ? new(e.Key, new MappingNode(m.File, m.Start, m.End, list) { Size = m.Size, Height = m.Height })
                 : e);
-        foreach (var folder in FragmentFolders)
+        foreach (var section in MergedSections)
         {
-            if (!sections.TryGetValue(folder, out var list) || root[folder] is MappingNode) continue;
-            if (root.KeyOf(folder) is not null) continue; // scenario.yaml has a malformed section: the checks report it
-            var node = sectionNodes[folder];
-            var key = new ScalarNode(node.File, node.Start, node.Start, folder, ScalarKind.String, quoted: false);
+            if (!sections.TryGetValue(section, out var list) || root[section] is MappingNode) continue;
+            if (root.KeyOf(section) is not null) continue; // scenario.yaml has a malformed section: the checks report it
+            var node = sectionNodes[section];
+            var key = new ScalarNode(node.File, node.Start, node.Start, section, ScalarKind.String, quoted: false);
             merged.Add(new(key, new MappingNode(node.File, node.Start, node.End, list)));
         }
         return new MappingNode(root.File, root.Start, root.End, merged) { Size = root.Size, Height = root.Height };

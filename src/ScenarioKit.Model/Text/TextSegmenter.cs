@@ -76,6 +76,15 @@ public static class TextSegmenter
         "a", "an", "the", "to", "of", "in", "on", "at", "for", "from", "by", "with", "and", "or", "but", "so",
         "is", "am", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "would", "will", "should",
         "have", "has", "had", "want", "wanna", "wants", "need", "needs", "all", "very", "really", "please", "pls", "plz", "just", "some", "any", "there", "here", "s", "t", "d", "ll", "re", "ve", "m", "im",
+        // "like" as in "I'd like to" asks, as "want" does; contractions typed without their apostrophe.
+        "like", "id", "ive", "youre", "thats", "theres", "lets",
+    ];
+
+    /// <summary>Negations typed without their apostrophe; they, "not" and every "…n't" become the one word "not".</summary>
+    static readonly string[] NegationList =
+    [
+        "not", "dont", "doesnt", "didnt", "cant", "cannot", "wont", "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt",
+        "couldnt", "wouldnt", "shouldnt", "aint",
     ];
 
     static readonly FrozenSet<string> Endings = EndingList.Select(KanaFolding.Fold).ToFrozenSet(StringComparer.Ordinal);
@@ -83,6 +92,10 @@ public static class TextSegmenter
     static readonly FrozenSet<string> Particles = ParticleList.Select(KanaFolding.Fold).Concat(Endings).ToFrozenSet(StringComparer.Ordinal);
     static readonly string[] LeadingParticles = [.. LeadingParticleList.Select(KanaFolding.Fold)];
     static readonly FrozenSet<string> StopWords = StopWordList.ToFrozenSet(StringComparer.Ordinal);
+    static readonly FrozenSet<string> Negations = NegationList.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The form every English negation takes, so "hasn't arrived", "has not arrived" and "hasnt arrived" share it.</summary>
+    public const string Negation = "not";
 
     /// <summary>Segments text already normalised and case-folded by <see cref="MatchText.NormalizeAndFold"/>.</summary>
     public static SegmentedText Segment(string folded)
@@ -132,17 +145,47 @@ public static class TextSegmenter
                 break;
             case Script.Hiragana:
                 AddHiragana(text, start, length, afterWord, terms, boundary);
+                // A negated verb or adjective (届|かない, 届|いてない, 届|きません) also adds the negation as a word.
+                var afterKanji = start > 0 && ScriptOf(text[start - 1]) == Script.Kanji;
+                if (afterKanji && IsNegative(KanaFolding.Fold(text.Substring(start, length))))
+                    terms.Add(new Term(start, length, Script.Hiragana, JapaneseNegation, false));
                 break;
             case Script.Latin:
-                var word = text.Substring(start, length);
-                var stop = StopWords.Contains(word);
-                terms.Add(new Term(start, length, script, stop ? word : Stem(word), stop));
+                terms.Add(EnglishTerm(text, start, length));
                 break;
             default:
                 terms.Add(new Term(start, length, script, text.Substring(start, length), false));
                 break;
         }
     }
+
+    /// <summary>
+    /// An English word: a contraction's "n't" is the negation and the word before it ("don", "haven", "won") a
+    /// function word; stop words stay as typed; anything else is stemmed.
+    /// </summary>
+    static Term EnglishTerm(string text, int start, int length)
+    {
+        var word = text.Substring(start, length);
+        if (Negations.Contains(word) || (word == "t" && IsApostrophe(text, start - 1) && start >= 2 && text[start - 2] == 'n'))
+            return new Term(start, length, Script.Latin, Negation, false);
+        var end = start + length;
+        var stop = StopWords.Contains(word)
+            || (word[^1] == 'n' && IsApostrophe(text, end) && end + 1 < text.Length && text[end + 1] == 't' && (end + 2 == text.Length || !char.IsLetter(text[end + 2])));
+        return new Term(start, length, Script.Latin, stop ? word : Stem(word), stop);
+    }
+
+    static bool IsApostrophe(string text, int at) => at >= 0 && at < text.Length && text[at] is '\'' or '\u2019';
+
+    /// <summary>
+    /// The word every Japanese negation after a kanji stem adds (届かない, 届いてない, 届きません, 知らない), as
+    /// English "n't" becomes "not": the inflections differ, the negation is what they share.
+    /// </summary>
+    public const string JapaneseNegation = "ない";
+
+    // Folded (っ → つ): ない, なかった, なくて, ません.
+    static readonly string[] NegationMarkers = ["ない", "なかつ", "なく", "ません"];
+
+    static bool IsNegative(string foldedRun) => NegationMarkers.Any(m => foldedRun.Contains(m, StringComparison.Ordinal));
 
     /// <summary>「(送料)はおいくらですか」 → は (function) | お (function) | いくら | ですか (function).</summary>
     static void AddHiragana(string text, int start, int length, bool afterWord, ImmutableArray<Term>.Builder terms, bool[] boundary)

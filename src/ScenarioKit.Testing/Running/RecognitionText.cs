@@ -22,6 +22,8 @@ public static class RecognitionText
             lines.Add("  (an ask was waiting: the text was offered to it first; only interrupting intents could take it, on a stricter threshold)");
         if (!e.VocabularyApplied.IsDefaultOrEmpty)
             lines.Add("  vocabulary: " + string.Join(", ", e.VocabularyApplied));
+        if (!e.TyposCorrected.IsDefaultOrEmpty)
+            lines.Add("  typos: " + string.Join(", ", e.TyposCorrected));
         if (e.Top.IsDefaultOrEmpty) lines.Add("  no intent shares a word or character sequence with it");
         else
             for (var i = 0; i < e.Top.Length; i++)

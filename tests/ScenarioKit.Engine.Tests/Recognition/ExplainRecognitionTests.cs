@@ -70,4 +70,17 @@ public sealed class ExplainRecognitionTests
         Assert.Equal((0.3, 0.05), (explanation.Threshold, explanation.AmbiguityMargin));
         if (explanation.Intent is null) Assert.True(explanation.Top[0].Score < explanation.Threshold || explanation.Ambiguous);
     }
+
+    [Fact]
+    public void Shows_the_misspellings_read_as_example_words_and_recognises_through_them()
+    {
+        var runtime = Load(Shop with
+        {
+            Intents = [.. Shop.Intents.Select(i => i.Name == "order_status" ? i with { Examples = [.. i.Examples, "my delivery is delayed"] } : i)],
+        });
+        var explanation = runtime.ExplainRecognition("my delivry is delayed");
+        Assert.Equal(["delivry→delivery"], explanation.TyposCorrected);
+        Assert.Equal("order_status", explanation.Intent);
+        Assert.Empty(runtime.ExplainRecognition("my delivery is delayed").TyposCorrected);
+    }
 }

@@ -26,7 +26,7 @@ public sealed class TextSegmenterTests
 
     [Theory]
     [InlineData("返品したいです", new[] { "返品" })]
-    [InlineData("荷物が届かないんですけど", new[] { "荷物", "届", "かない" })]
+    [InlineData("荷物が届かないんですけど", new[] { "荷物", "届", "かない", "ない" })]
     [InlineData("送料はおいくらですか", new[] { "送料", "いくら" })]
     [InlineData("オペレーターと話したい", new[] { "おぺれた", "話" })]
     [InlineData("PayPayで払えますか", new[] { "paypay", "払" })]
@@ -70,6 +70,30 @@ public sealed class TextSegmenterTests
         Assert.Equal(["help", "return"], Content("Can you please help me with my return?"));
         Assert.Contains("please", Function("Can you please help me"));
     }
+
+    [Theory]
+    [InlineData("my order hasn't arrived")]
+    [InlineData("my order hasn’t arrived")]
+    [InlineData("my order has not arrived")]
+    [InlineData("my order hasnt arrived")]
+    public void English_negations_become_one_word(string text) => Assert.Equal(["order", "not", "arriv"], Content(text));
+
+    [Theory]
+    [InlineData("荷物が届かない")]
+    [InlineData("荷物がまだ届いてない")]
+    [InlineData("荷物が届きません")]
+    [InlineData("荷物が届いていなかった")]
+    public void Japanese_negations_after_a_stem_share_one_word(string text)
+    {
+        Assert.Contains(TextSegmenter.JapaneseNegation, Content(text));
+        Assert.Contains("届", Content(text));
+    }
+
+    [Fact]
+    public void An_affirmative_verb_has_no_negation() => Assert.DoesNotContain(TextSegmenter.JapaneseNegation, Content("荷物はいつ届きますか"));
+
+    [Fact]
+    public void Like_as_in_id_like_to_is_a_function_word() => Assert.Equal(["return", "item"], Content("I'd like to return an item"));
 
     [Fact]
     public void Apostrophes_split_english_words() => Assert.Equal(["wher", "order"], Content("where's my order"));

@@ -215,3 +215,44 @@ public class RegexRiskTests
     public void Nested_unbounded_repetition_is_flagged(string pattern, bool risky) =>
         Assert.Equal(risky, ScenarioKit.Language.Binding.RegexRisk.FindNestedQuantifier(pattern) is not null);
 }
+
+public class PartFileVocabularyTests
+{
+    /// <summary>Issue 12: a designer keeps synonyms beside the intents that need them (intents/*.yaml); all files make one vocabulary.</summary>
+    [Fact]
+    public void Vocabulary_in_an_intents_part_file_joins_the_scenario_vocabulary()
+    {
+        var dir = Directory.CreateTempSubdirectory("sk-vocabulary-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "scenario.yaml"), """
+                scenarioKit: 1
+                id: demo
+                version: 1.0.0
+                locale: ja-JP
+                vocabulary:
+                  電話: [でんわ]
+                flows:
+                  returns:
+                    trigger: { intent: returns }
+                    steps:
+                      - say: 返品を承ります
+                """);
+            Directory.CreateDirectory(Path.Combine(dir, "intents"));
+            File.WriteAllText(Path.Combine(dir, "intents", "returns.yaml"), """
+                intents:
+                  returns: { examples: [返金してほしい, 返品したい, 商品を返したい, 交換できますか, 返品の方法を教えて] }
+                vocabulary:
+                  返金: [払い戻し]
+                """);
+            var result = ScenarioCompiler.Compile(dir, TestPaths.English);
+            Assert.True(result.Diagnostics.IsEmpty, string.Join("\n", result.Diagnostics));
+            Assert.Equal(["電話", "返金"], result.Package!.Model.Vocabulary.Select(v => v.Term));
+            Assert.Equal("intents/returns.yaml", result.Package.Model.Vocabulary[1].Span.File);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
