@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Storage;
 using ScenarioKit.Server.Hosting;
+using ScenarioKit.Storage.PostgreSql;
 
 namespace ScenarioKit.Server.Agent;
 
@@ -32,8 +34,17 @@ internal static class AgentAuth
 
     public static void AddServices(IServiceCollection services, ScenarioServerOptions options)
     {
-        var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) ?? ".", "scenariokit-keys");
-        services.AddDataProtection().SetApplicationName("ScenarioKit").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var dataProtection = services.AddDataProtection().SetApplicationName("ScenarioKit");
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            // Every node reads the same keys, so a console cookie or anti-forgery token from one node is good on all (docs/deploy.md).
+            services.AddOptions<KeyManagementOptions>().Configure<PostgresConversationStore>((keys, store) => keys.XmlRepository = new PostgresXmlRepository(store.DataSource));
+        }
+        else
+        {
+            var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) ?? ".", "scenariokit-keys");
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = ".ScenarioKit.Agent";
