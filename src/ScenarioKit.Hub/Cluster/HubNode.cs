@@ -63,6 +63,8 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
         _leadership = lost;
         _leading = true;
         _leader = NodeId;
+        // Calls this node forwarded to the previous leader may have died with it; from now on they run here.
+        _client.OnLeaderChanged();
         if (_logger.IsEnabled(LogLevel.Information))
             _logger.LogInformation("Hub: this node ({Node}) leads the agent hub now; open entries reloaded from the store.", NodeId);
         try
