@@ -11,7 +11,8 @@ namespace ScenarioKit.Hub.Cluster;
 /// leader lock runs the hub (<see cref="HubService"/>, reloaded from the store when it takes over) and answers the
 /// other nodes' commands; every other node forwards its calls (<see cref="HubClient"/>). Either way the server calls
 /// this object, so its call sites do not know where the hub runs. Consoles connected here are reported to the leader
-/// at every change and every <see cref="HubOptions.NodeHeartbeat"/>, and pushes from other nodes are handed to them.
+/// at every change and every <see cref="HubOptions.NodeHeartbeat"/> (when the leader also repeats that it leads), and
+/// pushes from other nodes are handed to them.
 /// </summary>
 public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
 {
@@ -102,6 +103,8 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
             try
             {
                 await Task.Delay(_options.NodeHeartbeat, cancellationToken).ConfigureAwait(false);
+                // The leader repeats its announcement, so nodes started after it learn who leads.
+                if (_leading) await _bus.SendAsync(HubChannel.Leader, null, NodeId, cancellationToken).ConfigureAwait(false);
                 await ReportConsolesAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -132,8 +135,9 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
                 break;
             case HubChannel.Leader:
                 if (_leader == payload) break;
+                // A node that just started hears the leader at its next heartbeat; its calls went to that leader already.
+                if (_leader is not null) _client.OnLeaderChanged();
                 _leader = payload;
-                _client.OnLeaderChanged();
                 if (payload != NodeId && _logger.IsEnabled(LogLevel.Information)) _logger.LogInformation("Hub: node {Leader} leads the agent hub; this node ({Node}) forwards to it.", payload, NodeId);
                 break;
         }
