@@ -18,7 +18,8 @@ namespace ScenarioKit.LoadTest;
 /// PostgreSQL, one of them leading the hub. An agent's console (SignalR, as the page opens it) is on one node; a customer
 /// who handed off writes on the other; each line is timed from sending its Direct Line POST to its <c>line</c> push
 /// arriving at the console. Both directions are measured: console on the follower (the leader pushes locally and
-/// relays over NOTIFY), and console on the leader (the follower forwards the line to it over NOTIFY).
+/// relays over NOTIFY), and console on the leader (the follower forwards the line to it over NOTIFY); then, as the
+/// baseline on the same machine, console and lines both on the leader.
 /// </summary>
 static partial class HubLatency
 {
@@ -63,6 +64,7 @@ static partial class HubLatency
             Console.WriteLine($"leader {leader}, follower {follower}, {options.Conversations} lines per direction, {Environment.ProcessorCount} cores");
             await MeasureAsync("console on the follower, lines posted on the leader", console: follower, customer: leader, login, options.Conversations);
             await MeasureAsync("console on the leader, lines posted on the follower", console: leader, customer: follower, login, options.Conversations);
+            await MeasureAsync("console and lines on the leader (baseline: no hop)", console: leader, customer: leader, login, options.Conversations);
             foreach (var node in nodes)
             {
                 await node.StopAsync();
@@ -90,7 +92,10 @@ static partial class HubLatency
         using var agent = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = console };
         var page = await agent.GetStringAsync("agent/login");
         using (var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["login"] = login, ["password"] = Password, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(FormToken().Match(page).Groups[1].Value), ["returnUrl"] = "/agent" }))
-            (await agent.PostAsync("agent/login", form)).EnsureSuccessStatusCode();
+        using (var signedIn = await agent.PostAsync("agent/login", form))
+        {
+            if (signedIn.Headers.Location?.ToString() != "/agent") throw new InvalidOperationException($"sign-in: HTTP {(int)signedIn.StatusCode} → {signedIn.Headers.Location}");
+        }
         var csrf = (await agent.GetFromJsonAsync<JsonElement>("agent/api/antiforgery")).GetProperty("token").GetString()!;
         agent.DefaultRequestHeaders.Add("X-CSRF-TOKEN", csrf);
 
