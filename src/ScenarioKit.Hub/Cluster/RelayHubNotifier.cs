@@ -28,13 +28,22 @@ public sealed class RelayHubNotifier(IHubBus bus, IHubNotifier consoles, ILogger
         RelayAsync(consoles.OfferedAsync(login, entry), Offered, Element(login), Element(entry));
 
     public Task LineAsync(HandoffEntry entry, TranscriptLine line) =>
-        RelayAsync(consoles.LineAsync(entry, line), Line, Element(entry), Element(line));
+        RelayAsync(consoles.LineAsync(entry, line), Line, Element(Addressing(entry)), Element(line));
 
     public Task CustomerTypingAsync(HandoffEntry entry) =>
-        RelayAsync(consoles.CustomerTypingAsync(entry), Typing, Element(entry));
+        RelayAsync(consoles.CustomerTypingAsync(entry), Typing, Element(Addressing(entry)));
 
     public Task NoteAsync(HandoffEntry entry, EntryNote note) =>
-        RelayAsync(consoles.NoteAsync(entry, note), Note, Element(entry), Element(note));
+        RelayAsync(consoles.NoteAsync(entry, note), Note, Element(Addressing(entry)), Element(note));
+
+    static readonly JsonElement NoContext = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>
+    /// Lines, typing and notes are addressed by the entry's queue, status and agent and carry only its id: the handoff
+    /// context (the engine's decision with its transcript, often kilobytes) stays behind, so these frequent pushes fit in
+    /// a notification instead of going through <c>hub_messages</c>.
+    /// </summary>
+    static HandoffEntry Addressing(HandoffEntry entry) => entry with { Context = NoContext };
 
     public Task PresenceChangedAsync(string login, string status)
     {

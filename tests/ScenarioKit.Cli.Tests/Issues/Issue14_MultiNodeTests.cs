@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using ScenarioKit.Cli.Tests.Support;
 using ScenarioKit.Tests.Shared;
@@ -239,11 +241,11 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
     /// <summary>An agent console's SignalR connection as the page opens it (WebSockets, no negotiate), recording every push.</summary>
     sealed class ConsoleEvents : IAsyncDisposable
     {
-        readonly Microsoft.AspNetCore.SignalR.Client.HubConnection _connection;
-        readonly System.Threading.Channels.Channel<(string Name, JsonElement Body)> _events = System.Threading.Channels.Channel.CreateUnbounded<(string, JsonElement)>();
+        readonly HubConnection _connection;
+        readonly Channel<(string Name, JsonElement Body)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
         readonly List<(string Name, JsonElement Body)> _seen = [];
 
-        ConsoleEvents(Microsoft.AspNetCore.SignalR.Client.HubConnection connection)
+        ConsoleEvents(HubConnection connection)
         {
             _connection = connection;
             foreach (var name in new[] { "offered", "line", "queueChanged", "presence", "typing", "note", "tickets" })
@@ -252,12 +254,12 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
 
         public static async Task<ConsoleEvents> ConnectAsync(Uri node, CookieContainer cookies)
         {
-            var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
+            var connection = new HubConnectionBuilder()
                 .WithUrl(new Uri(node, "/agent/hub"), o =>
                 {
                     o.Cookies = cookies;
                     o.SkipNegotiation = true;
-                    o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                    o.Transports = HttpTransportType.WebSockets;
                 })
                 .Build();
             var events = new ConsoleEvents(connection);
