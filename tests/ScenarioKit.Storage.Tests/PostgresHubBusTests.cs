@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using ScenarioKit.Hub;
 using ScenarioKit.Hub.Cluster;
+using ScenarioKit.Hub.Queue;
+using ScenarioKit.Hub.Storage.PostgreSql;
+using ScenarioKit.Hub.Tests.Support;
 using ScenarioKit.Storage.PostgreSql;
 using ScenarioKit.Tests.Shared;
 
@@ -14,6 +19,7 @@ public sealed class PostgresHubBusTests(PostgresTestServer server) : IAsyncLifet
     readonly CancellationTokenSource _stop = new();
     readonly List<Task> _running = [];
     readonly List<NpgsqlDataSource> _sources = [];
+    readonly List<PostgresHubStore> _stores = [];
     string _database = "";
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -96,6 +102,47 @@ public sealed class PostgresHubBusTests(PostgresTestServer server) : IAsyncLifet
         TestContext.Current.SendDiagnosticMessage($"lead taken over after {taking.ElapsedMilliseconds} ms");
     }
 
+    /// <summary>
+    /// Two nodes over the real bus and the shared hub tables: a handoff whose context is far larger than a notification
+    /// is forwarded from the follower, queued and offered by the leader, and read back through the follower whole.
+    /// </summary>
+    [Fact]
+    public async Task A_follower_forwards_a_handoff_larger_than_a_notification_and_reads_it_back_whole()
+    {
+        var gateway = new FakeConversationGateway();
+        var options = new HubOptions { IdleAway = TimeSpan.Zero, NodeHeartbeat = TimeSpan.FromMilliseconds(200) };
+        HubNode Node(RecordingNotifier consoles)
+        {
+            var bus = Bus();
+            var relay = new RelayHubNotifier(bus, consoles, NullLogger<RelayHubNotifier>.Instance);
+            var store = new PostgresHubStore(_database);
+            _stores.Add(store);
+            var hub = new HubService(store, gateway, relay, options, TimeProvider.System, NullLogger<HubService>.Instance);
+            var node = new HubNode(hub, new HubClient(bus, options), bus, relay, options, TimeProvider.System, NullLogger<HubNode>.Instance);
+            _running.Add(node.RunAsync(lost => Task.Delay(Timeout.Infinite, lost), _stop.Token));
+            return node;
+        }
+        var leader = Node(new RecordingNotifier());
+        await UntilAsync(() => leader.IsLeader, "the first node leads");
+        var followerConsoles = new RecordingNotifier();
+        var follower = Node(followerConsoles);
+        await UntilAsync(() => follower.Leader == leader.NodeId, "the follower heard the leader");
+        var credentials = HubData.Agent("sato", queues: "support");
+        Assert.True(await _stores[0].AddAgentAsync(credentials, Ct));
+        await follower.ConnectedAsync(credentials.Account, Ct);
+        await follower.SetStatusAsync(credentials.Account, AgentStatus.Online, Ct);
+        var transcript = string.Concat(Enumerable.Repeat("お客様：荷物が届きません。", 1000)); // ≈ 39 KB
+        var request = HubData.Request("webchat/big") with { Context = JsonSerializer.SerializeToElement(new { stage = "checkout", transcript }) };
+
+        var entry = await follower.EnqueueAsync(request, Ct);
+
+        Assert.Equal(EntryStatus.Offered, entry.Status);
+        Assert.Equal(transcript, entry.Context.GetProperty("transcript").GetString());
+        var seen = await follower.GetVisibleAsync(credentials.Account, entry.Id, Ct);
+        Assert.Equal(transcript, seen.Context.GetProperty("transcript").GetString());
+        await UntilAsync(() => followerConsoles.Offers("sato").Any(), "the offer reached the follower's consoles");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -107,6 +154,7 @@ public sealed class PostgresHubBusTests(PostgresTestServer server) : IAsyncLifet
         {
         }
         foreach (var source in _sources) await source.DisposeAsync();
+        foreach (var store in _stores) await store.DisposeAsync();
         _stop.Dispose();
     }
 }
