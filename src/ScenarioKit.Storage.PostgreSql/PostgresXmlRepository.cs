@@ -11,6 +11,30 @@ namespace ScenarioKit.Storage.PostgreSql;
 /// </summary>
 public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource) : IXmlRepository
 {
+    /// <summary>The advisory-lock key for making the first key ("SKDPKEYS" in ASCII).</summary>
+    const long KeyLock = 0x534B_4450_4B45_5953;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (make the first key if there is none) under a session advisory lock, so nodes
+    /// starting together make one key between them: a node that made its own would refuse the others' cookies until its
+    /// key ring reloads.
+    /// </summary>
+    public static async Task RunExclusiveAsync(NpgsqlDataSource dataSource, Action action, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({KeyLock})", connection))
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({KeyLock})", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         // Data Protection calls this synchronously, rarely (at first use and when the key ring expires).

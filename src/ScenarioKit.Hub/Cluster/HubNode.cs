@@ -21,6 +21,7 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
     readonly IHubBus _bus;
     readonly RelayHubNotifier _notifier;
     readonly HubOptions _options;
+    readonly TimeProvider _time;
     readonly ILogger<HubNode> _logger;
     readonly ConsoleRoster _roster;
     readonly HubCommandHandler _commands;
@@ -28,12 +29,14 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
     volatile bool _leading;
     volatile string? _leader;
     CancellationToken _leadership;
+    DateTimeOffset _ledSinceUtc;
 
     public HubNode(HubService hub, HubClient client, IHubBus bus, RelayHubNotifier notifier, HubOptions options, TimeProvider time, ILogger<HubNode> logger)
     {
-        (_hub, _client, _bus, _notifier, _options, _logger) = (hub, client, bus, notifier, options, logger);
+        (_hub, _client, _bus, _notifier, _options, _time, _logger) = (hub, client, bus, notifier, options, time, logger);
         _roster = new ConsoleRoster(hub, options, time);
-        _commands = new HubCommandHandler(hub, _roster, logger);
+        // Through this node, not the hub directly: forwarded calls get the same checks as local ones (GetPositionAsync).
+        _commands = new HubCommandHandler(this, _roster, logger);
     }
 
     public void Dispose() => _roster.Dispose();
@@ -61,7 +64,10 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
     {
         await _hub.StartAsync(lost).ConfigureAwait(false);
         _roster.Reset();
+        // This node's own consoles count before anything is routed here; the other nodes report theirs on hearing the announcement.
+        await _roster.ApplyAsync(Snapshot(), lost).ConfigureAwait(false);
         _leadership = lost;
+        _ledSinceUtc = _time.GetUtcNow();
         _leading = true;
         _leader = NodeId;
         // Calls this node forwarded to the previous leader may have died with it; from now on they run here.
@@ -71,7 +77,6 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
         try
         {
             await _bus.SendAsync(HubChannel.Leader, null, NodeId, lost).ConfigureAwait(false);
-            await ReportConsolesAsync(lost).ConfigureAwait(false);
             await Task.WhenAll(lead(lost), ExpireNodesAsync(lost)).ConfigureAwait(false);
         }
         finally
@@ -138,7 +143,10 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
                 // A node that just started hears the leader at its next heartbeat; its calls went to that leader already.
                 if (_leader is not null) _client.OnLeaderChanged();
                 _leader = payload;
-                if (payload != NodeId && _logger.IsEnabled(LogLevel.Information)) _logger.LogInformation("Hub: node {Leader} leads the agent hub; this node ({Node}) forwards to it.", payload, NodeId);
+                if (payload == NodeId) break;
+                // Not awaited here: the answer comes through this same loop.
+                _ = Task.Run(() => ReportSafelyAsync());
+                if (_logger.IsEnabled(LogLevel.Information)) _logger.LogInformation("Hub: node {Leader} leads the agent hub; this node ({Node}) forwards to it.", payload, NodeId);
                 break;
         }
     }
@@ -178,11 +186,24 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
         return ReportConsolesAsync(cancellationToken);
     }
 
-    Task ReportConsolesAsync(CancellationToken cancellationToken)
+    Task ReportConsolesAsync(CancellationToken cancellationToken) =>
+        _leading ? _roster.ApplyAsync(Snapshot(), cancellationToken) : _client.ReportConsolesAsync(Snapshot(), cancellationToken);
+
+    async Task ReportSafelyAsync()
     {
-        NodeConsoles report;
-        lock (_consoles) report = new NodeConsoles(NodeId, [.. _consoles.Values.Select(c => new NodeConsole(c.Account, c.Connections, _notifier.StatusOf(c.Account.Login)))]);
-        return _leading ? _roster.ApplyAsync(report, cancellationToken) : _client.ReportConsolesAsync(report, cancellationToken);
+        try
+        {
+            await ReportConsolesAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogDebug(e, "Hub: this node's consoles could not be reported to the new leader; retrying at the next heartbeat.");
+        }
+    }
+
+    NodeConsoles Snapshot()
+    {
+        lock (_consoles) return new NodeConsoles(NodeId, [.. _consoles.Values.Select(c => new NodeConsole(c.Account, c.Connections, _notifier.StatusOf(c.Account.Login)))]);
     }
 
     // ---- the hub's operations, where it runs ----
@@ -197,7 +218,18 @@ public sealed class HubNode : IHubOperations, IConsolePresence, IDisposable
 
     public Task OnReturnedElsewhereAsync(string conversationKey, CancellationToken cancellationToken) => Target.OnReturnedElsewhereAsync(conversationKey, cancellationToken);
 
-    public ValueTask<QueuePosition> GetPositionAsync(string conversationId, string queue, CancellationToken cancellationToken) => Target.GetPositionAsync(conversationId, queue, cancellationToken);
+    /// <summary>
+    /// As the hub answers, except that a leader that took over less than two heartbeats ago does not yet say "nobody is
+    /// online" (the engine would send the customer the no-agents path): the other nodes' consoles may not have reported
+    /// yet. It answers unavailable instead, and the engine queues the customer as usual.
+    /// </summary>
+    public async ValueTask<QueuePosition> GetPositionAsync(string conversationId, string queue, CancellationToken cancellationToken)
+    {
+        var position = await Target.GetPositionAsync(conversationId, queue, cancellationToken).ConfigureAwait(false);
+        if (_leading && position.AgentsOnline == 0 && _time.GetUtcNow() - _ledSinceUtc < 2 * _options.NodeHeartbeat)
+            throw new HubException(HubException.Unavailable, "The agent hub has just changed node and has not heard from every node's consoles yet.");
+        return position;
+    }
 
     public Task<AgentAccount> RefreshAccountAsync(string login, CancellationToken cancellationToken) => Target.RefreshAccountAsync(login, cancellationToken);
 

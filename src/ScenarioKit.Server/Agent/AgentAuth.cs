@@ -32,6 +32,24 @@ internal static class AgentAuth
     public static string? Login(ClaimsPrincipal? user) =>
         user?.Identity?.IsAuthenticated == true ? user.FindFirstValue(ClaimTypes.NameIdentifier) : null;
 
+    /// <summary>
+    /// With PostgreSQL, makes the console's first sign-in key before the node listens, one node at a time (see
+    /// <see cref="PostgresXmlRepository.RunExclusiveAsync"/>); later keys are made days before they take effect, so every
+    /// node has loaded them by then.
+    /// </summary>
+    public static Task PrepareKeysAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<PostgresConversationStore>() is not { } store) return Task.CompletedTask;
+        var keys = services.GetRequiredService<IKeyManager>();
+        var time = services.GetRequiredService<TimeProvider>();
+        return PostgresXmlRepository.RunExclusiveAsync(store.DataSource, () =>
+        {
+            var now = time.GetUtcNow();
+            if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
+                keys.CreateNewKey(now, now.AddDays(90));
+        }, cancellationToken);
+    }
+
     public static void AddServices(IServiceCollection services, ScenarioServerOptions options)
     {
         var dataProtection = services.AddDataProtection().SetApplicationName("ScenarioKit");

@@ -225,6 +225,7 @@ public sealed class ScenarioServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await ServerStorage.MigrateAsync(_app.Services, cancellationToken);
+        if (Options.HubEnabled) await AgentAuth.PrepareKeysAsync(_app.Services, cancellationToken);
         var deployer = _app.Services.GetRequiredService<PackageDeployer>();
         foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
         if (Options.Mocks is { Actions.Count: > 0 } mocks)

@@ -174,8 +174,11 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         await using (var store = new ScenarioKit.Hub.Storage.PostgreSql.PostgresHubStore(database))
             await new ScenarioKit.Hub.Accounts.AgentDirectory(store, TimeProvider.System).AddAsync("sato", "佐藤", ScenarioKit.Hub.Accounts.AgentRole.Agent, ["support"], Password, "test", cancellationToken: Ct);
-        await using var one = await Node.StartAsync(database, "scenarios/reference-support", viaEnvironment: true);
-        await using var two = await Node.StartAsync(database, "scenarios/reference-support", viaEnvironment: false);
+        // Started together: they agree on one sign-in key and one leader.
+        var starting = new[] { Node.StartAsync(database, "scenarios/reference-support", viaEnvironment: true), Node.StartAsync(database, "scenarios/reference-support", viaEnvironment: false) };
+        await Task.WhenAll(starting).ContinueWith(_ => { }, TaskScheduler.Default);
+        await using var one = await starting[0];
+        await using var two = await starting[1];
         var (leader, follower) = await LeaderOfAsync(one, two);
 
         // Signed in on the leader; the cookie and the anti-forgery token are good on the follower too (keys in the database).
