@@ -112,7 +112,7 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
     /// </summary>
     async Task WithRetryAsync(Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {
-        var giveUp = DateTime.UtcNow + RetryFor;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             try
@@ -120,7 +120,7 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
                 await work(stoppingToken).ConfigureAwait(false);
                 return;
             }
-            catch (HubException e) when (e.Code == HubException.Unavailable && DateTime.UtcNow < giveUp)
+            catch (HubException e) when (e.Code == HubException.Unavailable && System.Diagnostics.Stopwatch.GetElapsedTime(started) < RetryFor)
             {
                 logger.LogWarning("The agent hub is unavailable ({Message}); retrying a conversation event.", e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
