@@ -37,6 +37,9 @@ static class Program
                                             [--scenario path] [--database path] [--durable true|false]
                                             [--postgres <connection string> [--nodes N]]
                        ScenarioKit.LoadTest --stream-latency --postgres <connection string> [--conversations N]
+                       ScenarioKit.LoadTest --hub-latency --postgres <connection string> [--conversations N]
+                  --hub-latency: a customer line posted on one node to its push on an agent console on the other, N lines each way
+                  (docs/performance.md, "Agent hub on several nodes").
                        ScenarioKit.LoadTest --hub [--customers N] [--agents A] [--max-chats M] [--ramp S]
                                             [--url http://127.0.0.1:3978 --database path --secret s] [--scenario path] [--durable true|false]
                   Without --url the server runs in this process on 127.0.0.1 (a free port) with SQLite in a temp folder.
@@ -60,6 +63,7 @@ static class Program
         }
         if (options.Hub) return await HubLoad.RunAsync(options);
         if (options.StreamLatency) return await StreamLatency.RunAsync(options);
+        if (options.HubLatency) return await HubLatency.RunAsync(options);
         if (options.Report) return await ReportLoad.RunAsync(options);
 
         if (options.Fill > 0) return await StoreFill.RunAsync(options);
@@ -181,6 +185,7 @@ static class Program
         public string? Postgres { get; init; }
         public int Nodes { get; init; } = 1;
         public bool StreamLatency { get; init; }
+        public bool HubLatency { get; init; }
         public int Conversations { get; init; } = 200;
         public bool Compare { get; init; }
         public int SampleSeconds { get; init; }
@@ -215,6 +220,7 @@ static class Program
                         "--postgres" => o with { Postgres = Next() },
                         "--nodes" => o with { Nodes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--stream-latency" => o with { StreamLatency = true },
+                        "--hub-latency" => o with { HubLatency = true },
                         "--conversations" => o with { Conversations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--compare" => o with { Compare = true },
                         "--node" => o with { Node = Next() },
@@ -235,9 +241,9 @@ static class Program
                 Console.Error.WriteLine("--hub --url needs the server's --database (agents are created in it) and its Direct Line --secret.");
                 return null;
             }
-            if ((o.Nodes != 1 || o.StreamLatency) && (o.Postgres is null || o.Url is not null || o.Nodes < 1))
+            if ((o.Nodes != 1 || o.StreamLatency || o.HubLatency) && (o.Postgres is null || o.Url is not null || o.Nodes < 1))
             {
-                Console.Error.WriteLine("--nodes and --stream-latency need --postgres (in-process servers sharing that database).");
+                Console.Error.WriteLine("--nodes, --stream-latency and --hub-latency need --postgres (in-process servers sharing that database).");
                 return null;
             }
             return o.Connections > 0 && o.Duration > 0 && o.Warmup >= 0 ? o : null;

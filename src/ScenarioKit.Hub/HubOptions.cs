@@ -26,6 +26,15 @@ public sealed class HubOptions
 
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Several nodes: how long a node waits for the leader to answer a forwarded call before reporting the hub unavailable.</summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Several nodes: how often each node reports its consoles to the leader.</summary>
+    public TimeSpan NodeHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Several nodes: a node not heard from for this long (it died) counts as having no consoles; their agents then get <see cref="PresenceGrace"/>.</summary>
+    public TimeSpan NodeExpiry { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>A console session ends after this long without a request (sliding).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 

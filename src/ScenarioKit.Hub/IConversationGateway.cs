@@ -78,4 +78,10 @@ public sealed class HubException(string code, string message) : Exception(messag
     public const string Forbidden = "forbidden";
     public const string Conflict = "conflict";
     public const string Invalid = "invalid";
+
+    /// <summary>No node runs the hub at the moment (a leader change), or it did not answer in time: try again.</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The hub failed for a reason that is not the caller's (logged where it happened).</summary>
+    public const string Failed = "failed";
 }

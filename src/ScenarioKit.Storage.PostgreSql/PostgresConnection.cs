@@ -40,7 +40,11 @@ public static class PostgresConnection
     /// until cancelled. A lost connection is reopened (after a second) and announced by a null payload, since
     /// notifications sent meanwhile are gone.
     /// </summary>
-    internal static async Task ListenAsync(NpgsqlDataSource dataSource, string channel, Action<string?> received, CancellationToken cancellationToken)
+    internal static Task ListenAsync(NpgsqlDataSource dataSource, string channel, Action<string?> received, CancellationToken cancellationToken) =>
+        ListenAsync(dataSource, [channel], (_, payload) => received(payload), cancellationToken);
+
+    /// <summary>As above, on several channels at once; <paramref name="received"/> gets the channel and the payload (null after a reconnect, with a null channel).</summary>
+    internal static async Task ListenAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> channels, Action<string?, string?> received, CancellationToken cancellationToken)
     {
         var reconnect = false;
         while (!cancellationToken.IsCancellationRequested)
@@ -48,10 +52,10 @@ public static class PostgresConnection
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notification += (_, e) => received(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
+                connection.Notification += (_, e) => received(e.Channel, e.Payload);
+                await using (var listen = new NpgsqlCommand(string.Join(";", channels.Select(c => $"LISTEN \"{c}\"")), connection))
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                if (reconnect) received(null);
+                if (reconnect) received(null, null);
                 reconnect = true;
                 while (true) await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
             }

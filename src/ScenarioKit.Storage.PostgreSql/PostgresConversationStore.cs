@@ -29,6 +29,9 @@ public sealed class PostgresConversationStore : IConversationStore, IPackageArch
     /// <summary>Where the store points (host, port, database, user; never the password), for messages.</summary>
     public string Description => PostgresConnection.Describe(_dataSource);
 
+    /// <summary>The pooled data source, for what shares the database with the store (the console's keys, the hub's messages).</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>Applies the schema migrations that are missing (safe with several nodes starting together).</summary>
     public Task<int> MigrateAsync(CancellationToken cancellationToken) => PostgresMigrations.ApplyAsync(_dataSource, cancellationToken);
 

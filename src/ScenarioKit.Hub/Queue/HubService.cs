@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Audit;
+using ScenarioKit.Hub.Cluster;
 using ScenarioKit.Hub.Storage;
 using ScenarioKit.Hub.Tickets;
 
@@ -21,7 +22,8 @@ public sealed record QueuePosition(int Position, TimeSpan EstimatedWait, int Age
 /// answers its caller and pushes to consoles, so nobody is told about a change before it is durable while the gate
 /// is held for microseconds, not for fsyncs, SignalR sends or conversation turns (docs/performance.md, "Agent hub").
 /// </summary>
-public sealed class HubService(IHubStore store, IConversationGateway gateway, IHubNotifier notifier, HubOptions options, TimeProvider time, ILogger<HubService> logger) : IDisposable
+public sealed class HubService(IHubStore store, IConversationGateway gateway, IHubNotifier notifier, HubOptions options, TimeProvider time, ILogger<HubService> logger)
+    : IHubOperations, IConsolePresence, IDisposable
 {
     public void Dispose() => _gate.Dispose();
 
@@ -49,6 +51,8 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
         {
             _open.Clear();
             _openByConversation.Clear();
+            // A node that leads again after another led (docs/deploy.md, "Several nodes") starts from the store and the consoles' reports.
+            _presence.Clear();
             foreach (var entry in await store.ListOpenEntriesAsync(cancellationToken).ConfigureAwait(false))
             {
                 _open[entry.Id] = entry;
@@ -75,6 +79,12 @@ public sealed class HubService(IHubStore store, IConversationGateway gateway, IH
     /// <summary>As <see cref="GetPosition"/>, for the engine, which knows the conversation by its channel id.</summary>
     public QueuePosition GetPositionByConversationId(string conversationId, string queue) =>
         GetPosition(_view.KeyById.GetValueOrDefault(conversationId) ?? "", queue);
+
+    ValueTask<QueuePosition> IHubOperations.GetPositionAsync(string conversationId, string queue, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(GetPositionByConversationId(conversationId, queue));
+
+    Task<HubView> IHubOperations.GetViewAsync(AgentAccount agent, CancellationToken cancellationToken) =>
+        Task.FromResult(new HubView(ListOpen(agent), ListAgents(), _view.Online));
 
     /// <summary>Online agents who take chats of <paramref name="queue"/> (from the current view).</summary>
     public int AgentsOnline(string queue) => _view.OnlineFor(queue);

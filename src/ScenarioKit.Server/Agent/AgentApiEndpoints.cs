@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Hub;
 using ScenarioKit.Hub.Accounts;
+using ScenarioKit.Hub.Cluster;
 using ScenarioKit.Hub.Queue;
 using ScenarioKit.Hub.Storage;
 
@@ -26,7 +27,7 @@ internal static class AgentApiEndpoints
 
         api.MapGet("/antiforgery", (HttpContext context, IAntiforgery antiforgery) =>
             Results.Json(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, headerName = AgentAuth.CsrfHeader }, AgentJson.Options));
-        api.MapGet("/me", (HttpContext context, HubService hub) => Results.Json(Me(Agent(context), hub), AgentJson.Options));
+        api.MapGet("/me", async (HttpContext context, IHubOperations hub) => Results.Json(await MeAsync(Agent(context), hub, context.RequestAborted), AgentJson.Options));
         api.MapGet("/snapshot", SnapshotAsync);
         api.MapGet("/entries/{id}", DetailAsync);
         api.MapGet("/live", async (HttpContext context, IConversationGateway gateway) =>
@@ -48,7 +49,7 @@ internal static class AgentApiEndpoints
             var records = await store.ReadAuditAsync(new AuditQuery(actor, conversation, null, limit ?? 200), context.RequestAborted);
             return Results.Json(records.Select(AgentJson.Audit), AgentJson.Options);
         });
-        api.MapPost("/status", async (HttpContext context, HubService hub) =>
+        api.MapPost("/status", async (HttpContext context, IHubOperations hub) =>
         {
             var body = await BodyAsync(context);
             var status = Str(body, "status") switch
@@ -59,33 +60,33 @@ internal static class AgentApiEndpoints
                 _ => throw new HubException(HubException.Invalid, "status must be online, away or offline."),
             };
             await hub.SetStatusAsync(Agent(context), status, context.RequestAborted);
-            return Results.Json(Me(Agent(context), hub), AgentJson.Options);
+            return Results.Json(await MeAsync(Agent(context), hub, context.RequestAborted), AgentJson.Options);
         });
-        api.MapPost("/entries/{id}/accept", async (HttpContext context, HubService hub, string id) =>
-            Summary(hub, await hub.AcceptAsync(Agent(context), id, context.RequestAborted)));
-        api.MapPost("/entries/{id}/messages", async (HttpContext context, HubService hub, string id) =>
+        api.MapPost("/entries/{id}/accept", async (HttpContext context, IHubOperations hub, string id) =>
+            await SummaryAsync(context, hub, await hub.AcceptAsync(Agent(context), id, context.RequestAborted)));
+        api.MapPost("/entries/{id}/messages", async (HttpContext context, IHubOperations hub, string id) =>
         {
             var body = await BodyAsync(context);
             await hub.SendAsync(Agent(context), id, Str(body, "text") ?? "", context.RequestAborted);
             return Results.NoContent();
         });
-        api.MapPost("/entries/{id}/typing", async (HttpContext context, HubService hub, string id) =>
+        api.MapPost("/entries/{id}/typing", async (HttpContext context, IHubOperations hub, string id) =>
         {
             await hub.TypingAsync(Agent(context), id, context.RequestAborted);
             return Results.NoContent();
         });
-        api.MapPost("/entries/{id}/notes", async (HttpContext context, HubService hub, string id) =>
+        api.MapPost("/entries/{id}/notes", async (HttpContext context, IHubOperations hub, string id) =>
         {
             var body = await BodyAsync(context);
             var note = await hub.AddNoteAsync(Agent(context), id, Str(body, "text") ?? "", body?["whisper"]?.GetValueKind() == JsonValueKind.True, context.RequestAborted);
             return Results.Json(AgentJson.Note(note), AgentJson.Options);
         });
-        api.MapPost("/entries/{id}/transfer", async (HttpContext context, HubService hub, string id) =>
+        api.MapPost("/entries/{id}/transfer", async (HttpContext context, IHubOperations hub, string id) =>
         {
             var body = await BodyAsync(context);
-            return Summary(hub, await hub.TransferAsync(Agent(context), id, Str(body, "queue"), Str(body, "agent"), Str(body, "note"), context.RequestAborted));
+            return await SummaryAsync(context, hub, await hub.TransferAsync(Agent(context), id, Str(body, "queue"), Str(body, "agent"), Str(body, "note"), context.RequestAborted));
         });
-        api.MapPost("/entries/{id}/return", async (HttpContext context, HubService hub, string id) =>
+        api.MapPost("/entries/{id}/return", async (HttpContext context, IHubOperations hub, string id) =>
         {
             var body = await BodyAsync(context);
             var variables = body?["variables"] switch
@@ -94,22 +95,22 @@ internal static class AgentApiEndpoints
                 JsonObject o => o.DeepClone().AsObject(),
                 _ => throw new HubException(HubException.Invalid, "variables must be an object of name → value."),
             };
-            return Summary(hub, await hub.ReturnToBotAsync(Agent(context), id, Str(body, "flow"), variables, Str(body, "message"), resolved: false, context.RequestAborted));
+            return await SummaryAsync(context, hub, await hub.ReturnToBotAsync(Agent(context), id, Str(body, "flow"), variables, Str(body, "message"), resolved: false, context.RequestAborted));
         });
-        api.MapPost("/entries/{id}/resolve", async (HttpContext context, HubService hub, string id) =>
+        api.MapPost("/entries/{id}/resolve", async (HttpContext context, IHubOperations hub, string id) =>
         {
             var body = await BodyAsync(context);
-            return Summary(hub, await hub.ReturnToBotAsync(Agent(context), id, null, null, Str(body, "message"), resolved: true, context.RequestAborted));
+            return await SummaryAsync(context, hub, await hub.ReturnToBotAsync(Agent(context), id, null, null, Str(body, "message"), resolved: true, context.RequestAborted));
         });
-        api.MapPost("/entries/{id}/monitor", async (HttpContext context, HubService hub, IConversationGateway gateway, string id) =>
+        api.MapPost("/entries/{id}/monitor", async (HttpContext context, IHubOperations live, HubService hub, IConversationGateway gateway, string id) =>
         {
-            var entry = await hub.MonitorAsync(Agent(context), id, context.RequestAborted);
-            return Results.Json(await DetailJsonAsync(hub, gateway, Agent(context), entry, context.RequestAborted), AgentJson.Options);
+            var entry = await live.MonitorAsync(Agent(context), id, context.RequestAborted);
+            return Results.Json(await DetailJsonAsync(live, hub, gateway, Agent(context), entry, context.RequestAborted), AgentJson.Options);
         });
-        api.MapPost("/entries/{id}/takeover", async (HttpContext context, HubService hub, string id) =>
-            Summary(hub, await hub.TakeOverAsync(Agent(context), id, context.RequestAborted)));
-        api.MapPost("/conversations/{key}/join", async (HttpContext context, HubService hub, string key) =>
-            Summary(hub, await hub.JoinAsync(Agent(context), key, context.RequestAborted)));
+        api.MapPost("/entries/{id}/takeover", async (HttpContext context, IHubOperations hub, string id) =>
+            await SummaryAsync(context, hub, await hub.TakeOverAsync(Agent(context), id, context.RequestAborted)));
+        api.MapPost("/conversations/{key}/join", async (HttpContext context, IHubOperations hub, string key) =>
+            await SummaryAsync(context, hub, await hub.JoinAsync(Agent(context), key, context.RequestAborted)));
     }
 
     /// <summary>
@@ -121,7 +122,7 @@ internal static class AgentApiEndpoints
         var context = invocation.HttpContext;
         try
         {
-            var hub = context.RequestServices.GetRequiredService<HubService>();
+            var hub = context.RequestServices.GetRequiredService<IHubOperations>();
             var login = AgentAuth.Login(context.User) ?? throw new HubException("unauthorized", "Sign in as an agent first.");
             var account = await hub.RefreshAccountAsync(login, context.RequestAborted);
             context.Items[typeof(AgentAccount)] = account;
@@ -141,6 +142,8 @@ internal static class AgentApiEndpoints
                 HubException.NotFound => StatusCodes.Status404NotFound,
                 HubException.Forbidden => StatusCodes.Status403Forbidden,
                 HubException.Conflict => StatusCodes.Status409Conflict,
+                HubException.Unavailable => StatusCodes.Status503ServiceUnavailable,
+                HubException.Failed => StatusCodes.Status500InternalServerError,
                 "unauthorized" => StatusCodes.Status401Unauthorized,
                 _ => StatusCodes.Status400BadRequest,
             };
@@ -161,79 +164,88 @@ internal static class AgentApiEndpoints
         if (!agent.IsSupervisor) throw new HubException(HubException.Forbidden, "Only supervisors and admins can see this.");
     }
 
-    static object Me(AgentAccount a, HubService hub) => new
+    static async Task<object> MeAsync(AgentAccount a, IHubOperations hub, CancellationToken cancellationToken) =>
+        Me(a, await hub.GetViewAsync(a, cancellationToken).ConfigureAwait(false));
+
+    static object Me(AgentAccount a, HubView view) => new
     {
         login = a.Login,
         displayName = a.DisplayName,
         role = a.Role.ToString().ToLowerInvariant(),
         queues = a.Queues,
         maxChats = a.MaxChats,
-        status = hub.GetAgentState(a.Login)?.Status ?? "offline",
+        status = view.Agents.FirstOrDefault(s => s.Login == a.Login)?.Status ?? "offline",
     };
 
-    static IResult Summary(HubService hub, HandoffEntry entry) => Results.Json(AgentJson.Summary(entry, NameOf(hub, entry.Agent)), AgentJson.Options);
+    /// <summary>The entry as the console lists it; the agent's name needs the hub's view only when it is not the caller.</summary>
+    static async Task<IResult> SummaryAsync(HttpContext context, IHubOperations hub, HandoffEntry entry)
+    {
+        var caller = Agent(context);
+        var name = entry.Agent is null || entry.Agent == caller.Login ? (entry.Agent is null ? null : caller.DisplayName)
+            : (await hub.GetViewAsync(caller, context.RequestAborted)).DisplayName(entry.Agent);
+        return Results.Json(AgentJson.Summary(entry, name), AgentJson.Options);
+    }
 
-    static string? NameOf(HubService hub, string? login) => login is null ? null : hub.GetAgentState(login)?.DisplayName ?? login;
-
-    static async Task<IResult> SnapshotAsync(HttpContext context, HubService hub, IConversationGateway gateway, TimeProvider time)
+    static async Task<IResult> SnapshotAsync(HttpContext context, IHubOperations live, HubService hub, IConversationGateway gateway, TimeProvider time)
     {
         var agent = Agent(context);
-        var entries = hub.ListOpen(agent);
+        var view = await live.GetViewAsync(agent, context.RequestAborted);
         var now = time.GetUtcNow();
         var queues = gateway.ListQueues().Where(agent.Serves).Select(q =>
         {
-            var waiting = entries.Where(e => e.Queue == q && e.IsQueued).ToList();
+            var waiting = view.Entries.Where(e => e.Queue == q && e.IsQueued).ToList();
             return new
             {
                 name = q,
                 waiting = waiting.Count,
                 longestWaitSeconds = waiting.Count == 0 ? 0 : (int)(now - waiting.Min(e => e.WaitingSinceUtc)).TotalSeconds,
-                online = hub.AgentsOnline(q),
+                online = view.Online.GetValueOrDefault(q),
             };
         }).ToList();
         object[] stages = [];
         if (agent.IsSupervisor)
         {
-            var live = await gateway.ListLiveConversationsAsync(TimeSpan.FromMinutes(30), context.RequestAborted);
-            stages = [.. live.GroupBy(l => l.Stage ?? "").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (object)new { stage = g.Key, count = g.Count(), withAgent = g.Count(l => l.WithAgent) })];
+            var conversations = await gateway.ListLiveConversationsAsync(TimeSpan.FromMinutes(30), context.RequestAborted);
+            stages = [.. conversations.GroupBy(l => l.Stage ?? "").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (object)new { stage = g.Key, count = g.Count(), withAgent = g.Count(l => l.WithAgent) })];
         }
         var tickets = await hub.ListTicketsAsync(agent, includeClosed: false, context.RequestAborted);
         return Results.Json(new
         {
-            me = Me(agent, hub),
-            entries = entries.Select(e => AgentJson.Summary(e, NameOf(hub, e.Agent))),
+            me = Me(agent, view),
+            entries = view.Entries.Select(e => AgentJson.Summary(e, view.DisplayName(e.Agent))),
             queues,
-            agents = agent.IsSupervisor ? hub.ListAgents() : [],
+            agents = agent.IsSupervisor ? view.Agents : [],
             stages,
             openTickets = tickets.Count,
         }, AgentJson.Options);
     }
 
-    static async Task<IResult> DetailAsync(HttpContext context, HubService hub, IConversationGateway gateway, string id)
+    static async Task<IResult> DetailAsync(HttpContext context, IHubOperations live, HubService hub, IConversationGateway gateway, string id)
     {
         var agent = Agent(context);
-        var entry = await hub.GetVisibleAsync(agent, id, context.RequestAborted);
-        return Results.Json(await DetailJsonAsync(hub, gateway, agent, entry, context.RequestAborted), AgentJson.Options);
+        var entry = await live.GetVisibleAsync(agent, id, context.RequestAborted);
+        return Results.Json(await DetailJsonAsync(live, hub, gateway, agent, entry, context.RequestAborted), AgentJson.Options);
     }
 
-    static async Task<object> DetailJsonAsync(HubService hub, IConversationGateway gateway, AgentAccount agent, HandoffEntry entry, CancellationToken cancellationToken)
+    static async Task<object> DetailJsonAsync(IHubOperations live, HubService hub, IConversationGateway gateway, AgentAccount agent, HandoffEntry entry, CancellationToken cancellationToken)
     {
         var transcript = await gateway.ReadTranscriptAsync(entry.ConversationKey, cancellationToken);
         var notes = await hub.Store.ListNotesAsync(entry.Id, cancellationToken);
         var earlier = await hub.EarlierSessionsAsync(entry, cancellationToken);
+        var view = await live.GetViewAsync(agent, cancellationToken);
         var settings = hub.Settings(entry);
         var choices = gateway.GetHandbackChoices(entry);
         return new
         {
-            entry = AgentJson.Summary(entry, NameOf(hub, entry.Agent)),
+            entry = AgentJson.Summary(entry, view.DisplayName(entry.Agent)),
             context = entry.Context,
             transcript = transcript.Select(AgentJson.Line),
             // Whispers are for the assigned agent and supervisors only.
             notes = notes.Where(n => !n.Whisper || agent.IsSupervisor || entry.Agent == agent.Login).Select(AgentJson.Note),
-            earlierSessions = earlier.Where(e => e.Id != entry.Id).Select(e => AgentJson.Summary(e, NameOf(hub, e.Agent))),
+            earlierSessions = earlier.Where(e => e.Id != entry.Id).Select(e => AgentJson.Summary(e, view.DisplayName(e.Agent))),
             canned = settings.Canned.Select(c => new { title = c.Title, text = c.Text }),
             transferQueues = gateway.ListQueues(),
-            transferAgents = hub.ListAgents().Where(a => a.Login != agent.Login).Select(a => new { login = a.Login, displayName = a.DisplayName, status = a.Status }),
+            transferAgents = view.Agents.Where(a => a.Login != agent.Login).OrderBy(a => a.Login, StringComparer.Ordinal).Select(a => new { login = a.Login, displayName = a.DisplayName, status = a.Status }),
             handback = new { flows = choices.Flows, variables = choices.Variables.Select(v => new { name = v.Name, type = v.Type, @enum = v.Enum }) },
         };
     }

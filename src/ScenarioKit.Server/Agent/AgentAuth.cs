@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Hub.Accounts;
 using ScenarioKit.Hub.Storage;
 using ScenarioKit.Server.Hosting;
+using ScenarioKit.Storage.PostgreSql;
 
 namespace ScenarioKit.Server.Agent;
 
@@ -30,10 +32,37 @@ internal static class AgentAuth
     public static string? Login(ClaimsPrincipal? user) =>
         user?.Identity?.IsAuthenticated == true ? user.FindFirstValue(ClaimTypes.NameIdentifier) : null;
 
+    /// <summary>
+    /// With PostgreSQL, makes the console's first sign-in key before the node listens, one node at a time (see
+    /// <see cref="PostgresXmlRepository.RunExclusiveAsync"/>); later keys are made days before they take effect, so every
+    /// node has loaded them by then.
+    /// </summary>
+    public static Task PrepareKeysAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetService<PostgresConversationStore>() is not { } store) return Task.CompletedTask;
+        var keys = services.GetRequiredService<IKeyManager>();
+        var time = services.GetRequiredService<TimeProvider>();
+        return PostgresXmlRepository.RunExclusiveAsync(store.DataSource, () =>
+        {
+            var now = time.GetUtcNow();
+            if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
+                keys.CreateNewKey(now, now.AddDays(90));
+        }, cancellationToken);
+    }
+
     public static void AddServices(IServiceCollection services, ScenarioServerOptions options)
     {
-        var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) ?? ".", "scenariokit-keys");
-        services.AddDataProtection().SetApplicationName("ScenarioKit").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var dataProtection = services.AddDataProtection().SetApplicationName("ScenarioKit");
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            // Every node reads the same keys, so a console cookie or anti-forgery token from one node is good on all (docs/deploy.md).
+            services.AddOptions<KeyManagementOptions>().Configure<PostgresConversationStore>((keys, store) => keys.XmlRepository = new PostgresXmlRepository(store.DataSource));
+        }
+        else
+        {
+            var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) ?? ".", "scenariokit-keys");
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = ".ScenarioKit.Agent";

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Hub;
 using ScenarioKit.Hub.Accounts;
+using ScenarioKit.Hub.Cluster;
 using ScenarioKit.Hub.Queue;
 
 namespace ScenarioKit.Server.Agent;
@@ -13,7 +13,7 @@ namespace ScenarioKit.Server.Agent;
 /// API, which checks anti-forgery and permissions in one place. A connection counts as the agent's presence.
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentAuth.Scheme)]
-internal sealed class AgentConsoleHub(HubService hub, SignalRHubNotifier notifier) : Microsoft.AspNetCore.SignalR.Hub
+internal sealed class AgentConsoleHub(IHubOperations hub, IConsolePresence presence, SignalRHubNotifier notifier) : Microsoft.AspNetCore.SignalR.Hub
 {
     public override async Task OnConnectedAsync()
     {
@@ -21,13 +21,13 @@ internal sealed class AgentConsoleHub(HubService hub, SignalRHubNotifier notifie
         var account = await hub.RefreshAccountAsync(login, Context.ConnectionAborted);
         foreach (var group in notifier.Watch(account))
             await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
-        await hub.ConnectedAsync(account, Context.ConnectionAborted);
+        await presence.ConnectedAsync(account, Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (AgentAuth.Login(Context.User) is { } login) await hub.DisconnectedAsync(login, CancellationToken.None);
+        if (AgentAuth.Login(Context.User) is { } login) await presence.DisconnectedAsync(login, CancellationToken.None);
         await base.OnDisconnectedAsync(exception);
     }
 }
@@ -38,19 +38,21 @@ internal sealed class AgentConsoleHub(HubService hub, SignalRHubNotifier notifie
 /// watches a queue through exactly one group, and the assigned agent's own group is added only when they do not watch
 /// the entry's queue already (the hub load benchmark counted every console line twice at the assigned agent).
 /// </remarks>
-internal sealed class SignalRHubNotifier(IHubContext<AgentConsoleHub> consoles, IServiceProvider services) : IHubNotifier
+internal sealed class SignalRHubNotifier(IHubContext<AgentConsoleHub> consoles) : IHubNotifier
 {
-    // The hub depends on this notifier, so it is looked up on first use (for agents' display names).
-    HubService? _hub;
-
-    string? DisplayName(string login) => (_hub ??= services.GetRequiredService<HubService>()).GetAgentState(login)?.DisplayName;
-
     // login → the groups their consoles joined (the account as it was at its latest connection).
     readonly ConcurrentDictionary<string, string[]> _groups = new(StringComparer.Ordinal);
+
+    // login → display name, of agents with a console on this node: an offer goes to the agent's own group only, so their
+    // account was watched here (with several nodes the hub runs elsewhere and this node's hub view is empty).
+    readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    string? DisplayName(string login) => _names.GetValueOrDefault(login);
 
     /// <summary>The groups a console of <paramref name="account"/> joins; remembered for addressing entry events.</summary>
     public IReadOnlyList<string> Watch(AgentAccount account)
     {
+        _names[account.Login] = account.DisplayName;
         string[] groups = account.IsSupervisor || account.Queues.Contains(AgentAccount.AllQueues)
             ? ["agent:" + account.Login, "all"]
             : ["agent:" + account.Login, .. account.Queues.Select(q => "queue:" + q)];

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.BotFramework.Schema;
 using ScenarioKit.Hub;
+using ScenarioKit.Hub.Cluster;
 using ScenarioKit.Hub.Queue;
 using ScenarioKit.Server.Conversations;
 using ScenarioKit.Storage;
@@ -11,16 +12,36 @@ namespace ScenarioKit.Server.Agent;
 /// <summary>
 /// Starts the hub before the server listens (open entries reloaded from the store), repairs what a crash between a
 /// turn's save and its enqueue could have left (a conversation with a human but no open entry gets one from its
-/// logged <c>handoff.initiate</c>), then runs the hub's timers every <see cref="HubOptions.TickInterval"/>.
+/// logged <c>handoff.initiate</c>), then runs the hub's timers every <see cref="HubOptions.TickInterval"/>. With several
+/// nodes (<paramref name="node"/>) it does so on the node that leads, from the moment it takes the lead until it loses it.
 /// </summary>
-internal sealed class HubClock(HubService hub, HubOptions options, IConversationStore store, ConversationService conversations, TimeProvider time, ILogger<HubClock> logger) : IHostedService, IAsyncDisposable
+internal sealed class HubClock(HubService hub, HubOptions options, IConversationStore store, ConversationService conversations, TimeProvider time, ILogger<HubClock> logger, HubNode? node = null)
+    : IHostedService, IAsyncDisposable
 {
     readonly CancellationTokenSource _stop = new();
     Task? _loop;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (node is not null)
+        {
+            _loop = Task.Run(() => node.RunAsync(LeadAsync, _stop.Token), CancellationToken.None);
+            return;
+        }
         await hub.StartAsync(cancellationToken).ConfigureAwait(false);
+        await RepairAsync(cancellationToken).ConfigureAwait(false);
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>The leader's part (the hub was started by <see cref="HubNode"/>): repair, then the timers until the lead is lost.</summary>
+    async Task LeadAsync(CancellationToken lost)
+    {
+        await RepairAsync(lost).ConfigureAwait(false);
+        await LoopAsync(lost).ConfigureAwait(false);
+    }
+
+    async Task RepairAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await ReconcileAsync(cancellationToken).ConfigureAwait(false);
@@ -30,7 +51,6 @@ internal sealed class HubClock(HubService hub, HubOptions options, IConversation
             // A repair pass, not a precondition: the server still serves (and /readyz reports the store) if it fails.
             logger.LogError(e, "The agent hub could not check the conversations store for handoffs to re-queue.");
         }
-        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
     }
 
     async Task ReconcileAsync(CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.BotFramework.Schema;
 using ScenarioKit.Hub;
+using ScenarioKit.Hub.Cluster;
 using ScenarioKit.Hub.Queue;
 using ScenarioKit.Server.Bots;
 using ScenarioKit.Server.Conversations;
@@ -20,8 +21,13 @@ namespace ScenarioKit.Server.Agent;
 internal sealed class HubConversationObserver(IServiceProvider services, ILogger<HubConversationObserver> logger) : BackgroundService, IConversationObserver
 {
     // Resolved on first use: the hub needs the conversation service (through its gateway), which needs this observer.
-    HubService? _hub;
-    HubService hub => _hub ??= services.GetRequiredService<HubService>();
+    IHubOperations? _hub;
+    IHubOperations hub => _hub ??= services.GetRequiredService<IHubOperations>();
+    HubService? _tickets;
+    HubService tickets => _tickets ??= services.GetRequiredService<HubService>();
+
+    /// <summary>With several nodes, how long a turn's hub work is retried while the hub changes leader (a new leader takes a few seconds).</summary>
+    static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(60);
 
     // Lanes by conversation: one conversation's events stay in order, while a burst of handoffs from many customers
     // is fed to the hub in parallel instead of each waiting for the previous one's durable write.
@@ -48,7 +54,7 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
         foreach (var ticket in outcome.Tickets)
         {
             var record = Tickets.From(turn, ticket);
-            Post(key, ct => hub.RecordTicketAsync(record, ct));
+            Post(key, ct => tickets.RecordTicketAsync(record, ct));
         }
         var withHuman = turn.After.WithAgent || turn.Before?.WithAgent == true;
         if (withHuman)
@@ -68,7 +74,12 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
         return Task.CompletedTask;
     }
 
-    public Task OnCustomerTypingAsync(string conversationKey, CancellationToken cancellationToken) => hub.OnCustomerTypingAsync(conversationKey);
+    public Task OnCustomerTypingAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        // In the conversation's lane: with several nodes it is a call to the leader, which the typing request must not wait for.
+        Post(conversationKey, _ => hub.OnCustomerTypingAsync(conversationKey));
+        return Task.CompletedTask;
+    }
 
     void Post(string key, Func<CancellationToken, Task> work) =>
         _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % Lanes)].Writer.TryWrite(work);
@@ -85,11 +96,34 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
         {
             try
             {
-                await work(stoppingToken).ConfigureAwait(false);
+                await WithRetryAsync(work, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "The agent hub failed to take a conversation event.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one event; while the hub is unavailable (several nodes, the leader changing) tries again every second, so a
+    /// handoff or a customer line is not lost in a failover. The hub takes each of them idempotently (a second enqueue of
+    /// an open conversation keeps its entry).
+    /// </summary>
+    async Task WithRetryAsync(Func<CancellationToken, Task> work, CancellationToken stoppingToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await work(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HubException e) when (e.Code == HubException.Unavailable && System.Diagnostics.Stopwatch.GetElapsedTime(started) < RetryFor)
+            {
+                logger.LogWarning("The agent hub is unavailable ({Message}); retrying a conversation event.", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,21 +1,31 @@
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Engine;
-using ScenarioKit.Hub.Queue;
+using ScenarioKit.Hub;
+using ScenarioKit.Hub.Cluster;
 
 namespace ScenarioKit.Server.Agent;
 
 /// <summary>
 /// Answers the engine's "where is this customer in the queue?" from the hub's in-memory view (no store read, so a
-/// turn pays microseconds for it). The hub is resolved on first use: it depends on the conversation service.
+/// turn pays microseconds for it; on a node that does not lead the hub, one round trip to the leader). The hub is
+/// resolved on first use: it depends on the conversation service.
 /// </summary>
 internal sealed class HubQueueStatus(IServiceProvider services) : IHandoffQueue
 {
-    HubService? _hub;
+    IHubOperations? _hub;
 
-    public ValueTask<QueueStatus?> GetStatusAsync(string conversationId, string queue, CancellationToken cancellationToken)
+    public async ValueTask<QueueStatus?> GetStatusAsync(string conversationId, string queue, CancellationToken cancellationToken)
     {
-        _hub ??= services.GetRequiredService<HubService>();
-        var p = _hub.GetPositionByConversationId(conversationId, queue);
-        return ValueTask.FromResult<QueueStatus?>(new QueueStatus(p.Position, p.EstimatedWait, p.AgentsOnline, p.Assigned));
+        _hub ??= services.GetRequiredService<IHubOperations>();
+        try
+        {
+            var p = await _hub.GetPositionAsync(conversationId, queue, cancellationToken).ConfigureAwait(false);
+            return new QueueStatus(p.Position, p.EstimatedWait, p.AgentsOnline, p.Assigned);
+        }
+        catch (HubException e) when (e.Code == HubException.Unavailable)
+        {
+            // The leader is changing: the turn goes on without the position rather than failing.
+            return null;
+        }
     }
 }

@@ -37,7 +37,7 @@ internal static class InsightEndpoint
     {
         if (AgentAuth.Login(context.User) is not { } login)
             return Results.Redirect(AgentPageEndpoints.LoginPath + "?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
-        var hub = context.RequestServices.GetRequiredService<HubService>();
+        var hub = context.RequestServices.GetRequiredService<ScenarioKit.Hub.Cluster.IHubOperations>();
         var account = await hub.RefreshAccountAsync(login, context.RequestAborted);
         if (account.Disabled || !account.IsSupervisor) return Results.Problem("Only supervisors and admins can see the insight report.", statusCode: StatusCodes.Status403Forbidden);
 

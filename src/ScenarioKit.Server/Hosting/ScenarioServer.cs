@@ -15,6 +15,7 @@ using ScenarioKit.BotFramework.DirectLine;
 using ScenarioKit.Engine;
 using ScenarioKit.Hub;
 using ScenarioKit.Hub.Accounts;
+using ScenarioKit.Hub.Cluster;
 using ScenarioKit.Hub.Queue;
 using ScenarioKit.Hub.Storage;
 using ScenarioKit.Server.Agent;
@@ -23,6 +24,7 @@ using ScenarioKit.Server.Conversations;
 using ScenarioKit.Server.DirectLine;
 using ScenarioKit.Server.Endpoints;
 using ScenarioKit.Storage;
+using ScenarioKit.Storage.PostgreSql;
 
 namespace ScenarioKit.Server.Hosting;
 
@@ -223,6 +225,7 @@ public sealed class ScenarioServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await ServerStorage.MigrateAsync(_app.Services, cancellationToken);
+        if (Options.HubEnabled) await AgentAuth.PrepareKeysAsync(_app.Services, cancellationToken);
         var deployer = _app.Services.GetRequiredService<PackageDeployer>();
         foreach (var package in _packages) await deployer.DeployAsync(package, cancellationToken);
         if (Options.Mocks is { Actions.Count: > 0 } mocks)
@@ -270,8 +273,24 @@ public sealed class ScenarioServer : IAsyncDisposable
         services.AddSingleton<ServerConversationGateway>();
         services.AddSingleton<IConversationGateway>(sp => sp.GetRequiredService<ServerConversationGateway>());
         services.AddSingleton<SignalRHubNotifier>();
-        services.AddSingleton<IHubNotifier>(sp => sp.GetRequiredService<SignalRHubNotifier>());
         services.AddSingleton<HubService>();
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            // Several nodes share one hub: the leader runs it, the others forward to it, pushes reach every node (docs/deploy.md).
+            services.AddSingleton<IHubBus>(sp => new PostgresHubBus(sp.GetRequiredService<PostgresConversationStore>().DataSource, sp.GetRequiredService<ILogger<PostgresHubBus>>()));
+            services.AddSingleton(sp => new RelayHubNotifier(sp.GetRequiredService<IHubBus>(), sp.GetRequiredService<SignalRHubNotifier>(), sp.GetRequiredService<ILogger<RelayHubNotifier>>()));
+            services.AddSingleton<IHubNotifier>(sp => sp.GetRequiredService<RelayHubNotifier>());
+            services.AddSingleton<HubClient>();
+            services.AddSingleton<HubNode>();
+            services.AddSingleton<IHubOperations>(sp => sp.GetRequiredService<HubNode>());
+            services.AddSingleton<IConsolePresence>(sp => sp.GetRequiredService<HubNode>());
+        }
+        else
+        {
+            services.AddSingleton<IHubNotifier>(sp => sp.GetRequiredService<SignalRHubNotifier>());
+            services.AddSingleton<IHubOperations>(sp => sp.GetRequiredService<HubService>());
+            services.AddSingleton<IConsolePresence>(sp => sp.GetRequiredService<HubService>());
+        }
         services.AddSingleton<Engine.IHandoffQueue, HubQueueStatus>();
         services.AddSingleton<HubConversationObserver>();
         services.AddSingleton<IConversationObserver>(sp => sp.GetRequiredService<HubConversationObserver>());

@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using ScenarioKit.Cli.Tests.Support;
 using ScenarioKit.Tests.Shared;
 
@@ -159,6 +162,137 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
         Assert.Equal("確認いたします。", (await b.ReadLogAsync(id, token))[^1].GetProperty("text").GetString());
     }
 
+    /// <summary>
+    /// One agent hub for both nodes (docs/deploy.md, "Several nodes"): the agent's console and REST calls are on the
+    /// follower, the customer starts on the leader and writes through both; then the leader is killed and the follower
+    /// takes the hub over from the store with the agent still online.
+    /// </summary>
+    [Fact]
+    public async Task The_hub_spans_both_nodes_and_goes_on_through_the_other_when_its_leader_is_killed()
+    {
+        const string Password = "correct-horse-battery";
+        var database = await postgres.CreateDatabaseAsync();
+        await using (var store = new ScenarioKit.Hub.Storage.PostgreSql.PostgresHubStore(database))
+            await new ScenarioKit.Hub.Accounts.AgentDirectory(store, TimeProvider.System).AddAsync("sato", "佐藤", ScenarioKit.Hub.Accounts.AgentRole.Agent, ["support"], Password, "test", cancellationToken: Ct);
+        // Started together: they agree on one sign-in key and one leader.
+        var starting = new[] { Node.StartAsync(database, "scenarios/reference-support", viaEnvironment: true), Node.StartAsync(database, "scenarios/reference-support", viaEnvironment: false) };
+        await Task.WhenAll(starting).ContinueWith(_ => { }, TaskScheduler.Default);
+        await using var one = await starting[0];
+        await using var two = await starting[1];
+        var (leader, follower) = await LeaderOfAsync(one, two);
+
+        // Signed in on the leader; the cookie and the anti-forgery token are good on the follower too (keys in the database).
+        using var signedIn = (await ScenarioKit.Server.Tests.Agent.AgentSession.SignInAsync(leader.Url, "sato", Password)).Session;
+        Assert.Equal("sato", (await signedIn.GetJsonAsync("/agent/api/me")).GetProperty("login").GetString());
+        using var agent = signedIn.At(follower.Url);
+        Assert.Equal("佐藤", (await agent.GetJsonAsync("/agent/api/me")).GetProperty("displayName").GetString());
+        await using var console = await ConsoleEvents.ConnectAsync(follower.Url, agent.Cookies);
+        await agent.PostJsonAsync("/agent/api/status", new { status = "online" });
+
+        var (id, token, streamUrl) = await leader.StartConversationAsync();
+        using var customer = new ClientWebSocket();
+        await customer.ConnectAsync(new Uri(streamUrl), Ct);
+        await follower.PostAsync(id, token, "talk to a human");
+        var offered = await console.NextAsync("offered", e => e.GetProperty("conversationId").GetString() == id);
+        var entry = offered.GetProperty("id").GetString()!;
+        Assert.Equal("佐藤", offered.GetProperty("agentName").GetString());
+        Assert.Equal("assigned", (await agent.PostJsonAsync($"/agent/api/entries/{entry}/accept")).GetProperty("status").GetString());
+
+        await follower.PostAsync(id, token, "荷物が届きません");
+        await leader.PostAsync(id, token, "order 12345678");
+        await console.NextAsync("line", e => e.GetProperty("entryId").GetString() == entry && e.GetProperty("line").GetProperty("text").GetString() == "荷物が届きません");
+        await console.NextAsync("line", e => e.GetProperty("entryId").GetString() == entry && e.GetProperty("line").GetProperty("text").GetString() == "order 12345678");
+
+        await agent.PostJsonAsync($"/agent/api/entries/{entry}/messages", new { text = "確認いたします。" });
+        await ReceiveUntilAsync(customer, "確認いたします。");
+        Assert.Equal("returnedToBot", (await agent.PostJsonAsync($"/agent/api/entries/{entry}/return", new { })).GetProperty("status").GetString());
+
+        leader.Kill(); // SIGKILL: the lock's session ends with the process
+
+        var (id2, token2, _) = await follower.StartConversationAsync();
+        await follower.PostAsync(id2, token2, "talk to a human");
+        var second = (await console.NextAsync("offered", e => e.GetProperty("conversationId").GetString() == id2, TimeSpan.FromSeconds(60))).GetProperty("id").GetString()!;
+        Assert.Contains("hub: leader", await follower.ReadyAsync(), StringComparison.Ordinal);
+        Assert.Equal("assigned", (await agent.PostJsonAsync($"/agent/api/entries/{second}/accept")).GetProperty("status").GetString());
+        await using (var store = new ScenarioKit.Hub.Storage.PostgreSql.PostgresHubStore(database))
+        {
+            Assert.Equal(ScenarioKit.Hub.Queue.EntryStatus.ReturnedToBot, (await store.GetEntryAsync(entry, Ct))!.Status);
+            Assert.Equal(ScenarioKit.Hub.Queue.EntryStatus.Assigned, (await store.GetEntryAsync(second, Ct))!.Status);
+        }
+    }
+
+    /// <summary>Waits until one of the nodes reports in /readyz that it leads the hub: (leader, follower).</summary>
+    static async Task<(Node Leader, Node Follower)> LeaderOfAsync(Node a, Node b)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await a.ReadyAsync()).Contains("hub: leader", StringComparison.Ordinal)) return (a, b);
+            if ((await b.ReadyAsync()).Contains("hub: leader", StringComparison.Ordinal)) return (b, a);
+            await Task.Delay(100, Ct);
+        }
+        throw new TimeoutException("No node took the lead of the agent hub within 30 s.");
+    }
+
+    static async Task ReceiveUntilAsync(ClientWebSocket socket, string text)
+    {
+        while (true)
+        {
+            if ((await ReceiveActivitiesAsync(socket)).Any(a => a.TryGetProperty("text", out var t) && t.GetString() == text)) return;
+        }
+    }
+
+    /// <summary>An agent console's SignalR connection as the page opens it (WebSockets, no negotiate), recording every push.</summary>
+    sealed class ConsoleEvents : IAsyncDisposable
+    {
+        readonly HubConnection _connection;
+        readonly Channel<(string Name, JsonElement Body)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
+        readonly List<(string Name, JsonElement Body)> _seen = [];
+
+        ConsoleEvents(HubConnection connection)
+        {
+            _connection = connection;
+            foreach (var name in new[] { "offered", "line", "queueChanged", "presence", "typing", "note", "tickets" })
+                connection.On<JsonElement>(name, body => _events.Writer.TryWrite((name, body)));
+        }
+
+        public static async Task<ConsoleEvents> ConnectAsync(Uri node, CookieContainer cookies)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(node, "/agent/hub"), o =>
+                {
+                    o.Cookies = cookies;
+                    o.SkipNegotiation = true;
+                    o.Transports = HttpTransportType.WebSockets;
+                })
+                .Build();
+            var events = new ConsoleEvents(connection);
+            await connection.StartAsync(Ct);
+            return events;
+        }
+
+        /// <summary>The first push named <paramref name="name"/> that matches, received or still to come.</summary>
+        public async Task<JsonElement> NextAsync(string name, Func<JsonElement, bool> match, TimeSpan? within = null)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(within ?? TimeSpan.FromSeconds(20));
+            while (true)
+            {
+                foreach (var seen in _seen)
+                    if (seen.Name == name && match(seen.Body)) return seen.Body;
+                try
+                {
+                    _seen.Add(await _events.Reader.ReadAsync(timeout.Token));
+                }
+                catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No matching '{name}' push; heard: {string.Join(", ", _seen.Select(s => s.Name + " " + s.Body.GetRawText()))}");
+                }
+            }
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+
     [Fact]
     public async Task Serve_on_postgres_without_a_connection_string_stops_naming_the_setting()
     {
@@ -277,6 +411,12 @@ public sealed class Issue14_MultiNodeTests(PostgresTestServer postgres)
             using var response = await http.SendAsync(request, Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("activities").EnumerateArray().Select(e => e.Clone())];
+        }
+
+        public async Task<string> ReadyAsync()
+        {
+            using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+            return await response.Content.ReadAsStringAsync(Ct);
         }
 
         public void Kill()

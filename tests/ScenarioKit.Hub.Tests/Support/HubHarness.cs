@@ -37,10 +37,17 @@ internal sealed class HubHarness : IDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public HubService NewService()
+    /// <summary>Another store over the same file (closed with the harness), as another server would open it.</summary>
+    public SqliteHubStore NewStore()
     {
         var store = new SqliteHubStore(_database.Path);
         _stores.Add(store);
+        return store;
+    }
+
+    public HubService NewService()
+    {
+        var store = NewStore();
         var service = new HubService(store, Gateway, Notifier, Options, Time, NullLogger<HubService>.Instance);
         _services.Add(service);
         return service;

@@ -11,9 +11,9 @@ internal sealed partial class AgentSession : IDisposable
     readonly HttpClient _http;
     string? _csrf;
 
-    AgentSession(Uri baseAddress)
+    AgentSession(Uri baseAddress, CookieContainer? cookies = null)
     {
-        Cookies = new CookieContainer();
+        Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -22,6 +22,9 @@ internal sealed partial class AgentSession : IDisposable
     public HttpClient Http => _http;
 
     public static AgentSession Anonymous(Uri baseAddress) => new(baseAddress);
+
+    /// <summary>The same browser (cookies, anti-forgery token) talking to another address: another node behind a load balancer.</summary>
+    public AgentSession At(Uri baseAddress) => new(baseAddress, Cookies) { _csrf = _csrf };
 
     /// <summary>Signs in through GET/POST /agent/login; returns the session and the redirect target (where the form sends the browser).</summary>
     public static async Task<(AgentSession Session, string Location)> SignInAsync(Uri baseAddress, string login, string password)

@@ -1307,7 +1307,9 @@
   async function connect() {
     if (!window.signalR) { setConnection('disconnected'); banner('signalr.min.js', true); return; }
     connection = new signalR.HubConnectionBuilder()
-      .withUrl('/agent/hub')
+      // WebSockets straight away, without the negotiate request: behind a load balancer without sticky sessions the
+      // negotiate and the connect could reach different nodes (docs/deploy.md, "Several nodes").
+      .withUrl('/agent/hub', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
       .withAutomaticReconnect()
       .configureLogging(signalR.LogLevel.Warning)
       .build();
