@@ -90,7 +90,10 @@ public sealed class ScenarioServer : IAsyncDisposable
     internal static ScenarioServer Create(string[] args, Action<ScenarioServerOptions>? configure, Action<IServiceCollection>? configureServices, IEnumerable<IScenarioBot>? bots)
     {
         // The content root stays the working directory, so `serve` reads ./appsettings.json as ASP.NET Core users expect.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        // Not watched for changes (the options are read once, at start): the watcher covers the content root and every
+        // folder below it, where the database lives by default, so it woke up for every write of every turn (≈ 7 % of
+        // a turn's CPU, docs/performance.md). An operator may still turn it on with --hostBuilder:reloadConfigOnChange=true.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         var options = BindOptions(builder.Configuration);
         configure?.Invoke(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
