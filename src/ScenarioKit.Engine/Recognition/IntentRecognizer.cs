@@ -166,7 +166,7 @@ internal sealed class IntentRecognizer
             {
                 try
                 {
-                    if (regex.IsMatch(input.Folded)) return new RuleMatch(intent, 1, "pattern", regex.ToString());
+                    if (LinearRetry.IsMatch(regex, input.Folded)) return new RuleMatch(intent, 1, "pattern", regex.ToString());
                 }
                 catch (RegexMatchTimeoutException)
                 {

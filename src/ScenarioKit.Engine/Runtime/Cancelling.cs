@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ScenarioKit.Engine.Text;
 using ScenarioKit.Model;
 
 namespace ScenarioKit.Engine.Runtime;
@@ -57,12 +58,12 @@ internal sealed partial class Cancelling
         return false;
     }
 
-    /// <summary>A regex that times out on a message (backtracking, or a starved thread) does not match it: the message is then ordinary input.</summary>
+    /// <summary>A regex that times out on a message even after the linear retry (<see cref="LinearRetry"/>) does not match it: the message is then ordinary input.</summary>
     public static bool IsMatch(Regex regex, string text)
     {
         try
         {
-            return regex.IsMatch(text);
+            return LinearRetry.IsMatch(regex, text);
         }
         catch (RegexMatchTimeoutException)
         {

@@ -49,7 +49,7 @@ internal sealed partial class AnswerValidator
 
     void FindBySearch(string text, DateOnly today, Regex search, List<Found<JsonNode?>> found)
     {
-        for (var m = search.Match(text); m.Success; m = m.NextMatch())
+        foreach (var m in LinearRetry.Matches(search, text))
         {
             var group = m.Groups["value"] is { Success: true } named ? named : m.Groups.Count > 1 && m.Groups[1].Success ? m.Groups[1] : m.Groups[0];
             if (group.Length == 0 || !OnBoundaries(text, group.Index, group.Length)) continue;

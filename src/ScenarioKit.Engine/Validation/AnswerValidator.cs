@@ -65,7 +65,7 @@ internal sealed partial class AnswerValidator
         if (!ok || _pattern is null) return ok;
         try
         {
-            if (_pattern.IsMatch(answer)) return true;
+            if (LinearRetry.IsMatch(_pattern, answer)) return true;
             value = null;
             return false;
         }

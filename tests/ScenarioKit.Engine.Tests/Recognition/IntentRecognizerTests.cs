@@ -98,11 +98,26 @@ public sealed class IntentRecognizerTests
     }
 
     [Fact]
-    public void Catastrophic_intent_pattern_times_out_and_is_reported()
+    public void Catastrophic_intent_pattern_is_matched_again_in_linear_time_without_an_error()
     {
         var model = Scenario() with
         {
             Intents = [Intent("evil", patterns: ["^(a+)+$"]), Intent("ok", patterns: ["b"])],
+            Flows = [Flow("evil", "evil", Say("e/0", "evil")), Flow("ok", "ok", Say("o/0", "ok"))],
+            Fallback = M("fallback"),
+        };
+        var runtime = Load(model, new RuntimeOptions { RegexTimeout = TimeSpan.FromMilliseconds(20) });
+        var result = new Chat(runtime).User(new string('a', 40) + "!b");
+        Assert.Empty(result.Trace.Errors);
+        Assert.Equal("ok", result.Trace.Intent);
+    }
+
+    [Fact]
+    public void Catastrophic_intent_pattern_the_linear_engine_cannot_run_times_out_and_is_reported()
+    {
+        var model = Scenario() with
+        {
+            Intents = [Intent("evil", patterns: [@"^(a+)+\1$"]), Intent("ok", patterns: ["b"])],
             Flows = [Flow("evil", "evil", Say("e/0", "evil")), Flow("ok", "ok", Say("o/0", "ok"))],
             Fallback = M("fallback"),
         };

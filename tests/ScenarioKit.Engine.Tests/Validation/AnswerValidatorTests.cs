@@ -123,9 +123,18 @@ public sealed class AnswerValidatorTests
     }
 
     [Fact]
-    public void Catastrophic_answer_pattern_times_out_as_invalid()
+    public void Catastrophic_answer_pattern_is_answered_in_linear_time()
     {
         var validator = new AnswerValidator(Expect(ExpectKind.Pattern, "(a+)+$"), new RuntimeOptions { RegexTimeout = TimeSpan.FromMilliseconds(20) }, Span(), []);
+        Assert.False(validator.TryValidate(new string('a', 40) + "!", Today, out _, out var timedOut));
+        Assert.False(timedOut);
+        Assert.True(validator.TryValidate(new string('a', 40), Today, out _, out _));
+    }
+
+    [Fact]
+    public void Catastrophic_answer_pattern_the_linear_engine_cannot_run_times_out_as_invalid()
+    {
+        var validator = new AnswerValidator(Expect(ExpectKind.Pattern, @"(a+)+\1$"), new RuntimeOptions { RegexTimeout = TimeSpan.FromMilliseconds(20) }, Span(), []);
         Assert.False(validator.TryValidate(new string('a', 40) + "!", Today, out _, out var timedOut));
         Assert.True(timedOut);
         _ = JsonValue.Create(1);
