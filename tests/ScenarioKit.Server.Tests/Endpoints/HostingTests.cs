@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Server.Endpoints;
 using ScenarioKit.Server.Hosting;
@@ -38,6 +39,24 @@ public sealed class HostingTests
         context.Request.ContentLength = bytes.Length;
         context.Response.Body = new MemoryStream();
         return context;
+    }
+
+    [Fact]
+    public async Task Appsettings_is_read_once_unless_the_operator_asks_for_reloading()
+    {
+        // A watched appsettings.json puts a recursive watcher on the working folder, which holds the database by
+        // default: every turn's write would wake it (docs/performance.md, "Quiet re-run after the session-4 merge").
+        static IEnumerable<bool> Reloading(TestServer server) =>
+            ((IConfigurationRoot)server.Server.Services.GetRequiredService<IConfiguration>()).Providers
+                .OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().Select(p => p.Source.ReloadOnChange);
+
+        await using var server = await TestServer.StartAsync();
+        var sources = Reloading(server).ToList();
+        Assert.NotEmpty(sources);
+        Assert.All(sources, Assert.False);
+
+        await using var watching = await TestServer.StartAsync(args: ["--hostBuilder:reloadConfigOnChange=true"]);
+        Assert.Contains(true, Reloading(watching));
     }
 
     [Fact]
