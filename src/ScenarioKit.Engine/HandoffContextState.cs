@@ -20,6 +20,12 @@ internal sealed record HandoffContextState(
 {
     public static readonly HandoffContextState Empty = new(null, [], [], [], null, 0);
 
+    /// <summary>
+    /// A confidence as the state keeps it (4 decimals). Rounded when it enters the state, not when it is written, so a
+    /// conversation continued from memory and one continued from its stored state see the same value.
+    /// </summary>
+    public static double StoredConfidence(double confidence) => Math.Round(confidence, 4);
+
     public void WriteTo(Utf8JsonWriter writer)
     {
         if (HandoffQueue is not null) writer.WriteString("hq", HandoffQueue);
@@ -55,7 +61,7 @@ internal sealed record HandoffContextState(
         {
             writer.WriteStartArray("li");
             writer.WriteStringValue(LastIntent);
-            writer.WriteNumberValue(Math.Round(LastConfidence, 4));
+            writer.WriteNumberValue(LastConfidence);
             writer.WriteEndArray();
         }
     }

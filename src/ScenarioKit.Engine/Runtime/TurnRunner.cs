@@ -223,7 +223,7 @@ internal sealed partial class TurnRunner
         _scope.IntentConfidence = recognition.Confidence;
         _scope.IntentDigitalFit = intent.DigitalFitText;
         _lastIntent = intent.Name;
-        _lastConfidence = recognition.Confidence;
+        _lastConfidence = HandoffContextState.StoredConfidence(recognition.Confidence);
         // A handoff rule for this intent wins over its flow: the rule check after the turn hands off.
         if (_scenario.HandoffIntents.Contains(intent.Name)) return;
         if (_scenario.IntentFlows.TryGetValue(intent.Name, out var flow))
