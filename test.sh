@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 need_apt=()
 [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
 dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || need_apt+=(fonts-ipafont-gothic)
+# Node.js and npm (20 or later) for the Web Chat / SignalR bundles fetched at build and the JavaScript client tests.
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # PostgreSQL server binaries for the storage and multi-node tests: they start their own throw-away cluster
 # (tests/Shared/PostgresTestServer.cs); SCENARIOKIT_TEST_POSTGRES=<connection string> uses an existing server instead.
 if [ -z "${SCENARIOKIT_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi

@@ -31,7 +31,8 @@ public sealed class InsightReportBuilder(ITurnLog turns, IPackageArchive package
     public async Task<InsightReport> CompareAsync(ReportFilter filter, string from, string to, InsightOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var before = await BuildAsync(filter with { Version = from }, options, cancellationToken).ConfigureAwait(false);
+        // The comparison reads only the earlier version's figures: its hot-spot rows (a recognition per row) are not built.
+        var before = await BuildAsync(filter with { Version = from }, options with { HotSpotLimit = 0 }, cancellationToken).ConfigureAwait(false);
         var after = await BuildAsync(filter with { Version = to }, options, cancellationToken).ConfigureAwait(false);
         return after with { Comparison = VersionComparison.Compare(before, after), CompareFrom = from, CompareTo = to };
     }

@@ -31,7 +31,7 @@ internal static class ScenarioReportFactory
                 .Select(t => new TransitionRow(t.Key.From, t.Key.To, t.Value))],
             Proactive(totals),
             Steps(totals),
-            await HotSpotsAsync(totals, options, cancellationToken).ConfigureAwait(false),
+            HotSpots(totals, options),
             Handoffs(totals))
         {
             MissingVersions = [.. totals.MissingVersions],
@@ -90,14 +90,14 @@ internal static class ScenarioReportFactory
         })];
     }
 
-    static async Task<ImmutableArray<HotSpotRow>> HotSpotsAsync(ScenarioTotals totals, InsightOptions options, CancellationToken cancellationToken)
+    static ImmutableArray<HotSpotRow> HotSpots(ScenarioTotals totals, InsightOptions options)
     {
         var top = totals.HotSpots.Groups.OrderByDescending(g => g.Count).ThenBy(g => g.Text, StringComparer.Ordinal).Take(options.HotSpotLimit).ToList();
         var nearest = totals.Index is { } index && top.Count > 0 ? new NearestIntent(index.Package) : null;
         var rows = ImmutableArray.CreateBuilder<HotSpotRow>(top.Count);
         foreach (var group in top)
         {
-            var (intent, score) = nearest is null ? (null, 0) : await nearest.FindAsync(group.Text, cancellationToken).ConfigureAwait(false);
+            var (intent, score) = nearest is null ? (null, 0) : nearest.Find(group.Text);
             rows.Add(new HotSpotRow(group.Text, group.Step, group.Count, [.. group.Samples], intent, intent is null ? null : score));
         }
         return rows.ToImmutable();

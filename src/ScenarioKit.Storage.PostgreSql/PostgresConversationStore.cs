@@ -116,7 +116,7 @@ public sealed class PostgresConversationStore : IConversationStore, IPackageArch
             row.Parameters.Add(Text(c.ScenarioId));
             row.Parameters.Add(Text(c.ScenarioVersion));
             row.Parameters.Add(Text(c.UserId));
-            row.Parameters.Add(Value(c.State.ToArray()));
+            row.Parameters.Add(Value(StoredBytes.AsArray(c.State)));
             row.Parameters.Add(Value(c.Version));
             row.Parameters.Add(Value(c.LastSeq));
             row.Parameters.Add(Value(c.Started));
@@ -136,7 +136,7 @@ public sealed class PostgresConversationStore : IConversationStore, IPackageArch
             append.Parameters.Add(Text(c.Key));
             append.Parameters.Add(Value<long[]>([.. write.Activities.Select(a => a.Seq)]));
             append.Parameters.Add(Value<string[]>([.. write.Activities.Select(a => a.Type)]));
-            append.Parameters.Add(Value<byte[][]>([.. write.Activities.Select(a => a.Json.ToArray())]));
+            append.Parameters.Add(Value<byte[][]>([.. write.Activities.Select(a => StoredBytes.AsArray(a.Json))]));
             batch.BatchCommands.Add(append);
         }
         if (write.Turn is { } t)
@@ -151,7 +151,7 @@ public sealed class PostgresConversationStore : IConversationStore, IPackageArch
             log.Parameters.Add(Time(t.AtUtc));
             log.Parameters.Add(Text(t.ScenarioId));
             log.Parameters.Add(Text(t.ScenarioVersion));
-            log.Parameters.Add(Value(t.Json.ToArray()));
+            log.Parameters.Add(Value(StoredBytes.AsArray(t.Json)));
             batch.BatchCommands.Add(log);
         }
         // NOTIFY is delivered at commit, to every listening node; a rolled-back turn announces nothing.

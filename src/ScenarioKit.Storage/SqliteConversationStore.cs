@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace ScenarioKit.Storage;
@@ -114,7 +113,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             SELECT {RecordColumns} FROM conversations WHERE updated_utc >= $since AND ($agent = 0 OR with_agent = 1)
             ORDER BY updated_utc DESC LIMIT $limit
             """;
-        command.Parameters.AddWithValue("$since", sinceUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$since", Iso(sinceUtc));
         command.Parameters.AddWithValue("$agent", withAgentOnly ? 1 : 0);
         command.Parameters.AddWithValue("$limit", limit);
         var list = new List<ConversationRecord>();
@@ -165,8 +164,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             """;
         command.Parameters.AddWithValue("$scenario", (object?)query.ScenarioId ?? DBNull.Value);
         command.Parameters.AddWithValue("$version", (object?)query.ScenarioVersion ?? DBNull.Value);
-        command.Parameters.AddWithValue("$from", query.FromUtc is { } from ? from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
-        command.Parameters.AddWithValue("$to", query.ToUtc is { } to ? to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
+        command.Parameters.AddWithValue("$from", query.FromUtc is { } from ? Iso(from) : DBNull.Value);
+        command.Parameters.AddWithValue("$to", query.ToUtc is { } to ? Iso(to) : DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -338,21 +337,21 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                 {
                     var w = batch[i].Write;
                     var c = w.Conversation;
-                    var updated = c.UpdatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+                    var updated = Iso(c.UpdatedUtc);
                     if (string.CompareOrdinal(updated, _activitiesExpiredBefore) < 0) _activitiesExpiredBefore = updated;
                     int changed;
                     if (w.ExpectedVersion == 0)
                     {
                         iKey.Value = c.Key; iConversation.Value = c.ConversationId; iChannel.Value = c.ChannelId;
                         iScenario.Value = c.ScenarioId; iScenarioVersion.Value = c.ScenarioVersion; iUser.Value = (object?)c.UserId ?? DBNull.Value;
-                        iState.Value = Bytes(c.State); iVersion.Value = c.Version; iLastSeq.Value = c.LastSeq;
+                        iState.Value = StoredBytes.AsArray(c.State); iVersion.Value = c.Version; iLastSeq.Value = c.LastSeq;
                         iStarted.Value = c.Started ? 1 : 0; iWithAgent.Value = c.WithAgent ? 1 : 0;
-                        iCreated.Value = c.CreatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture); iUpdated.Value = updated;
+                        iCreated.Value = Iso(c.CreatedUtc); iUpdated.Value = updated;
                         changed = insert.ExecuteNonQuery();
                     }
                     else
                     {
-                        uState.Value = Bytes(c.State); uVersion.Value = c.Version; uLastSeq.Value = c.LastSeq;
+                        uState.Value = StoredBytes.AsArray(c.State); uVersion.Value = c.Version; uLastSeq.Value = c.LastSeq;
                         uStarted.Value = c.Started ? 1 : 0; uWithAgent.Value = c.WithAgent ? 1 : 0; uUser.Value = (object?)c.UserId ?? DBNull.Value;
                         uUpdated.Value = updated; uKey.Value = c.Key; uExpected.Value = w.ExpectedVersion;
                         changed = update.ExecuteNonQuery();
@@ -365,13 +364,13 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                     }
                     foreach (var a in w.Activities)
                     {
-                        aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = Bytes(a.Json);
+                        aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = StoredBytes.AsArray(a.Json);
                         append.ExecuteNonQuery();
                     }
                     if (w.Turn is { } t)
                     {
-                        lKey.Value = t.Key; lTurn.Value = t.Turn; lAt.Value = t.AtUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-                        lScenario.Value = t.ScenarioId; lScenarioVersion.Value = t.ScenarioVersion; lJson.Value = Bytes(t.Json);
+                        lKey.Value = t.Key; lTurn.Value = t.Turn; lAt.Value = Iso(t.AtUtc);
+                        lScenario.Value = t.ScenarioId; lScenarioVersion.Value = t.ScenarioVersion; lJson.Value = StoredBytes.AsArray(t.Json);
                         log.ExecuteNonQuery();
                     }
                 }
@@ -393,10 +392,6 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             }
         }
     }
-
-    /// <summary>The bytes as an array for a parameter, without a copy when the memory is a whole array already (the usual case).</summary>
-    static byte[] Bytes(ReadOnlyMemory<byte> memory) =>
-        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
 
     static void Execute(SqliteConnection connection, string sql)
     {

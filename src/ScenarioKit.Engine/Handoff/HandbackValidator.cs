@@ -35,10 +35,12 @@ internal static class HandbackValidator
             (VariableType.List, JsonValueKind.Array) => true,
             _ => false,
         };
-        var type = def.Type.ToString().ToLowerInvariant();
         if (!fits)
+        {
+            var type = def.Type.ToString().ToLowerInvariant();
             return new(HandbackError.WrongType, name, $"variable '{name}' is of type {type}; {value.ToJsonString()} does not fit",
                 $"変数 '{name}' の型は {type} です。{value.ToJsonString()} は代入できません");
+        }
         if (def.Enum.Length > 0)
         {
             using var doc = JsonDocument.Parse(value.ToJsonString());

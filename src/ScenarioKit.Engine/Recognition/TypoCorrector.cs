@@ -68,9 +68,6 @@ internal sealed class TypoCorrector
 
     static bool IsCandidate(Term term) => term.Script == Script.Latin && !term.IsFunction;
 
-    /// <summary>Whether any example has this word.</summary>
-    public bool Knows(string word) => _known.ContainsKey(word);
-
     /// <summary>
     /// The known word <paramref name="term"/> is a typo of, or null when it is known, short, not an English
     /// content word, or not one edit from any known word. Among several, the one most intents use (then ordinal).

@@ -19,7 +19,10 @@ internal sealed partial class TurnRunner
     string? _message;
 
     /// <summary>The scenario's local date: dates without a year and relative days are read in its time zone.</summary>
-    DateOnly Today => _scenario.LocalDate(_now);
+    // The scenario's local date, worked out once per turn and only when an ask needs it.
+    DateOnly? _today;
+
+    DateOnly Today => _today ??= _scenario.LocalDate(_now);
 
     // ---- cancel ----
 

@@ -250,13 +250,13 @@ internal sealed partial class TurnRunner
     {
         var validator = _scenario.Validators[ask];
         if (validator.AcceptsAnyText) return false;
-        return validator.TryValidate(answer, _scenario.LocalDate(_now), out _, out _);
+        return validator.TryValidate(answer, Today, out _, out _);
     }
 
     async ValueTask AnswerAsync(StepNode node, AskStep ask, FlowFrame frame, string answer)
     {
         var validator = _scenario.Validators[ask];
-        var today = _scenario.LocalDate(_now);
+        var today = Today;
         var valid = validator.TryValidate(answer, today, out var value, out var timedOut);
         if (timedOut) _errors.Add(new RuntimeError($"ask '{ask.Variable}': pattern timed out on the answer", ask.Expect?.Span is { Line: > 0 } s ? s : ask.Span));
         var used = (Start: 0, answer.Length);

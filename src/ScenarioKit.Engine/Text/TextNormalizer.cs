@@ -26,6 +26,4 @@ internal static class TextNormalizer
         while (start < end && char.IsWhiteSpace(s[start])) start++;
         return start == 0 && end == s.Length ? s : s[start..end];
     }
-
-    public static bool IsLetterOrDigit(char c) => char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark;
 }

@@ -40,7 +40,7 @@ public sealed record ScenarioTraffic(
 public sealed class TrafficCounter(DateTimeOffset asOfUtc, TimeSpan quietAfter)
 {
     /// <summary>How long a conversation must be quiet before its waiting step counts as a drop-off (the report's default session timeout).</summary>
-    public static readonly TimeSpan DefaultQuietAfter = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan DefaultQuietAfter = InsightOptions.DefaultSessionTimeout;
 
     readonly Dictionary<string, long> _stepsReached = new(StringComparer.Ordinal);
     readonly Dictionary<string, long> _stepRetries = new(StringComparer.Ordinal);

@@ -33,8 +33,7 @@ public sealed class VocabularyRewriter
     public string Rewrite(string folded, ICollection<string>? applied = null)
     {
         ArgumentNullException.ThrowIfNull(folded);
-        if (IsEmpty || !_variants.Any(v => folded.Length >= v.Variant.Matching.Length && KanaFolding.Fold(folded).Contains(v.Variant.Matching, StringComparison.Ordinal)))
-            return folded;
+        if (IsEmpty || !ContainsAnyVariant(KanaFolding.Fold(folded))) return folded;
         var text = TextSegmenter.Segment(folded);
         var result = new System.Text.StringBuilder(folded.Length + 8);
         var at = 0;
@@ -55,6 +54,11 @@ public sealed class VocabularyRewriter
         return result.ToString();
     }
 
-    /// <summary>The variants in matching order, for checks.</summary>
-    public ImmutableArray<(WordPattern Variant, string Term)> Variants => [.. _variants.Select(v => (v.Variant, v.Term))];
+    /// <summary>A quick test on the kana-folded text (folded once per message) before the word-boundary walk.</summary>
+    bool ContainsAnyVariant(string matching)
+    {
+        foreach (var (variant, _, _) in _variants)
+            if (matching.Contains(variant.Matching, StringComparison.Ordinal)) return true;
+        return false;
+    }
 }

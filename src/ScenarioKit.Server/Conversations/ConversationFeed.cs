@@ -16,6 +16,9 @@ internal sealed class ConversationFeed(TimeProvider time)
 
     readonly ConcurrentDictionary<string, Signal> _signals = new(StringComparer.Ordinal);
     int _sweepAt = MinSweepSize;
+    // Counted here because ConcurrentDictionary.Count takes every lock of the map, and every wait checks the size
+    // (as RecentConversations does); approximate under races, which a sweep threshold tolerates.
+    int _count;
 
     /// <summary>How many conversations have a signal now (for tests and soak checks).</summary>
     internal int Count => _signals.Count;
@@ -34,9 +37,9 @@ internal sealed class ConversationFeed(TimeProvider time)
     /// <summary>Waits until the log passes <paramref name="afterSeq"/>, the timeout elapses, or cancellation.</summary>
     public async Task WaitAsync(string key, long afterSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_signals.Count >= Volatile.Read(ref _sweepAt)) Sweep();
+        if (Volatile.Read(ref _count) >= Volatile.Read(ref _sweepAt)) Sweep();
         Signal signal;
-        while (!(signal = _signals.GetOrAdd(key, static _ => new Signal())).TryEnter())
+        while (!(signal = SignalOf(key)).TryEnter())
         {
             // Retired by a sweep an instant ago: it leaves the map next, and GetOrAdd then makes a new one.
             Thread.Yield();
@@ -62,9 +65,21 @@ internal sealed class ConversationFeed(TimeProvider time)
         var now = time.GetTimestamp();
         foreach (var (key, signal) in _signals)
         {
-            if (signal.TryRetire(now, time)) _signals.TryRemove(new KeyValuePair<string, Signal>(key, signal));
+            if (signal.TryRetire(now, time) && _signals.TryRemove(new KeyValuePair<string, Signal>(key, signal))) Interlocked.Decrement(ref _count);
         }
-        Volatile.Write(ref _sweepAt, Math.Max(MinSweepSize, _signals.Count * 2));
+        Volatile.Write(ref _sweepAt, Math.Max(MinSweepSize, Volatile.Read(ref _count) * 2));
+    }
+
+    Signal SignalOf(string key)
+    {
+        if (_signals.TryGetValue(key, out var signal)) return signal;
+        var made = new Signal();
+        if (_signals.TryAdd(key, made))
+        {
+            Interlocked.Increment(ref _count);
+            return made;
+        }
+        return _signals.TryGetValue(key, out signal) ? signal : SignalOf(key);
     }
 
     sealed class Signal

@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Activity = ScenarioKit.BotFramework.Schema.Activity;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ScenarioKit.BotFramework.Schema;
@@ -116,7 +115,7 @@ internal sealed class ConversationService(
         if (request.RequireHuman && record?.WithAgent != true) throw new ConversationNotWithHumanException(ch.Key);
         var now = time.GetUtcNow();
         var userId = ch.User.Id ?? record?.UserId ?? "user";
-        var state = record is null ? bot.Start(ch.ConversationId, userId) : StateBytes(record.State);
+        var state = record is null ? bot.Start(ch.ConversationId, userId) : StoredBytes.AsArray(record.State);
         var seq = record?.LastSeq ?? 0;
         var isStarted = record?.Started ?? false;
         var withAgent = record?.WithAgent ?? false;
@@ -354,13 +353,6 @@ internal sealed class ConversationService(
         }
         return new Attachment { ContentType = "application/json", Name = "Transcript", Content = JsonElement.Parse(buffer.WrittenSpan) };
     }
-
-    /// <summary>
-    /// The stored state as the array the bot reads, without a copy when it is a whole array (it always is for a row this
-    /// node saved). Nothing writes to it: the engine reads the bytes and returns new ones.
-    /// </summary>
-    static byte[] StateBytes(ReadOnlyMemory<byte> state) =>
-        MemoryMarshal.TryGetArray(state, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : state.ToArray();
 
     // Direct Line documents ids like "abc123|0000"; the sequence number makes them unique within the conversation.
     static string ActivityId(string conversationId, long seq) => conversationId + "|" + seq.ToString("D7", CultureInfo.InvariantCulture);
