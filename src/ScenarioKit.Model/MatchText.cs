@@ -18,8 +18,34 @@ public static class MatchText
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!Ascii.IsValid(text))
+        {
+            text = WithoutLoneSurrogates(text);
             text = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
+        }
         return text.Trim();
+    }
+
+    /// <summary>
+    /// A lone surrogate (half of an emoji cut off, or a JSON "\ud800" escape) becomes U+FFFD, as a UTF-8 decoder does:
+    /// normalisation throws on it, and neither a customer's message nor a scenario's text may fail because of one.
+    /// </summary>
+    static string WithoutLoneSurrogates(string text)
+    {
+        StringBuilder? repaired = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var paired = char.IsHighSurrogate(c) ? i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) : !char.IsLowSurrogate(c);
+            if (paired && char.IsHighSurrogate(c))
+            {
+                repaired?.Append(c).Append(text[i + 1]);
+                i++;
+                continue;
+            }
+            if (!paired) repaired ??= new StringBuilder(text.Length).Append(text, 0, i);
+            repaired?.Append(paired ? c : '\uFFFD');
+        }
+        return repaired?.ToString() ?? text;
     }
 
     /// <summary>Case folding for matching: invariant lower case (Latin, Greek, Cyrillic; kana and kanji have no case).</summary>

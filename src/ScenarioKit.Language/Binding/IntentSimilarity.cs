@@ -167,7 +167,7 @@ internal static class IntentSimilarity
     internal static IEnumerable<string> Bigrams(string text)
     {
         var normalized = new StringBuilder();
-        foreach (var ch in text.Normalize(NormalizationForm.FormKC).ToLowerInvariant())
+        foreach (var ch in MatchText.NormalizeAndFold(text))
         {
             var cat = CharUnicodeInfo.GetUnicodeCategory(ch);
             if (char.IsWhiteSpace(ch) || cat is UnicodeCategory.OtherPunctuation or UnicodeCategory.DashPunctuation

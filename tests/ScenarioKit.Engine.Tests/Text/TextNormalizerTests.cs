@@ -13,6 +13,17 @@ public sealed class TextNormalizerTests
     [InlineData("ｶﾞｷﾞｸﾞ", "ガギグ")]
     public void Nfkc_and_trim(string input, string expected) => Assert.Equal(expected, TextNormalizer.Normalize(input));
 
+    [Fact]
+    public void A_lone_surrogate_becomes_a_replacement_character_instead_of_failing()
+    {
+        // Built in code: theory data would lose the lone surrogates on their way through the test platform.
+        const char High = '\uD83D', Low = '\uDE00', Replacement = '\uFFFD';
+        Assert.Equal($"注文{Replacement}", TextNormalizer.Normalize($"注文{High}"));
+        Assert.Equal($"{Replacement}注文", TextNormalizer.Normalize($"{Low}注文"));
+        Assert.Equal($"a{Replacement}{Replacement}b", TextNormalizer.Normalize($"a{Low}{High}b"));
+        Assert.Equal($"オペレーター{High}{Low}", TextNormalizer.Normalize($"ｵﾍﾟﾚｰﾀｰ{High}{Low}"));
+    }
+
     [Theory]
     [InlineData("Where IS My ORDER", "where is my order")]
     [InlineData("ＨＥＬＬＯ", "hello")]
