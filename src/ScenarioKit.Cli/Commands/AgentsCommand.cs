@@ -261,16 +261,10 @@ internal static class AgentsCommand
     static Task<int> RunAsync(CliContext context, ParseResult result, Option<string?> database, bool requireExisting, Func<AgentDirectory, IHubStore, Task<int>> action) =>
         CommandGuard.RunAsync(context, async () =>
         {
-            var options = ScenarioServer.ReadOptions([]);
-            var given = result.GetValue(database);
-            if (given is not null || options.Storage.Provider == StorageProvider.Sqlite)
-            {
-                options.Storage.Provider = StorageProvider.Sqlite;
-                options.DatabasePath = DatabaseOption.Resolve(given);
-                if (requireExisting && !File.Exists(options.DatabasePath))
-                    return CommandGuard.Fail(context, $"no ScenarioKit database at {options.DatabasePath}. Create the first agent with 'scenariokit agents add', or name the file serve uses with --db.");
-            }
-            var where = options.Storage.Provider == StorageProvider.Sqlite ? options.DatabasePath : "PostgreSQL";
+            var options = StoredConversations.Options(result.GetValue(database));
+            if (options.Storage.Provider == StorageProvider.Sqlite && requireExisting && !File.Exists(options.DatabasePath))
+                return CommandGuard.Fail(context, $"no ScenarioKit database at {options.DatabasePath}. Create the first agent with 'scenariokit agents add', or name the file serve uses with --db.");
+            var where = StoredConversations.Describe(options);
             try
             {
                 var store = await ServerStorage.OpenHubStoreAsync(options, CancellationToken.None);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using ScenarioKit.Cli.Console;
 using ScenarioKit.Cli.Graph;
 using ScenarioKit.Cli.Graph.Picture;
@@ -35,30 +34,34 @@ internal static class GraphCommand
             Description = "SQLite database of a server (scenariokit serve --db): nodes and edges show how often conversations reached them and where they went quiet (svg and html only).",
             HelpName = "file",
         };
+        var traffic = new Option<bool>("--traffic")
+        {
+            Description = "Draw traffic from the database serve uses (ScenarioKit:Storage:* from ./appsettings.json or ScenarioKit__ environment variables: the SQLite file, or PostgreSQL), as --db does for a named file.",
+        };
         var version = new Option<string?>("--scenario-version")
         {
-            Description = "With --db: count only conversations that ran this package version (default: every version of the scenario).",
+            Description = "With --db or --traffic: count only conversations that ran this package version (default: every version of the scenario).",
             HelpName = "version",
         };
 
         var command = new Command("graph", "Draw the scenario: journey stages and the events that enter them, proactive rules, every flow's steps with branches and jumps, handoff rules and queues.")
         {
-            scenario, format, output, database, version,
+            scenario, format, output, database, traffic, version,
         };
         HelpExamples.Set(command,
             "scenariokit graph scenarios/retail-support > flow.mmd",
             "scenariokit graph shop.skpkg --format dot -o flow.dot && dot -Tsvg flow.dot -o flow.svg",
             "scenariokit graph scenarios/retail-support --format html -o flow.html",
-            "scenariokit graph scenarios/retail-support --format html --db scenariokit.db -o traffic.html");
+            "scenariokit graph scenarios/retail-support --format html --db scenariokit.db -o traffic.html",
+            "ScenarioKit__Storage__Provider=postgres ScenarioKit__Storage__ConnectionString=… scenariokit graph shop.skpkg --format html --traffic -o traffic.html");
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
         {
             var formatName = result.GetRequiredValue(format);
             var databasePath = result.GetValue(database);
-            if (databasePath is not null && formatName is "mermaid" or "dot")
-                return CommandGuard.Usage(context, "--db draws traffic on the picture: use it with --format svg or html.");
-            if (databasePath is not null && !File.Exists(databasePath))
-                return CommandGuard.Fail(context, $"{databasePath}: no such database file.");
+            var withTraffic = databasePath is not null || result.GetValue(traffic);
+            if (withTraffic && formatName is "mermaid" or "dot")
+                return CommandGuard.Usage(context, "--db and --traffic draw traffic on the picture: use them with --format svg or html.");
 
             var (package, exitCode) = ScenarioLoader.Load(context, result.GetRequiredValue(scenario), result.InvocationConfiguration.Error);
             if (package is null)
@@ -73,17 +76,15 @@ internal static class GraphCommand
             else
             {
                 TrafficOverlay? overlay = null;
-                if (databasePath is not null)
+                if (withTraffic)
                 {
-                    try
+                    var exit = await StoredConversations.RunAsync(context, StoredConversations.Options(databasePath), async store =>
                     {
-                        var traffic = await ReadTrafficAsync(databasePath, package.Model, result.GetValue(version), ct);
-                        overlay = TrafficOverlay.Create(graph, traffic);
-                    }
-                    catch (SqliteException e)
-                    {
-                        return CommandGuard.Fail(context, $"{databasePath}: {e.Message}");
-                    }
+                        var counted = await TrafficCounter.CountAsync(store.Turns, new TurnLogQuery(package.Model.Id, result.GetValue(version)), TimeProvider.System.GetUtcNow(), TrafficCounter.DefaultQuietAfter, ct);
+                        overlay = TrafficOverlay.Create(graph, counted);
+                        return ExitCodes.Success;
+                    });
+                    if (exit != ExitCodes.Success) return exit;
                 }
                 var svg = SvgWriter.Write(graph, DiagramLayout.Compute(graph), overlay);
                 text = formatName == "svg" ? svg : HtmlWriter.Write(graph, svg, overlay, package.Model.Locale);
@@ -101,12 +102,5 @@ internal static class GraphCommand
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    /// <summary>Counts the stored turns of this scenario (every version unless one is given), as of now.</summary>
-    static async Task<ScenarioTraffic> ReadTrafficAsync(string path, ScenarioModel model, string? version, CancellationToken cancellationToken)
-    {
-        await using var store = new SqliteConversationStore(path);
-        return await TrafficCounter.CountAsync(store, new TurnLogQuery(model.Id, version), TimeProvider.System.GetUtcNow(), TrafficCounter.DefaultQuietAfter, cancellationToken);
     }
 }

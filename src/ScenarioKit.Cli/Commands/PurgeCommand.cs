@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 using ScenarioKit.Cli.Console;
-using ScenarioKit.Storage;
 using Spectre.Console;
 
 namespace ScenarioKit.Cli.Commands;
@@ -21,7 +19,7 @@ internal static partial class PurgeCommand
         };
         var database = DatabaseOption.Create();
 
-        var command = new Command("purge", "Delete stored transcripts older than an age: conversations idle since before it with their activities, and turn-log rows written before it. Says how many went.")
+        var command = new Command("purge", "Delete stored transcripts older than an age: conversations idle since before it with their activities, and turn-log rows written before it, from the database serve uses (the SQLite file, or PostgreSQL when ScenarioKit:Storage:Provider says so). Says how many went.")
         {
             olderThan, database,
         };
@@ -34,23 +32,15 @@ internal static partial class PurgeCommand
             var ageText = result.GetRequiredValue(olderThan);
             if (ParseAge(ageText) is not { } age)
                 return CommandGuard.Usage(context, $"--older-than '{ageText}': expected a number and a unit, d (days), w (weeks) or h (hours), e.g. 90d.");
-            var path = DatabaseOption.Resolve(result.GetValue(database));
-            if (!File.Exists(path))
-                return CommandGuard.Fail(context, $"{path}: no such database file.");
-
+            var options = StoredConversations.Options(result.GetValue(database));
             var cutoff = TimeProvider.System.GetUtcNow() - age;
-            try
+            return await StoredConversations.RunAsync(context, options, async store =>
             {
-                await using var store = new SqliteConversationStore(path);
-                var deleted = await store.ExpireAsync(cutoff, cutoff, ct);
+                var deleted = await store.Retention.ExpireAsync(cutoff, cutoff, ct);
                 context.Out.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Deleted {deleted.Conversations:#,0} conversations, {deleted.Turns:#,0} turns and {deleted.Activities:#,0} activities older than {cutoff:yyyy-MM-dd HH:mm}Z from {path}").EscapeMarkup());
-            }
-            catch (SqliteException e)
-            {
-                return CommandGuard.Fail(context, $"{path}: {e.Message}");
-            }
-            return ExitCodes.Success;
+                    $"Deleted {deleted.Conversations:#,0} conversations, {deleted.Turns:#,0} turns and {deleted.Activities:#,0} activities older than {cutoff:yyyy-MM-dd HH:mm}Z from {store.Where}").EscapeMarkup());
+                return ExitCodes.Success;
+            });
         }));
         return command;
     }

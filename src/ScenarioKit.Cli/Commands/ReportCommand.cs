@@ -5,6 +5,7 @@ using ScenarioKit.Cli.Console;
 using ScenarioKit.Hub.Audit;
 using ScenarioKit.Hub.Storage;
 using ScenarioKit.Insight;
+using ScenarioKit.Server.Hosting;
 using ScenarioKit.Insight.Rendering;
 using ScenarioKit.Storage;
 using Spectre.Console;
@@ -47,8 +48,7 @@ internal static class ReportCommand
 
         command.SetAction((result, ct) => CommandGuard.RunAsync(context, async () =>
         {
-            var path = DatabaseOption.Resolve(result.GetValue(database));
-            if (!File.Exists(path)) return CommandGuard.Fail(context, $"no ScenarioKit database at {path}. Name the file serve uses with --db.");
+            var storage = StoredConversations.Options(result.GetValue(database));
             if (!Durations.TryParse(result.GetRequiredValue(timeout), out var sessionTimeout))
                 return CommandGuard.Usage(context, $"--session-timeout: '{result.GetValue(timeout)}' is not a duration such as 30m, 1h or 90s.");
             if (!TryTime(result.GetValue(from), out var fromUtc)) return CommandGuard.Usage(context, $"--from: '{result.GetValue(from)}' is not a date or ISO 8601 time.");
@@ -73,23 +73,26 @@ internal static class ReportCommand
                 Mask = mask,
             };
             var filter = new ReportFilter(result.GetValue(scenario), result.GetValue(version), fromUtc, toUtc);
-            await using var store = new SqliteConversationStore(path);
-            await using var hub = await HubStoreIfAnyAsync(path);
-            if (!mask) await LogUnmaskedAsync(context, hub, path, ct);
+            return await StoredConversations.RunAsync(context, storage, async store =>
+            {
+                var hub = await HubStoreIfAnyAsync(storage);
+                await using var _ = hub as IAsyncDisposable;
+                if (!mask) await LogUnmaskedAsync(context, hub, store.Where, ct);
 
-            var builder = new InsightReportBuilder(store, store, hub);
-            var report = compareFrom is null
-                ? await builder.BuildAsync(filter, options, ct)
-                : await builder.CompareAsync(filter, compareFrom, compareTo!, options, ct);
-            var directory = Path.GetFullPath(result.GetRequiredValue(output));
-            Directory.CreateDirectory(directory);
-            var written = await WriteAsync(report, result.GetRequiredValue(format), directory, result.GetValue(suggest), ct);
-            Summarize(context, report, written);
-            var below = report.Scenarios.SelectMany(s => s.Intents.Where(i => i.Verdict == Verdict.Below).Select(i => (s.ScenarioId, i))).ToList();
-            if (target is null || below.Count == 0) return ExitCodes.Success;
-            foreach (var (id, intent) in below)
-                context.Error.MarkupLine($"[red]below {target.Value.ToString(CultureInfo.InvariantCulture)}%:[/] {id.EscapeMarkup()} {intent.Intent.EscapeMarkup()} contained {intent.ContainedRate * 100:0.#}% of {intent.Volume}");
-            return ExitCodes.Failed;
+                var builder = new InsightReportBuilder(store.Turns, store.Packages, hub);
+                var report = compareFrom is null
+                    ? await builder.BuildAsync(filter, options, ct)
+                    : await builder.CompareAsync(filter, compareFrom, compareTo!, options, ct);
+                var directory = Path.GetFullPath(result.GetRequiredValue(output));
+                Directory.CreateDirectory(directory);
+                var written = await WriteAsync(report, result.GetRequiredValue(format), directory, result.GetValue(suggest), ct);
+                Summarize(context, report, written);
+                var below = report.Scenarios.SelectMany(s => s.Intents.Where(i => i.Verdict == Verdict.Below).Select(i => (s.ScenarioId, i))).ToList();
+                if (target is null || below.Count == 0) return ExitCodes.Success;
+                foreach (var (id, intent) in below)
+                    context.Error.MarkupLine($"[red]below {target.Value.ToString(CultureInfo.InvariantCulture)}%:[/] {id.EscapeMarkup()} {intent.Intent.EscapeMarkup()} contained {intent.ContainedRate * 100:0.#}% of {intent.Volume}");
+                return ExitCodes.Failed;
+            });
         }));
         return command;
     }
@@ -129,21 +132,25 @@ internal static class ReportCommand
     }
 
     /// <summary>The hub's store when the database has one (its audit log records unmasked reports; its entries give agent outcomes).</summary>
-    static async Task<SqliteHubStore?> HubStoreIfAnyAsync(string path)
+    /// <summary>The agent hub's store when the database has one (its audit log records an unmasked report; its reasons explain handoffs).</summary>
+    static async Task<IHubStore?> HubStoreIfAnyAsync(ScenarioServerOptions storage)
     {
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False"))
+        // PostgreSQL: the tool store's migration made the hub tables.
+        if (storage.Storage.Provider == StorageProvider.Postgres)
+            return await ServerStorage.OpenHubStoreAsync(storage, CancellationToken.None);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={storage.DatabasePath};Mode=ReadOnly;Pooling=False"))
         {
             await connection.OpenAsync();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hub_entries'";
             if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == 0) return null;
         }
-        return new SqliteHubStore(path);
+        return new SqliteHubStore(storage.DatabasePath);
     }
 
-    static async Task LogUnmaskedAsync(CliContext context, SqliteHubStore? hub, string path, CancellationToken ct)
+    static async Task LogUnmaskedAsync(CliContext context, IHubStore? hub, string where, CancellationToken ct)
     {
-        context.Error.MarkupLine($"[yellow]warning:[/] --no-mask: this report shows customer text unmasked ({AgentsCommand.Actor.EscapeMarkup()}, {path.EscapeMarkup()}).");
+        context.Error.MarkupLine($"[yellow]warning:[/] --no-mask: this report shows customer text unmasked ({AgentsCommand.Actor.EscapeMarkup()}, {where.EscapeMarkup()}).");
         if (hub is not null)
             await hub.AppendAuditAsync(new AuditRecord(0, DateTimeOffset.UtcNow, AgentsCommand.Actor, AuditActions.ReportUnmasked, null, null, "scenariokit report --no-mask"), ct);
     }

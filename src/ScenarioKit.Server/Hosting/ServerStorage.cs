@@ -51,6 +51,31 @@ public static class ServerStorage
         return OpenHubStore(options);
     }
 
+    /// <summary>
+    /// The conversation store for tools (<c>scenariokit report</c>, <c>purge</c>, <c>graph --traffic</c>): the database
+    /// <c>serve</c> uses, the PostgreSQL schema migrated first (a tool may run before the first node ever started).
+    /// </summary>
+    /// <exception cref="StorageStartupException">The database cannot be reached or migrated.</exception>
+    public static async Task<ToolStore> OpenToolStoreAsync(ScenarioServerOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Storage.Provider == StorageProvider.Postgres)
+        {
+            var postgres = OpenPostgres(options);
+            try
+            {
+                await MigrateAsync(postgres, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await postgres.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+            return new ToolStore(postgres, postgres, postgres, postgres, postgres.Description);
+        }
+        var sqlite = new SqliteConversationStore(options.DatabasePath);
+        return new ToolStore(sqlite, sqlite, sqlite, sqlite, sqlite.Path);
+    }
+
     /// <summary>The hub's store beside the conversations: hub_* tables in the same SQLite file or PostgreSQL database.</summary>
     internal static IHubStore OpenHubStore(ScenarioServerOptions options) =>
         options.Storage.Provider == StorageProvider.Postgres
@@ -106,6 +131,21 @@ public static class ServerStorage
                 }
             }, stoppingToken);
     }
+}
+
+/// <summary>The stored conversations as a tool reads or prunes them; <see cref="Where"/> names the file or server for messages.</summary>
+public sealed class ToolStore(ITurnLog turns, IPackageArchive packages, IStoreRetention retention, IAsyncDisposable owner, string where) : IAsyncDisposable
+{
+    public ITurnLog Turns { get; } = turns;
+
+    public IPackageArchive Packages { get; } = packages;
+
+    public IStoreRetention Retention { get; } = retention;
+
+    /// <summary>The SQLite file's path, or PostgreSQL's host, port, database and user (never the password).</summary>
+    public string Where { get; } = where;
+
+    public ValueTask DisposeAsync() => owner.DisposeAsync();
 }
 
 /// <summary>The configured store cannot be used (no or a malformed connection string, an unreachable server); the message says which setting to fix.</summary>

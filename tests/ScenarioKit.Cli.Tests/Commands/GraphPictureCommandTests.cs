@@ -74,7 +74,7 @@ public sealed class GraphPictureCommandTests : IDisposable
         var db = Path.Combine(_directory.FullName, "missing.db");
         var run = await CliHarness.RunAsync("graph", Scenarios.Reference, "--format", "svg", "--db", db);
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
-        Assert.Contains("no such database file", run.Error, StringComparison.Ordinal);
+        Assert.Contains("no ScenarioKit database at " + db, run.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(db));
     }
 

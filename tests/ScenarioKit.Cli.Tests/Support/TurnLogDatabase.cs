@@ -10,6 +10,13 @@ internal static class TurnLogDatabase
     {
         var path = Path.Combine(directory, "scenariokit.db");
         await using var store = new SqliteConversationStore(path);
+        await WriteAsync(store, at, conversations);
+        return path;
+    }
+
+    /// <summary>Writes each conversation's turns into <paramref name="store"/> (SQLite or PostgreSQL), as above.</summary>
+    public static async Task WriteAsync(IConversationStore store, DateTimeOffset at, params (string Key, TurnSummary[] Turns)[] conversations)
+    {
         foreach (var (key, turns) in conversations)
         {
             for (var i = 0; i < turns.Length; i++)
@@ -23,7 +30,6 @@ internal static class TurnLogDatabase
                 }, TestContext.Current.CancellationToken);
             }
         }
-        return path;
     }
 
     /// <summary>
