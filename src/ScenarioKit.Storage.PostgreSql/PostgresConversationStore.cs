@@ -96,70 +96,79 @@ public sealed class PostgresConversationStore : IConversationStore, IPackageArch
         if (write.Conversation.Version != write.ExpectedVersion + 1)
             throw new ArgumentException("The new version must be ExpectedVersion + 1.", nameof(write));
         var c = write.Conversation;
-        // The turn is not cancelled halfway: once started, the write commits or fails as a whole.
-        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
-        await using (var row = new NpgsqlCommand(write.ExpectedVersion == 0
-            ? $"""
-              INSERT INTO conversations ({RecordColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-              ON CONFLICT (key) DO NOTHING
-              """
+        var t = write.Turn;
+        // One statement, so one round trip that commits on its own (autocommit) instead of BEGIN, the row, the log rows and
+        // COMMIT one after the other. The turn is not cancelled halfway: once sent, it commits or fails as a whole.
+        await using var save = _dataSource.CreateCommand(SaveSql(write.ExpectedVersion == 0, t is not null));
+        save.Parameters.Add(Text(c.Key));
+        save.Parameters.Add(Text(c.ConversationId));
+        save.Parameters.Add(Text(c.ChannelId));
+        save.Parameters.Add(Text(c.ScenarioId));
+        save.Parameters.Add(Text(c.ScenarioVersion));
+        save.Parameters.Add(Text(c.UserId));
+        save.Parameters.Add(Value(StoredBytes.AsArray(c.State)));
+        save.Parameters.Add(Value(c.Version));
+        save.Parameters.Add(Value(c.LastSeq));
+        save.Parameters.Add(Value(c.Started));
+        save.Parameters.Add(Value(c.WithAgent));
+        save.Parameters.Add(Time(c.CreatedUtc));
+        save.Parameters.Add(Time(c.UpdatedUtc));
+        save.Parameters.Add(Value(write.ExpectedVersion));
+        save.Parameters.Add(Value<long[]>([.. write.Activities.Select(a => a.Seq)]));
+        save.Parameters.Add(Value<string[]>([.. write.Activities.Select(a => a.Type)]));
+        save.Parameters.Add(Value<byte[][]>([.. write.Activities.Select(a => StoredBytes.AsArray(a.Json))]));
+        save.Parameters.Add(Text(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.LastSeq} {c.Key}")));
+        if (t is not null)
+        {
+            save.Parameters.Add(Text(t.Key));
+            save.Parameters.Add(Value(t.Turn));
+            save.Parameters.Add(Time(t.AtUtc));
+            save.Parameters.Add(Text(t.ScenarioId));
+            save.Parameters.Add(Text(t.ScenarioVersion));
+            save.Parameters.Add(Value(StoredBytes.AsArray(t.Json)));
+        }
+        // INVARIANT: a stale version (or a row another node created first) saves no row, and the log rows and the NOTIFY are
+        // guarded by the saved row, so such a turn changes nothing.
+        if (await save.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is null)
+            throw new ConcurrencyConflictException(c.Key);
+    }
+
+    static readonly string[] SaveStatements = [SaveStatement(false, false), SaveStatement(false, true), SaveStatement(true, false), SaveStatement(true, true)];
+
+    static string SaveSql(bool create, bool withTurn) => SaveStatements[(create ? 2 : 0) + (withTurn ? 1 : 0)];
+
+    /// <summary>
+    /// The turn as one statement: the versioned row (<c>$1…$14</c>) in a data-modifying CTE, the activities (<c>$15…$17</c>)
+    /// and the turn-log row (<c>$19…$24</c>) written only if it saved, and <c>pg_notify</c> (<c>$18</c>), which PostgreSQL
+    /// delivers at commit. It returns the key when the row saved and nothing on a version conflict.
+    /// </summary>
+    static string SaveStatement(bool create, bool withTurn)
+    {
+        var row = create
+            ? $"INSERT INTO conversations ({RecordColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (key) DO NOTHING RETURNING key"
             : """
               UPDATE conversations SET user_id = $6, state = $7, version = $8, last_seq = $9, started = $10, with_agent = $11,
                      updated_utc = $13
               WHERE key = $1 AND version = $14
-              """, connection, transaction))
-        {
-            row.Parameters.Add(Text(c.Key));
-            row.Parameters.Add(Text(c.ConversationId));
-            row.Parameters.Add(Text(c.ChannelId));
-            row.Parameters.Add(Text(c.ScenarioId));
-            row.Parameters.Add(Text(c.ScenarioVersion));
-            row.Parameters.Add(Text(c.UserId));
-            row.Parameters.Add(Value(StoredBytes.AsArray(c.State)));
-            row.Parameters.Add(Value(c.Version));
-            row.Parameters.Add(Value(c.LastSeq));
-            row.Parameters.Add(Value(c.Started));
-            row.Parameters.Add(Value(c.WithAgent));
-            row.Parameters.Add(Time(c.CreatedUtc));
-            row.Parameters.Add(Time(c.UpdatedUtc));
-            if (write.ExpectedVersion != 0) row.Parameters.Add(Value(write.ExpectedVersion));
-            // INVARIANT: a stale version (or a row another node created first) changes nothing; the rollback keeps it so.
-            if (await row.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false) == 0)
-                throw new ConcurrencyConflictException(c.Key);
-        }
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        if (write.Activities.Count > 0)
-        {
-            var append = new NpgsqlBatchCommand("INSERT INTO activities (key, seq, type, json) SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bytea[])");
-            append.Parameters.Add(Text(c.Key));
-            append.Parameters.Add(Value<long[]>([.. write.Activities.Select(a => a.Seq)]));
-            append.Parameters.Add(Value<string[]>([.. write.Activities.Select(a => a.Type)]));
-            append.Parameters.Add(Value<byte[][]>([.. write.Activities.Select(a => StoredBytes.AsArray(a.Json))]));
-            batch.BatchCommands.Add(append);
-        }
-        if (write.Turn is { } t)
-        {
-            var log = new NpgsqlBatchCommand("""
-                INSERT INTO turns (key, turn, at_utc, scenario_id, scenario_version, json) VALUES ($1, $2, $3, $4, $5, $6)
+              RETURNING key
+              """;
+        var log = withTurn
+            ? """
+              , logged AS (
+                INSERT INTO turns (key, turn, at_utc, scenario_id, scenario_version, json)
+                SELECT $19, $20, $21, $22, $23, $24 WHERE EXISTS (SELECT 1 FROM saved)
                 ON CONFLICT (key, turn) DO UPDATE SET at_utc = excluded.at_utc, scenario_id = excluded.scenario_id,
-                  scenario_version = excluded.scenario_version, json = excluded.json
-                """);
-            log.Parameters.Add(Text(t.Key));
-            log.Parameters.Add(Value(t.Turn));
-            log.Parameters.Add(Time(t.AtUtc));
-            log.Parameters.Add(Text(t.ScenarioId));
-            log.Parameters.Add(Text(t.ScenarioVersion));
-            log.Parameters.Add(Value(StoredBytes.AsArray(t.Json)));
-            batch.BatchCommands.Add(log);
-        }
-        // NOTIFY is delivered at commit, to every listening node; a rolled-back turn announces nothing.
-        var notify = new NpgsqlBatchCommand($"SELECT pg_notify('{TurnChannel}', $1)");
-        notify.Parameters.Add(Text(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.LastSeq} {c.Key}")));
-        batch.BatchCommands.Add(notify);
-        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                  scenario_version = excluded.scenario_version, json = excluded.json)
+              """
+            : "";
+        return $"""
+            WITH saved AS ({row}),
+            appended AS (
+              INSERT INTO activities (key, seq, type, json)
+              SELECT $1, a.seq, a.type, a.json FROM unnest($15::bigint[], $16::text[], $17::bytea[]) AS a(seq, type, json)
+              WHERE EXISTS (SELECT 1 FROM saved)){log}
+            SELECT key, pg_notify('{TurnChannel}', $18) FROM saved
+            """;
     }
 
     public Task ListenAsync(Action<string?, long> committed, CancellationToken cancellationToken) =>
