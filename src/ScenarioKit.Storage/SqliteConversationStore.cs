@@ -244,7 +244,6 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             try
             {
                 using var transaction = _writer.BeginTransaction();
-                statements.Enlist(transaction);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var updated = batch[i].Write.Conversation.UpdatedUtc.UtcTicks;
