@@ -35,17 +35,20 @@ public sealed partial class SqliteConversationStore
             INSERT OR REPLACE INTO turns (conversation, turn, at_utc, scenario_id, scenario_version, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """);
 
-        /// <summary>Writes the turn; false, having written nothing, when the stored version is not the expected one.</summary>
-        public bool Write(TurnWrite write)
+        /// <summary>
+        /// Writes the turn (<paramref name="packedActivities"/>: its activities packed, null when none); false, having
+        /// written nothing, when the stored version is not the expected one.
+        /// </summary>
+        public bool Write(TurnWrite write, byte[]? packedActivities)
         {
             var c = write.Conversation;
             var id = write.ExpectedVersion == 0 ? Insert(c) : Update(c, write.ExpectedVersion);
             if (id is not long conversation) return false;
             var activities = write.Activities;
-            if (activities.Count > 0)
+            if (packedActivities is not null)
             {
                 _append.Bind(1, conversation).Bind(2, activities[0].Seq).Bind(3, activities[^1].Seq).Bind(4, activities.Count)
-                    .Bind(5, PackedActivities.Pack(activities)).Run();
+                    .Bind(5, packedActivities).Run();
             }
             if (write.Turn is { } t)
             {

@@ -147,7 +147,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     {
         if (write.Conversation.Version != write.ExpectedVersion + 1)
             throw new ArgumentException("The new version must be ExpectedVersion + 1.", nameof(write));
-        var pending = new PendingWrite(write);
+        // Packed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts.
+        var pending = new PendingWrite(write, write.Activities.Count > 0 ? PackedActivities.Pack(write.Activities) : null);
         Enqueue(pending);
         // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
         return pending.Completion.Task;
@@ -249,7 +250,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                     var updated = batch[i].Write.Conversation.UpdatedUtc.UtcTicks;
                     if (updated < _activitiesExpiredBefore) _activitiesExpiredBefore = updated;
                     // INVARIANT: a conflicting turn writes nothing, so the rest of the batch can still commit.
-                    conflicts[i] = !statements.Write(batch[i].Write);
+                    conflicts[i] = !statements.Write(batch[i].Write, batch[i].Packed);
                 }
                 // Expiry steps share the batch's commit (and its fsync); each in a savepoint, so a failing one undoes only itself.
                 foreach (var step in steps) step.Run(_writer, transaction);
@@ -283,9 +284,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     /// <summary>What the writer thread takes from its queue: a turn to save (<see cref="PendingWrite"/>) or an expiry step.</summary>
     abstract class WriterItem;
 
-    sealed class PendingWrite(TurnWrite write) : WriterItem
+    sealed class PendingWrite(TurnWrite write, byte[]? packedActivities) : WriterItem
     {
         public TurnWrite Write { get; } = write;
+
+        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); null when it has none.</summary>
+        public byte[]? Packed { get; } = packedActivities;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
