@@ -9,7 +9,9 @@ namespace ScenarioKit.Storage;
 /// conversation gets an increasing number when it is created (<c>conversation_keys</c>, the only place its text key is
 /// indexed), its row, its activities (one row per turn) and its turn log are keyed by that number, and the time columns
 /// are ticks. The conversations a server is busy with are all recent, so one commit dirties a few pages at the right
-/// edge instead of a different leaf per row. Layout 0 (before) kept three tables keyed by the text key.
+/// edge instead of a different leaf per row. Layout 0 (before) kept three tables keyed by the text key. The number is
+/// SQLite's rowid without AUTOINCREMENT (no sequence row written per new conversation): a number expiry freed may be
+/// given again, but only once no row names it any more.
 /// </summary>
 public sealed partial class SqliteConversationStore
 {
@@ -21,7 +23,7 @@ public sealed partial class SqliteConversationStore
 
     const string LayoutDdl = """
         CREATE TABLE conversation_keys (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          id INTEGER PRIMARY KEY,
           key TEXT NOT NULL UNIQUE
         );
         CREATE TABLE conversations (
