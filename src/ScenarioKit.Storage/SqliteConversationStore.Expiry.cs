@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
@@ -23,17 +22,17 @@ public sealed partial class SqliteConversationStore
     const int ExpiryPauseFactor = 4;
 
     /// <summary>
-    /// Conversations last updated before this (ISO 8601, compared as text) have no activities left: a previous pass
-    /// emptied them, so the next pass starts its scan here instead of walking millions of emptied conversations again.
-    /// Only the writer thread reads or writes it; a turn saved with an older time (a test clock) lowers it.
+    /// Conversations last updated before this (ticks) have no activities left: a previous pass emptied them, so the next
+    /// pass starts its scan here instead of walking millions of emptied conversations again. Only the writer thread reads
+    /// or writes it; a turn saved with an older time (a test clock) lowers it.
     /// </summary>
-    string _activitiesExpiredBefore = "";
+    long _activitiesExpiredBefore = long.MinValue;
 
     public async Task<RetentionResult> ExpireAsync(DateTimeOffset activitiesBeforeUtc, DateTimeOffset turnsBeforeUtc, CancellationToken cancellationToken)
     {
         // A conversation that goes loses its activities too, whichever cutoff is later.
-        var activitiesBefore = Iso(activitiesBeforeUtc > turnsBeforeUtc ? activitiesBeforeUtc : turnsBeforeUtc);
-        var turnsBefore = Iso(turnsBeforeUtc);
+        var activitiesBefore = Math.Max(activitiesBeforeUtc.UtcTicks, turnsBeforeUtc.UtcTicks);
+        var turnsBefore = turnsBeforeUtc.UtcTicks;
 
         var cursor = new ActivityCursor(this, activitiesBefore);
         long activities = 0;
@@ -64,91 +63,128 @@ public sealed partial class SqliteConversationStore
         return deleted;
     }
 
-    long MarkActivitiesExpired(string scannedFrom, string before)
+    long MarkActivitiesExpired(long scannedFrom, long before)
     {
         // Only when this pass started at the mark: a turn saved meanwhile with an older time lowered it, and the pass
         // did not look below where it started.
-        if (string.CompareOrdinal(_activitiesExpiredBefore, scannedFrom) >= 0 && string.CompareOrdinal(before, _activitiesExpiredBefore) > 0)
-            _activitiesExpiredBefore = before;
+        if (_activitiesExpiredBefore >= scannedFrom && before > _activitiesExpiredBefore) _activitiesExpiredBefore = before;
         return 0;
     }
 
-    /// <summary>Walks idle conversations in (updated_utc, key) order, a few at a time, deleting their activities.</summary>
-    sealed class ActivityCursor(SqliteConversationStore store, string before)
+    /// <summary>Walks idle conversations in (updated_utc, id) order, a few at a time, deleting their activities.</summary>
+    sealed class ActivityCursor(SqliteConversationStore store, long before)
     {
-        string? _updated;
-        string _key = "";
+        long? _updated;
+        long _id;
 
-        public string Start { get; private set; } = "";
+        public long Start { get; private set; }
         public bool Done { get; private set; }
 
         public long DeleteNext(SqliteConnection connection, SqliteTransaction transaction)
         {
             // The mark is read here, on the writer thread, where it is kept.
             _updated ??= Start = store._activitiesExpiredBefore;
-            using var select = connection.CreateCommand();
-            select.Transaction = transaction;
-            select.CommandText = """
-                SELECT key, updated_utc FROM conversations
-                WHERE updated_utc < $before AND (updated_utc, key) > ($updated, $key)
-                ORDER BY updated_utc, key LIMIT $limit
-                """;
+            using var select = Command(connection, transaction, """
+                SELECT id, updated_utc FROM conversations
+                WHERE updated_utc < $before AND (updated_utc, id) > ($updated, $id)
+                ORDER BY updated_utc, id LIMIT $limit
+                """);
             select.Parameters.AddWithValue("$before", before);
             select.Parameters.AddWithValue("$updated", _updated);
-            select.Parameters.AddWithValue("$key", _key);
+            select.Parameters.AddWithValue("$id", _id);
             select.Parameters.AddWithValue("$limit", ExpiryConversationsPerStep);
-            var keys = new List<string>(ExpiryConversationsPerStep);
-            using (var reader = select.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    keys.Add(reader.GetString(0));
-                    _updated = reader.GetString(1);
-                }
-            }
-            if (keys.Count == 0)
+            var ids = ReadIds(select, (reader) => _updated = reader.GetInt64(1));
+            if (ids.Count == 0)
             {
                 Done = true;
                 return 0;
             }
-            _key = keys[^1];
-            using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM activities WHERE key = $key";
-            var key = delete.Parameters.Add("$key", SqliteType.Text);
-            long deleted = 0;
-            foreach (var k in keys)
-            {
-                key.Value = k;
-                deleted += delete.ExecuteNonQuery();
-            }
-            return deleted;
+            _id = ids[^1];
+            using var delete = new ConversationDeletes(connection, transaction);
+            return ids.Sum(delete.Activities);
         }
     }
 
-    static long DeleteOldTurns(SqliteConnection connection, SqliteTransaction transaction, string before) =>
-        DeleteBefore(connection, transaction, before, "DELETE FROM turns WHERE (key, turn) IN (SELECT key, turn FROM turns WHERE at_utc < $before LIMIT $limit)");
-
-    static long DeleteIdleConversations(SqliteConnection connection, SqliteTransaction transaction, string before, StrongBox<long> activities)
+    static long DeleteOldTurns(SqliteConnection connection, SqliteTransaction transaction, long before)
     {
-        // The same rows twice in one transaction: the index order does not change in between.
-        activities.Value += DeleteBefore(connection, transaction, before,
-            "DELETE FROM activities WHERE key IN (SELECT key FROM conversations WHERE updated_utc < $before LIMIT $limit)");
-        return DeleteBefore(connection, transaction, before,
-            "DELETE FROM conversations WHERE key IN (SELECT key FROM conversations WHERE updated_utc < $before LIMIT $limit)");
-    }
-
-    static long DeleteBefore(SqliteConnection connection, SqliteTransaction transaction, string before, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        using var command = Command(connection, transaction, """
+            DELETE FROM turns WHERE rowid IN (SELECT rowid FROM turns WHERE at_utc < $before LIMIT $limit) RETURNING conversation
+            """);
         command.Parameters.AddWithValue("$before", before);
         command.Parameters.AddWithValue("$limit", ExpiryRowsPerStep);
-        return command.ExecuteNonQuery();
+        var conversations = ReadIds(command);
+        using var delete = new ConversationDeletes(connection, transaction);
+        foreach (var id in conversations.Distinct()) delete.KeyIfUnused(id);
+        return conversations.Count;
     }
 
-    static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    static long DeleteIdleConversations(SqliteConnection connection, SqliteTransaction transaction, long before, StrongBox<long> activities)
+    {
+        using var select = Command(connection, transaction, "SELECT id FROM conversations WHERE updated_utc < $before LIMIT $limit");
+        select.Parameters.AddWithValue("$before", before);
+        select.Parameters.AddWithValue("$limit", ExpiryRowsPerStep);
+        var ids = ReadIds(select);
+        using var delete = new ConversationDeletes(connection, transaction);
+        foreach (var id in ids)
+        {
+            activities.Value += delete.Activities(id);
+            delete.Conversation(id);
+            delete.KeyIfUnused(id);
+        }
+        return ids.Count;
+    }
+
+    /// <summary>The first column of every row, as numbers (<paramref name="also"/> sees each row too).</summary>
+    static List<long> ReadIds(SqliteCommand command, Action<SqliteDataReader>? also = null)
+    {
+        var ids = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+            also?.Invoke(reader);
+        }
+        return ids;
+    }
+
+    /// <summary>Deletes of one conversation's rows by its number, prepared once per step.</summary>
+    sealed class ConversationDeletes(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    {
+        readonly SqliteCommand _activities = ById(connection, transaction, "DELETE FROM activities WHERE conversation = $id RETURNING count");
+        readonly SqliteCommand _conversation = ById(connection, transaction, "DELETE FROM conversations WHERE id = $id");
+        // A number outlives its conversation row while turn-log rows (or activities) still name it.
+        readonly SqliteCommand _key = ById(connection, transaction, """
+            DELETE FROM conversation_keys WHERE id = $id AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = $id)
+              AND NOT EXISTS (SELECT 1 FROM turns WHERE conversation = $id) AND NOT EXISTS (SELECT 1 FROM activities WHERE conversation = $id)
+            """);
+
+        /// <summary>Deletes the conversation's activities; how many there were.</summary>
+        public long Activities(long id) => ReadIds(With(_activities, id)).Sum();
+
+        public void Conversation(long id) => With(_conversation, id).ExecuteNonQuery();
+
+        public void KeyIfUnused(long id) => With(_key, id).ExecuteNonQuery();
+
+        static SqliteCommand ById(SqliteConnection connection, SqliteTransaction transaction, string sql)
+        {
+            var command = Command(connection, transaction, sql);
+            command.Parameters.Add("$id", SqliteType.Integer);
+            return command;
+        }
+
+        static SqliteCommand With(SqliteCommand command, long id)
+        {
+            command.Parameters[0].Value = id;
+            return command;
+        }
+
+        public void Dispose()
+        {
+            _activities.Dispose();
+            _conversation.Dispose();
+            _key.Dispose();
+        }
+    }
 
     /// <summary>A piece of expiry work for the writer thread, run inside the current batch's transaction.</summary>
     sealed class WriterStep(StepAction action) : WriterItem

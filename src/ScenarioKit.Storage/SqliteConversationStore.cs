@@ -40,66 +40,27 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         _writer.Open();
         // synchronous=FULL: a commit is on disk before the turn is acknowledged, even across power loss.
         // NORMAL (opt-in) survives process crashes but may lose the newest turns on power loss.
-        Execute(_writer, $"""
+        Execute(_writer, null, $"""
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};
             PRAGMA busy_timeout=5000;
-            CREATE TABLE IF NOT EXISTS conversations (
-              key TEXT NOT NULL PRIMARY KEY,
-              conversation_id TEXT NOT NULL,
-              channel_id TEXT NOT NULL,
-              scenario_id TEXT NOT NULL,
-              scenario_version TEXT NOT NULL,
-              user_id TEXT,
-              state BLOB NOT NULL,
-              version INTEGER NOT NULL,
-              last_seq INTEGER NOT NULL,
-              started INTEGER NOT NULL,
-              with_agent INTEGER NOT NULL,
-              created_utc TEXT NOT NULL,
-              updated_utc TEXT NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations (updated_utc);
-            CREATE TABLE IF NOT EXISTS activities (
-              key TEXT NOT NULL,
-              seq INTEGER NOT NULL,
-              type TEXT NOT NULL,
-              json BLOB NOT NULL,
-              PRIMARY KEY (key, seq)
-            ) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS turns (
-              key TEXT NOT NULL,
-              turn INTEGER NOT NULL,
-              at_utc TEXT NOT NULL,
-              scenario_id TEXT NOT NULL,
-              scenario_version TEXT NOT NULL,
-              json BLOB NOT NULL,
-              PRIMARY KEY (key, turn)
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS turns_by_time ON turns (at_utc);
-            CREATE TABLE IF NOT EXISTS packages (
-              scenario_id TEXT NOT NULL,
-              version TEXT NOT NULL,
-              content_hash TEXT NOT NULL,
-              package BLOB NOT NULL,
-              PRIMARY KEY (scenario_id, version)
-            ) WITHOUT ROWID;
             """);
+        EnsureLayout(_writer);
         new Thread(RunWriter) { IsBackground = true, Name = "ScenarioKit SQLite writer" }.Start();
     }
 
     public string Path { get; }
 
     const string RecordColumns = """
-        key, conversation_id, channel_id, scenario_id, scenario_version, user_id, state, version, last_seq,
-        started, with_agent, created_utc, updated_utc
+        k.key, c.conversation_id, c.channel_id, c.scenario_id, c.scenario_version, c.user_id, c.state, c.version, c.last_seq,
+        c.started, c.with_agent, c.created_utc, c.updated_utc
         """;
 
     public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RecordColumns} FROM conversations WHERE key = $key";
+        command.CommandText = $"SELECT {RecordColumns} FROM conversation_keys k JOIN conversations c ON c.id = k.id WHERE k.key = $key";
         command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
@@ -110,10 +71,11 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {RecordColumns} FROM conversations WHERE updated_utc >= $since AND ($agent = 0 OR with_agent = 1)
-            ORDER BY updated_utc DESC LIMIT $limit
+            SELECT {RecordColumns} FROM conversations c JOIN conversation_keys k ON k.id = c.id
+            WHERE c.updated_utc >= $since AND ($agent = 0 OR c.with_agent = 1)
+            ORDER BY c.updated_utc DESC LIMIT $limit
             """;
-        command.Parameters.AddWithValue("$since", Iso(sinceUtc));
+        command.Parameters.AddWithValue("$since", sinceUtc.UtcTicks);
         command.Parameters.AddWithValue("$agent", withAgentOnly ? 1 : 0);
         command.Parameters.AddWithValue("$limit", limit);
         var list = new List<ConversationRecord>();
@@ -134,21 +96,26 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         reader.GetInt64(8),
         reader.GetInt64(9) != 0,
         reader.GetInt64(10) != 0,
-        DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-        DateTimeOffset.Parse(reader.GetString(12), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+        Utc(reader.GetInt64(11)),
+        Utc(reader.GetInt64(12)));
+
+    static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 
     public async Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, type, json FROM activities WHERE key = $key AND seq > $after ORDER BY seq LIMIT $limit";
+        // A row holds one turn's activities; the first row returned may begin before the watermark.
+        command.CommandText = """
+            SELECT a.data FROM conversation_keys k JOIN activities a ON a.conversation = k.id
+            WHERE k.key = $key AND a.last_seq > $after ORDER BY a.last_seq
+            """;
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$after", afterSeq);
-        command.Parameters.AddWithValue("$limit", limit);
         var list = new List<StoredActivity>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            list.Add(new StoredActivity(reader.GetInt64(0), reader.GetString(1), (byte[])reader.GetValue(2)));
+        while (list.Count < limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            PackedActivities.Unpack((byte[])reader.GetValue(0), afterSeq, limit, list);
         return list;
     }
 
@@ -157,21 +124,21 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT key, turn, at_utc, scenario_id, scenario_version, json FROM turns
-            WHERE ($scenario IS NULL OR scenario_id = $scenario) AND ($version IS NULL OR scenario_version = $version)
-              AND ($from IS NULL OR at_utc >= $from) AND ($to IS NULL OR at_utc < $to)
-            ORDER BY key, turn
+            SELECT k.key, t.turn, t.at_utc, t.scenario_id, t.scenario_version, t.json
+            FROM conversation_keys k JOIN turns t ON t.conversation = k.id
+            WHERE ($scenario IS NULL OR t.scenario_id = $scenario) AND ($version IS NULL OR t.scenario_version = $version)
+              AND ($from IS NULL OR t.at_utc >= $from) AND ($to IS NULL OR t.at_utc < $to)
+            ORDER BY k.key, t.turn
             """;
         command.Parameters.AddWithValue("$scenario", (object?)query.ScenarioId ?? DBNull.Value);
         command.Parameters.AddWithValue("$version", (object?)query.ScenarioVersion ?? DBNull.Value);
-        command.Parameters.AddWithValue("$from", query.FromUtc is { } from ? Iso(from) : DBNull.Value);
-        command.Parameters.AddWithValue("$to", query.ToUtc is { } to ? Iso(to) : DBNull.Value);
+        command.Parameters.AddWithValue("$from", query.FromUtc is { } from ? from.UtcTicks : DBNull.Value);
+        command.Parameters.AddWithValue("$to", query.ToUtc is { } to ? to.UtcTicks : DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return new TurnLogEntry(
-                reader.GetString(0), reader.GetInt64(1),
-                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                reader.GetString(0), reader.GetInt64(1), Utc(reader.GetInt64(2)),
                 reader.GetString(3), reader.GetString(4), (byte[])reader.GetValue(5));
         }
     }
@@ -180,7 +147,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     {
         if (write.Conversation.Version != write.ExpectedVersion + 1)
             throw new ArgumentException("The new version must be ExpectedVersion + 1.", nameof(write));
-        var pending = new PendingWrite(write);
+        // Packed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts.
+        var pending = new PendingWrite(write, write.Activities.Count > 0 ? PackedActivities.Pack(write.Activities) : null);
         Enqueue(pending);
         // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
         return pending.Completion.Task;
@@ -261,62 +229,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     void WriteLoop()
     {
-        using var update = _writer.CreateCommand();
-        update.CommandText = """
-            UPDATE conversations SET state = $state, version = $version, last_seq = $last_seq, started = $started,
-                   with_agent = $with_agent, user_id = $user_id, updated_utc = $updated
-            WHERE key = $key AND version = $expected
-            """;
-        var uState = update.Parameters.Add("$state", SqliteType.Blob);
-        var uVersion = update.Parameters.Add("$version", SqliteType.Integer);
-        var uLastSeq = update.Parameters.Add("$last_seq", SqliteType.Integer);
-        var uStarted = update.Parameters.Add("$started", SqliteType.Integer);
-        var uWithAgent = update.Parameters.Add("$with_agent", SqliteType.Integer);
-        var uUser = update.Parameters.Add("$user_id", SqliteType.Text);
-        var uUpdated = update.Parameters.Add("$updated", SqliteType.Text);
-        var uKey = update.Parameters.Add("$key", SqliteType.Text);
-        var uExpected = update.Parameters.Add("$expected", SqliteType.Integer);
-
-        using var insert = _writer.CreateCommand();
-        insert.CommandText = """
-            INSERT OR IGNORE INTO conversations (key, conversation_id, channel_id, scenario_id, scenario_version, user_id, state,
-                   version, last_seq, started, with_agent, created_utc, updated_utc)
-            VALUES ($key, $conversation_id, $channel_id, $scenario_id, $scenario_version, $user_id, $state,
-                   $version, $last_seq, $started, $with_agent, $created, $updated)
-            """;
-        var iKey = insert.Parameters.Add("$key", SqliteType.Text);
-        var iConversation = insert.Parameters.Add("$conversation_id", SqliteType.Text);
-        var iChannel = insert.Parameters.Add("$channel_id", SqliteType.Text);
-        var iScenario = insert.Parameters.Add("$scenario_id", SqliteType.Text);
-        var iScenarioVersion = insert.Parameters.Add("$scenario_version", SqliteType.Text);
-        var iUser = insert.Parameters.Add("$user_id", SqliteType.Text);
-        var iState = insert.Parameters.Add("$state", SqliteType.Blob);
-        var iVersion = insert.Parameters.Add("$version", SqliteType.Integer);
-        var iLastSeq = insert.Parameters.Add("$last_seq", SqliteType.Integer);
-        var iStarted = insert.Parameters.Add("$started", SqliteType.Integer);
-        var iWithAgent = insert.Parameters.Add("$with_agent", SqliteType.Integer);
-        var iCreated = insert.Parameters.Add("$created", SqliteType.Text);
-        var iUpdated = insert.Parameters.Add("$updated", SqliteType.Text);
-
-        using var append = _writer.CreateCommand();
-        append.CommandText = "INSERT INTO activities (key, seq, type, json) VALUES ($key, $seq, $type, $json)";
-        var aKey = append.Parameters.Add("$key", SqliteType.Text);
-        var aSeq = append.Parameters.Add("$seq", SqliteType.Integer);
-        var aType = append.Parameters.Add("$type", SqliteType.Text);
-        var aJson = append.Parameters.Add("$json", SqliteType.Blob);
-
-        using var log = _writer.CreateCommand();
-        log.CommandText = """
-            INSERT OR REPLACE INTO turns (key, turn, at_utc, scenario_id, scenario_version, json)
-            VALUES ($key, $turn, $at, $scenario_id, $scenario_version, $json)
-            """;
-        var lKey = log.Parameters.Add("$key", SqliteType.Text);
-        var lTurn = log.Parameters.Add("$turn", SqliteType.Integer);
-        var lAt = log.Parameters.Add("$at", SqliteType.Text);
-        var lScenario = log.Parameters.Add("$scenario_id", SqliteType.Text);
-        var lScenarioVersion = log.Parameters.Add("$scenario_version", SqliteType.Text);
-        var lJson = log.Parameters.Add("$json", SqliteType.Blob);
-
+        using var statements = new TurnStatements(_writer);
         var batch = new List<PendingWrite>(MaxBatch);
         var steps = new List<WriterStep>();
         while (_writes.TryTake(out var first, Timeout.Infinite))
@@ -332,47 +245,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             try
             {
                 using var transaction = _writer.BeginTransaction();
-                update.Transaction = insert.Transaction = append.Transaction = log.Transaction = transaction;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    var w = batch[i].Write;
-                    var c = w.Conversation;
-                    var updated = Iso(c.UpdatedUtc);
-                    if (string.CompareOrdinal(updated, _activitiesExpiredBefore) < 0) _activitiesExpiredBefore = updated;
-                    int changed;
-                    if (w.ExpectedVersion == 0)
-                    {
-                        iKey.Value = c.Key; iConversation.Value = c.ConversationId; iChannel.Value = c.ChannelId;
-                        iScenario.Value = c.ScenarioId; iScenarioVersion.Value = c.ScenarioVersion; iUser.Value = (object?)c.UserId ?? DBNull.Value;
-                        iState.Value = StoredBytes.AsArray(c.State); iVersion.Value = c.Version; iLastSeq.Value = c.LastSeq;
-                        iStarted.Value = c.Started ? 1 : 0; iWithAgent.Value = c.WithAgent ? 1 : 0;
-                        iCreated.Value = Iso(c.CreatedUtc); iUpdated.Value = updated;
-                        changed = insert.ExecuteNonQuery();
-                    }
-                    else
-                    {
-                        uState.Value = StoredBytes.AsArray(c.State); uVersion.Value = c.Version; uLastSeq.Value = c.LastSeq;
-                        uStarted.Value = c.Started ? 1 : 0; uWithAgent.Value = c.WithAgent ? 1 : 0; uUser.Value = (object?)c.UserId ?? DBNull.Value;
-                        uUpdated.Value = updated; uKey.Value = c.Key; uExpected.Value = w.ExpectedVersion;
-                        changed = update.ExecuteNonQuery();
-                    }
+                    var updated = batch[i].Write.Conversation.UpdatedUtc.UtcTicks;
+                    if (updated < _activitiesExpiredBefore) _activitiesExpiredBefore = updated;
                     // INVARIANT: a conflicting turn writes nothing, so the rest of the batch can still commit.
-                    if (changed == 0)
-                    {
-                        conflicts[i] = true;
-                        continue;
-                    }
-                    foreach (var a in w.Activities)
-                    {
-                        aKey.Value = c.Key; aSeq.Value = a.Seq; aType.Value = a.Type; aJson.Value = StoredBytes.AsArray(a.Json);
-                        append.ExecuteNonQuery();
-                    }
-                    if (w.Turn is { } t)
-                    {
-                        lKey.Value = t.Key; lTurn.Value = t.Turn; lAt.Value = Iso(t.AtUtc);
-                        lScenario.Value = t.ScenarioId; lScenarioVersion.Value = t.ScenarioVersion; lJson.Value = StoredBytes.AsArray(t.Json);
-                        log.ExecuteNonQuery();
-                    }
+                    conflicts[i] = !statements.Write(batch[i].Write, batch[i].Packed);
                 }
                 // Expiry steps share the batch's commit (and its fsync); each in a savepoint, so a failing one undoes only itself.
                 foreach (var step in steps) step.Run(_writer, transaction);
@@ -393,13 +271,6 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         }
     }
 
-    static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
     public async ValueTask DisposeAsync()
     {
         // Idempotent: the container disposes the store once per service type it is registered as. The queue is not
@@ -413,9 +284,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     /// <summary>What the writer thread takes from its queue: a turn to save (<see cref="PendingWrite"/>) or an expiry step.</summary>
     abstract class WriterItem;
 
-    sealed class PendingWrite(TurnWrite write) : WriterItem
+    sealed class PendingWrite(TurnWrite write, byte[]? packedActivities) : WriterItem
     {
         public TurnWrite Write { get; } = write;
+
+        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); null when it has none.</summary>
+        public byte[]? Packed { get; } = packedActivities;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

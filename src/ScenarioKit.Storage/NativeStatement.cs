@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ScenarioKit.Storage;
+
+/// <summary>
+/// One SQL statement prepared once on a connection and run many times through SQLite's own API, parameters bound by
+/// position. For the SQLite writer's per-turn statements: a <see cref="SqliteCommand"/> looks every parameter up by
+/// name, converts its name and value, and builds a data reader on every run, which cost the serial writer thread more
+/// than the B-tree inserts it drives (docs/performance.md, "Session 5: the SQLite layout"). Errors surface as
+/// <see cref="SqliteException"/>, as from a command.
+/// </summary>
+sealed class NativeStatement : IDisposable
+{
+    readonly sqlite3 _db;
+    readonly sqlite3_stmt _statement;
+
+    public NativeStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+    }
+
+    public NativeStatement Bind(int position, long value)
+    {
+        Check(raw.sqlite3_bind_int64(_statement, position, value));
+        return this;
+    }
+
+    public NativeStatement Bind(int position, bool value) => Bind(position, value ? 1L : 0L);
+
+    public NativeStatement Bind(int position, string? value)
+    {
+        // An empty span may have no address, which SQLite would read as NULL.
+        Check(value switch
+        {
+            null => raw.sqlite3_bind_null(_statement, position),
+            "" => raw.sqlite3_bind_text(_statement, position, ""),
+            _ => raw.sqlite3_bind_text16(_statement, position, value.AsSpan()),
+        });
+        return this;
+    }
+
+    public NativeStatement Bind(int position, ReadOnlySpan<byte> value)
+    {
+        Check(value.IsEmpty ? raw.sqlite3_bind_zeroblob(_statement, position, 0) : raw.sqlite3_bind_blob(_statement, position, value));
+        return this;
+    }
+
+    /// <summary>Runs the statement; the first column of its first row (RETURNING), or null when it returned none.</summary>
+    public long? Run()
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc == raw.SQLITE_ROW)
+            {
+                var value = raw.sqlite3_column_int64(_statement, 0);
+                // RETURNING makes every change in the first step; stepping to the end finishes the statement.
+                while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW) { }
+                Check(rc);
+                return value;
+            }
+            Check(rc);
+            return null;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    void Check(int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW)) SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    public void Dispose() => _statement.Dispose();
+}
