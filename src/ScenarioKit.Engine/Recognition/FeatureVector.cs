@@ -33,22 +33,39 @@ internal sealed class FeatureVector
     /// <summary>
     /// Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).
     /// With <paramref name="typos"/>, a misspelt English word counts as the word it was meant to be; its grams stay as typed.
+    /// With <paramref name="japanese"/> (a Japanese scenario), a romaji word counts as its hiragana reading and a compound
+    /// also as the scenario's words it is made of.
     /// </summary>
-    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null)
+    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null, JapaneseReading? japanese = null)
     {
+        var words = new List<(string Text, string Key, float Weight)>(text.Terms.Length);
+        List<string>? pieces = null;
+        foreach (var term in text.Terms)
+        {
+            var romaji = japanese is null ? default : JapaneseReading.ReadRomaji(text, term);
+            if (!romaji.IsDefault)
+            {
+                foreach (var kana in romaji) words.Add((kana.Text, kana.Text, kana.IsFunction ? FunctionWeight : 1f));
+                continue;
+            }
+            var weight = term.IsFunction ? FunctionWeight : 1f;
+            words.Add((term.Text, typos?.Correct(term) ?? term.Text, weight));
+            if (japanese is null) continue;
+            (pieces ??= []).Clear();
+            japanese.Pieces(term, pieces);
+            foreach (var piece in pieces) words.Add((piece, piece, weight));
+        }
         var size = 0;
-        foreach (var term in text.Terms) size += 1 + 2 * (term.Text.Length + 1);
+        foreach (var word in words) size += 1 + 2 * (word.Text.Length + 1);
         if (size == 0) return Empty;
         var keys = new ulong[size];
         var values = new float[size];
         var n = 0;
-        foreach (var term in text.Terms)
+        foreach (var (word, key, weight) in words)
         {
-            var weight = term.IsFunction ? FunctionWeight : 1f;
-            keys[n] = WordKey(typos?.Correct(term) ?? term.Text);
+            keys[n] = WordKey(key);
             values[n++] = weight;
             // Grams of the word padded with spaces, so its first and last letters form grams of their own.
-            var word = term.Text;
             var length = word.Length + 2;
             for (var i = 0; i + 1 < length; i++)
             {
