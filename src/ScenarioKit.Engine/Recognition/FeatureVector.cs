@@ -15,6 +15,12 @@ internal sealed class FeatureVector
     /// <summary>How much a function word counts against a content word: enough to separate 「届きますか」 from 「届きましたか」, too little to carry a match.</summary>
     public const float FunctionWeight = 0.3f;
 
+    /// <summary>
+    /// How much a known word found inside a compound counts (「予定日」 in 「到着予定日」): half, since the compound as a whole
+    /// and its grams are counted too (at full weight the pieces pulled 「黒のMサイズってまだ残ってる？」 into size selection).
+    /// </summary>
+    public const float PieceWeight = 0.5f;
+
     readonly ulong[] _keys;   // sorted, distinct
     readonly float[] _values;
 
@@ -53,7 +59,7 @@ internal sealed class FeatureVector
             if (japanese is null) continue;
             (pieces ??= []).Clear();
             japanese.Pieces(term, pieces);
-            foreach (var piece in pieces) words.Add((piece, piece, weight));
+            foreach (var piece in pieces) words.Add((piece, piece, weight * PieceWeight));
         }
         var size = 0;
         foreach (var word in words) size += 1 + 2 * (word.Text.Length + 1);

@@ -66,9 +66,6 @@ public static class Romaji
         table["hu"] = "ふ";
         table["wi"] = "うぃ";
         table["we"] = "うぇ";
-        // Long vowels written with a macron or circumflex (ō, û): the vowel and its lengthening.
-        foreach (var (mark, kana) in new[] { ("ā", "ああ"), ("ī", "いい"), ("ū", "うう"), ("ē", "えい"), ("ō", "おう"), ("â", "ああ"), ("î", "いい"), ("û", "うう"), ("ê", "えい"), ("ô", "おう") })
-            table[mark] = kana;
         return table;
     }
 
@@ -84,6 +81,11 @@ public static class Romaji
     public static string? ToKana(ReadOnlySpan<char> word)
     {
         if (word.IsEmpty) return null;
+        if (word.ContainsAnyExcept(AsciiLetters))
+        {
+            var expanded = ExpandLongVowels(word);
+            return expanded.AsSpan().ContainsAnyExcept(AsciiLetters) ? null : ToKana(expanded);
+        }
         var kana = new StringBuilder(word.Length);
         var i = 0;
         while (i < word.Length)
@@ -122,5 +124,27 @@ public static class Romaji
         return kana.ToString();
     }
 
-    static bool IsVowel(char c) => c is 'a' or 'i' or 'u' or 'e' or 'o' or 'ā' or 'ī' or 'ū' or 'ē' or 'ō' or 'â' or 'î' or 'û' or 'ê' or 'ô';
+    static bool IsVowel(char c) => c is 'a' or 'i' or 'u' or 'e' or 'o';
+
+    static readonly System.Buffers.SearchValues<char> AsciiLetters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz'\u2019");
+
+    /// <summary>
+    /// A long vowel written with a macron or circumflex as the two vowels a customer would otherwise type ("tōkyō" →
+    /// "toukyou", "chûmon" → "chuumon"). Other letters are kept, and then the word is not romaji.
+    /// </summary>
+    static string ExpandLongVowels(ReadOnlySpan<char> word)
+    {
+        var expanded = new StringBuilder(word.Length + 4);
+        foreach (var c in word)
+            expanded.Append(c switch
+            {
+                'ā' or 'â' => "aa",
+                'ī' or 'î' => "ii",
+                'ū' or 'û' => "uu",
+                'ē' or 'ê' => "ei",
+                'ō' or 'ô' => "ou",
+                _ => c.ToString(),
+            });
+        return expanded.ToString();
+    }
 }
