@@ -48,8 +48,8 @@ internal sealed class JapaneseReading
     static bool IsCompoundable(Term term) => term.Script is Script.Kanji or Script.Katakana && !term.IsFunction;
 
     /// <summary>
-    /// Adds to <paramref name="pieces"/> the known words <paramref name="term"/> is made of, longest first from the
-    /// left (nothing when it is itself a single known word or has no known part).
+    /// Adds to <paramref name="pieces"/> the shorter known words <paramref name="term"/> is made of, longest first from
+    /// the left (a known compound is split too: 「発送予定日」 → 「発送」「予定日」); nothing when none is inside it.
     /// </summary>
     public void Pieces(Term term, List<string> pieces)
     {
