@@ -15,6 +15,12 @@ internal sealed class FeatureVector
     /// <summary>How much a function word counts against a content word: enough to separate 「届きますか」 from 「届きましたか」, too little to carry a match.</summary>
     public const float FunctionWeight = 0.3f;
 
+    /// <summary>
+    /// How much a known word found inside a compound counts (「予定日」 in 「到着予定日」): half, since the compound as a whole
+    /// and its grams are counted too (at full weight the pieces pulled 「黒のMサイズってまだ残ってる？」 into size selection).
+    /// </summary>
+    public const float PieceWeight = 0.5f;
+
     readonly ulong[] _keys;   // sorted, distinct
     readonly float[] _values;
 
@@ -33,22 +39,39 @@ internal sealed class FeatureVector
     /// <summary>
     /// Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).
     /// With <paramref name="typos"/>, a misspelt English word counts as the word it was meant to be; its grams stay as typed.
+    /// With <paramref name="japanese"/> (a Japanese scenario), a romaji word counts as its hiragana reading and a compound
+    /// also as the scenario's words it is made of.
     /// </summary>
-    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null)
+    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null, JapaneseReading? japanese = null)
     {
+        var words = new List<(string Text, string Key, float Weight)>(text.Terms.Length);
+        List<string>? pieces = null;
+        foreach (var term in text.Terms)
+        {
+            var romaji = japanese is null ? default : JapaneseReading.ReadRomaji(text, term);
+            if (!romaji.IsDefault)
+            {
+                foreach (var kana in romaji) words.Add((kana.Text, kana.Text, kana.IsFunction ? FunctionWeight : 1f));
+                continue;
+            }
+            var weight = term.IsFunction ? FunctionWeight : 1f;
+            words.Add((term.Text, typos?.Correct(term) ?? term.Text, weight));
+            if (japanese is null) continue;
+            (pieces ??= []).Clear();
+            japanese.Pieces(term, pieces);
+            foreach (var piece in pieces) words.Add((piece, piece, weight * PieceWeight));
+        }
         var size = 0;
-        foreach (var term in text.Terms) size += 1 + 2 * (term.Text.Length + 1);
+        foreach (var word in words) size += 1 + 2 * (word.Text.Length + 1);
         if (size == 0) return Empty;
         var keys = new ulong[size];
         var values = new float[size];
         var n = 0;
-        foreach (var term in text.Terms)
+        foreach (var (word, key, weight) in words)
         {
-            var weight = term.IsFunction ? FunctionWeight : 1f;
-            keys[n] = WordKey(typos?.Correct(term) ?? term.Text);
+            keys[n] = WordKey(key);
             values[n++] = weight;
             // Grams of the word padded with spaces, so its first and last letters form grams of their own.
-            var word = term.Text;
             var length = word.Length + 2;
             for (var i = 0; i + 1 < length; i++)
             {

@@ -29,11 +29,9 @@ internal sealed class CompiledIntent
         Keywords = [.. def.Keywords.Select(k => WordPattern.Parse(k, vocabulary)).Where(k => k.Matching.Length > 0)];
         var examples = def.Examples
             .Select(e => (Text: e, Segmented: TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(e)))))
-            .Select(e => (e.Text, e.Segmented, Vector: FeatureVector.Count(e.Segmented)))
-            .Where(e => !e.Vector.IsEmpty).ToArray();
+            .Where(e => e.Segmented.Terms.Length > 0).ToArray();
         ExampleTexts = [.. examples.Select(e => e.Text)];
         ExampleSegments = [.. examples.Select(e => e.Segmented)];
-        ExampleCounts = [.. examples.Select(e => e.Vector)];
         Suggestion = string.IsNullOrWhiteSpace(def.Description) ? def.Name : def.Description;
         FoldedSuggestion = TextNormalizer.NormalizeAndFold(Suggestion);
         FoldedName = TextNormalizer.NormalizeAndFold(def.Name);
@@ -45,9 +43,8 @@ internal sealed class CompiledIntent
     public Regex[] Patterns { get; }
     public WordPattern[] Keywords { get; }
     public string[] ExampleTexts { get; }
+    /// <summary>The examples segmented; their features are counted once all intents are known (<see cref="ImmutableIntentList"/>).</summary>
     public SegmentedText[] ExampleSegments { get; }
-    /// <summary>Raw feature counts of the examples; weighted in <see cref="SimilarityIndex"/> once all intents are known.</summary>
-    public FeatureVector[] ExampleCounts { get; }
 
     /// <summary>What the clarify question offers for this intent: its description, or its name.</summary>
     public string Suggestion { get; }
@@ -201,7 +198,7 @@ internal sealed class IntentRecognizer
     {
         // Endings and particles alone (「もらえますか」, "can you") say nothing about what the customer wants.
         if (input.Segmented.Terms.All(t => t.IsFunction)) return [];
-        var vector = FeatureVector.Count(input.Segmented, _intents.Typos);
+        var vector = FeatureVector.Count(input.Segmented, _intents.Typos, _intents.Japanese);
         if (vector.IsEmpty) return [];
         var index = _intents.Index;
         var raw = index.RawScores(vector.Weigh(index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1, count: 3);
@@ -218,13 +215,15 @@ internal sealed class IntentRecognizer
 
 internal sealed class ImmutableIntentList
 {
-    public ImmutableIntentList(CompiledIntent[] all, VocabularyRewriter vocabulary)
+    /// <param name="japanese">Whether the scenario is in Japanese: then its compounds and romaji are read (<see cref="JapaneseReading"/>).</param>
+    public ImmutableIntentList(CompiledIntent[] all, VocabularyRewriter vocabulary, bool japanese)
     {
         All = all;
         Vocabulary = vocabulary;
-        HasExamples = all.Any(i => i.ExampleCounts.Length > 0);
+        HasExamples = all.Any(i => i.ExampleSegments.Length > 0);
         _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        Index = new SimilarityIndex(all);
+        Japanese = japanese ? JapaneseReading.Build(all.SelectMany(i => i.ExampleSegments)) : null;
+        Index = new SimilarityIndex(all, [.. all.Select(i => i.ExampleSegments.Select(e => FeatureVector.Count(e, japanese: Japanese)).ToArray())]);
         Typos = TypoCorrector.Build(all.Select(i => i.ExampleSegments));
         Calibration = ScoreCalibration.Measure(Index);
     }
@@ -233,6 +232,7 @@ internal sealed class ImmutableIntentList
     public VocabularyRewriter Vocabulary { get; }
     public bool HasExamples { get; }
     public SimilarityIndex Index { get; }
+    public JapaneseReading? Japanese { get; }
     public TypoCorrector Typos { get; }
     public ScoreCalibration Calibration { get; }
     readonly Dictionary<string, CompiledIntent> _byName;

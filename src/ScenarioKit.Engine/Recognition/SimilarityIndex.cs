@@ -16,9 +16,10 @@ internal sealed class SimilarityIndex
     readonly FrozenDictionary<ulong, Posting[]> _examples;
     readonly FrozenDictionary<ulong, Posting[]> _centroids;
 
-    public SimilarityIndex(CompiledIntent[] intents)
+    /// <param name="counts">The raw feature counts of each intent's examples (<see cref="CompiledIntent.ExampleSegments"/>).</param>
+    public SimilarityIndex(CompiledIntent[] intents, FeatureVector[][] counts)
     {
-        Weights = new FeatureWeights(intents.Select(i => (IReadOnlyList<FeatureVector>)i.ExampleCounts));
+        Weights = new FeatureWeights(counts);
         var examples = new Dictionary<ulong, List<Posting>>();
         var centroids = new Dictionary<ulong, List<Posting>>();
         var owner = new List<int>();
@@ -27,7 +28,7 @@ internal sealed class SimilarityIndex
         for (var i = 0; i < intents.Length; i++)
         {
             first[i] = owner.Count;
-            var weighted = intents[i].ExampleCounts.Select(v => v.Weigh(Weights)).ToArray();
+            var weighted = counts[i].Select(v => v.Weigh(Weights)).ToArray();
             for (var e = 0; e < weighted.Length; e++)
             {
                 Add(examples, weighted[e], owner.Count);
@@ -41,7 +42,7 @@ internal sealed class SimilarityIndex
         _centroids = centroids.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         FirstExample = first;
         ExampleTexts = [.. texts];
-        ExampleVectors = [.. intents.SelectMany(i => i.ExampleCounts.Select(v => v.Weigh(Weights)))];
+        ExampleVectors = [.. counts.SelectMany(c => c.Select(v => v.Weigh(Weights)))];
         Owner = [.. owner];
     }
 

@@ -58,7 +58,8 @@ internal sealed class CompiledScenario
         UserScoped = model.Variables.Where(v => v.Scope == VariableScope.User).Select(v => v.Name).ToFrozenSet(StringComparer.Ordinal);
 
         var vocabulary = model.Vocabulary.IsDefaultOrEmpty ? VocabularyRewriter.Empty : new VocabularyRewriter(model.Vocabulary);
-        Intents = new ImmutableIntentList([.. model.Intents.Select((i, n) => new CompiledIntent(i, n, options, vocabulary, errors))], vocabulary);
+        Intents = new ImmutableIntentList([.. model.Intents.Select((i, n) => new CompiledIntent(i, n, options, vocabulary, errors))], vocabulary,
+            japanese: IsJapanese);
         Recognizer = new IntentRecognizer(Intents, model.Recognizer ?? RecognizerSettings.Default);
 
         var flows = new Dictionary<string, FlowDef>(StringComparer.Ordinal);

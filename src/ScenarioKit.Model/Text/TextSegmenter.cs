@@ -68,6 +68,12 @@ public static class TextSegmenter
     /// <summary>Particles split from the front of a hiragana run that follows a word (「送料|は|おいくら」「返品|の|やり方」).</summary>
     static readonly string[] LeadingParticleList = ["って", "は", "が", "を", "に", "で", "と", "も", "へ", "の"];
 
+    /// <summary>
+    /// 「を」 begins no word in modern Japanese, so it is split off even when one character is left (「荷物の追跡|を|お|願い」,
+    /// 「担当者|を|お|願い」: 「をお」 was a word both shared); the other particles need two left (「もう」 is not も|う).
+    /// </summary>
+    const string ObjectParticle = "を";
+
     static readonly string[] ParticleList = ["は", "が", "を", "に", "で", "と", "も", "へ", "や", "から", "まで", "より", "など", "とか", "ってば"];
 
     static readonly string[] StopWordList =
@@ -196,7 +202,7 @@ public static class TextSegmenter
             AddTerm(text, start, length, Script.Hiragana, isFunction: true, terms);
             return;
         }
-        if (afterWord && LeadingParticles.FirstOrDefault(p => run.Length > p.Length + 1 && run.StartsWith(p, StringComparison.Ordinal)) is { } particle)
+        if (afterWord && LeadingParticles.FirstOrDefault(p => (run.Length > p.Length + 1 || (p == ObjectParticle && run.Length > 1)) && run.StartsWith(p, StringComparison.Ordinal)) is { } particle)
         {
             AddTerm(text, start, particle.Length, Script.Hiragana, isFunction: true, terms);
             boundary[start + particle.Length] = true;

@@ -97,4 +97,17 @@ public sealed class TextSegmenterTests
 
     [Fact]
     public void Apostrophes_split_english_words() => Assert.Equal(["wher", "order"], Content("where's my order"));
+
+    [Theory]
+    [InlineData("担当者をお願いします")]
+    [InlineData("荷物の追跡をお願いします")]
+    public void The_object_particle_is_split_off_even_before_one_character(string text)
+    {
+        // 「をお」 was a content word every 「…をお願いします」 shared, whatever was asked for.
+        Assert.Contains("を", Function(text));
+        Assert.DoesNotContain(Content(text), w => w.StartsWith('を'));
+    }
+
+    [Fact]
+    public void Other_particles_still_need_two_characters_left() => Assert.Contains("もう", Content("発送もう済みましたか"));
 }
