@@ -7,6 +7,8 @@ namespace ScenarioKit.BotFramework.Schema;
 /// <summary>Writes <c>timestamp</c> as ISO-8601 UTC with a <c>Z</c> suffix (§1); reads any ISO-8601 offset.</summary>
 internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
+    internal const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.GetString();
@@ -18,7 +20,7 @@ internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         Span<char> buffer = stackalloc char[32];
-        value.UtcDateTime.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        value.UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
         writer.WriteStringValue(buffer[..written]);
     }
 }

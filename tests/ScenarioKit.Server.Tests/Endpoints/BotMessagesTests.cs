@@ -67,6 +67,20 @@ public sealed class BotMessagesTests
     }
 
     [Fact]
+    public async Task Answers_carry_their_exact_Content_Length_not_chunks()
+    {
+        await using var server = await TestServer.StartAsync();
+        foreach (var body in new[] { Reference.UserActivity("len", 0), Reference.UserActivity("len", 1, text: "注文はどこ？ <&>"), "{\"type\":\"typing\",\"deliveryMode\":\"expectReplies\"}", "{\"text\":\"hi\"}" })
+        {
+            using var response = await server.PostJsonAsync("/api/messages", body);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            using var json = JsonDocument.Parse(bytes);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_serviceUrl_is_502_and_the_turn_is_kept()
     {
         await using var server = await TestServer.StartAsync();
