@@ -56,13 +56,15 @@ public sealed class ActivityJsonWriterTests
     [Fact]
     public void Generated_activities_are_written_as_the_serializer_writes_them()
     {
-        var text = Gen.OneOf(Gen.String, Gen.Const<string?>(null), Gen.OneOfConst<string?>("こんにちは", "<a href='x'>&amp;</a>", "😀 絵文字", "\u0000\t\"\\", "ｶﾀｶﾅ"));
+        var text = Gen.OneOf(Gen.String!, Gen.OneOf<string?>(null, "こんにちは", "<a href='x'>&amp;</a>", "😀 絵文字", "\u0000\t\"\\", "ｶﾀｶﾅ"));
         var account = Gen.Select(text, text, text, (id, name, role) => new ChannelAccount { Id = id, Name = name, Role = role });
-        var element = Gen.OneOfConst("1", "\"値\"", "{\"a\":[true,null,1.5e3]}", "[]").Select(j => (JsonElement?)JsonElement.Parse(j));
+        var element = Gen.OneOf<string?>(null, "1", "\"値\"", "{\"a\":[true,null,1.5e3]}", "[]").Select(j => j is null ? (JsonElement?)null : JsonElement.Parse(j));
+        var time = Gen.Select(Gen.Bool, Gen.DateTimeOffset, (some, t) => some ? t : (DateTimeOffset?)null);
+        var flag = Gen.Select(Gen.Bool, Gen.Bool, (some, b) => some ? b : (bool?)null);
         var activity = Gen.Select(
             Gen.Select(text, text, text, text, (type, id, t, locale) => (type, id, t, locale)),
-            Gen.Select(account, account.Null(), Gen.DateTimeOffset.Null(), element.Null(), (from, to, time, value) => (from, to, time, value)),
-            Gen.Select(text, Gen.Bool.Null(), account.Array[0, 3].Null(), (name, group, members) => (name, group, members)),
+            Gen.Select(account, account.Null(), time, element, (from, to, time, value) => (from, to, time, value)),
+            Gen.Select(text, flag, account.Array[0, 3].Null(), (name, group, members) => (name, group, members)),
             (a, b, c) => new Activity
             {
                 Type = a.type, Id = a.id, Text = a.t, Locale = a.locale, From = b.from, Recipient = b.to, Timestamp = b.time, LocalTimestamp = b.time,
