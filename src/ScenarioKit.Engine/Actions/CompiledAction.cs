@@ -73,11 +73,11 @@ internal sealed class CompiledAction
         return new ExpressionScope(new VariableIndex(arguments.Keys), variables) { Now = now, CancellationToken = ct };
     }
 
-    /// <summary>Runs the script in a pooled sandbox; a script error or limit is a failed outcome.</summary>
+    /// <summary>Runs the script in this thread's sandbox; a script error or limit is a failed outcome.</summary>
     public ActionOutcome RunScript(IReadOnlyDictionary<string, JsonNode?> arguments, DateTimeOffset now, CancellationToken ct)
     {
         if (_script is not { } script || Def.Script is null) return ActionOutcome.Failure($"script action '{Def.Name}' could not be prepared");
-        var sandbox = JsSandbox.Rent(Options);
+        var sandbox = JsSandbox.ForCurrentThread(Options);
         var engine = sandbox.Engine;
         sandbox.Begin(now, ct);
         try
@@ -96,7 +96,7 @@ internal sealed class CompiledAction
         }
         finally
         {
-            sandbox.Return();
+            sandbox.Reset();
         }
     }
 }

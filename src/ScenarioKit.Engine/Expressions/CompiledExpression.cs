@@ -74,7 +74,7 @@ internal sealed class CompiledExpression
 
     internal bool TryEvaluateWithJint(ExpressionScope scope, RuntimeOptions options, out Value value, out RuntimeError? error)
     {
-        var sandbox = JsSandbox.Rent(options);
+        var sandbox = JsSandbox.ForCurrentThread(options);
         var engine = sandbox.Engine;
         sandbox.Begin(scope.Now, scope.CancellationToken);
         try
@@ -97,7 +97,7 @@ internal sealed class CompiledExpression
         }
         finally
         {
-            sandbox.Return();
+            sandbox.Reset();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Jint;
 using JsEngine = Jint.Engine;
@@ -9,10 +8,10 @@ using Jint.Runtime;
 namespace ScenarioKit.Engine.Expressions;
 
 /// <summary>
-/// A hardened Jint engine reused for many evaluations. An <see cref="Engine"/> is single-threaded, and
-/// building one costs far more than a turn may (≥ 50,000 turns/s: milliseconds, hundreds of intrinsics
-/// frozen), so idle sandboxes wait in a pool per <see cref="RuntimeOptions"/>: an evaluation rents one,
-/// uses it synchronously and returns it in a clean state:
+/// A hardened Jint engine reused for many evaluations on one thread. An <see cref="Engine"/> is
+/// single-threaded, and building one costs far more than a turn may (≥ 50,000 turns/s), so each
+/// thread keeps one per <see cref="RuntimeOptions"/> and returns it to a clean state after every
+/// evaluation:
 /// <list type="bullet">
 /// <item>every intrinsic (Object, Array.prototype, Math, …) is deep-frozen once at creation, so a
 /// script cannot leave a trace in shared built-ins (<c>Object.defineProperty(Object.prototype, …)</c>
@@ -24,22 +23,16 @@ namespace ScenarioKit.Engine.Expressions;
 /// evaluation, <c>eval</c> and <c>Function('…')</c> are disabled, there is no CLR interop, and the
 /// native stack is guarded so deep recursion is a catchable RangeError, not a process crash.</item>
 /// </list>
-/// The pool is shared by all threads rather than one sandbox per thread: the server's thread pool adds and
-/// retires threads all the time under load, and every new thread used to build its own engine in the middle
-/// of a turn (≈ 10 % of a turn's CPU in the profile of docs/performance.md, "Session 5").
 /// Date.now() and <c>new Date()</c> read the turn's injected clock, and Math.random throws, so
 /// expressions stay deterministic.
 /// </summary>
 internal sealed class JsSandbox
 {
-    // Idle sandboxes by options (a server hosting several packages with different limits must not rebuild
-    // an engine each time it switches between them). Bounded: past the limits a returned sandbox is dropped.
-    static readonly ConcurrentDictionary<RuntimeOptions, Pool> s_pools = new();
-    const int MaxPools = 16;
-    const int MaxIdlePerPool = 64;
-
-    // The last pool used: nearly every evaluation of a server uses one options instance.
-    static Pool? s_last;
+    // Per thread, one sandbox per distinct options (a server hosting several packages with different
+    // limits must not rebuild an engine, ~ms, each time it switches between them). Bounded.
+    [ThreadStatic] static JsSandbox? t_current;
+    [ThreadStatic] static Dictionary<RuntimeOptions, JsSandbox>? t_others;
+    const int MaxSandboxesPerThread = 8;
 
     readonly GlobalSnapshot _snapshot;
     readonly CancellationConstraint _cancellation = new();
@@ -71,48 +64,20 @@ internal sealed class JsSandbox
     public RuntimeOptions Options { get; }
     public JsEngine Engine { get; }
 
-    /// <summary>An idle sandbox for <paramref name="options"/>, built if none waits. Use it synchronously, then <see cref="Return"/> it.</summary>
-    public static JsSandbox Rent(RuntimeOptions options)
+    /// <summary>This thread's sandbox for <paramref name="options"/>. Use it synchronously and call <see cref="Reset"/> when done.</summary>
+    public static JsSandbox ForCurrentThread(RuntimeOptions options)
     {
-        var pool = PoolFor(options);
-        return pool.Idle.TryTake(out var sandbox) ? pool.Taken(sandbox) : new JsSandbox(options);
-    }
-
-    /// <summary>Cleans the globals and hands the sandbox back for the next evaluation (any thread's); runs in a finally.</summary>
-    public void Return()
-    {
-        Reset();
-        var pool = PoolFor(Options);
-        if (Interlocked.Increment(ref pool.Count) <= MaxIdlePerPool) pool.Idle.Add(this);
-        else Interlocked.Decrement(ref pool.Count);
-    }
-
-    static Pool PoolFor(RuntimeOptions options)
-    {
-        var last = s_last;
-        if (last is not null && (ReferenceEquals(last.Options, options) || last.Options.Equals(options))) return last;
-        if (!s_pools.TryGetValue(options, out var pool))
+        var sandbox = t_current;
+        if (sandbox is not null && (ReferenceEquals(sandbox.Options, options) || sandbox.Options.Equals(options))) return sandbox;
+        var others = t_others ??= [];
+        if (sandbox is not null)
         {
-            if (s_pools.Count >= MaxPools) s_pools.Clear();
-            pool = s_pools.GetOrAdd(options, o => new Pool(o));
+            if (others.Count >= MaxSandboxesPerThread) others.Clear();
+            others[sandbox.Options] = sandbox;
         }
-        s_last = pool;
-        return pool;
-    }
-
-    sealed class Pool(RuntimeOptions options)
-    {
-        public readonly RuntimeOptions Options = options;
-
-        // ConcurrentBag keeps a list per thread: a thread usually takes back the sandbox it returned, without contention.
-        public readonly ConcurrentBag<JsSandbox> Idle = [];
-        public int Count;
-
-        public JsSandbox Taken(JsSandbox sandbox)
-        {
-            Interlocked.Decrement(ref Count);
-            return sandbox;
-        }
+        if (!others.Remove(options, out var found)) found = new JsSandbox(options);
+        t_current = found;
+        return found;
     }
 
     public void Begin(DateTimeOffset now, CancellationToken ct)
@@ -121,8 +86,8 @@ internal sealed class JsSandbox
         _cancellation.Token = ct;
     }
 
-    /// <summary>Returns the globals to their hardened state.</summary>
-    void Reset()
+    /// <summary>Returns the globals to their hardened state; runs in a finally after every evaluation.</summary>
+    public void Reset()
     {
         _cancellation.Token = default;
         Engine.Advanced.RestoreGlobalSnapshot(_snapshot);
