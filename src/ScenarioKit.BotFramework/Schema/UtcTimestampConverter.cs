@@ -12,9 +12,14 @@ internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.GetString();
-        if (text is null || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind | DateTimeStyles.AssumeUniversal, out var value))
-            throw new JsonException($"timestamp '{text}' is not an ISO-8601 date.");
+        if (!TryParse(text, out var value)) throw new JsonException($"timestamp '{text}' is not an ISO-8601 date.");
         return value;
+    }
+
+    internal static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind | DateTimeStyles.AssumeUniversal, out value);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)

@@ -127,12 +127,14 @@ internal static class HttpHelpers
         await ReadBodyAsync(context, limit, optional) is { } body ? ParseObject(body) : null;
 
     /// <summary>
-    /// Reads an activity body. The usual case is one pass straight into <see cref="Activity"/>; only a body
-    /// that fails it is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>).
+    /// Reads an activity body. The usual case is one hand-written pass straight into <see cref="Activity"/>
+    /// (<see cref="ActivityJsonReader"/>); what it declines goes through the serializer, and only a body that fails
+    /// that too is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>).
     /// </summary>
     public static async Task<Activity> ReadActivityAsync(HttpContext context, long limit)
     {
         var body = (await ReadBodyAsync(context, limit, optional: false))!.Value;
+        if (ActivityJsonReader.TryRead(body.Span, out var usual) && usual is { Type.Length: > 0 }) return usual;
         try
         {
             if (BotFrameworkJson.Deserialize<Activity>(body.Span) is { Type.Length: > 0 } activity) return activity;
