@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using ScenarioKit.Storage;
 using ScenarioKit.Server.Tests.Infrastructure;
 
@@ -78,6 +79,16 @@ public sealed class BotMessagesTests
             Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
             using var json = JsonDocument.Parse(bytes);
         }
+    }
+
+    [Fact]
+    public async Task Hosting_diagnostics_are_off_so_requests_start_no_activity_unless_configured()
+    {
+        const string category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        await using (var server = await TestServer.StartAsync())
+            Assert.False(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Critical));
+        await using (var server = await TestServer.StartAsync(args: [$"--Logging:LogLevel:{category}=Information"]))
+            Assert.True(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Information));
     }
 
     [Fact]
