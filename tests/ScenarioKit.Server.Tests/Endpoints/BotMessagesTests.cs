@@ -89,6 +89,8 @@ public sealed class BotMessagesTests
             Assert.False(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Critical));
         await using (var server = await TestServer.StartAsync(args: [$"--Logging:LogLevel:{category}=Information"]))
             Assert.True(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Information));
+        await using (var server = await TestServer.StartAsync(args: ["--Logging:LogLevel:Microsoft.AspNetCore=Information"]))
+            Assert.True(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Information));
     }
 
     [Fact]
