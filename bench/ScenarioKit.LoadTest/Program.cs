@@ -144,21 +144,7 @@ static class Program
         $$"""{"type":"message","id":"{{conversation}}-{{turn + 1}}","timestamp":"2025-06-01T09:00:00.000Z","channelId":"bench","serviceUrl":"http://127.0.0.1:9/","from":{"id":"user-{{conversation}}","name":"Customer","role":"user"},"recipient":{"id":"bot","name":"Support Bot","role":"bot"},"conversation":{"id":"conv-{{conversation}}"},"locale":"en-US","text":"{{UserTurns[turn]}}","deliveryMode":"expectReplies"}""");
 
     // reference.js checkTurn(), on the texts and the handoff event's value.
-    internal static string? Check(int turn, byte[] body)
-    {
-        using var document = JsonDocument.Parse(body);
-        var replies = document.RootElement.GetProperty("activities").EnumerateArray().Where(a => a.GetProperty("type").GetString() != "trace").ToList();
-        var texts = replies.Select(a => a.GetProperty("type").GetString() == "event" ? $"<{a.GetProperty("name").GetString()}>" : a.GetProperty("text").GetString()).ToArray();
-        if (!texts.SequenceEqual(ExpectedTexts[turn])) return $"expected [{string.Join(" | ", ExpectedTexts[turn])}], got [{string.Join(" | ", texts)}]";
-        if (turn == 0 && replies[0].GetProperty("suggestedActions").GetProperty("actions").GetArrayLength() != 3) return "expected three suggested actions";
-        if (turn == 4)
-        {
-            var value = replies[0].GetProperty("value");
-            if (value.GetProperty("orderNumber").GetString() != "12345678") return "handoff value.orderNumber must be 12345678";
-            if (value.GetProperty("transcript").GetArrayLength() != 10) return "handoff value.transcript must hold 10 entries";
-        }
-        return null;
-    }
+    internal static string? Check(int turn, byte[] body) => ReplyCheck.Check(turn, body, ExpectedTexts[turn]);
 
     internal static string FindReferenceScenario()
     {

@@ -25,6 +25,9 @@ public static class BotFrameworkJson
 
     public static byte[] SerializeToUtf8Bytes<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
+    /// <summary>The same bytes as the generic overload, written by hand (<see cref="ActivityJsonWriter"/>): activities are written on every turn.</summary>
+    public static byte[] SerializeToUtf8Bytes(Activity value) => ActivityJsonWriter.ToUtf8Bytes(value);
+
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     public static T? Deserialize<T>(ReadOnlySpan<byte> utf8) => JsonSerializer.Deserialize<T>(utf8, Options);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -23,35 +24,56 @@ internal static class HttpHelpers
         return IPAddress.IsLoopback(ip);
     }
 
-    public static async Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+    public static Task WriteErrorAsync(HttpContext context, int status, string code, string message) =>
+        WriteBytesAsync(context, status, BotFrameworkJson.SerializeToUtf8Bytes(ErrorResponse.Create(code, message)));
+
+    public static Task WriteJsonAsync<T>(HttpContext context, int status, T value) =>
+        WriteBytesAsync(context, status, BotFrameworkJson.SerializeToUtf8Bytes(value));
+
+    // With its length known, Kestrel sends a body in one write; without, chunk framing and a terminating chunk.
+    static async Task WriteBytesAsync(HttpContext context, int status, byte[] json)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.Body.WriteAsync(BotFrameworkJson.SerializeToUtf8Bytes(ErrorResponse.Create(code, message)), context.RequestAborted);
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, context.RequestAborted);
     }
 
-    public static async Task WriteJsonAsync<T>(HttpContext context, int status, T value)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.Body.WriteAsync(BotFrameworkJson.SerializeToUtf8Bytes(value), context.RequestAborted);
-    }
+    static ReadOnlySpan<byte> ActivitiesStart => "{\"activities\":["u8;
+    static ReadOnlySpan<byte> WatermarkStart => "],\"watermark\":"u8;
 
-    /// <summary>Writes <c>{"activities":[...],"watermark"?}</c> from activities already serialized when they were logged.</summary>
+    /// <summary>
+    /// Writes <c>{"activities":[...],"watermark"?}</c> from activities already serialized when they were logged,
+    /// straight into the response's buffers and with its <c>Content-Length</c>.
+    /// </summary>
     public static async Task WriteActivitySetAsync(HttpContext context, IReadOnlyList<ReadOnlyMemory<byte>> activities, string? watermark)
     {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true }))
+        var encodedWatermark = watermark is null ? default : JsonEncodedText.Encode(watermark, BotFrameworkJson.Options.Encoder);
+        var length = ActivitiesStart.Length + Math.Max(0, activities.Count - 1) + 2;
+        foreach (var a in activities) length += a.Length;
+        if (watermark is not null) length += WatermarkStart.Length - 1 + encodedWatermark.EncodedUtf8Bytes.Length + 2;
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = length;
+        var body = response.BodyWriter;
+        body.Write(ActivitiesStart);
+        for (var i = 0; i < activities.Count; i++)
         {
-            writer.WriteStartObject();
-            writer.WriteStartArray("activities");
-            foreach (var a in activities) writer.WriteRawValue(a.Span, skipInputValidation: true);
-            writer.WriteEndArray();
-            if (watermark is not null) writer.WriteString("watermark", watermark);
-            writer.WriteEndObject();
+            if (i > 0) body.Write(","u8);
+            body.Write(activities[i].Span);
         }
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        if (watermark is null) body.Write("]"u8);
+        else
+        {
+            body.Write(WatermarkStart);
+            body.Write("\""u8);
+            body.Write(encodedWatermark.EncodedUtf8Bytes);
+            body.Write("\""u8);
+        }
+        body.Write("}"u8);
+        await body.FlushAsync(context.RequestAborted);
     }
 
     /// <summary>
@@ -105,12 +127,14 @@ internal static class HttpHelpers
         await ReadBodyAsync(context, limit, optional) is { } body ? ParseObject(body) : null;
 
     /// <summary>
-    /// Reads an activity body. The usual case is one pass straight into <see cref="Activity"/>; only a body
-    /// that fails it is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>).
+    /// Reads an activity body. The usual case is one hand-written pass straight into <see cref="Activity"/>
+    /// (<see cref="ActivityJsonReader"/>); what it declines goes through the serializer, and only a body that fails
+    /// that too is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>).
     /// </summary>
     public static async Task<Activity> ReadActivityAsync(HttpContext context, long limit)
     {
         var body = (await ReadBodyAsync(context, limit, optional: false))!.Value;
+        if (ActivityJsonReader.TryRead(body.Span, out var usual) && usual is { Type.Length: > 0 }) return usual;
         try
         {
             if (BotFrameworkJson.Deserialize<Activity>(body.Span) is { Type.Length: > 0 } activity) return activity;

@@ -101,7 +101,16 @@ public sealed class ScenarioServer : IAsyncDisposable
         // ASP.NET Core logs every request at Information; at thousands of turns a second that is the
         // bottleneck. Keep it at Warning unless the operator configured the category.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // Hosting starts a System.Diagnostics.Activity for every request (W3C ids, a traceparent parsed, Activity.Current
+            // set and reset) whenever its diagnostics logger is enabled at any level, only to give log scopes an id; that
+            // logger writes request start/finish (Information) and start-up failures (which reach `serve` as exceptions
+            // anyway). Off unless the operator configured it or Microsoft.AspNetCore: ≈ 1 % of a turn's CPU
+            // (docs/performance.md, "Session 5"). A tracing listener (ActivitySource) still gets its activities.
+            if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)
+                builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
         // The console's session keys are kept unencrypted beside the database on purpose (docs/agent-hub.md, Security:
         // protect that folder like the database); the framework warns about it at every first start.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] is null)

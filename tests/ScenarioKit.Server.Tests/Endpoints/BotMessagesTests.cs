@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using ScenarioKit.Storage;
 using ScenarioKit.Server.Tests.Infrastructure;
 
@@ -64,6 +65,32 @@ public sealed class BotMessagesTests
 
         var ids = t1.Concat(t4).Concat(t5).Select(a => a.GetProperty("id").GetString()).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Answers_carry_their_exact_Content_Length_not_chunks()
+    {
+        await using var server = await TestServer.StartAsync();
+        foreach (var body in new[] { Reference.UserActivity("len", 0), Reference.UserActivity("len", 1, text: "注文はどこ？ <&>"), "{\"type\":\"typing\",\"deliveryMode\":\"expectReplies\"}", "{\"text\":\"hi\"}" })
+        {
+            using var response = await server.PostJsonAsync("/api/messages", body);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            using var json = JsonDocument.Parse(bytes);
+        }
+    }
+
+    [Fact]
+    public async Task Hosting_diagnostics_are_off_so_requests_start_no_activity_unless_configured()
+    {
+        const string category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        await using (var server = await TestServer.StartAsync())
+            Assert.False(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Critical));
+        await using (var server = await TestServer.StartAsync(args: [$"--Logging:LogLevel:{category}=Information"]))
+            Assert.True(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Information));
+        await using (var server = await TestServer.StartAsync(args: ["--Logging:LogLevel:Microsoft.AspNetCore=Information"]))
+            Assert.True(server.Service<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Information));
     }
 
     [Fact]
