@@ -219,6 +219,6 @@ public sealed partial class SqliteConversationStore
             else Completion.TrySetException(_error);
         }
 
-        public void Fail(Exception e) => Completion.TrySetException(e);
+        public override void Fail(Exception error) => Completion.TrySetException(error);
     }
 }

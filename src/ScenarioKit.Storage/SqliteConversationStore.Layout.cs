@@ -82,9 +82,14 @@ public sealed partial class SqliteConversationStore
         var version = ReadLayoutVersion(connection, transaction);
         if (version == LayoutVersion) return;
         if (version > LayoutVersion)
-            throw new InvalidOperationException($"{connection.DataSource} has storage layout {version}, newer than this ScenarioKit's {LayoutVersion}: use a newer ScenarioKit.");
-        if (TableExists(connection, transaction, "conversations")) MigrateFromLayout0(connection, transaction);
-        else Execute(connection, transaction, LayoutDdl);
+            throw new StoreLayoutException(connection.DataSource, version, LayoutVersion);
+        // A file restored from sqlite3's .dump has the current tables but version 0 (.dump does not write user_version):
+        // only the version is set then.
+        if (!TableExists(connection, transaction, "conversation_keys"))
+        {
+            if (TableExists(connection, transaction, "conversations")) MigrateFromLayout0(connection, transaction);
+            else Execute(connection, transaction, LayoutDdl);
+        }
         Execute(connection, transaction, $"PRAGMA user_version = {LayoutVersion}");
         transaction.Commit();
     }
