@@ -44,7 +44,6 @@ public sealed partial class SqliteConversationStore
         );
         CREATE TABLE activities (
           conversation INTEGER NOT NULL,
-          first_seq INTEGER NOT NULL,
           last_seq INTEGER NOT NULL,
           count INTEGER NOT NULL,
           data BLOB NOT NULL
@@ -212,18 +211,17 @@ public sealed partial class SqliteConversationStore
         using var read = Command(connection, transaction, """
             SELECT k.id, a.seq, a.type, a.json FROM activities_layout0 a CROSS JOIN conversation_keys k ON k.key = a.key ORDER BY a.key, a.seq
             """);
-        using var write = Command(connection, transaction, "INSERT INTO activities (conversation, first_seq, last_seq, count, data) VALUES ($0, $1, $2, $3, $4)");
-        var parameters = AddParameters(write, 5);
+        using var write = Command(connection, transaction, "INSERT INTO activities (conversation, last_seq, count, data) VALUES ($0, $1, $2, $3)");
+        var parameters = AddParameters(write, 4);
         var row = new List<StoredActivity>(MigratedActivitiesPerRow);
         long conversation = 0;
         void Flush()
         {
             if (row.Count == 0) return;
             parameters[0].Value = conversation;
-            parameters[1].Value = row[0].Seq;
-            parameters[2].Value = row[^1].Seq;
-            parameters[3].Value = row.Count;
-            parameters[4].Value = PackedActivities.Pack(row);
+            parameters[1].Value = row[^1].Seq;
+            parameters[2].Value = row.Count;
+            parameters[3].Value = PackedActivities.Pack(row);
             write.ExecuteNonQuery();
             row.Clear();
         }

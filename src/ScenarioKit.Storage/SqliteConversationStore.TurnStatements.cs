@@ -32,7 +32,7 @@ public sealed partial class SqliteConversationStore
                     SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM conversation_keys WHERE key = ?1
                     RETURNING id
                     """);
-                _append = Prepare(connection, "INSERT INTO activities (conversation, first_seq, last_seq, count, data) VALUES (?1, ?2, ?3, ?4, ?5)");
+                _append = Prepare(connection, "INSERT INTO activities (conversation, last_seq, count, data) VALUES (?1, ?2, ?3, ?4)");
                 _log = Prepare(connection, """
                     INSERT OR REPLACE INTO turns (conversation, turn, at_utc, scenario_id, scenario_version, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                     """);
@@ -63,8 +63,7 @@ public sealed partial class SqliteConversationStore
             var activities = write.Activities;
             if (packedActivities is not null)
             {
-                _append.Bind(1, conversation).Bind(2, activities[0].Seq).Bind(3, activities[^1].Seq).Bind(4, activities.Count)
-                    .Bind(5, packedActivities).Run();
+                _append.Bind(1, conversation).Bind(2, activities[^1].Seq).Bind(3, activities.Count).Bind(4, packedActivities).Run();
             }
             if (write.Turn is { } t)
             {
