@@ -22,6 +22,9 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     readonly TurnStatements _statements;
     readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Why the writer thread stopped before the store was disposed; null while it runs.</summary>
+    volatile Exception? _writerError;
+
     public SqliteConversationStore(string path, bool fullSync = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -235,9 +238,6 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             throw new ObjectDisposedException(nameof(SqliteConversationStore));
         }
     }
-
-    /// <summary>Why the writer thread stopped before the store was disposed; null while it runs.</summary>
-    volatile Exception? _writerError;
 
     void RunWriter()
     {
