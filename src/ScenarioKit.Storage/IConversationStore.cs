@@ -30,7 +30,7 @@ public sealed record StoredActivity(long Seq, string Type, ReadOnlyMemory<byte> 
 /// </summary>
 public sealed record TurnWrite(ConversationRecord Conversation, long ExpectedVersion, IReadOnlyList<StoredActivity> Activities)
 {
-    /// <summary>The turn's compact record for the long-term turn log (null when the write is not a turn, e.g. a start without input).</summary>
+    /// <summary>The turn's compact record for the long-term turn log, filed under the conversation's key (null when the write is not a turn, e.g. a start without input).</summary>
     public TurnLogEntry? Turn { get; init; }
 }
 

@@ -43,11 +43,12 @@ static class PackedActivities
         while (offset < packed.Length && list.Count < limit)
         {
             var seq = BinaryPrimitives.ReadInt64LittleEndian(Take(packed, ref offset, SeqBytes));
-            var type = Encoding.UTF8.GetString(Take(packed, ref offset, BinaryPrimitives.ReadInt32LittleEndian(Take(packed, ref offset, LengthBytes))));
+            var type = Take(packed, ref offset, BinaryPrimitives.ReadInt32LittleEndian(Take(packed, ref offset, LengthBytes)));
             var jsonLength = BinaryPrimitives.ReadInt32LittleEndian(Take(packed, ref offset, LengthBytes));
             var jsonStart = offset;
             Take(packed, ref offset, jsonLength);
-            if (seq > afterSeq) list.Add(new StoredActivity(seq, type, packed.AsMemory(jsonStart, jsonLength)));
+            // Activities at or before the watermark are skipped without decoding their type.
+            if (seq > afterSeq) list.Add(new StoredActivity(seq, Encoding.UTF8.GetString(type), packed.AsMemory(jsonStart, jsonLength)));
         }
     }
 

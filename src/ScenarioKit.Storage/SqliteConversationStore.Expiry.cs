@@ -12,7 +12,7 @@ namespace ScenarioKit.Storage;
 /// </summary>
 public sealed partial class SqliteConversationStore
 {
-    /// <summary>Conversations whose activities one step deletes (≈ 11 rows each for the reference conversation).</summary>
+    /// <summary>Conversations whose activities one step deletes (one row per turn that logged activities, each).</summary>
     const int ExpiryConversationsPerStep = 64;
 
     /// <summary>Turn-log rows, or idle conversations, one step deletes.</summary>
@@ -219,6 +219,6 @@ public sealed partial class SqliteConversationStore
             else Completion.TrySetException(_error);
         }
 
-        public void Fail(Exception e) => Completion.TrySetException(e);
+        public override void Fail(Exception error) => Completion.TrySetException(error);
     }
 }

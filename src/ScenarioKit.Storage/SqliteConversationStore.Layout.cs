@@ -21,7 +21,8 @@ public sealed partial class SqliteConversationStore
     /// <summary>A conversation's activities from a layout-0 file are packed into rows of at most this many.</summary>
     const int MigratedActivitiesPerRow = 16;
 
-    const string LayoutDdl = """
+    /// <summary>The tables of the layout; <see cref="LayoutIndexes"/> follow (a conversion builds them after copying the rows).</summary>
+    const string LayoutTables = """
         CREATE TABLE conversation_keys (
           id INTEGER PRIMARY KEY,
           key TEXT NOT NULL UNIQUE
@@ -41,15 +42,12 @@ public sealed partial class SqliteConversationStore
           created_utc INTEGER NOT NULL,
           updated_utc INTEGER NOT NULL
         );
-        CREATE INDEX conversations_by_update ON conversations (updated_utc);
         CREATE TABLE activities (
           conversation INTEGER NOT NULL,
-          first_seq INTEGER NOT NULL,
           last_seq INTEGER NOT NULL,
           count INTEGER NOT NULL,
           data BLOB NOT NULL
         );
-        CREATE INDEX activities_by_conversation ON activities (conversation, last_seq);
         CREATE TABLE turns (
           conversation INTEGER NOT NULL,
           turn INTEGER NOT NULL,
@@ -58,8 +56,6 @@ public sealed partial class SqliteConversationStore
           scenario_version TEXT NOT NULL,
           json BLOB NOT NULL
         );
-        CREATE UNIQUE INDEX turns_by_conversation ON turns (conversation, turn);
-        CREATE INDEX turns_by_time ON turns (at_utc);
         CREATE TABLE IF NOT EXISTS packages (
           scenario_id TEXT NOT NULL,
           version TEXT NOT NULL,
@@ -67,6 +63,13 @@ public sealed partial class SqliteConversationStore
           package BLOB NOT NULL,
           PRIMARY KEY (scenario_id, version)
         ) WITHOUT ROWID;
+        """;
+
+    const string LayoutIndexes = """
+        CREATE INDEX conversations_by_update ON conversations (updated_utc);
+        CREATE INDEX activities_by_conversation ON activities (conversation, last_seq);
+        CREATE UNIQUE INDEX turns_by_conversation ON turns (conversation, turn);
+        CREATE INDEX turns_by_time ON turns (at_utc);
         """;
 
     /// <summary>
@@ -77,16 +80,53 @@ public sealed partial class SqliteConversationStore
     static void EnsureLayout(SqliteConnection connection)
     {
         if (ReadLayoutVersion(connection, null) == LayoutVersion) return;
-        using var transaction = connection.BeginTransaction(deferred: false);
+        // The conversion wrote every row to the WAL: fold it into the file and truncate it, so the WAL does not keep a
+        // second copy of the data on disk.
+        if (UpgradeLayout(connection)) Execute(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    /// <summary>Brings the layout up to date under the write lock; true when rows were converted.</summary>
+    static bool UpgradeLayout(SqliteConnection connection)
+    {
+        using var transaction = BeginImmediateWaiting(connection);
         // Read again under the lock: another process may have converted the file while this one waited.
         var version = ReadLayoutVersion(connection, transaction);
-        if (version == LayoutVersion) return;
+        if (version == LayoutVersion) return false;
         if (version > LayoutVersion)
-            throw new InvalidOperationException($"{connection.DataSource} has storage layout {version}, newer than this ScenarioKit's {LayoutVersion}: use a newer ScenarioKit.");
-        if (TableExists(connection, transaction, "conversations")) MigrateFromLayout0(connection, transaction);
-        else Execute(connection, transaction, LayoutDdl);
+            throw new StoreLayoutException(connection.DataSource, version, LayoutVersion);
+        var converted = false;
+        // A file restored from sqlite3's .dump has the current tables but version 0 (.dump does not write user_version):
+        // only the version is set then.
+        if (!TableExists(connection, transaction, "conversation_keys"))
+        {
+            converted = TableExists(connection, transaction, "conversations");
+            if (converted) MigrateFromLayout0(connection, transaction);
+            else Execute(connection, transaction, LayoutTables + LayoutIndexes);
+        }
         Execute(connection, transaction, $"PRAGMA user_version = {LayoutVersion}");
         transaction.Commit();
+        return converted;
+    }
+
+    /// <summary>
+    /// <c>BEGIN IMMEDIATE</c>, waiting as long as another connection holds the write lock. A busy <c>BEGIN</c> is
+    /// retried only for the command timeout (30 s), and converting a big file in another process takes minutes: this
+    /// open waits for it rather than fail with "database is locked".
+    /// </summary>
+    static SqliteTransaction BeginImmediateWaiting(SqliteConnection connection)
+    {
+        const int SqliteBusy = 5;
+        while (true)
+        {
+            try
+            {
+                return connection.BeginTransaction(deferred: false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteBusy)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(100));
+            }
+        }
     }
 
     static long ReadLayoutVersion(SqliteConnection connection, SqliteTransaction? transaction) =>
@@ -112,7 +152,7 @@ public sealed partial class SqliteConversationStore
             ALTER TABLE activities RENAME TO activities_layout0;
             ALTER TABLE turns RENAME TO turns_layout0;
             """);
-        Execute(connection, transaction, LayoutDdl);
+        Execute(connection, transaction, LayoutTables);
         Execute(connection, transaction, """
             INSERT INTO conversation_keys (key)
             SELECT key FROM (
@@ -143,7 +183,7 @@ public sealed partial class SqliteConversationStore
 
         using (var read = Command(connection, transaction, """
             SELECT k.id, t.turn, t.at_utc, t.scenario_id, t.scenario_version, t.json
-            FROM turns_layout0 t JOIN conversation_keys k ON k.key = t.key ORDER BY t.at_utc, k.id, t.turn
+            FROM turns_layout0 t CROSS JOIN conversation_keys k ON k.key = t.key ORDER BY t.key, t.turn
             """))
         using (var write = Command(connection, transaction, """
             INSERT INTO turns (conversation, turn, at_utc, scenario_id, scenario_version, json) VALUES ($0, $1, $2, $3, $4, $5)
@@ -162,26 +202,26 @@ public sealed partial class SqliteConversationStore
             DROP TABLE activities_layout0;
             DROP TABLE turns_layout0;
             """);
+        Execute(connection, transaction, LayoutIndexes);
     }
 
     /// <summary>Layout 0 kept no turn boundaries: each conversation's activities are packed in rows of up to <see cref="MigratedActivitiesPerRow"/>.</summary>
     static void MigrateActivities(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var read = Command(connection, transaction, """
-            SELECT k.id, a.seq, a.type, a.json FROM activities_layout0 a JOIN conversation_keys k ON k.key = a.key ORDER BY k.id, a.seq
+            SELECT k.id, a.seq, a.type, a.json FROM activities_layout0 a CROSS JOIN conversation_keys k ON k.key = a.key ORDER BY a.key, a.seq
             """);
-        using var write = Command(connection, transaction, "INSERT INTO activities (conversation, first_seq, last_seq, count, data) VALUES ($0, $1, $2, $3, $4)");
-        var parameters = AddParameters(write, 5);
+        using var write = Command(connection, transaction, "INSERT INTO activities (conversation, last_seq, count, data) VALUES ($0, $1, $2, $3)");
+        var parameters = AddParameters(write, 4);
         var row = new List<StoredActivity>(MigratedActivitiesPerRow);
         long conversation = 0;
         void Flush()
         {
             if (row.Count == 0) return;
             parameters[0].Value = conversation;
-            parameters[1].Value = row[0].Seq;
-            parameters[2].Value = row[^1].Seq;
-            parameters[3].Value = row.Count;
-            parameters[4].Value = PackedActivities.Pack(row);
+            parameters[1].Value = row[^1].Seq;
+            parameters[2].Value = row.Count;
+            parameters[3].Value = PackedActivities.Pack(row);
             write.ExecuteNonQuery();
             row.Clear();
         }

@@ -8,32 +8,48 @@ public sealed partial class SqliteConversationStore
     /// The writer thread's statements, prepared once: a turn is the conversation row updated in place (found through
     /// its number), one activities row and one turn-log row appended. A new conversation first gets its number.
     /// </summary>
-    sealed class TurnStatements(SqliteConnection connection) : IDisposable
+    sealed class TurnStatements : IDisposable
     {
-        readonly NativeStatement _update = new(connection, """
-            UPDATE conversations SET state = ?1, version = ?2, last_seq = ?3, started = ?4, with_agent = ?5, user_id = ?6, updated_utc = ?7
-            WHERE id = (SELECT id FROM conversation_keys WHERE key = ?8) AND version = ?9
-            RETURNING id
-            """);
+        readonly List<NativeStatement> _all = [];
+        readonly NativeStatement _update, _number, _insert, _append, _log;
 
-        // The number stays with the key while its turn log does, so a conversation started again under the same key
-        // after its row expired continues that log.
-        readonly NativeStatement _number = new(connection, "INSERT OR IGNORE INTO conversation_keys (key) VALUES (?1)");
+        /// <summary>Prepares every statement, or, when one fails, disposes those already prepared and throws.</summary>
+        public TurnStatements(SqliteConnection connection)
+        {
+            try
+            {
+                _update = Prepare(connection, """
+                    UPDATE conversations SET state = ?1, version = ?2, last_seq = ?3, started = ?4, with_agent = ?5, user_id = ?6, updated_utc = ?7
+                    WHERE id = (SELECT id FROM conversation_keys WHERE key = ?8) AND version = ?9
+                    RETURNING id
+                    """);
+                // The number stays with the key while its turn log does, so a conversation started again under the
+                // same key after its row expired files its turns beside the earlier ones.
+                _number = Prepare(connection, "INSERT OR IGNORE INTO conversation_keys (key) VALUES (?1)");
+                _insert = Prepare(connection, """
+                    INSERT OR IGNORE INTO conversations (id, conversation_id, channel_id, scenario_id, scenario_version, user_id, state,
+                           version, last_seq, started, with_agent, created_utc, updated_utc)
+                    SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM conversation_keys WHERE key = ?1
+                    RETURNING id
+                    """);
+                _append = Prepare(connection, "INSERT INTO activities (conversation, last_seq, count, data) VALUES (?1, ?2, ?3, ?4)");
+                _log = Prepare(connection, """
+                    INSERT OR REPLACE INTO turns (conversation, turn, at_utc, scenario_id, scenario_version, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                    """);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
 
-        readonly NativeStatement _insert = new(connection, """
-            INSERT OR IGNORE INTO conversations (id, conversation_id, channel_id, scenario_id, scenario_version, user_id, state,
-                   version, last_seq, started, with_agent, created_utc, updated_utc)
-            SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM conversation_keys WHERE key = ?1
-            RETURNING id
-            """);
-
-        readonly NativeStatement _lookup = new(connection, "SELECT id FROM conversation_keys WHERE key = ?1");
-
-        readonly NativeStatement _append = new(connection, "INSERT INTO activities (conversation, first_seq, last_seq, count, data) VALUES (?1, ?2, ?3, ?4, ?5)");
-
-        readonly NativeStatement _log = new(connection, """
-            INSERT OR REPLACE INTO turns (conversation, turn, at_utc, scenario_id, scenario_version, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """);
+        NativeStatement Prepare(SqliteConnection connection, string sql)
+        {
+            var statement = new NativeStatement(connection, sql);
+            _all.Add(statement);
+            return statement;
+        }
 
         /// <summary>
         /// Writes the turn (<paramref name="packedActivities"/>: its activities packed, null when none); false, having
@@ -47,12 +63,11 @@ public sealed partial class SqliteConversationStore
             var activities = write.Activities;
             if (packedActivities is not null)
             {
-                _append.Bind(1, conversation).Bind(2, activities[0].Seq).Bind(3, activities[^1].Seq).Bind(4, activities.Count)
-                    .Bind(5, packedActivities).Run();
+                _append.Bind(1, conversation).Bind(2, activities[^1].Seq).Bind(3, activities.Count).Bind(4, packedActivities).Run();
             }
             if (write.Turn is { } t)
             {
-                _log.Bind(1, t.Key == c.Key ? conversation : NumberOf(t.Key)).Bind(2, t.Turn).Bind(3, t.AtUtc.UtcTicks)
+                _log.Bind(1, conversation).Bind(2, t.Turn).Bind(3, t.AtUtc.UtcTicks)
                     .Bind(4, t.ScenarioId).Bind(5, t.ScenarioVersion).Bind(6, t.Json.Span).Run();
             }
             return true;
@@ -70,16 +85,9 @@ public sealed partial class SqliteConversationStore
                 .Bind(12, c.CreatedUtc.UtcTicks).Bind(13, c.UpdatedUtc.UtcTicks).Run();
         }
 
-        /// <summary>The number of a key other than the turn's conversation (a turn-log entry filed under another key).</summary>
-        long NumberOf(string key)
-        {
-            _number.Bind(1, key).Run();
-            return _lookup.Bind(1, key).Run()!.Value;
-        }
-
         public void Dispose()
         {
-            foreach (var statement in new[] { _update, _number, _insert, _lookup, _append, _log }) statement.Dispose();
+            foreach (var statement in _all) statement.Dispose();
         }
     }
 }

@@ -19,7 +19,11 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     // waits in it for every batch delays every turn waiting for that batch (docs/performance.md, "Server").
     readonly BlockingCollection<WriterItem> _writes = new(new ConcurrentQueue<WriterItem>());
     readonly SqliteConnection _writer;
+    readonly TurnStatements _statements;
     readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Why the writer thread stopped before the store was disposed; null while it runs.</summary>
+    volatile Exception? _writerError;
 
     public SqliteConversationStore(string path, bool fullSync = true)
     {
@@ -37,15 +41,25 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         }.ToString();
 
         _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        // synchronous=FULL: a commit is on disk before the turn is acknowledged, even across power loss.
-        // NORMAL (opt-in) survives process crashes but may lose the newest turns on power loss.
-        Execute(_writer, null, $"""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};
-            PRAGMA busy_timeout=5000;
-            """);
-        EnsureLayout(_writer);
+        try
+        {
+            _writer.Open();
+            // synchronous=FULL: a commit is on disk before the turn is acknowledged, even across power loss.
+            // NORMAL (opt-in) survives process crashes but may lose the newest turns on power loss.
+            Execute(_writer, null, $"""
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};
+                PRAGMA busy_timeout=5000;
+                """);
+            EnsureLayout(_writer);
+            // Prepared here, not on the writer thread: a file the statements do not fit fails the open, not every later turn.
+            _statements = new TurnStatements(_writer);
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
         new Thread(RunWriter) { IsBackground = true, Name = "ScenarioKit SQLite writer" }.Start();
     }
 
@@ -147,6 +161,14 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     {
         if (write.Conversation.Version != write.ExpectedVersion + 1)
             throw new ArgumentException("The new version must be ExpectedVersion + 1.", nameof(write));
+        if (write.Turn is { } turn && turn.Key != write.Conversation.Key)
+            throw new ArgumentException("The turn-log entry must be filed under the conversation's key.", nameof(write));
+        // A packed row is found by its last activity's seq (ReadActivitiesAsync), so the seqs must ascend.
+        for (var i = 1; i < write.Activities.Count; i++)
+        {
+            if (write.Activities[i].Seq <= write.Activities[i - 1].Seq)
+                throw new ArgumentException("The activities' seqs must ascend.", nameof(write));
+        }
         // Packed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts.
         var pending = new PendingWrite(write, write.Activities.Count > 0 ? PackedActivities.Pack(write.Activities) : null);
         Enqueue(pending);
@@ -182,6 +204,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
+        if (_writerError is not null) return false;
         try
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -210,6 +233,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         }
         catch (InvalidOperationException)
         {
+            if (_writerError is { } error)
+                throw new InvalidOperationException($"The SQLite writer of {Path} has stopped: {error.Message}", error);
             throw new ObjectDisposedException(nameof(SqliteConversationStore));
         }
     }
@@ -223,13 +248,21 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         }
         catch (Exception e)
         {
+            // No write may wait for a writer that is gone: refuse new ones, fail the queued ones.
+            _writerError = e;
+            _writes.CompleteAdding();
+            while (_writes.TryTake(out var item)) item.Fail(e);
             _writerDone.TrySetException(e);
+        }
+        finally
+        {
+            _statements.Dispose();
         }
     }
 
     void WriteLoop()
     {
-        using var statements = new TurnStatements(_writer);
+        var statements = _statements;
         var batch = new List<PendingWrite>(MaxBatch);
         var steps = new List<WriterStep>();
         while (_writes.TryTake(out var first, Timeout.Infinite))
@@ -258,7 +291,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             }
             catch (Exception e)
             {
-                foreach (var p in batch) p.Completion.TrySetException(e);
+                foreach (var p in batch) p.Fail(e);
                 foreach (var step in steps) step.Fail(e);
                 continue;
             }
@@ -276,13 +309,18 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         // Idempotent: the container disposes the store once per service type it is registered as. The queue is not
         // disposed for that reason (it holds no handle once the writer has stopped waiting on it).
         _writes.CompleteAdding();
-        await _writerDone.Task.ConfigureAwait(false);
+        // A writer that stopped on an error has already failed every write; disposing still releases the file.
+        await _writerDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 
     /// <summary>What the writer thread takes from its queue: a turn to save (<see cref="PendingWrite"/>) or an expiry step.</summary>
-    abstract class WriterItem;
+    abstract class WriterItem
+    {
+        /// <summary>Ends the item's wait with <paramref name="error"/>: it was not written.</summary>
+        public abstract void Fail(Exception error);
+    }
 
     sealed class PendingWrite(TurnWrite write, byte[]? packedActivities) : WriterItem
     {
@@ -291,5 +329,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); null when it has none.</summary>
         public byte[]? Packed { get; } = packedActivities;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
     }
 }

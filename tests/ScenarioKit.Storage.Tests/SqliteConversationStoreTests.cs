@@ -29,6 +29,27 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         Assert.Equal(("", "", 0), (turn.ScenarioId, turn.ScenarioVersion, turn.Json.Length));
     }
 
+    [Fact]
+    public async Task Activities_whose_seqs_do_not_ascend_are_refused_and_nothing_is_written()
+    {
+        // A packed row is found by its last seq: a row ending lower than it reaches would hide activities from replay.
+        var write = new TurnWrite(Record("c", 1, 3), 0, [Activity(1, "a"), Activity(3, "b"), Activity(2, "c")]);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Conversations.SaveAsync(write, Ct));
+
+        Assert.Null(await Store.Conversations.GetAsync("c", Ct));
+    }
+
+    [Fact]
+    public async Task A_turn_log_entry_filed_under_another_key_is_refused()
+    {
+        var write = new TurnWrite(Record("c", 1, 0), 0, []) { Turn = Turn("other", 1, Start, "hello") };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Conversations.SaveAsync(write, Ct));
+
+        Assert.Empty(await ReadTurnsAsync(new TurnLogQuery()));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

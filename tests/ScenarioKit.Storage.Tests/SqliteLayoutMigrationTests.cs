@@ -170,7 +170,7 @@ public sealed class SqliteLayoutMigrationTests : IDisposable
     }
 
     [Fact]
-    public void A_file_of_a_newer_layout_is_refused_with_its_path()
+    public async Task A_file_of_a_newer_layout_is_refused_with_its_path()
     {
         Directory.CreateDirectory(_folder);
         using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
@@ -179,10 +179,54 @@ public sealed class SqliteLayoutMigrationTests : IDisposable
             Run(connection, $"PRAGMA user_version = {SqliteConversationStore.LayoutVersion + 1}");
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => new SqliteConversationStore(Database));
+        var error = Assert.Throws<StoreLayoutException>(() => new SqliteConversationStore(Database));
 
         Assert.Contains(Database, error.Message, StringComparison.Ordinal);
         Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(SqliteConversationStore.LayoutVersion + 1, error.FileLayout);
+        // The refused file is not held open: it can be fixed and opened again.
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            Run(connection, "PRAGMA user_version = 0");
+        }
+        await using var store = new SqliteConversationStore(Database);
+        Assert.Equal(SqliteConversationStore.LayoutVersion, UserVersion());
+    }
+
+    [Fact]
+    public async Task A_file_whose_tables_the_writer_cannot_use_fails_the_open_instead_of_every_later_turn()
+    {
+        Directory.CreateDirectory(_folder);
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            // Layout 1 by its version, but a table the writer's statements need is missing.
+            Run(connection, $"CREATE TABLE conversation_keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE); PRAGMA user_version = {SqliteConversationStore.LayoutVersion}");
+        }
+
+        var open = Task.Run(() => new SqliteConversationStore(Database), Ct);
+        var error = await Assert.ThrowsAsync<SqliteException>(() => open.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+
+        Assert.Contains("no such table", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_restored_from_a_dump_keeps_its_tables_and_gets_its_version()
+    {
+        await using (var store = new SqliteConversationStore(Database))
+            await store.SaveAsync(new TurnWrite(Japanese with { Version = 1 }, 0, JapaneseActivities), Ct);
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            // sqlite3's .dump writes the tables and rows but not user_version.
+            Run(connection, "PRAGMA user_version = 0");
+        }
+
+        await using var reopened = new SqliteConversationStore(Database);
+
+        Assert.Equal(SqliteConversationStore.LayoutVersion, UserVersion());
+        AssertSameActivities(JapaneseActivities, await reopened.ReadActivitiesAsync(Japanese.Key, 0, 100, Ct));
     }
 
     static async Task AssertReadsBackAsync(SqliteConversationStore store)

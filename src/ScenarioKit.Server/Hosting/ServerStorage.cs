@@ -29,7 +29,7 @@ public static class ServerStorage
             services.AddHostedService<ConversationChangesListener>();
             return;
         }
-        services.AddSingleton(_ => new SqliteConversationStore(options.DatabasePath, options.DurableCommits));
+        services.AddSingleton(_ => OpenSqlite(options.DatabasePath, options.DurableCommits));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
         services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<SqliteConversationStore>());
@@ -72,7 +72,7 @@ public static class ServerStorage
             }
             return new ToolStore(postgres, postgres, postgres, postgres, postgres.Description);
         }
-        var sqlite = new SqliteConversationStore(options.DatabasePath);
+        var sqlite = OpenSqlite(options.DatabasePath, fullSync: true);
         return new ToolStore(sqlite, sqlite, sqlite, sqlite, sqlite.Path);
     }
 
@@ -88,6 +88,21 @@ public static class ServerStorage
     internal static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         if (services.GetService<PostgresConversationStore>() is { } store) await MigrateAsync(store, cancellationToken).ConfigureAwait(false);
+        // Opening the SQLite file brings its layout up to date, or refuses it, here rather than at the first turn.
+        services.GetService<SqliteConversationStore>();
+    }
+
+    /// <exception cref="StorageStartupException">The file has a layout this build cannot use.</exception>
+    static SqliteConversationStore OpenSqlite(string path, bool fullSync)
+    {
+        try
+        {
+            return new SqliteConversationStore(path, fullSync);
+        }
+        catch (StoreLayoutException e)
+        {
+            throw new StorageStartupException(e.Message);
+        }
     }
 
     static async Task MigrateAsync(PostgresConversationStore store, CancellationToken cancellationToken)

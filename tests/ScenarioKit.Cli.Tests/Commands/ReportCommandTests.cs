@@ -98,4 +98,23 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.False(File.Exists(Db));
     }
+
+    [Fact]
+    public async Task A_database_of_a_newer_layout_is_an_error_naming_the_file()
+    {
+        using (var connection = new SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {SqliteConversationStore.LayoutVersion + 1}";
+            command.ExecuteNonQuery();
+        }
+
+        var run = await CliHarness.RunAsync("report", "--db", Db, "-o", Out);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("error:", run.Error, StringComparison.Ordinal);
+        Assert.Contains(Db, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
 }
