@@ -31,6 +31,19 @@ internal static class LinearRetry
         }
     }
 
+    /// <summary>The first match (unsuccessful when none), retried with the linear engine on a timeout.</summary>
+    public static Match FirstMatch(Regex regex, string input)
+    {
+        try
+        {
+            return regex.Match(input);
+        }
+        catch (RegexMatchTimeoutException) when (LinearTwin(regex) is { } linear)
+        {
+            return linear.Match(input);
+        }
+    }
+
     /// <summary>Every match, left to right; a timeout part way restarts the whole search with the linear engine.</summary>
     public static List<Match> Matches(Regex regex, string input)
     {
