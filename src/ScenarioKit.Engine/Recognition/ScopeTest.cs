@@ -41,7 +41,8 @@ internal sealed class ScopeTest
         "send", "give", "put", "bring", "keep", "use", "find", "back",
         "out", "up", "off", "about", "still", "yet", "already", "again", "ever", "never", "soon", "later", "now", "then",
         "today", "tomorrow", "yesterday", "tonight", "day", "week", "month", "year", "time", "last", "next", "ago",
-        "also", "too", "much", "many", "lot", "thing", "something", "anything", "one", "well", "ok", "okay",
+        "until", "since", "long", "also", "too", "much", "many", "lot", "thing", "something", "anything", "one", "well", "ok", "okay",
+        "different", "same", "other", "new",
         "今日", "明日", "昨日", "今", "まだ", "もう", "いつ", "どこ", "何", "なに", "なん", "どう", "どれ", "ちよつと", "少", "すぐ", "私", "自分",
     }.Select(w => KanaFolding.Fold(TextSegmenter.Stem(w))).ToFrozenSet(StringComparer.Ordinal);
 
