@@ -10,7 +10,7 @@ public static class ScopeText
     {
         ArgumentNullException.ThrowIfNull(scope);
         var words = scope.UnknownWords.IsDefaultOrEmpty ? "" : ": " + string.Join(", ", scope.UnknownWords);
-        return double.IsNaN(scope.UnknownShare) ? "no content word"
+        return double.IsNaN(scope.UnknownShare) ? "not judged (no content word, or no examples to judge by)"
             : string.Create(CultureInfo.InvariantCulture, $"{scope.UnknownShare:0 %} of its content unknown to the scenario (limit {scope.Limit:0 %}){words}");
     }
 
@@ -19,7 +19,7 @@ public static class ScopeText
     {
         ArgumentNullException.ThrowIfNull(scope);
         var words = scope.UnknownWords.IsDefaultOrEmpty ? "" : "：" + string.Join("、", scope.UnknownWords);
-        return double.IsNaN(scope.UnknownShare) ? "内容語なし"
+        return double.IsNaN(scope.UnknownShare) ? "判定なし（内容語がないか、判定に使う例文がありません）"
             : string.Create(CultureInfo.InvariantCulture, $"内容の {scope.UnknownShare:0 %} がシナリオにない言葉（上限 {scope.Limit:0 %}）{words}");
     }
 }

@@ -16,6 +16,7 @@ namespace ScenarioKit.Engine.Recognition;
 /// examples have its character bigrams (「放送時間」 is a third known through 「時間」). A generic word no example
 /// has (how, get, today, 今日) and an unknown hiragana run (an inflection: 「きできる」) are left out. The message is out of scope when at least
 /// <see cref="MinimumUnknownWords"/> content words are unknown and carry more than <see cref="Limit"/> of the weight.
+/// A scenario without examples is never judged (its patterns and keywords are all it knows).
 /// </summary>
 internal sealed class ScopeTest
 {
@@ -43,7 +44,7 @@ internal sealed class ScopeTest
         "today", "tomorrow", "yesterday", "tonight", "day", "week", "month", "year", "time", "last", "next", "ago",
         "until", "since", "long", "also", "too", "much", "many", "lot", "thing", "something", "anything", "one", "well", "ok", "okay",
         "different", "same", "other", "new",
-        "今日", "明日", "昨日", "今", "まだ", "もう", "いつ", "どこ", "何", "なに", "なん", "どう", "どれ", "ちよつと", "少", "すぐ", "私", "自分",
+        "月", "日", "年", "時", "分", "週", "曜日", "今日", "明日", "昨日", "今", "まだ", "もう", "いつ", "どこ", "何", "なに", "なん", "どう", "どれ", "ちよつと", "少", "すぐ", "私", "自分",
     }.Select(w => KanaFolding.Fold(TextSegmenter.Stem(w))).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The word keys and (non-Latin) character bigram keys of every example.</summary>
@@ -61,6 +62,8 @@ internal sealed class ScopeTest
     /// <summary>The scope of a message; <paramref name="covered"/> is the span the deciding pattern or keyword matched (its words are known).</summary>
     public ScopeAssessment Assess(SegmentedText text, TextSpan covered)
     {
+        // A scenario of patterns and keywords only has no examples to judge scope by.
+        if (_known.Count == 0) return new ScopeAssessment(double.NaN, Limit, [], false);
         double total = 0, unknownWeight = 0;
         List<string>? unknown = null;
         foreach (var term in text.Terms)
