@@ -1,7 +1,11 @@
+using System.Text.Json;
 using ScenarioKit.Engine;
 using ScenarioKit.Language;
 using ScenarioKit.Model;
 using ScenarioKit.Testing.Accuracy;
+using ScenarioKit.Testing.Coverage;
+using ScenarioKit.Testing.Reporting;
+using ScenarioKit.Testing.Results;
 using ScenarioKit.Testing.Running;
 using ScenarioKit.Testing.Tests.Support;
 
@@ -34,6 +38,12 @@ public sealed class OutOfScopeOutputTests
             explanation.Top[0], explanation.OutOfScope);
         Assert.StartsWith("(none); out of scope, ", miss.Outcome, StringComparison.Ordinal);
         Assert.EndsWith(FormattableString.Invariant($"; nearest order_status ({explanation.Top[0].Score:0.00})"), miss.Outcome, StringComparison.Ordinal);
+
+        var accuracy = new AccuracyResult("a.accuracy.yaml", "s.yaml", 0.85, [miss], []);
+        var json = JsonDocument.Parse(JsonReportWriter.Write(new TestRunReport([], [accuracy], CoverageReport.Empty))).RootElement;
+        var scope = json.GetProperty("accuracy")[0].GetProperty("misrecognised")[0].GetProperty("outOfScope");
+        Assert.Equal(0.75, scope.GetProperty("limit").GetDouble());
+        Assert.Contains("mexico", scope.GetProperty("unknownWords").EnumerateArray().Select(w => w.GetString()));
     }
 
     [Fact]
