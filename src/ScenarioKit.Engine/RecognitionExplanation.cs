@@ -12,7 +12,7 @@ public sealed record IntentScore(string Intent, double Score, string Via, string
 /// </summary>
 /// <param name="UnknownShare">The idf-weighted share of the content words no example has (NaN: no content word).</param>
 /// <param name="Limit">The scenario's limit on that share.</param>
-/// <param name="UnknownWords">The content words the scenario does not know, as typed (folded).</param>
+/// <param name="UnknownWords">The content words the scenario does not know, as typed (folded); listed for <c>/explain</c> and the test runner, not on a turn.</param>
 /// <param name="OutOfScope">Too much of the message is unknown: no intent is recognised.</param>
 public sealed record ScopeAssessment(double UnknownShare, double Limit, ImmutableArray<string> UnknownWords, bool OutOfScope);
 

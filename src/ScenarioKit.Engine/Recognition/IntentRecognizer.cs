@@ -146,7 +146,7 @@ internal sealed class IntentRecognizer
                 top.Add(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence));
                 AddSimilarityScores(input, eligible, top, exclude: rule.Intent);
             }
-            var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span);
+            var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span, listWords: top is not null);
             return ruleScope.OutOfScope ? RecognitionResult.Rejected(ruleScope) : new RecognitionResult(rule.Intent, rule.Confidence, null, Scope: ruleScope);
         }
         if (!_intents.HasExamples) return RecognitionResult.None;
@@ -156,7 +156,7 @@ internal sealed class IntentRecognizer
             top.AddRange(scores.Take(3).Select(s => new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence)));
         if (scores.Length == 0 || scores[0].Score < minimum) return RecognitionResult.None;
         var best = scores[0];
-        var scope = _intents.Scope.Assess(input.Segmented, default);
+        var scope = _intents.Scope.Assess(input.Segmented, default, listWords: top is not null);
         if (scope.OutOfScope) return RecognitionResult.Rejected(scope);
         if (scores.Length > 1 && scores[1].Score >= minimum && best.Score - scores[1].Score < _settings.AmbiguityMargin)
             return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true, scope);

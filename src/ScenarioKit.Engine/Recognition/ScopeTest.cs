@@ -59,12 +59,16 @@ internal sealed class ScopeTest
         _typos = typos;
     }
 
-    /// <summary>The scope of a message; <paramref name="covered"/> is the span the deciding pattern or keyword matched (its words are known).</summary>
-    public ScopeAssessment Assess(SegmentedText text, TextSpan covered)
+    /// <summary>
+    /// The scope of a message; <paramref name="covered"/> is the span the deciding pattern or keyword matched (its words
+    /// are known). The unknown words are listed only when <paramref name="listWords"/> (for <c>/explain</c>), so a turn allocates little.
+    /// </summary>
+    public ScopeAssessment Assess(SegmentedText text, TextSpan covered, bool listWords)
     {
         // A scenario of patterns and keywords only has no examples to judge scope by.
         if (_known.Count == 0) return new ScopeAssessment(double.NaN, Limit, [], false);
         double total = 0, unknownWeight = 0;
+        var unknownCount = 0;
         List<string>? unknown = null;
         foreach (var term in text.Terms)
         {
@@ -77,11 +81,13 @@ internal sealed class ScopeTest
             if (known == 0 && IsUninformative(term)) continue;
             total += weight;
             unknownWeight += weight * (1 - known);
-            if (known < 0.5) (unknown ??= []).Add(text.Folded.Substring(term.Start, term.Length));
+            if (known >= 0.5) continue;
+            unknownCount++;
+            if (listWords) (unknown ??= []).Add(text.Folded.Substring(term.Start, term.Length));
         }
         var share = total == 0 ? double.NaN : unknownWeight / total;
         var words = unknown is null ? ImmutableArray<string>.Empty : [.. unknown];
-        return new ScopeAssessment(share, Limit, words, words.Length >= MinimumUnknownWords && share > Limit);
+        return new ScopeAssessment(share, Limit, words, unknownCount >= MinimumUnknownWords && share > Limit);
     }
 
     /// <summary>
