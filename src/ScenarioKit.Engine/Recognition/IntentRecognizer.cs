@@ -175,8 +175,8 @@ internal sealed class IntentRecognizer
             {
                 try
                 {
-                    var match = LinearRetry.FirstMatch(regex, input.Folded);
-                    if (match.Success) return new RuleMatch(intent, 1, "pattern", regex.ToString(), new TextSpan(match.Index, match.Length));
+                    if (LinearRetry.FirstMatch(regex, input.Folded) is var (index, length))
+                        return new RuleMatch(intent, 1, "pattern", regex.ToString(), new TextSpan(index, length));
                 }
                 catch (RegexMatchTimeoutException)
                 {

@@ -31,17 +31,23 @@ internal static class LinearRetry
         }
     }
 
-    /// <summary>The first match (unsuccessful when none), retried with the linear engine on a timeout.</summary>
-    public static Match FirstMatch(Regex regex, string input)
+    /// <summary>Where the first match is (null when none), without allocating a <see cref="Match"/>; retried with the linear engine on a timeout.</summary>
+    public static (int Index, int Length)? FirstMatch(Regex regex, string input)
     {
         try
         {
-            return regex.Match(input);
+            return First(regex, input);
         }
         catch (RegexMatchTimeoutException) when (LinearTwin(regex) is { } linear)
         {
-            return linear.Match(input);
+            return First(linear, input);
         }
+    }
+
+    static (int Index, int Length)? First(Regex regex, string input)
+    {
+        foreach (var match in regex.EnumerateMatches(input)) return (match.Index, match.Length);
+        return null;
     }
 
     /// <summary>Every match, left to right; a timeout part way restarts the whole search with the linear engine.</summary>
