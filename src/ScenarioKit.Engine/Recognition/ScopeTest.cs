@@ -43,7 +43,7 @@ internal sealed class ScopeTest
         "out", "up", "off", "about", "still", "yet", "already", "again", "ever", "never", "soon", "later", "now", "then",
         "today", "tomorrow", "yesterday", "tonight", "day", "week", "month", "year", "time", "last", "next", "ago",
         "until", "since", "long", "also", "too", "much", "many", "lot", "thing", "something", "anything", "one", "well", "ok", "okay",
-        "different", "same", "other", "new",
+        "different", "same", "other", "new", "than", "rather", "would", "could",
         "月", "日", "年", "時", "分", "週", "曜日", "今日", "明日", "昨日", "今", "まだ", "もう", "いつ", "どこ", "何", "なに", "なん", "どう", "どれ", "ちよつと", "少", "すぐ", "私", "自分",
     }.Select(w => KanaFolding.Fold(TextSegmenter.Stem(w))).ToFrozenSet(StringComparer.Ordinal);
 
