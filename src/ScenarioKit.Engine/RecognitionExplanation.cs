@@ -7,6 +7,15 @@ namespace ScenarioKit.Engine;
 /// <param name="Evidence">The pattern, keyword or example text that matched; null for a centroid.</param>
 public sealed record IntentScore(string Intent, double Score, string Via, string? Evidence);
 
+/// <summary>
+/// How much of a message the scenario does not know (docs/engine.md "Out of scope").
+/// </summary>
+/// <param name="UnknownShare">The idf-weighted share of the content words no example has (NaN: no content word).</param>
+/// <param name="Limit">The scenario's limit on that share.</param>
+/// <param name="UnknownWords">The content words the scenario does not know, as typed (folded); listed for <c>/explain</c> and the test runner, not on a turn.</param>
+/// <param name="OutOfScope">Too much of the message is unknown: no intent is recognised.</param>
+public sealed record ScopeAssessment(double UnknownShare, double Limit, ImmutableArray<string> UnknownWords, bool OutOfScope);
+
 /// <summary>Why an utterance got its intent (or none): what <c>chat /explain</c> and the test runner's failure output show.</summary>
 /// <param name="NormalizedInput">The text recognition saw: normalised, case-folded, vocabulary applied.</param>
 /// <param name="Intent">The intent recognised; null when the input falls back or is ambiguous.</param>
@@ -21,4 +30,10 @@ public sealed record RecognitionExplanation(
 {
     /// <summary>English misspellings similarity read as an example's word, e.g. "retrun→return" (docs/engine.md "Typos").</summary>
     public ImmutableArray<string> TyposCorrected { get; init; } = [];
+
+    /// <summary>How much of the message the scenario knows, assessed when an intent matched (null when none did).</summary>
+    public ScopeAssessment? Scope { get; init; }
+
+    /// <summary>An intent matched but was rejected: too much of the message is unknown to the scenario.</summary>
+    public ScopeAssessment? OutOfScope => Scope is { OutOfScope: true } ? Scope : null;
 }

@@ -20,6 +20,7 @@ public sealed partial class ScenarioRuntime
             recognizer.Settings.Threshold, recognizer.Settings.AmbiguityMargin, [.. top], [.. input.VocabularyApplied])
         {
             TyposCorrected = recognizer.TyposIn(input),
+            Scope = result.Scope,
         };
     }
 }

@@ -124,6 +124,8 @@ internal static class ChatText
         };
         if (!e.TyposCorrected.IsDefaultOrEmpty)
             lines.Add((ja ? "綴りの補正" : "typos", string.Join(", ", e.TyposCorrected)));
+        if (e.Scope is { } scope)
+            lines.Add((scope.OutOfScope ? (ja ? "対象外" : "out of scope") : (ja ? "対象範囲" : "scope"), ja ? ScopeText.Japanese(scope) : ScopeText.English(scope)));
         if (e.Top.IsDefaultOrEmpty)
             lines.Add((ja ? "候補" : "candidates", ja ? "（どのインテントにも一致しません）" : "(no intent matches at all)"));
         for (var i = 0; i < (e.Top.IsDefault ? 0 : e.Top.Length); i++)
@@ -154,6 +156,9 @@ internal static class ChatText
         if (e.Ambiguous && e.Top.Length >= 2)
             return ja ? $"{e.Top[0].Intent} と {e.Top[1].Intent} が僅差のため、どちらのご用件か確認します"
                 : $"ambiguous between {e.Top[0].Intent} and {e.Top[1].Intent}: the bot asks which one";
+        if (e.OutOfScope is not null)
+            return ja ? "フォールバック（シナリオが知らない言葉が多すぎるため、対象外と判断しました）"
+                : "fallback: too much of the message is unknown to the scenario (out of scope)";
         return ja ? string.Create(CultureInfo.InvariantCulture, $"フォールバック（しきい値 {e.Threshold:0.00} に届いたインテントはありません）")
             : string.Create(CultureInfo.InvariantCulture, $"fallback: no intent reached the threshold {e.Threshold:0.00}");
     }

@@ -89,9 +89,9 @@ internal sealed class FeatureVector
 
     static char At(string word, int paddedIndex) => paddedIndex == 0 || paddedIndex == word.Length + 1 ? ' ' : word[paddedIndex - 1];
 
-    static ulong BigramKey(char first, char second) => (2UL << 48) | ((ulong)first << 16) | second;
+    internal static ulong BigramKey(char first, char second) => (2UL << 48) | ((ulong)first << 16) | second;
 
-    static ulong WordKey(string word)
+    internal static ulong WordKey(string word)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in word)
@@ -199,6 +199,9 @@ internal sealed class FeatureWeights
     }
 
     public float this[ulong key] => _weights.TryGetValue(key, out var w) ? w : _unseen;
+
+    /// <summary>The weight of a feature no example has: the largest.</summary>
+    public float Unseen => _unseen;
 
     static float Idf(int documents, int frequency) => (float)(Math.Log((1.0 + documents) / (1.0 + frequency)) + 1.0);
 }

@@ -61,9 +61,13 @@ internal sealed class CompiledIntent
 
 /// <summary>The outcome of recognition; <see cref="Candidates"/> is set when two intents were too close to call.</summary>
 /// <see cref="BySimilarity"/> is true when the intent was chosen on example similarity alone (no pattern or keyword matched).
-internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates, bool BySimilarity = false)
+/// <see cref="Scope"/> is how much of the message the scenario knows, assessed whenever an intent matched; when it says out of scope there is no intent.
+internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates, bool BySimilarity = false,
+    ScopeAssessment? Scope = null)
 {
     public static readonly RecognitionResult None = new(null, 0, null);
+
+    public static RecognitionResult Rejected(ScopeAssessment scope) => new(null, 0, null, Scope: scope);
 }
 
 /// <summary>Customer text as recognition sees it: normalised, vocabulary applied, segmented.</summary>
@@ -73,7 +77,8 @@ internal sealed record RecognitionInput(string Folded, SegmentedText Segmented, 
 /// Intent recognition (docs/language.md "Intents", docs/engine.md "Recognition"): patterns in file order
 /// (confidence 1), then keywords at word boundaries (0.9), then similarity to the examples, each intent
 /// scored by its best example and by its centroid, calibrated (<see cref="ScoreCalibration"/>), subject to
-/// the threshold and the ambiguity margin. <see cref="Decide"/> is the one decision both a turn and
+/// the threshold and the ambiguity margin; whatever matched, a message mostly unknown to the scenario
+/// gets no intent (<see cref="ScopeTest"/>). <see cref="Decide"/> is the one decision both a turn and
 /// <see cref="ScenarioRuntime.ExplainRecognition"/> make.
 /// </summary>
 internal sealed class IntentRecognizer
@@ -138,7 +143,8 @@ internal sealed class IntentRecognizer
                 top.Add(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence));
                 AddSimilarityScores(input, eligible, top, exclude: rule.Intent);
             }
-            return new RecognitionResult(rule.Intent, rule.Confidence, null);
+            var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span, listWords: top is not null);
+            return ruleScope.OutOfScope ? RecognitionResult.Rejected(ruleScope) : new RecognitionResult(rule.Intent, rule.Confidence, null, Scope: ruleScope);
         }
         if (!_intents.HasExamples) return RecognitionResult.None;
 
@@ -147,12 +153,15 @@ internal sealed class IntentRecognizer
             top.AddRange(scores.Take(3).Select(s => new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence)));
         if (scores.Length == 0 || scores[0].Score < minimum) return RecognitionResult.None;
         var best = scores[0];
+        var scope = _intents.Scope.Assess(input.Segmented, default, listWords: top is not null);
+        if (scope.OutOfScope) return RecognitionResult.Rejected(scope);
         if (scores.Length > 1 && scores[1].Score >= minimum && best.Score - scores[1].Score < _settings.AmbiguityMargin)
-            return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true);
-        return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true);
+            return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true, scope);
+        return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true, scope);
     }
 
-    readonly record struct RuleMatch(CompiledIntent Intent, double Confidence, string Via, string Evidence);
+    /// <param name="Span">What the pattern or keyword matched in the folded input.</param>
+    readonly record struct RuleMatch(CompiledIntent Intent, double Confidence, string Via, string Evidence, TextSpan Span);
 
     RuleMatch? MatchRule(RecognitionInput input, Func<CompiledIntent, bool>? eligible, List<RuntimeError> errors)
     {
@@ -163,7 +172,8 @@ internal sealed class IntentRecognizer
             {
                 try
                 {
-                    if (LinearRetry.IsMatch(regex, input.Folded)) return new RuleMatch(intent, 1, "pattern", regex.ToString());
+                    if (LinearRetry.FirstMatch(regex, input.Folded) is var (index, length))
+                        return new RuleMatch(intent, 1, "pattern", regex.ToString(), new TextSpan(index, length));
                 }
                 catch (RegexMatchTimeoutException)
                 {
@@ -175,8 +185,8 @@ internal sealed class IntentRecognizer
         {
             if (intent.Keywords.Length == 0 || eligible?.Invoke(intent) == false) continue;
             foreach (var keyword in intent.Keywords)
-                if (keyword.IsIn(input.Segmented))
-                    return new RuleMatch(intent, KeywordConfidence, "keyword", keyword.Source);
+                if (keyword.IndexIn(input.Segmented, 0) is var at and >= 0)
+                    return new RuleMatch(intent, KeywordConfidence, "keyword", keyword.Source, new TextSpan(at, keyword.Matching.Length));
         }
         return null;
     }
@@ -226,6 +236,7 @@ internal sealed class ImmutableIntentList
         Index = new SimilarityIndex(all, [.. all.Select(i => i.ExampleSegments.Select(e => FeatureVector.Count(e, japanese: Japanese)).ToArray())]);
         Typos = TypoCorrector.Build(all.Select(i => i.ExampleSegments));
         Calibration = ScoreCalibration.Measure(Index);
+        Scope = new ScopeTest(all.SelectMany(i => i.ExampleSegments), Index.Weights, Typos);
     }
 
     public CompiledIntent[] All { get; }
@@ -235,6 +246,7 @@ internal sealed class ImmutableIntentList
     public JapaneseReading? Japanese { get; }
     public TypoCorrector Typos { get; }
     public ScoreCalibration Calibration { get; }
+    public ScopeTest Scope { get; }
     readonly Dictionary<string, CompiledIntent> _byName;
 
     public CompiledIntent? Find(string name) => _byName.GetValueOrDefault(name);

@@ -31,6 +31,25 @@ internal static class LinearRetry
         }
     }
 
+    /// <summary>Where the first match is (null when none), without allocating a <see cref="Match"/>; retried with the linear engine on a timeout.</summary>
+    public static (int Index, int Length)? FirstMatch(Regex regex, string input)
+    {
+        try
+        {
+            return First(regex, input);
+        }
+        catch (RegexMatchTimeoutException) when (LinearTwin(regex) is { } linear)
+        {
+            return First(linear, input);
+        }
+    }
+
+    static (int Index, int Length)? First(Regex regex, string input)
+    {
+        foreach (var match in regex.EnumerateMatches(input)) return (match.Index, match.Length);
+        return null;
+    }
+
     /// <summary>Every match, left to right; a timeout part way restarts the whole search with the linear engine.</summary>
     public static List<Match> Matches(Regex regex, string input)
     {

@@ -165,6 +165,16 @@ public static class JsonReportWriter
                 w.WriteString("evidence", n.Evidence);
                 w.WriteEndObject();
             }
+            if (u.OutOfScope is { } scope)
+            {
+                w.WriteStartObject("outOfScope");
+                w.WriteNumber("unknownShare", Math.Round(scope.UnknownShare, 3));
+                w.WriteNumber("limit", scope.Limit);
+                w.WriteStartArray("unknownWords");
+                foreach (var word in scope.UnknownWords) w.WriteStringValue(word);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();

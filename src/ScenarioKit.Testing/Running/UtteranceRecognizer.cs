@@ -21,7 +21,8 @@ internal static class UtteranceRecognizer
         var state = EngineAdapter.Start(runtime, conversationId, []);
         var result = await runtime.RunTurnAsync(state, new MessageInput(text), services, ct);
         var intent = result.Trace.Intent;
-        var nearest = intent is null ? runtime.ExplainRecognition(text).Top.FirstOrDefault() : null;
-        return new UtteranceResult(text, expected, intent, intent is null ? 0 : result.Trace.Confidence, span, nearest);
+        var explanation = intent is null ? runtime.ExplainRecognition(text) : null;
+        return new UtteranceResult(text, expected, intent, intent is null ? 0 : result.Trace.Confidence, span,
+            explanation?.Top.FirstOrDefault(), explanation?.OutOfScope);
     }
 }

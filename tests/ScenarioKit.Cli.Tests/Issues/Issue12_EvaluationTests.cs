@@ -152,4 +152,18 @@ public sealed class Issue12_EvaluationTests : IDisposable
         Assert.Contains("explain: しきい値: 0.30、曖昧さの幅 0.05", lines);
         Assert.Contains(lines, l => l.StartsWith("explain: 判定: order_status（確信度 ", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("en", "explain: out of scope: ", "explain: decision: fallback: too much of the message is unknown to the scenario (out of scope)")]
+    [InlineData("ja", "explain: 対象外: 内容の ", "explain: 判定: フォールバック（シナリオが知らない言葉が多すぎるため、対象外と判断しました）")]
+    public async Task Chat_explain_says_why_a_message_was_out_of_scope(string language, string scopeLine, string decision)
+    {
+        // 「在庫」 is the stock_check keyword; the job search around it is not the shop's business (session 5).
+        var run = await CliHarness.RunWithInputAsync("/explain 在庫管理の仕事を探しています\n",
+            ["chat", RepoPaths.Combine("scenarios", "retail-support"), "--lang", language]);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        var lines = run.Out.ReplaceLineEndings("\n").Split('\n');
+        Assert.Contains(lines, l => l.StartsWith(scopeLine, StringComparison.Ordinal) && l.Contains("仕事", StringComparison.Ordinal));
+        Assert.Contains(decision, lines);
+    }
 }
