@@ -236,7 +236,7 @@ internal sealed class ImmutableIntentList
         Index = new SimilarityIndex(all, [.. all.Select(i => i.ExampleSegments.Select(e => FeatureVector.Count(e, japanese: Japanese)).ToArray())]);
         Typos = TypoCorrector.Build(all.Select(i => i.ExampleSegments));
         Calibration = ScoreCalibration.Measure(Index);
-        Scope = new ScopeTest(all.SelectMany(i => i.ExampleSegments), Index.Weights, Typos);
+        Scope = new ScopeTest(all.SelectMany(i => i.ExampleSegments), Index.Weights, Typos, readRomaji: japanese);
     }
 
     public CompiledIntent[] All { get; }

@@ -52,8 +52,12 @@ internal sealed class ScopeTest
     readonly FeatureWeights _weights;
     readonly TypoCorrector _typos;
 
-    public ScopeTest(IEnumerable<SegmentedText> examples, FeatureWeights weights, TypoCorrector typos)
+    readonly bool _readRomaji;
+
+    /// <param name="readRomaji">Whether the scenario is Japanese: then a romaji word is judged as the kana it reads as, as the recogniser reads it.</param>
+    public ScopeTest(IEnumerable<SegmentedText> examples, FeatureWeights weights, TypoCorrector typos, bool readRomaji)
     {
+        _readRomaji = readRomaji;
         _known = examples.SelectMany(Keys).ToFrozenSet();
         _weights = weights;
         _typos = typos;
@@ -72,22 +76,29 @@ internal sealed class ScopeTest
         List<string>? unknown = null;
         foreach (var term in text.Terms)
         {
-            if (!IsContent(term)) continue;
-            var coveredShare = covered.Share(term);
-            // The word a pattern or keyword names is the intent's own by the designer's word: as distinctive as any.
-            var weight = coveredShare > 0 ? _weights.Unseen : _weights[FeatureVector.WordKey(term.Text)];
-            var known = _known.Contains(FeatureVector.WordKey(term.Text)) || _typos.Correct(term) is not null
-                ? 1 : Math.Max(coveredShare, BigramShare(term));
-            if (known == 0 && IsUninformative(term)) continue;
-            total += weight;
-            unknownWeight += weight * (1 - known);
-            if (known >= 0.5) continue;
-            unknownCount++;
-            if (listWords) (unknown ??= []).Add(text.Folded.Substring(term.Start, term.Length));
+            var romaji = _readRomaji ? JapaneseReading.ReadRomaji(text, term) : default;
+            if (romaji.IsDefault) Judge(term, covered.Share(term), reading: false);
+            else foreach (var kana in romaji) Judge(kana, covered.Share(term), reading: true);
         }
         var share = total == 0 ? double.NaN : unknownWeight / total;
         var words = unknown is null ? ImmutableArray<string>.Empty : [.. unknown];
         return new ScopeAssessment(share, Limit, words, unknownCount >= MinimumUnknownWords && share > Limit);
+
+        // One term of the message, or of the kana a romaji word reads as (a reading's term is listed as its kana).
+        void Judge(Term term, double coveredShare, bool reading)
+        {
+            if (!IsContent(term)) return;
+            // The word a pattern or keyword names is the intent's own by the designer's word: as distinctive as any.
+            var weight = coveredShare > 0 ? _weights.Unseen : _weights[FeatureVector.WordKey(term.Text)];
+            var known = _known.Contains(FeatureVector.WordKey(term.Text)) || _typos.Correct(term) is not null
+                ? 1 : Math.Max(coveredShare, BigramShare(term));
+            if (known == 0 && IsUninformative(term)) return;
+            total += weight;
+            unknownWeight += weight * (1 - known);
+            if (known >= 0.5) return;
+            unknownCount++;
+            if (listWords) (unknown ??= []).Add(reading ? term.Text : text.Folded.Substring(term.Start, term.Length));
+        }
     }
 
     /// <summary>
@@ -110,14 +121,24 @@ internal sealed class ScopeTest
         return (double)known / (word.Length - 1);
     }
 
-    static IEnumerable<ulong> Keys(SegmentedText text)
+    IEnumerable<ulong> Keys(SegmentedText text)
     {
         foreach (var term in text.Terms)
         {
-            yield return FeatureVector.WordKey(term.Text);
-            if (term.Script == Script.Latin) continue;
-            for (var i = 0; i + 1 < term.Text.Length; i++) yield return FeatureVector.BigramKey(term.Text[i], term.Text[i + 1]);
+            var romaji = _readRomaji ? JapaneseReading.ReadRomaji(text, term) : default;
+            if (romaji.IsDefault)
+                foreach (var key in Keys(term)) yield return key;
+            else
+                foreach (var kana in romaji)
+                    foreach (var key in Keys(kana)) yield return key;
         }
+    }
+
+    static IEnumerable<ulong> Keys(Term term)
+    {
+        yield return FeatureVector.WordKey(term.Text);
+        if (term.Script == Script.Latin) yield break;
+        for (var i = 0; i + 1 < term.Text.Length; i++) yield return FeatureVector.BigramKey(term.Text[i], term.Text[i + 1]);
     }
 }
 

@@ -68,7 +68,7 @@ public sealed class ExplainRecognitionTests
         Assert.Equal("billing", explanation.Top[0].Intent);
         Assert.True(explanation.Top.Zip(explanation.Top.Skip(1)).All(p => p.First.Score >= p.Second.Score));
         Assert.Equal((0.3, 0.05), (explanation.Threshold, explanation.AmbiguityMargin));
-        if (explanation.Intent is null) Assert.True(explanation.Top[0].Score < explanation.Threshold || explanation.Ambiguous);
+        if (explanation.Intent is null) Assert.True(explanation.Top[0].Score < explanation.Threshold || explanation.Ambiguous || explanation.OutOfScope is { OutOfScope: true });
     }
 
     [Fact]
