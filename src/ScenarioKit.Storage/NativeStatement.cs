@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -36,9 +38,32 @@ sealed class NativeStatement : IDisposable
         {
             null => raw.sqlite3_bind_null(_statement, position),
             "" => raw.sqlite3_bind_text(_statement, position, ""),
-            _ => raw.sqlite3_bind_text16(_statement, position, value.AsSpan()),
+            _ => BindUtf8(position, value),
         });
         return this;
+    }
+
+    /// <summary>
+    /// Binds text as .NET's UTF-8 encoder writes it, which is how Microsoft.Data.Sqlite binds the readers' lookups: a lone
+    /// surrogate becomes U+FFFD in both. SQLite's own UTF-16 conversion would store it otherwise, and a conversation whose
+    /// key held one would never be found again (every later turn a conflict).
+    /// </summary>
+    int BindUtf8(int position, string value)
+    {
+        const int OnStack = 512;
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = length <= OnStack ? stackalloc byte[OnStack] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(value, buffer);
+            // SQLitePCL binds a span with SQLITE_TRANSIENT: SQLite copies the bytes before the call returns.
+            return raw.sqlite3_bind_text(_statement, position, buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public NativeStatement Bind(int position, ReadOnlySpan<byte> value)

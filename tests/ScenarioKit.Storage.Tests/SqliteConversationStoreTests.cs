@@ -30,6 +30,22 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     }
 
     [Fact]
+    public async Task A_conversation_whose_key_holds_a_lone_surrogate_goes_on_turn_after_turn()
+    {
+        // A channel may send any string as the conversation id. The writer and the readers must encode it alike, or
+        // the row is written under bytes no lookup finds and every later turn is a conflict.
+        const string key = "dl|会話\uD800x";
+        await Store.Conversations.SaveAsync(new TurnWrite(Record(key, 1, 1), 0, [Activity(1, "hello")]), Ct);
+
+        var first = await Store.Conversations.GetAsync(key, Ct);
+        Assert.NotNull(first);
+        await Store.Conversations.SaveAsync(new TurnWrite(Record(key, 2, 2), 1, [Activity(2, "again")]), Ct);
+
+        Assert.Equal(2, (await Store.Conversations.GetAsync(key, Ct))!.Version);
+        Assert.Equal([1L, 2L], (await Store.Conversations.ReadActivitiesAsync(key, 0, 10, Ct)).Select(a => a.Seq));
+    }
+
+    [Fact]
     public async Task Activities_whose_seqs_do_not_ascend_are_refused_and_nothing_is_written()
     {
         // A packed row is found by its last seq: a row ending lower than it reaches would hide activities from replay.
