@@ -136,8 +136,7 @@ internal static class ReportCommand
     static async Task<IHubStore?> HubStoreIfAnyAsync(ScenarioServerOptions storage)
     {
         // PostgreSQL: the tool store's migration made the hub tables.
-        if (storage.Storage.Provider == StorageProvider.Postgres)
-            return await ServerStorage.OpenHubStoreAsync(storage, CancellationToken.None);
+        if (storage.Storage.Provider == StorageProvider.Postgres) return ServerStorage.OpenHubStore(storage);
         await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={storage.DatabasePath};Mode=ReadOnly;Pooling=False"))
         {
             await connection.OpenAsync();

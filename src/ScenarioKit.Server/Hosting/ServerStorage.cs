@@ -76,8 +76,11 @@ public static class ServerStorage
         return new ToolStore(sqlite, sqlite, sqlite, sqlite, sqlite.Path);
     }
 
-    /// <summary>The hub's store beside the conversations: hub_* tables in the same SQLite file or PostgreSQL database.</summary>
-    internal static IHubStore OpenHubStore(ScenarioServerOptions options) =>
+    /// <summary>
+    /// The hub's store beside the conversations: hub_* tables in the same SQLite file or PostgreSQL database. No migration:
+    /// for a schema already migrated (by the server's start, or <see cref="OpenToolStoreAsync"/>).
+    /// </summary>
+    public static IHubStore OpenHubStore(ScenarioServerOptions options) =>
         options.Storage.Provider == StorageProvider.Postgres
             ? Guard(() => new PostgresHubStore(options.Storage.ConnectionString ?? ""))
             // synchronous=NORMAL for the hub's own writes even with DurableCommits: see ScenarioServer.AddHub.
