@@ -20,20 +20,23 @@ public static class ServerStorage
         if (options.Storage.Provider == StorageProvider.Postgres)
         {
             var store = OpenPostgres(options);
-            services.AddSingleton(_ => store);
-            services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<PostgresConversationStore>());
-            services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<PostgresConversationStore>());
-            services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<PostgresConversationStore>());
-            services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<PostgresConversationStore>());
+            Register(services, _ => store);
             services.AddSingleton<IConversationChanges>(sp => sp.GetRequiredService<PostgresConversationStore>());
             services.AddHostedService<ConversationChangesListener>();
             return;
         }
-        services.AddSingleton(_ => OpenSqlite(options.DatabasePath, options.DurableCommits));
-        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        Register(services, _ => OpenSqlite(options.DatabasePath, options.DurableCommits));
+    }
+
+    /// <summary>One store instance behind every storage contract the server uses.</summary>
+    static void Register<TStore>(IServiceCollection services, Func<IServiceProvider, TStore> open)
+        where TStore : class, IConversationStore, IPackageArchive, ITurnLog, IStoreRetention
+    {
+        services.AddSingleton(open);
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IPackageArchive>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<ITurnLog>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStoreRetention>(sp => sp.GetRequiredService<TStore>());
     }
 
     /// <summary>
