@@ -264,25 +264,19 @@ internal static class AgentsCommand
             var options = StoredConversations.Options(result.GetValue(database));
             if (options.Storage.Provider == StorageProvider.Sqlite && requireExisting && !File.Exists(options.DatabasePath))
                 return CommandGuard.Fail(context, $"no ScenarioKit database at {options.DatabasePath}. Create the first agent with 'scenariokit agents add', or name the file serve uses with --db.");
-            var where = StoredConversations.Describe(options);
-            try
+            return await StoredConversations.GuardAsync(context, options, async () =>
             {
-                var store = await ServerStorage.OpenHubStoreAsync(options, CancellationToken.None);
-                await using var _ = store as IAsyncDisposable;
-                return await action(new AgentDirectory(store, TimeProvider.System), store);
-            }
-            catch (AgentAccountException e)
-            {
-                return CommandGuard.Fail(context, e.Message);
-            }
-            catch (StorageStartupException e)
-            {
-                return CommandGuard.Fail(context, e.Message);
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
-            {
-                return CommandGuard.Fail(context, $"{where}: {e.Message}");
-            }
+                try
+                {
+                    var store = await ServerStorage.OpenHubStoreAsync(options, CancellationToken.None);
+                    await using var _ = store as IAsyncDisposable;
+                    return await action(new AgentDirectory(store, TimeProvider.System), store);
+                }
+                catch (AgentAccountException e)
+                {
+                    return CommandGuard.Fail(context, e.Message);
+                }
+            });
         });
 
     static string RoleName(AgentRole role) => role.ToString().ToLowerInvariant();

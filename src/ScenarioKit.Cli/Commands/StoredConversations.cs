@@ -36,10 +36,19 @@ internal static class StoredConversations
     {
         if (options.Storage.Provider == StorageProvider.Sqlite && !File.Exists(options.DatabasePath))
             return CommandGuard.Fail(context, $"no ScenarioKit database at {options.DatabasePath}. Name the file serve uses with --db, or set ScenarioKit:Storage:Provider=postgres and its ConnectionString as serve has them.");
-        try
+        return await GuardAsync(context, options, async () =>
         {
             await using var store = await ServerStorage.OpenToolStoreAsync(options, CancellationToken.None);
             return await action(store);
+        });
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the configured store, a store that cannot be opened or read being "error: …" with exit 1.</summary>
+    public static async Task<int> GuardAsync(CliContext context, ScenarioServerOptions options, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
         }
         catch (StorageStartupException e)
         {
