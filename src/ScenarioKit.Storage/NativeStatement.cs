@@ -9,7 +9,8 @@ namespace ScenarioKit.Storage;
 /// One SQL statement prepared once on a connection and run many times through SQLite's own API, parameters bound by
 /// position. For the SQLite writer's per-turn statements: a <see cref="SqliteCommand"/> looks every parameter up by
 /// name, converts its name and value, and builds a data reader on every run, which cost the serial writer thread more
-/// than the B-tree inserts it drives (docs/performance.md, "Session 5: the SQLite layout"). Errors surface as
+/// than the B-tree inserts it drives (docs/performance.md, "Session 5: the SQLite layout"); the readers' per-turn
+/// lookups likewise (<see cref="SqliteConversationStore"/>'s reader pool, "Session 6"). Errors surface as
 /// <see cref="SqliteException"/>, as from a command.
 /// </summary>
 sealed class NativeStatement : IDisposable
@@ -94,6 +95,25 @@ sealed class NativeStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    /// <summary>Steps a query: true with a row to read (<see cref="Int64"/>, <see cref="Text"/>, <see cref="Blob"/>), false at its end. Call <see cref="Reset"/> when done.</summary>
+    public bool Step()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        Check(rc);
+        return rc == raw.SQLITE_ROW;
+    }
+
+    /// <summary>Ends the query (and its read transaction) so the statement can run again.</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    public byte[] Blob(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
     void Check(int rc)
     {

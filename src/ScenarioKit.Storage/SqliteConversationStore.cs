@@ -70,15 +70,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         c.started, c.with_agent, c.created_utc, c.updated_utc
         """;
 
-    public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RecordColumns} FROM conversation_keys k JOIN conversations c ON c.id = k.id WHERE k.key = $key";
-        command.Parameters.AddWithValue("$key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
-    }
+    public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) =>
+        ReadAsync(key, static (reader, key) => reader.Record(key), cancellationToken);
 
     public async Task<IReadOnlyList<ConversationRecord>> ListActiveAsync(DateTimeOffset sinceUtc, bool withAgentOnly, int limit, CancellationToken cancellationToken)
     {
@@ -115,23 +108,9 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 
-    public async Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // A row holds one turn's activities; the first row returned may begin before the watermark.
-        command.CommandText = """
-            SELECT a.data FROM conversation_keys k JOIN activities a ON a.conversation = k.id
-            WHERE k.key = $key AND a.last_seq > $after ORDER BY a.last_seq
-            """;
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$after", afterSeq);
-        var list = new List<StoredActivity>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (list.Count < limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            PackedActivities.Unpack((byte[])reader.GetValue(0), afterSeq, limit, list);
-        return list;
-    }
+    public Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        ReadAsync<(string Key, long After, int Limit), IReadOnlyList<StoredActivity>>(
+            (key, afterSeq, limit), static (reader, q) => reader.Activities(q.Key, q.After, q.Limit), cancellationToken);
 
     public async IAsyncEnumerable<TurnLogEntry> ReadTurnsAsync(TurnLogQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -311,6 +290,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         _writes.CompleteAdding();
         // A writer that stopped on an error has already failed every write; disposing still releases the file.
         await _writerDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        DisposeReaders();
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

@@ -63,7 +63,8 @@ public sealed record TurnSummary
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        // Source-generated: written once per turn on the server's hot path.
+        // Source-generated: written once per turn on the server's hot path. The context is generated with the same
+        // naming and ignore settings, so the serializer takes its generated writer instead of walking metadata.
         TypeInfoResolver = TurnSummaryJsonContext.Default,
     };
 
@@ -73,5 +74,6 @@ public sealed record TurnSummary
         JsonSerializer.Deserialize<TurnSummary>(json, Options) ?? throw new JsonException("The turn log entry is empty.");
 }
 
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
 [JsonSerializable(typeof(TurnSummary))]
 internal sealed partial class TurnSummaryJsonContext : JsonSerializerContext;

@@ -46,6 +46,38 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     }
 
     [Fact]
+    public async Task Lookups_on_many_threads_beside_the_writer_see_every_committed_turn()
+    {
+        // The readers' connections and prepared statements are pooled: each lookup must still be a fresh read
+        // transaction (a reused statement must not serve a snapshot from before the turn it waited for).
+        const int Conversations = 16, Turns = 20;
+        await Parallel.ForAsync(0, Conversations, Ct, async (c, ct) =>
+        {
+            var key = "会話/" + c;
+            for (var turn = 1; turn <= Turns; turn++)
+            {
+                await Store.Conversations.SaveAsync(new TurnWrite(Record(key, turn, turn), turn - 1, [Activity(turn, "番号 " + turn)]), ct);
+                Assert.Equal(turn, (await Store.Conversations.GetAsync(key, ct))!.Version);
+                var activities = await Store.Conversations.ReadActivitiesAsync(key, 0, 100, ct);
+                Assert.Equal(Enumerable.Range(1, turn).Select(n => (long)n), activities.Select(a => a.Seq));
+            }
+        });
+        Assert.Null(await Store.Conversations.GetAsync("会話/none", Ct));
+    }
+
+    [Fact]
+    public async Task A_disposed_store_refuses_lookups()
+    {
+        var store = new SqliteConversationStore(Path.Combine(_folder, "disposed.db"));
+        await store.SaveAsync(new TurnWrite(Record("k", 1, 1), 0, [Activity(1, "a")]), Ct);
+        Assert.NotNull(await store.GetAsync("k", Ct));
+        await store.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetAsync("k", Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.ReadActivitiesAsync("k", 0, 10, Ct));
+    }
+
+    [Fact]
     public async Task Activities_whose_seqs_do_not_ascend_are_refused_and_nothing_is_written()
     {
         // A packed row is found by its last seq: a row ending lower than it reaches would hide activities from replay.

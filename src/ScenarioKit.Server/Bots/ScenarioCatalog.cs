@@ -12,10 +12,12 @@ internal sealed class ScenarioCatalog
     readonly Lock _gate = new();
     ImmutableDictionary<string, ImmutableList<IScenarioBot>> _byId = ImmutableDictionary<string, ImmutableList<IScenarioBot>>.Empty.WithComparers(StringComparer.Ordinal);
     string? _defaultId;
+    // The first id in ordinal order, kept at each deploy: new conversations ask for the default on every first turn.
+    string? _firstId;
 
     public string? DefaultScenarioId
     {
-        get => _defaultId ?? (_byId.Count == 1 ? _byId.Keys.First() : _byId.Keys.Order(StringComparer.Ordinal).FirstOrDefault());
+        get => _defaultId ?? _firstId;
         set => _defaultId = value;
     }
 
@@ -31,7 +33,7 @@ internal sealed class ScenarioCatalog
         {
             var list = _byId.TryGetValue(bot.ScenarioId, out var existing) ? existing : [];
             list = list.RemoveAll(b => string.Equals(b.Version, bot.Version, StringComparison.Ordinal)).Add(bot);
-            _byId = _byId.SetItem(bot.ScenarioId, list);
+            Publish(_byId.SetItem(bot.ScenarioId, list));
         }
     }
 
@@ -42,12 +44,26 @@ internal sealed class ScenarioCatalog
         {
             var list = _byId.TryGetValue(bot.ScenarioId, out var existing) ? existing : [];
             if (list.Any(b => string.Equals(b.Version, bot.Version, StringComparison.Ordinal))) return;
-            _byId = _byId.SetItem(bot.ScenarioId, list.Insert(0, bot));
+            Publish(_byId.SetItem(bot.ScenarioId, list.Insert(0, bot)));
         }
     }
 
-    public IScenarioBot? Find(string scenarioId, string version) =>
-        _byId.TryGetValue(scenarioId, out var list) ? list.LastOrDefault(b => string.Equals(b.Version, version, StringComparison.Ordinal)) : null;
+    void Publish(ImmutableDictionary<string, ImmutableList<IScenarioBot>> byId)
+    {
+        _firstId = byId.Keys.Order(StringComparer.Ordinal).FirstOrDefault();
+        _byId = byId;
+    }
+
+    /// <summary>The bot of a running conversation (every later turn asks): the last deployed of that id and version.</summary>
+    public IScenarioBot? Find(string scenarioId, string version)
+    {
+        if (!_byId.TryGetValue(scenarioId, out var list)) return null;
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(list[i].Version, version, StringComparison.Ordinal)) return list[i];
+        }
+        return null;
+    }
 
     /// <summary>The bot for a new conversation: the given id (or the default) at the given version (or the latest deployed).</summary>
     public IScenarioBot? Resolve(string? scenarioId, string? version)
