@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -63,17 +64,102 @@ public sealed record TurnSummary
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        // Source-generated: written once per turn on the server's hot path. The context is generated with the same
-        // naming and ignore settings, so the serializer takes its generated writer instead of walking metadata.
+        // Source-generated (reading); writing is by hand, below.
         TypeInfoResolver = TurnSummaryJsonContext.Default,
     };
 
-    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+    /// <summary>
+    /// The serializer's bytes for <see cref="Options"/> (members in declaration order, camel-case names, defaults left
+    /// out), written by hand: the generated fast path does not apply with a custom encoder, and the metadata path
+    /// cost a server turn several microseconds (docs/performance.md, "Session 6: the server turn").
+    /// </summary>
+    public byte[] ToUtf8Json()
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true });
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString(Names.Input, Input);
+        String(writer, Names.Text, Text);
+        String(writer, Names.Name, Name);
+        String(writer, Names.Detail, Detail);
+        String(writer, Names.Intent, Intent);
+        if (Score is { } score) writer.WriteNumber(Names.Score, score);
+        if (Fallback) writer.WriteBoolean(Names.Fallback, true);
+        String(writer, Names.Stage, Stage);
+        String(writer, Names.Flow, Flow);
+        String(writer, Names.WaitingStep, WaitingStep);
+        Strings(writer, Names.Steps, Steps);
+        Strings(writer, Names.FlowsStarted, FlowsStarted);
+        Strings(writer, Names.Proactive, Proactive);
+        String(writer, Names.HandoffRule, HandoffRule);
+        String(writer, Names.HandoffQueue, HandoffQueue);
+        if (HandoffWithinHours is { } within) writer.WriteBoolean(Names.HandoffWithinHours, within);
+        if (Unattended) writer.WriteBoolean(Names.Unattended, true);
+        if (WaitingNotice) writer.WriteBoolean(Names.WaitingNotice, true);
+        if (TimeoutPath) writer.WriteBoolean(Names.TimeoutPath, true);
+        Strings(writer, Names.Errors, Errors);
+        Strings(writer, Names.Replies, Replies);
+        writer.WriteEndObject();
+        writer.Flush();
+        var json = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024)
+        {
+            t_buffer = null;
+            t_writer = null;
+        }
+        return json;
+
+        static void String(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+        {
+            if (value is not null) writer.WriteString(name, value);
+        }
+
+        static void Strings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values)
+        {
+            if (values is null) return;
+            writer.WriteStartArray(name);
+            foreach (var value in values)
+            {
+                if (value is null) writer.WriteNullValue();
+                else writer.WriteStringValue(value);
+            }
+            writer.WriteEndArray();
+        }
+    }
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
+
+    static class Names
+    {
+        public static readonly JsonEncodedText Input = JsonEncodedText.Encode("input");
+        public static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+        public static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
+        public static readonly JsonEncodedText Intent = JsonEncodedText.Encode("intent");
+        public static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+        public static readonly JsonEncodedText Fallback = JsonEncodedText.Encode("fallback");
+        public static readonly JsonEncodedText Stage = JsonEncodedText.Encode("stage");
+        public static readonly JsonEncodedText Flow = JsonEncodedText.Encode("flow");
+        public static readonly JsonEncodedText WaitingStep = JsonEncodedText.Encode("waitingStep");
+        public static readonly JsonEncodedText Steps = JsonEncodedText.Encode("steps");
+        public static readonly JsonEncodedText FlowsStarted = JsonEncodedText.Encode("flowsStarted");
+        public static readonly JsonEncodedText Proactive = JsonEncodedText.Encode("proactive");
+        public static readonly JsonEncodedText HandoffRule = JsonEncodedText.Encode("handoffRule");
+        public static readonly JsonEncodedText HandoffQueue = JsonEncodedText.Encode("handoffQueue");
+        public static readonly JsonEncodedText HandoffWithinHours = JsonEncodedText.Encode("handoffWithinHours");
+        public static readonly JsonEncodedText Unattended = JsonEncodedText.Encode("unattended");
+        public static readonly JsonEncodedText WaitingNotice = JsonEncodedText.Encode("waitingNotice");
+        public static readonly JsonEncodedText TimeoutPath = JsonEncodedText.Encode("timeoutPath");
+        public static readonly JsonEncodedText Errors = JsonEncodedText.Encode("errors");
+        public static readonly JsonEncodedText Replies = JsonEncodedText.Encode("replies");
+    }
 
     public static TurnSummary FromUtf8Json(ReadOnlySpan<byte> json) =>
         JsonSerializer.Deserialize<TurnSummary>(json, Options) ?? throw new JsonException("The turn log entry is empty.");
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
 [JsonSerializable(typeof(TurnSummary))]
 internal sealed partial class TurnSummaryJsonContext : JsonSerializerContext;

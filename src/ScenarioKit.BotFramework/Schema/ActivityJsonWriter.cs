@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 
 namespace ScenarioKit.BotFramework.Schema;
@@ -48,9 +47,8 @@ public static class ActivityJsonWriter
         String(writer, Names.Id, a.Id);
         if (a.Timestamp is { } timestamp)
         {
-            Span<char> text = stackalloc char[32];
-            timestamp.UtcDateTime.TryFormat(text, out var written, UtcTimestampConverter.Format, CultureInfo.InvariantCulture);
-            writer.WriteString(Names.Timestamp, text[..written]);
+            Span<byte> text = stackalloc byte[UtcTimestampConverter.Length];
+            writer.WriteString(Names.Timestamp, UtcTimestampConverter.FormatUtf8(timestamp, text));
         }
         if (a.LocalTimestamp is { } local) writer.WriteString(Names.LocalTimestamp, local);
         String(writer, Names.LocalTimezone, a.LocalTimezone);

@@ -74,6 +74,17 @@ public sealed class ActivityJsonWriterTests
     }
 
     [Fact]
+    public void Timestamps_are_written_digit_by_digit_as_the_format_string_writes_them()
+    {
+        static string ByFormat(DateTimeOffset t) => t.UtcDateTime.ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture);
+        static string ByDigits(DateTimeOffset t) => Encoding.ASCII.GetString(UtcTimestampConverter.FormatUtf8(t, new byte[UtcTimestampConverter.Length]));
+
+        Gen.DateTimeOffset.Sample(t => Assert.Equal(ByFormat(t), ByDigits(t)), iter: 5000);
+        foreach (var edge in new[] { DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new DateTimeOffset(2026, 12, 31, 23, 59, 59, 999, TimeSpan.FromHours(-9)) })
+            Assert.Equal(ByFormat(edge), ByDigits(edge));
+    }
+
+    [Fact]
     public void The_server_logs_activities_with_the_hand_writer()
     {
         var activity = new Activity { Type = ActivityTypes.Message, Timestamp = DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture), Text = "テスト" };

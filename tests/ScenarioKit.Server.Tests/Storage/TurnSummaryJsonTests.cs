@@ -8,10 +8,7 @@ using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Tests.Storage;
 
-/// <summary>
-/// The turn log's JSON is written by the source generator's writer (its context carries the same naming and ignore
-/// settings, so the serializer takes that path); stored rows must keep exactly the bytes the metadata path wrote.
-/// </summary>
+/// <summary>The turn log's JSON is written by hand; stored rows must keep exactly the bytes the serializer wrote.</summary>
 public sealed class TurnSummaryJsonTests
 {
     static readonly JsonSerializerOptions Metadata = new()
@@ -43,6 +40,26 @@ public sealed class TurnSummaryJsonTests
                 TimeoutPath = c.within == false, Errors = c.flows, Replies = c.replies,
             });
         summary.Sample(s => Assert.Equal(ByMetadata(s), Generated(s)), iter: 2000);
+    }
+
+    [Fact]
+    public void Every_member_is_written()
+    {
+        // A member added to TurnSummary but not to its writer would be lost from the turn log.
+        var summary = new TurnSummary { Input = "message" };
+        foreach (var property in typeof(TurnSummary).GetProperties())
+        {
+            object value = property.PropertyType switch
+            {
+                var t when t == typeof(string) => "値",
+                var t when t == typeof(bool) || t == typeof(bool?) => true,
+                var t when t == typeof(double?) => 0.5,
+                var t when t == typeof(IReadOnlyList<string>) => new[] { "一", "two" },
+                var t => throw new InvalidOperationException($"TurnSummary.{property.Name} is a {t}: teach this test (and the writer) about it."),
+            };
+            property.SetValue(summary, value);
+        }
+        Assert.Equal(ByMetadata(summary), Generated(summary));
     }
 
     [Fact]
