@@ -122,6 +122,13 @@ public static class TextSegmenter
             var start = i++;
             while (i < folded.Length && Continues(script, folded[i])) i++;
             boundary[start] = boundary[i] = true;
+            if (script == Script.Kanji && OkuriganaCompound.End(folded, start, i) is var end && end > i)
+            {
+                for (var p = start; p <= end; p++) boundary[p] = true;
+                terms.Add(new Term(start, end - start, Script.Kanji, OkuriganaCompound.Reading(folded, start, end), false));
+                i = end;
+                continue;
+            }
             AddRun(folded, start, i - start, script, afterWord: start > 0 && ScriptOf(folded[start - 1]) != Script.Other, terms, boundary);
         }
         return new SegmentedText(folded, terms.ToImmutable(), boundary);
