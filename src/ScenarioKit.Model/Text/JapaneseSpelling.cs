@@ -8,35 +8,48 @@ namespace ScenarioKit.Model.Text;
 /// negation rules see them; content words go to kanji, where a script change makes them words.
 /// </summary>
 /// <remarks>
-/// A kanji entry applies only to a whole kanji run (「無」 alone, never in 「無料」; 「有」 never in 「有人」),
-/// optionally followed by the kana it is known by (「下」 only as 「下さ…」). The table is small and written by hand:
+/// A kanji entry applies to a whole kanji run (「無」 alone, never in 「無料」; 「有」 never in 「有人」), an auxiliary also at
+/// the end of one (「返品出来ます」) and a leading word at its start (「何時届く」), followed by the kana it is known by
+/// (「下」 only as 「下さ…」). The table is small and written by hand:
 /// a general dictionary would not know which spellings a shop's customers mix.
 /// </remarks>
 public static class JapaneseSpelling
 {
-    /// <param name="Kanji">The whole kanji run.</param>
-    /// <param name="Next">The kana that must follow it (kept), or empty.</param>
-    /// <param name="Kana">What the kanji run is read as.</param>
-    readonly record struct KanjiEntry(string Kanji, string Next, string Kana);
+    /// <summary>Where in a kanji run an entry's kanji may stand.</summary>
+    enum Place : byte
+    {
+        /// <summary>The whole run (「無」 alone, never in 「無料」 or 「皆無」).</summary>
+        Whole,
+        /// <summary>The whole run or its end: an auxiliary after a kanji word (「返品出来ます」「ご確認頂けますか」).</summary>
+        End,
+        /// <summary>The whole run or its start: a word before another (「何時届きますか」「色々聞きたい」).</summary>
+        Start,
+    }
+
+    /// <param name="Kanji">The kanji as written.</param>
+    /// <param name="Next">The kana that must follow when the kanji ends the run (kept), or empty.</param>
+    /// <param name="Kana">What the kanji is read as.</param>
+    /// <param name="NotBefore">For <see cref="Place.Start"/>: kanji after which it is another word (「何時間」).</param>
+    readonly record struct KanjiEntry(string Kanji, string Next, string Kana, Place Place = Place.Whole, string NotBefore = "");
 
     static readonly KanjiEntry[] KanjiEntries =
     [
-        new("下", "さ", "くだ"),       // 下さい
-        new("欲", "し", "ほ"),         // 欲しい
-        new("出来", "", "でき"),       // 出来る, 出来ます, 出来ない
-        new("分", "か", "わ"),         // 分かる, 分かりません
-        new("頂", "", "いただ"),       // 頂く, 頂けますか
-        new("戴", "", "いただ"),
-        new("貰", "", "もら"),         // 貰える
-        new("致", "し", "いた"),       // 致します
-        new("無", "", "な"),           // 無い, 無し, 無く
-        new("有", "", "あ"),           // 有る, 有ります
-        new("宜", "し", "よろ"),       // 宜しく
-        new("未", "だ", "ま"),         // 未だ
-        new("何時", "", "いつ"),
-        new("色々", "", "いろいろ"),
+        new("下", "さ", "くだ", Place.End),    // 下さい, 教えて下さい
+        new("欲", "し", "ほ", Place.End),      // 欲しい
+        new("出来", "", "でき", Place.End),    // 出来る, 返品出来ますか
+        new("頂", "", "いただ", Place.End),    // 頂く, ご確認頂けますか
+        new("戴", "", "いただ", Place.End),
+        new("貰", "", "もら", Place.End),      // 貰える
+        new("分", "か", "わ"),                 // 分かる, 分かりません (not 「自分かな」)
+        new("致", "し", "いた"),               // 致します (not 「一致し」)
+        new("無", "", "な"),                   // 無い, 無し, 無く
+        new("有", "", "あ"),                   // 有る, 有ります (not 「共有」)
+        new("宜", "し", "よろ"),               // 宜しく
+        new("未", "だ", "ま"),                 // 未だ
+        new("何時", "", "いつ", Place.Start, "間"),
+        new("色々", "", "いろいろ", Place.Start),
+        new("頃", "", "ごろ", Place.Start),    // いつ頃
         new("様", "", "さま"),
-        new("頃", "", "ごろ"),         // いつ頃
         new("又", "", "また"),
     ];
 
@@ -107,16 +120,26 @@ public static class JapaneseSpelling
     static (int Length, string Kana) Match(string text, int at)
     {
         var script = TextSegmenter.ScriptOf(text[at]);
-        var runStart = at == 0 || TextSegmenter.ScriptOf(text[at - 1]) != script;
-        if (script == Script.Kanji && runStart)
+        if (script == Script.Kanji)
         {
+            var runStart = at;
+            while (runStart > 0 && TextSegmenter.ScriptOf(text[runStart - 1]) == Script.Kanji) runStart--;
             var end = at;
             while (end < text.Length && TextSegmenter.ScriptOf(text[end]) == Script.Kanji) end++;
-            var run = text.AsSpan(at, end - at);
+            var rest = text.AsSpan(at, end - at);
             foreach (var entry in KanjiEntries)
-                if (run.SequenceEqual(entry.Kanji) && text.AsSpan(end).StartsWith(entry.Next, StringComparison.Ordinal))
-                    return (run.Length, entry.Kana);
-            if (run.Length >= 3 && run[0] == Honorific) return (1, "ご");
+            {
+                if (!rest.StartsWith(entry.Kanji, StringComparison.Ordinal)) continue;
+                var endsRun = rest.Length == entry.Kanji.Length;
+                var fits = entry.Place switch
+                {
+                    Place.Whole => at == runStart && endsRun,
+                    Place.End => endsRun,
+                    _ => at == runStart && (endsRun || !entry.NotBefore.Contains(rest[entry.Kanji.Length], StringComparison.Ordinal)),
+                };
+                if (fits && (!endsRun || text.AsSpan(end).StartsWith(entry.Next, StringComparison.Ordinal))) return (entry.Kanji.Length, entry.Kana);
+            }
+            if (at == runStart && rest.Length >= 3 && rest[0] == Honorific) return (1, "ご");
             return (0, "");
         }
         if (script == Script.Hiragana)
