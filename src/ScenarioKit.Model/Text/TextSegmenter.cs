@@ -183,9 +183,9 @@ public static class TextSegmenter
                 break;
             case Script.Hiragana:
                 AddHiragana(text, start, length, afterWord, terms, boundary);
-                // A negated verb or adjective (届|かない, 届|いてない, 届|きません) also adds the negation as a word.
-                var afterKanji = start > 0 && ScriptOf(text[start - 1]) == Script.Kanji;
-                if (afterKanji && IsNegative(KanaFolding.Fold(text.Substring(start, length))))
+                // A negated verb or adjective (届|かない, 届|いてない, 届|きません, ログイン|できない) also adds the negation as a word.
+                var afterStem = start > 0 && ScriptOf(text[start - 1]) is Script.Kanji or Script.Katakana;
+                if (afterStem && IsNegative(KanaFolding.Fold(text.Substring(start, length))))
                     terms.Add(new Term(start, length, Script.Hiragana, JapaneseNegation, false));
                 break;
             case Script.Latin:
