@@ -1,3 +1,4 @@
+using CsCheck;
 using ScenarioKit.Engine.Tests.Support;
 using ScenarioKit.Model;
 using ScenarioKit.Model.Text;
@@ -56,6 +57,26 @@ public sealed class JapaneseSpellingTests
         Assert.True(text.IsBoundary(6));
         Assert.Equal(KanaFolding.Fold("教えて下さい"), text.Matching);
     }
+
+    /// <summary>Characters of the table, okurigana compounds and the scripts around them, so random text hits every rule.</summary>
+    const string Pool = "下さい欲しい出来分か頂無有何時間色々頃御注文社取り消し受け取ってのにをはがとどくこともの様又未だ10abc 、。ーキャンセル";
+
+    [Fact]
+    public void Random_text_gives_terms_inside_the_text_as_typed_in_order_and_the_same_twice() =>
+        Gen.Int[0, Pool.Length - 1].List[0, 24].Sample(picks =>
+        {
+            var text = MatchText.NormalizeAndFold(new string([.. picks.Select(i => Pool[i])]));
+            var segmented = TextSegmenter.Segment(text);
+            var end = 0;
+            foreach (var term in segmented.Terms)
+            {
+                Assert.InRange(term.Length, 1, text.Length);
+                Assert.InRange(term.Start + term.Length, 1, text.Length);
+                Assert.True(term.Start >= end || term.Script == ScenarioKit.Model.Text.Script.Hiragana, $"'{text}': {term} before {end}"); // the negation word repeats its run
+                end = Math.Max(end, term.Start);
+            }
+            Assert.Equal(segmented.Terms, TextSegmenter.Segment(text).Terms);
+        }, iter: 2000);
 
     [Theory]
     [InlineData("壊れちゃった", "ちゃった")]
