@@ -116,6 +116,9 @@ public static class JapaneseSpelling
         return result.ToString();
     }
 
+    /// <summary>After 「っ」 the kana end a word and begin the next: 「ちょっと|きいて」 is not 「ちょっ|とき|いて」.</summary>
+    static bool AfterSmallTsu(string text, int at) => at > 0 && text[at - 1] == 'っ';
+
     /// <summary>The length of text replaced at <paramref name="at"/> and its replacement, or (0, "").</summary>
     static (int Length, string Kana) Match(string text, int at)
     {
@@ -144,7 +147,7 @@ public static class JapaneseSpelling
         }
         if (script == Script.Hiragana)
             foreach (var (kana, then, kanji) in KanaEntries)
-                if (text.AsSpan(at).StartsWith(kana, StringComparison.Ordinal)
+                if (text.AsSpan(at).StartsWith(kana, StringComparison.Ordinal) && !AfterSmallTsu(text, at)
                     && (then.Length == 0 || (at + kana.Length < text.Length && then.Contains(text[at + kana.Length], StringComparison.Ordinal))))
                     return (kana.Length, kanji);
         return (0, "");

@@ -43,6 +43,9 @@ public sealed class JapaneseSpellingTests
     public void A_kanji_inside_a_longer_word_is_left_alone(string text, string word) => Assert.Equal([word], Words(text));
 
     [Fact]
+    public void Kana_after_a_small_tsu_begin_another_word() => Assert.DoesNotContain(Words("ちょっときいていいですか"), w => w.Contains('時'));
+
+    [Fact]
     public void The_kanji_of_a_noun_cuts_the_hiragana_run_it_sits_in() =>
         Assert.Equal(["いない", "物"], Content("いないものが"));
 
