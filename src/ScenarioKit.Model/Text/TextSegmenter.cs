@@ -45,8 +45,9 @@ public sealed class SegmentedText
 }
 
 /// <summary>
-/// Word segmentation without a dictionary (docs/engine.md "Text handling"): Japanese is cut where the script
-/// changes (kanji, hiragana, katakana, Latin, digits), an honorific 「お」「ご」 is split from the front of a
+/// Word segmentation without a dictionary (docs/engine.md "Text handling"): everyday words are first respelt one way
+/// (<see cref="JapaneseSpelling"/>), then Japanese is cut where the script changes (an okurigana compound such as
+/// 「受け取って」 stays one word: <see cref="OkuriganaCompound"/>) (kanji, hiragana, katakana, Latin, digits), an honorific 「お」「ご」 is split from the front of a
 /// hiragana run and polite and sentence-final endings from its end; English is cut at spaces and punctuation,
 /// stop words are marked as function words and the rest get a light stemming (plural, -ing, -ed).
 /// Deterministic and allocation-light; the compiler and the engine use the same rules.
@@ -63,6 +64,9 @@ public static class TextSegmenter
         "けど", "けれど", "けれども", "んですが", "んですけど", "んだけど", "んです", "んだ", "のですが",
         "もらえますか", "もらえる", "もらえませんか", "いただけますか", "いただけませんか",
         "だ", "だよ", "だね", "だけど", "ている", "ています", "てる", "てます", "って",
+        // Colloquial endings: ～ちゃう, ～じゃない, ～っす, ～んだよね, ～てた.
+        "ちゃう", "ちゃった", "ちゃって", "ちゃいました", "ちゃいます", "じゃう", "じゃった", "じゃない", "じゃないですか", "じゃん",
+        "っす", "っすか", "っすね", "っすけど", "んすけど", "んだよね", "だよね", "よな", "でる", "てた", "でた", "てました",
     ];
 
     /// <summary>Particles split from the front of a hiragana run that follows a word (「送料|は|おいくら」「返品|の|やり方」).</summary>
@@ -107,6 +111,27 @@ public static class TextSegmenter
     public static SegmentedText Segment(string folded)
     {
         ArgumentNullException.ThrowIfNull(folded);
+        var respelt = JapaneseSpelling.Respell(folded, out var map);
+        var (terms, boundary) = Cut(respelt);
+        return map is null ? new SegmentedText(folded, terms.ToImmutable(), boundary) : Remap(folded, terms, boundary, map);
+    }
+
+    /// <summary>Terms and boundaries of respelt text moved back onto the text as typed (a term keeps at least one character).</summary>
+    static SegmentedText Remap(string folded, ImmutableArray<Term>.Builder terms, bool[] boundary, int[] map)
+    {
+        var typed = new bool[folded.Length + 1];
+        for (var p = 0; p < boundary.Length; p++) typed[map[p]] |= boundary[p];
+        for (var t = 0; t < terms.Count; t++)
+        {
+            var term = terms[t];
+            var start = map[term.Start];
+            terms[t] = term with { Start = start, Length = Math.Max(1, map[term.Start + term.Length] - start) };
+        }
+        return new SegmentedText(folded, terms.ToImmutable(), typed);
+    }
+
+    static (ImmutableArray<Term>.Builder Terms, bool[] Boundary) Cut(string folded)
+    {
         var terms = ImmutableArray.CreateBuilder<Term>();
         var boundary = new bool[folded.Length + 1];
         var i = 0;
@@ -122,9 +147,16 @@ public static class TextSegmenter
             var start = i++;
             while (i < folded.Length && Continues(script, folded[i])) i++;
             boundary[start] = boundary[i] = true;
+            if (script == Script.Kanji && OkuriganaCompound.End(folded, start, i) is var end && end > i)
+            {
+                for (var p = start; p <= end; p++) boundary[p] = true;
+                terms.Add(new Term(start, end - start, Script.Kanji, OkuriganaCompound.Reading(folded, start, end), false));
+                i = end;
+                continue;
+            }
             AddRun(folded, start, i - start, script, afterWord: start > 0 && ScriptOf(folded[start - 1]) != Script.Other, terms, boundary);
         }
-        return new SegmentedText(folded, terms.ToImmutable(), boundary);
+        return (terms, boundary);
     }
 
     public static Script ScriptOf(char c) => c switch
@@ -151,9 +183,9 @@ public static class TextSegmenter
                 break;
             case Script.Hiragana:
                 AddHiragana(text, start, length, afterWord, terms, boundary);
-                // A negated verb or adjective (届|かない, 届|いてない, 届|きません) also adds the negation as a word.
-                var afterKanji = start > 0 && ScriptOf(text[start - 1]) == Script.Kanji;
-                if (afterKanji && IsNegative(KanaFolding.Fold(text.Substring(start, length))))
+                // A negated verb or adjective (届|かない, 届|いてない, 届|きません, ログイン|できない) also adds the negation as a word.
+                var afterStem = start > 0 && ScriptOf(text[start - 1]) is Script.Kanji or Script.Katakana;
+                if (afterStem && IsNegative(KanaFolding.Fold(text.Substring(start, length))))
                     terms.Add(new Term(start, length, Script.Hiragana, JapaneseNegation, false));
                 break;
             case Script.Latin:

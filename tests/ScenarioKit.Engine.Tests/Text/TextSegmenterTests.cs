@@ -89,6 +89,11 @@ public sealed class TextSegmenterTests
         Assert.Contains("届", Content(text));
     }
 
+    [Theory]
+    [InlineData("ログインできない")]
+    [InlineData("キャンセルできませんでした")]
+    public void A_negation_after_a_katakana_word_is_the_same_word(string text) => Assert.Contains(TextSegmenter.JapaneseNegation, Content(text));
+
     [Fact]
     public void An_affirmative_verb_has_no_negation() => Assert.DoesNotContain(TextSegmenter.JapaneseNegation, Content("荷物はいつ届きますか"));
 
