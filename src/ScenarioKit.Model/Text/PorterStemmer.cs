@@ -31,6 +31,8 @@ public static class PorterStemmer
         "inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> AfterStep1aBySpan = AfterStep1a.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static string Stem(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
@@ -38,7 +40,7 @@ public static class PorterStemmer
         if (Exceptions.TryGetValue(word, out var exception)) return exception;
         var w = new Word(word);
         w.Step1a();
-        if (AfterStep1a.Contains(w.ToString())) return w.ToString();
+        if (AfterStep1aBySpan.Contains(w.Letters)) return w.ToString();
         w.Step1b();
         w.Step1c();
         w.Step5();
@@ -72,6 +74,8 @@ public static class PorterStemmer
                 : RegionAfter(0);
             _r2 = RegionAfter(_r1);
         }
+
+        public ReadOnlySpan<char> Letters => _b.AsSpan(0, _length);
 
         public override string ToString() => new(_b, 0, _length);
 
