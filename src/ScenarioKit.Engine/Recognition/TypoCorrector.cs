@@ -80,16 +80,15 @@ internal sealed class TypoCorrector
     static bool IsCandidate(Term term) => term.Script == Script.Latin && !term.IsFunction;
 
     /// <summary>
-    /// The term as one word in American spelling, or null when it is none (a compound over two words, a negation, an
-    /// informal form read as other words: their stem is not the typed word's).
+    /// The term as one word in American spelling (the word its stem was made from), or null when it is none: a compound
+    /// over two words, a negation, an informal form read as other words.
     /// </summary>
     static string? Word(SegmentedText text, Term term)
     {
         var typed = text.Folded.AsSpan(term.Start, term.Length);
         foreach (var c in typed)
             if (c is < 'a' or > 'z') return null;
-        var word = EnglishWords.ToAmerican(typed.ToString());
-        return EnglishWords.Stem(word) == term.Text ? word : null;
+        return term.Text == TextSegmenter.Negation || EnglishWords.IsInformal(typed) ? null : EnglishWords.ToAmerican(typed.ToString());
     }
 
     /// <summary>
