@@ -55,7 +55,7 @@ internal sealed class FeatureVector
                 continue;
             }
             var weight = term.IsFunction ? FunctionWeight : 1f;
-            words.Add((term.Text, typos?.Correct(term) ?? term.Text, weight));
+            words.Add((term.Text, typos?.Correct(text, term) ?? term.Text, weight));
             if (japanese is null) continue;
             (pieces ??= []).Clear();
             japanese.Pieces(term, pieces);

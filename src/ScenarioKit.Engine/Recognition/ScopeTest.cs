@@ -45,7 +45,7 @@ internal sealed class ScopeTest
         "until", "since", "long", "also", "too", "much", "many", "lot", "thing", "something", "anything", "one", "well", "ok", "okay",
         "different", "same", "other", "new", "than", "rather", "would", "could",
         "月", "日", "年", "時", "分", "週", "曜日", "今日", "明日", "昨日", "今", "まだ", "もう", "いつ", "どこ", "何", "なに", "なん", "どう", "どれ", "ちよつと", "少", "すぐ", "私", "自分",
-    }.Select(w => KanaFolding.Fold(TextSegmenter.Stem(w))).ToFrozenSet(StringComparer.Ordinal);
+    }.Select(w => KanaFolding.Fold(EnglishWords.Stem(w))).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The word keys and (non-Latin) character bigram keys of every example.</summary>
     readonly FrozenSet<ulong> _known;
@@ -90,7 +90,7 @@ internal sealed class ScopeTest
             if (!IsContent(term)) return;
             // The word a pattern or keyword names is the intent's own by the designer's word: as distinctive as any.
             var weight = coveredShare > 0 ? _weights.Unseen : _weights[FeatureVector.WordKey(term.Text)];
-            var known = _known.Contains(FeatureVector.WordKey(term.Text)) || _typos.Correct(term) is not null
+            var known = _known.Contains(FeatureVector.WordKey(term.Text)) || _typos.Correct(text, term) is not null
                 ? 1 : Math.Max(coveredShare, BigramShare(term));
             if (known == 0 && IsUninformative(term)) return;
             total += weight;

@@ -46,10 +46,11 @@ public sealed class SegmentedText
 
 /// <summary>
 /// Word segmentation without a dictionary (docs/engine.md "Text handling"): everyday words are first respelt one way
-/// (<see cref="JapaneseSpelling"/>), then Japanese is cut where the script changes (an okurigana compound such as
-/// 「受け取って」 stays one word: <see cref="OkuriganaCompound"/>) (kanji, hiragana, katakana, Latin, digits), an honorific 「お」「ご」 is split from the front of a
-/// hiragana run and polite and sentence-final endings from its end; English is cut at spaces and punctuation,
-/// stop words are marked as function words and the rest get a light stemming (plural, -ing, -ed).
+/// (<see cref="JapaneseSpelling"/>), then Japanese is cut where the script changes (kanji, hiragana, katakana, Latin,
+/// digits; an okurigana compound such as 「受け取って」 stays one word: <see cref="OkuriganaCompound"/>), an honorific
+/// 「お」「ご」 is split from the front of a hiragana run and polite and sentence-final endings from its end; English is cut at spaces and punctuation,
+/// informal forms and open compounds are read as the words they stand for, stop words are marked as function words
+/// and the rest stemmed (<see cref="EnglishWords"/>).
 /// Deterministic and allocation-light; the compiler and the engine use the same rules.
 /// </summary>
 public static class TextSegmenter
@@ -147,11 +148,19 @@ public static class TextSegmenter
             var start = i++;
             while (i < folded.Length && Continues(script, folded[i])) i++;
             boundary[start] = boundary[i] = true;
-            if (script == Script.Kanji && OkuriganaCompound.End(folded, start, i) is var end && end > i)
+            if (script == Script.Kanji && OkuriganaCompound.End(folded, start, i) is var compoundEnd && compoundEnd > i)
             {
-                for (var p = start; p <= end; p++) boundary[p] = true;
-                terms.Add(new Term(start, end - start, Script.Kanji, OkuriganaCompound.Reading(folded, start, end), false));
-                i = end;
+                for (var p = start; p <= compoundEnd; p++) boundary[p] = true;
+                terms.Add(new Term(start, compoundEnd - start, Script.Kanji, OkuriganaCompound.Reading(folded, start, compoundEnd), false));
+                i = compoundEnd;
+                continue;
+            }
+            if (script == Script.Latin && CompoundEnd(folded, start, i) is var latinEnd && latinEnd > i)
+            {
+                // "log in", "wi-fi": one word, while keywords still find either part at its boundaries.
+                boundary[i + 1] = boundary[latinEnd] = true;
+                AddEnglish(folded, start, latinEnd - start, EnglishWords.Compound(folded[start..i], folded[(i + 1)..latinEnd])!, terms);
+                i = latinEnd;
                 continue;
             }
             AddRun(folded, start, i - start, script, afterWord: start > 0 && ScriptOf(folded[start - 1]) != Script.Other, terms, boundary);
@@ -189,7 +198,11 @@ public static class TextSegmenter
                     terms.Add(new Term(start, length, Script.Hiragana, JapaneseNegation, false));
                 break;
             case Script.Latin:
-                terms.Add(EnglishTerm(text, start, length));
+                var word = text.Substring(start, length);
+                if (EnglishWords.Expand(word) is { } words)
+                    foreach (var w in words) AddEnglish(text, start, length, w, terms);
+                else
+                    AddEnglish(text, start, length, word, terms);
                 break;
             default:
                 terms.Add(new Term(start, length, script, text.Substring(start, length), false));
@@ -198,18 +211,34 @@ public static class TextSegmenter
     }
 
     /// <summary>
-    /// An English word: a contraction's "n't" is the negation and the word before it ("don", "haven", "won") a
-    /// function word; stop words stay as typed; anything else is stemmed.
+    /// An English word (<paramref name="word"/>: as typed, or what an informal form or compound at
+    /// [<paramref name="start"/>, +<paramref name="length"/>) stands for): a contraction's "n't" is the negation and
+    /// the word before it ("don", "haven", "won") a function word; stop words stay as typed; anything else is
+    /// stemmed (<see cref="EnglishWords.Stem"/>).
     /// </summary>
-    static Term EnglishTerm(string text, int start, int length)
+    static void AddEnglish(string text, int start, int length, string word, ImmutableArray<Term>.Builder terms)
     {
-        var word = text.Substring(start, length);
         if (Negations.Contains(word) || (word == "t" && IsApostrophe(text, start - 1) && start >= 2 && text[start - 2] == 'n'))
-            return new Term(start, length, Script.Latin, Negation, false);
+        {
+            terms.Add(new Term(start, length, Script.Latin, Negation, false));
+            return;
+        }
         var end = start + length;
         var stop = StopWords.Contains(word)
             || (word[^1] == 'n' && IsApostrophe(text, end) && end + 1 < text.Length && text[end + 1] == 't' && (end + 2 == text.Length || !char.IsLetter(text[end + 2])));
-        return new Term(start, length, Script.Latin, stop ? word : Stem(word), stop);
+        terms.Add(new Term(start, length, Script.Latin, stop ? word : EnglishWords.Stem(word), stop));
+    }
+
+    /// <summary>
+    /// Where the closed compound that the Latin run [<paramref name="start"/>, <paramref name="end"/>) begins ends
+    /// ("log" + " in", "wi" + "-fi"), or <paramref name="end"/> when it begins none.
+    /// </summary>
+    static int CompoundEnd(string text, int start, int end)
+    {
+        if (end + 1 >= text.Length || text[end] is not (' ' or '-') || ScriptOf(text[end + 1]) != Script.Latin) return end;
+        var next = end + 1;
+        while (next < text.Length && ScriptOf(text[next]) == Script.Latin) next++;
+        return EnglishWords.Compound(text[start..end], text[(end + 1)..next]) is null ? end : next;
     }
 
     static bool IsApostrophe(string text, int at) => at >= 0 && at < text.Length && text[at] is '\'' or '\u2019';
@@ -279,28 +308,4 @@ public static class TextSegmenter
         var folded = KanaFolding.Fold(text.Substring(start, length)).Replace("ー", "", StringComparison.Ordinal);
         if (folded.Length > 0) terms.Add(new Term(start, length, script, folded, isFunction));
     }
-
-    /// <summary>
-    /// Light English stemming so that inflections meet: "orders"/"order", "shipped"/"shipping"/"ship",
-    /// "charged"/"charges"/"charge" → "charg", "replies" → "reply". Not a full Porter stemmer: it only has to make
-    /// a customer's word and an example's word agree, never produce a dictionary form.
-    /// </summary>
-    public static string Stem(string word)
-    {
-        ArgumentNullException.ThrowIfNull(word);
-        var w = word;
-        if (w.Length <= 3) return w;
-        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4) return w[..^3] + "y";
-        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length > 5) return Undouble(w[..^3]);
-        if (w.EndsWith("ed", StringComparison.Ordinal) && w.Length > 4) return Undouble(w[..^2]);
-        if (w.EndsWith("es", StringComparison.Ordinal) && w.Length > 4 && (w[^3] is 's' or 'x' or 'z' || w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal)))
-            return w[..^2];
-        if (w[^1] == 's' && w[^2] is not ('s' or 'u' or 'i')) w = w[..^1];
-        if (w[^1] == 'e' && w.Length > 4) w = w[..^1];
-        return w;
-    }
-
-    /// <summary>"shipp" (from "shipped") → "ship"; "call", "pass" keep their double letter.</summary>
-    static string Undouble(string w) =>
-        w.Length > 3 && w[^1] == w[^2] && w[^1] is not ('l' or 's' or 'z' or 'e' or 'o') ? w[..^1] : w;
 }
