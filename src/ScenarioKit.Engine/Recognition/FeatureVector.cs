@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using ScenarioKit.Model.Text;
 
 namespace ScenarioKit.Engine.Recognition;
@@ -24,6 +25,12 @@ internal sealed class FeatureVector
     readonly ulong[] _keys;   // sorted, distinct
     readonly float[] _values;
 
+    /// <summary>
+    /// How much a built-in lexicon group counts (docs/engine.md "Built-in lexicon"): the group is a word of its own that
+    /// "arrived" and "delivered" share, weighed like a compound's piece since the words themselves and their grams count too.
+    /// </summary>
+    public const float LexiconWeight = 0.5f;
+
     FeatureVector(ulong[] keys, float[] values)
     {
         _keys = keys;
@@ -40,9 +47,10 @@ internal sealed class FeatureVector
     /// Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).
     /// With <paramref name="typos"/>, a misspelt English word counts as the word it was meant to be; its grams stay as typed.
     /// With <paramref name="japanese"/> (a Japanese scenario), a romaji word counts as its hiragana reading and a compound
-    /// also as the scenario's words it is made of.
+    /// also as the scenario's words it is made of. Each <paramref name="lexicon"/> match adds its group (<see cref="LexiconWeight"/>).
     /// </summary>
-    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null, JapaneseReading? japanese = null)
+    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null, JapaneseReading? japanese = null,
+        ImmutableArray<LexiconMatch> lexicon = default)
     {
         var words = new List<(string Text, string Key, float Weight)>(text.Terms.Length);
         List<string>? pieces = null;
@@ -61,12 +69,18 @@ internal sealed class FeatureVector
             japanese.Pieces(term, pieces);
             foreach (var piece in pieces) words.Add((piece, piece, weight * PieceWeight));
         }
-        var size = 0;
+        var groups = lexicon.IsDefault ? 0 : lexicon.Length;
+        var size = groups;
         foreach (var word in words) size += 1 + 2 * (word.Text.Length + 1);
         if (size == 0) return Empty;
         var keys = new ulong[size];
         var values = new float[size];
         var n = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            keys[n] = GroupKey(lexicon[g].Group);
+            values[n++] = LexiconWeight * (lexicon[g].IsPiece ? PieceWeight : 1f);
+        }
         foreach (var (word, key, weight) in words)
         {
             keys[n] = WordKey(key);
@@ -90,6 +104,9 @@ internal sealed class FeatureVector
     static char At(string word, int paddedIndex) => paddedIndex == 0 || paddedIndex == word.Length + 1 ? ' ' : word[paddedIndex - 1];
 
     internal static ulong BigramKey(char first, char second) => (2UL << 48) | ((ulong)first << 16) | second;
+
+    /// <summary>A lexicon group's feature, tagged apart from words (4) and grams (top bits 0).</summary>
+    internal static ulong GroupKey(int group) => (5UL << 60) | (uint)group;
 
     internal static ulong WordKey(string word)
     {
