@@ -26,10 +26,14 @@ internal sealed class FeatureVector
     readonly float[] _values;
 
     /// <summary>
-    /// How much a built-in lexicon group counts (docs/engine.md "Built-in lexicon"): the group is a word of its own that
-    /// "arrived" and "delivered" share, weighed like a compound's piece since the words themselves and their grams count too.
+    /// How much a built-in lexicon group counts (docs/engine.md "Built-in lexicon"): the group is a feature "arrived" and
+    /// "delivered" share. A word counts as itself and its ~15 character grams; a group at weight w, outside the norm, adds
+    /// w² where the same word would add ~15, so a synonym meets an example at about half the strength of the word itself
+    /// (measured: 2 and 4 recognise fewer of the samples' dev and held-out paraphrases than 3; docs/performance.md).
+    /// Only a customer's word no example has is read through its group (<see cref="LexiconReading"/>), so a word the
+    /// examples share is not counted twice.
     /// </summary>
-    public const float LexiconWeight = 0.5f;
+    public const float LexiconWeight = 3f;
 
     FeatureVector(ulong[] keys, float[] values)
     {
@@ -108,6 +112,8 @@ internal sealed class FeatureVector
     /// <summary>A lexicon group's feature, tagged apart from words (4) and grams (top bits 0).</summary>
     internal static ulong GroupKey(int group) => (5UL << 60) | (uint)group;
 
+    static bool IsGroup(ulong key) => key >> 60 == 5;
+
     internal static ulong WordKey(string word)
     {
         var hash = 14695981039346656037UL;
@@ -148,10 +154,18 @@ internal sealed class FeatureVector
         for (var i = 0; i < values.Length; i++)
         {
             var tf = _values[i];
+            if (IsGroup(_keys[i]))
+            {
+                // A lexicon group stands for a whole word with its grams: not saturated like one feature, and outside the
+                // norm, so the groups an example has change none of its scores against words it shares (see LexiconWeight).
+                values[i] = tf * weights[_keys[i]];
+                continue;
+            }
             values[i] = tf * (k + 1) / (tf + k) * weights[_keys[i]];
             sum += values[i] * values[i];
         }
         var norm = (float)Math.Sqrt(sum);
+        if (norm == 0) return Empty;
         for (var i = 0; i < values.Length; i++) values[i] /= norm;
         return new FeatureVector(_keys, values);
     }
@@ -164,11 +178,20 @@ internal sealed class FeatureVector
             for (var i = 0; i < v._keys.Length; i++)
                 sums[v._keys[i]] = sums.GetValueOrDefault(v._keys[i]) + v._values[i];
         if (sums.Count == 0) return Empty;
-        var norm = Math.Sqrt(sums.Values.Sum(x => x * x));
+        var norm = Math.Sqrt(sums.Where(kv => !IsGroup(kv.Key)).Sum(kv => kv.Value * kv.Value));
+        if (norm == 0) return Empty;
         return new FeatureVector([.. sums.Keys], [.. sums.Values.Select(x => (float)(x / norm))]);
     }
 
-    /// <summary>Cosine of two weighted (unit) vectors.</summary>
+    /// <summary>This vector without its lexicon groups (still of unit length: groups are outside the norm).</summary>
+    public FeatureVector WithoutGroups()
+    {
+        var words = 0;
+        while (words < _keys.Length && !IsGroup(_keys[words])) words++;
+        return words == _keys.Length ? this : new FeatureVector(_keys[..words], _values[..words]);
+    }
+
+    /// <summary>Cosine of two weighted (unit) vectors, plus what their shared lexicon groups add.</summary>
     public double Dot(FeatureVector other)
     {
         double dot = 0;

@@ -120,7 +120,7 @@ internal sealed class IntentRecognizer
         var applied = trackVocabulary ? new List<string>() : null;
         var rewritten = _intents.Vocabulary.Rewrite(folded, applied);
         var segmented = TextSegmenter.Segment(rewritten);
-        var lexicon = _intents.Lexicon?.Find(segmented) ?? [];
+        var lexicon = _intents.Lexicon?.FindNew(segmented) ?? [];
         return new RecognitionInput(rewritten, segmented, (IReadOnlyList<string>?)applied ?? [], lexicon);
     }
 

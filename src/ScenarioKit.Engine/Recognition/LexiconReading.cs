@@ -14,12 +14,14 @@ internal sealed class LexiconReading
     readonly SupportLexicon _lexicon;
     readonly bool[] _used;
     readonly Func<int, bool> _isUsed;
+    readonly HashSet<string> _exampleWords;
 
-    LexiconReading(SupportLexicon lexicon, bool[] used)
+    LexiconReading(SupportLexicon lexicon, bool[] used, HashSet<string> exampleWords)
     {
         _lexicon = lexicon;
         _used = used;
         _isUsed = g => _used[g];
+        _exampleWords = exampleWords;
     }
 
     /// <param name="examples">The examples, segmented after the vocabulary.</param>
@@ -39,23 +41,44 @@ internal sealed class LexiconReading
         }
         var joinsTerms = termsByGroup.Where(kv => kv.Value >= 2).Select(kv => kv.Key).ToHashSet();
         var used = new bool[lexicon.Groups.Length];
+        var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var example in examples)
         {
             matches.Clear();
             lexicon.Find(example, g => !joinsTerms.Contains(g), matches);
             foreach (var m in matches) used[m.Group] = true;
+            foreach (var term in example.Terms) words.Add(term.Text);
         }
-        return new LexiconReading(lexicon, used);
+        return new LexiconReading(lexicon, used, words);
     }
 
     public int GroupCount => _used.Count(u => u);
 
-    /// <summary>The entries of the scenario's groups found in <paramref name="text"/>.</summary>
-    public ImmutableArray<LexiconMatch> Find(SegmentedText text)
+    /// <summary>The entries of the scenario's groups found in an example.</summary>
+    public ImmutableArray<LexiconMatch> Find(SegmentedText example)
+    {
+        var matches = new List<LexiconMatch>();
+        _lexicon.Find(example, _isUsed, matches);
+        return [.. matches];
+    }
+
+    /// <summary>
+    /// The entries of the scenario's groups found in a customer's text that bring a word no example has ("arrived" when the
+    /// examples say "delivered"): a word the examples share already meets them as itself.
+    /// </summary>
+    public ImmutableArray<LexiconMatch> FindNew(SegmentedText text)
     {
         var matches = new List<LexiconMatch>();
         _lexicon.Find(text, _isUsed, matches);
+        matches.RemoveAll(m => !BringsNewWord(text, m));
         return [.. matches];
+    }
+
+    bool BringsNewWord(SegmentedText text, LexiconMatch match)
+    {
+        for (var t = match.FirstTerm; t <= match.LastTerm; t++)
+            if (!text.Terms[t].IsFunction && !_exampleWords.Contains(text.Terms[t].Text)) return true;
+        return false;
     }
 
     /// <summary>A match as <c>/explain</c> shows it: the words as typed, ≈, the group's first entry ("parcel hasn't arrived" → "arrived≈arrive").</summary>

@@ -24,7 +24,7 @@ internal sealed record LexiconEntry(string Source, ImmutableArray<string> Words,
 /// <summary>
 /// The built-in customer-support lexicon (docs/engine.md "Built-in lexicon"): groups of words and phrases customers use
 /// interchangeably in a support conversation ({arrive, delivered, turn up}, {返金, 払い戻し, お金を返して}), curated by hand in
-/// <c>Lexicon/support.en.txt</c> and <c>Lexicon/support.ja.txt</c>. The entries are read through the same normalisation
+/// <c>Lexicon/support-en.txt</c> and <c>Lexicon/support-ja.txt</c>. The entries are read through the same normalisation
 /// and segmentation as customer text when the lexicon is first used (once per process, shared by every package), so a
 /// lookup is a dictionary probe per content word of the text.
 /// </summary>
