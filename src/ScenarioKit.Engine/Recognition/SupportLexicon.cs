@@ -41,7 +41,8 @@ internal sealed class SupportLexicon
     readonly FrozenDictionary<string, LexiconEntry[]> _byPrefix;
 
     /// <summary>One-word kanji or katakana entries with no tail: what a compound may be made of (「配送状況」 → 「配送」「状況」).</summary>
-    readonly FrozenDictionary<string, LexiconEntry>.AlternateLookup<ReadOnlySpan<char>> _pieces;
+    readonly FrozenDictionary<string, LexiconEntry> _pieces;
+    readonly FrozenDictionary<string, LexiconEntry>.AlternateLookup<ReadOnlySpan<char>> _piecesBySpan;
     readonly int _longestPiece;
 
     SupportLexicon(ImmutableArray<LexiconGroup> groups, IReadOnlyList<LexiconEntry> entries)
@@ -52,9 +53,9 @@ internal sealed class SupportLexicon
             .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(e => e.Words.Length).ThenByDescending(e => e.Tail.Length).ToArray(), StringComparer.Ordinal);
         _byPrefix = entries.Where(IsPrefixEntry).GroupBy(e => e.Words[0][..LexiconEntry.MinimumPrefix], StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(e => e.Words[0].Length).ToArray(), StringComparer.Ordinal);
-        var pieces = entries.Where(IsPiece).DistinctBy(e => e.Words[0], StringComparer.Ordinal).ToFrozenDictionary(e => e.Words[0], StringComparer.Ordinal);
-        _pieces = pieces.GetAlternateLookup<ReadOnlySpan<char>>();
-        _longestPiece = pieces.Count == 0 ? 0 : pieces.Keys.Max(k => k.Length);
+        _pieces = entries.Where(IsPiece).DistinctBy(e => e.Words[0], StringComparer.Ordinal).ToFrozenDictionary(e => e.Words[0], StringComparer.Ordinal);
+        _piecesBySpan = _pieces.GetAlternateLookup<ReadOnlySpan<char>>();
+        _longestPiece = _pieces.Count == 0 ? 0 : _pieces.Keys.Max(k => k.Length);
     }
 
     public ImmutableArray<LexiconGroup> Groups { get; }
@@ -141,7 +142,9 @@ internal sealed class SupportLexicon
                 i += entry.Words.Length;
                 continue;
             }
-            if (TextSegmenter.ScriptOf(term.Text[0]) is Script.Kanji or Script.Katakana && term.Text.Length > 2) AddPieces(content[i], term.Text, allowed, into);
+            // A compound that is an entry itself, of a group the text may not use, is a word of its own (「電話番号」 is no 「電話」).
+            if (TextSegmenter.ScriptOf(term.Text[0]) is Script.Kanji or Script.Katakana && term.Text.Length > 2 && !_pieces.ContainsKey(term.Text))
+                AddPieces(content[i], term.Text, allowed, into);
             i++;
         }
     }
@@ -169,6 +172,7 @@ internal sealed class SupportLexicon
         return text.Matching.AsSpan(last.Start + last.Length).StartsWith(entry.Tail, StringComparison.Ordinal);
     }
 
+    /// <summary>Greedy longest pieces from the left over every entry, so a piece is never cut out of a longer one; only allowed groups are added.</summary>
     void AddPieces(int termIndex, string word, Func<int, bool> allowed, List<LexiconMatch> into)
     {
         var i = 0;
@@ -176,13 +180,13 @@ internal sealed class SupportLexicon
         {
             LexiconEntry? piece = null;
             for (var n = Math.Min(_longestPiece, word.Length - i); n >= 2 && piece is null; n--)
-                if (n < word.Length && _pieces.TryGetValue(word.AsSpan(i, n), out var entry) && allowed(entry.Group)) piece = entry;
+                if (n < word.Length && _piecesBySpan.TryGetValue(word.AsSpan(i, n), out var entry)) piece = entry;
             if (piece is null)
             {
                 i++;
                 continue;
             }
-            into.Add(new LexiconMatch(termIndex, termIndex, piece.Group, Covered: (double)piece.Words[0].Length / word.Length));
+            if (allowed(piece.Group)) into.Add(new LexiconMatch(termIndex, termIndex, piece.Group, Covered: (double)piece.Words[0].Length / word.Length));
             i += piece.Words[0].Length;
         }
     }
