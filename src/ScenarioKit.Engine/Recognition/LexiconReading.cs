@@ -52,8 +52,6 @@ internal sealed class LexiconReading
         return new LexiconReading(lexicon, used, words);
     }
 
-    public int GroupCount => _used.Count(u => u);
-
     /// <summary>The entries of the scenario's groups found in an example.</summary>
     public ImmutableArray<LexiconMatch> Find(SegmentedText example)
     {

@@ -66,8 +66,7 @@ internal sealed class SupportLexicon
         e.Words.Length == 1 && e.Tail.Length == 0 && e.Words[0].Length >= LexiconEntry.MinimumPrefix && e.Words[0].All(c => TextSegmenter.ScriptOf(c) == Script.Hiragana);
 
     static bool IsPiece(LexiconEntry e) =>
-        e.Words.Length == 1 && e.Tail.Length == 0 && e.Words[0].Length >= 2 && e.Words[0].All(c => TextSegmenter.ScriptOf(c) is Script.Kanji or Script.Katakana or Script.Hiragana)
-        && TextSegmenter.ScriptOf(e.Words[0][0]) is Script.Kanji or Script.Katakana;
+        e.Words.Length == 1 && e.Tail.Length == 0 && e.Words[0].Length >= 2 && TextSegmenter.ScriptOf(e.Words[0][0]) is Script.Kanji or Script.Katakana;
 
     /// <summary>The groups of the lexicon files: one line, one group; entries separated by commas; '#' starts a comment.</summary>
     public static SupportLexicon Parse(IEnumerable<string> lines)
