@@ -31,6 +31,9 @@ public sealed record RecognitionExplanation(
     /// <summary>English misspellings similarity read as an example's word, e.g. "retrun→return" (docs/engine.md "Typos").</summary>
     public ImmutableArray<string> TyposCorrected { get; init; } = [];
 
+    /// <summary>The built-in lexicon's entries found in the text, each as typed ≈ its group, e.g. "arrived≈arrive" (docs/engine.md "Built-in lexicon").</summary>
+    public ImmutableArray<string> LexiconMatched { get; init; } = [];
+
     /// <summary>How much of the message the scenario knows, assessed when an intent matched (null when none did).</summary>
     public ScopeAssessment? Scope { get; init; }
 

@@ -7,7 +7,7 @@ public sealed partial class ScenarioRuntime
     /// <summary>
     /// Why <paramref name="text"/> gets its intent: the decision recognition makes in a turn with no ask
     /// pending (same code path), with the three best intents, their scores and the pattern, keyword or
-    /// example behind each, the threshold, the vocabulary replacements and the misspellings read as example words. Pure; no conversation needed.
+    /// example behind each, the threshold, the vocabulary replacements, the misspellings read as example words and the lexicon groups found. Pure; no conversation needed.
     /// </summary>
     public RecognitionExplanation ExplainRecognition(string text)
     {
@@ -20,6 +20,7 @@ public sealed partial class ScenarioRuntime
             recognizer.Settings.Threshold, recognizer.Settings.AmbiguityMargin, [.. top], [.. input.VocabularyApplied])
         {
             TyposCorrected = recognizer.TyposIn(input),
+            LexiconMatched = recognizer.LexiconIn(input),
             Scope = result.Scope,
         };
     }

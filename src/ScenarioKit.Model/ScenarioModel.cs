@@ -71,8 +71,12 @@ public sealed record IntentDef(
     string? Description,
     SourceSpan Span);
 
-/// <summary>Recognition settings: minimum confidence and the margin under which two intents are ambiguous.</summary>
-public sealed record RecognizerSettings(double Threshold, double AmbiguityMargin, Message? Clarify)
+/// <summary>
+/// Recognition settings: minimum confidence and the margin under which two intents are ambiguous; <see cref="Lexicon"/> is
+/// whether similarity also reads words through the built-in support lexicon (docs/engine.md "Built-in lexicon"; on unless
+/// the scenario says <c>lexicon: false</c>, so a package compiled before it existed reads words through it too).
+/// </summary>
+public sealed record RecognizerSettings(double Threshold, double AmbiguityMargin, Message? Clarify, bool Lexicon = true)
 {
     public static readonly RecognizerSettings Default = new(0.5, 0.05, null);
 }

@@ -124,6 +124,8 @@ internal static class ChatText
         };
         if (!e.TyposCorrected.IsDefaultOrEmpty)
             lines.Add((ja ? "綴りの補正" : "typos", string.Join(", ", e.TyposCorrected)));
+        if (!e.LexiconMatched.IsDefaultOrEmpty)
+            lines.Add((ja ? "組み込み辞書" : "lexicon", string.Join(", ", e.LexiconMatched)));
         if (e.Scope is { } scope)
             lines.Add((scope.OutOfScope ? (ja ? "対象外" : "out of scope") : (ja ? "対象範囲" : "scope"), ja ? ScopeText.Japanese(scope) : ScopeText.English(scope)));
         if (e.Top.IsDefaultOrEmpty)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using ScenarioKit.Model.Text;
 
 namespace ScenarioKit.Engine.Recognition;
@@ -24,6 +25,16 @@ internal sealed class FeatureVector
     readonly ulong[] _keys;   // sorted, distinct
     readonly float[] _values;
 
+    /// <summary>
+    /// How much a built-in lexicon group counts (docs/engine.md "Built-in lexicon"): the group is a feature "arrived" and
+    /// "delivered" share. A word counts as itself and its ~15 character grams; a group at weight w, outside the norm, adds
+    /// w² where the same word would add ~15, so a synonym meets an example at about half the strength of the word itself
+    /// (measured: 2 and 4 recognise fewer of the samples' dev and held-out paraphrases than 3; docs/performance.md).
+    /// Only a customer's word no example has is read through its group (<see cref="LexiconReading"/>), so a word the
+    /// examples share is not counted twice.
+    /// </summary>
+    public const float LexiconWeight = 3f;
+
     FeatureVector(ulong[] keys, float[] values)
     {
         _keys = keys;
@@ -40,9 +51,10 @@ internal sealed class FeatureVector
     /// Raw feature counts of segmented text (a function word's features count <see cref="FunctionWeight"/>).
     /// With <paramref name="typos"/>, a misspelt English word counts as the word it was meant to be; its grams stay as typed.
     /// With <paramref name="japanese"/> (a Japanese scenario), a romaji word counts as its hiragana reading and a compound
-    /// also as the scenario's words it is made of.
+    /// also as the scenario's words it is made of. Each <paramref name="lexicon"/> match adds its group (<see cref="LexiconWeight"/>).
     /// </summary>
-    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null, JapaneseReading? japanese = null)
+    public static FeatureVector Count(SegmentedText text, TypoCorrector? typos = null, JapaneseReading? japanese = null,
+        ImmutableArray<LexiconMatch> lexicon = default)
     {
         var words = new List<(string Text, string Key, float Weight)>(text.Terms.Length);
         List<string>? pieces = null;
@@ -61,12 +73,18 @@ internal sealed class FeatureVector
             japanese.Pieces(term, pieces);
             foreach (var piece in pieces) words.Add((piece, piece, weight * PieceWeight));
         }
-        var size = 0;
+        var groups = lexicon.IsDefault ? 0 : lexicon.Length;
+        var size = groups;
         foreach (var word in words) size += 1 + 2 * (word.Text.Length + 1);
         if (size == 0) return Empty;
         var keys = new ulong[size];
         var values = new float[size];
         var n = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            keys[n] = GroupKey(lexicon[g].Group);
+            values[n++] = LexiconWeight * (lexicon[g].IsPiece ? PieceWeight : 1f);
+        }
         foreach (var (word, key, weight) in words)
         {
             keys[n] = WordKey(key);
@@ -90,6 +108,11 @@ internal sealed class FeatureVector
     static char At(string word, int paddedIndex) => paddedIndex == 0 || paddedIndex == word.Length + 1 ? ' ' : word[paddedIndex - 1];
 
     internal static ulong BigramKey(char first, char second) => (2UL << 48) | ((ulong)first << 16) | second;
+
+    /// <summary>A lexicon group's feature, tagged apart from words (4) and grams (top bits 0).</summary>
+    internal static ulong GroupKey(int group) => (5UL << 60) | (uint)group;
+
+    static bool IsGroup(ulong key) => key >> 60 == 5;
 
     internal static ulong WordKey(string word)
     {
@@ -131,10 +154,18 @@ internal sealed class FeatureVector
         for (var i = 0; i < values.Length; i++)
         {
             var tf = _values[i];
+            if (IsGroup(_keys[i]))
+            {
+                // A lexicon group stands for a whole word with its grams: not saturated like one feature, and outside the
+                // norm, so the groups an example has change none of its scores against words it shares (see LexiconWeight).
+                values[i] = tf * weights[_keys[i]];
+                continue;
+            }
             values[i] = tf * (k + 1) / (tf + k) * weights[_keys[i]];
             sum += values[i] * values[i];
         }
         var norm = (float)Math.Sqrt(sum);
+        if (norm == 0) return Empty;
         for (var i = 0; i < values.Length; i++) values[i] /= norm;
         return new FeatureVector(_keys, values);
     }
@@ -147,11 +178,20 @@ internal sealed class FeatureVector
             for (var i = 0; i < v._keys.Length; i++)
                 sums[v._keys[i]] = sums.GetValueOrDefault(v._keys[i]) + v._values[i];
         if (sums.Count == 0) return Empty;
-        var norm = Math.Sqrt(sums.Values.Sum(x => x * x));
+        var norm = Math.Sqrt(sums.Where(kv => !IsGroup(kv.Key)).Sum(kv => kv.Value * kv.Value));
+        if (norm == 0) return Empty;
         return new FeatureVector([.. sums.Keys], [.. sums.Values.Select(x => (float)(x / norm))]);
     }
 
-    /// <summary>Cosine of two weighted (unit) vectors.</summary>
+    /// <summary>This vector without its lexicon groups (still of unit length: groups are outside the norm).</summary>
+    public FeatureVector WithoutGroups()
+    {
+        var words = 0;
+        while (words < _keys.Length && !IsGroup(_keys[words])) words++;
+        return words == _keys.Length ? this : new FeatureVector(_keys[..words], _values[..words]);
+    }
+
+    /// <summary>Cosine of two weighted (unit) vectors, plus what their shared lexicon groups add.</summary>
     public double Dot(FeatureVector other)
     {
         double dot = 0;

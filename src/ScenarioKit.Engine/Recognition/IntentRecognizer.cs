@@ -70,8 +70,8 @@ internal readonly record struct RecognitionResult(CompiledIntent? Intent, double
     public static RecognitionResult Rejected(ScopeAssessment scope) => new(null, 0, null, Scope: scope);
 }
 
-/// <summary>Customer text as recognition sees it: normalised, vocabulary applied, segmented.</summary>
-internal sealed record RecognitionInput(string Folded, SegmentedText Segmented, IReadOnlyList<string> VocabularyApplied);
+/// <summary>Customer text as recognition sees it: normalised, vocabulary applied, segmented, with the built-in lexicon's entries found in it.</summary>
+internal sealed record RecognitionInput(string Folded, SegmentedText Segmented, IReadOnlyList<string> VocabularyApplied, ImmutableArray<LexiconMatch> Lexicon);
 
 /// <summary>
 /// Intent recognition (docs/language.md "Intents", docs/engine.md "Recognition"): patterns in file order
@@ -119,8 +119,14 @@ internal sealed class IntentRecognizer
     {
         var applied = trackVocabulary ? new List<string>() : null;
         var rewritten = _intents.Vocabulary.Rewrite(folded, applied);
-        return new RecognitionInput(rewritten, TextSegmenter.Segment(rewritten), (IReadOnlyList<string>?)applied ?? []);
+        var segmented = TextSegmenter.Segment(rewritten);
+        var lexicon = _intents.Lexicon?.FindNew(segmented) ?? [];
+        return new RecognitionInput(rewritten, segmented, (IReadOnlyList<string>?)applied ?? [], lexicon);
     }
+
+    /// <summary>The built-in lexicon's entries found in <paramref name="input"/>, as <c>/explain</c> shows them ("arrived≈arrive").</summary>
+    public ImmutableArray<string> LexiconIn(RecognitionInput input) =>
+        _intents.Lexicon is { } lexicon ? [.. input.Lexicon.Select(m => lexicon.Describe(input.Segmented, m))] : [];
 
     /// <param name="folded">Normalised, case-folded input.</param>
     /// <param name="eligible">Restricts the intents considered (digressions during an ask); null = all.</param>
@@ -143,7 +149,7 @@ internal sealed class IntentRecognizer
                 top.Add(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence));
                 AddSimilarityScores(input, eligible, top, exclude: rule.Intent);
             }
-            var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span, listWords: top is not null);
+            var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span, input.Lexicon, listWords: top is not null);
             return ruleScope.OutOfScope ? RecognitionResult.Rejected(ruleScope) : new RecognitionResult(rule.Intent, rule.Confidence, null, Scope: ruleScope);
         }
         if (!_intents.HasExamples) return RecognitionResult.None;
@@ -153,7 +159,7 @@ internal sealed class IntentRecognizer
             top.AddRange(scores.Take(3).Select(s => new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence)));
         if (scores.Length == 0 || scores[0].Score < minimum) return RecognitionResult.None;
         var best = scores[0];
-        var scope = _intents.Scope.Assess(input.Segmented, default, listWords: top is not null);
+        var scope = _intents.Scope.Assess(input.Segmented, default, input.Lexicon, listWords: top is not null);
         if (scope.OutOfScope) return RecognitionResult.Rejected(scope);
         if (scores.Length > 1 && scores[1].Score >= minimum && best.Score - scores[1].Score < _settings.AmbiguityMargin)
             return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true, scope);
@@ -208,7 +214,7 @@ internal sealed class IntentRecognizer
     {
         // Endings and particles alone (「もらえますか」, "can you") say nothing about what the customer wants.
         if (input.Segmented.Terms.All(t => t.IsFunction)) return [];
-        var vector = FeatureVector.Count(input.Segmented, _intents.Typos, _intents.Japanese);
+        var vector = FeatureVector.Count(input.Segmented, _intents.Typos, _intents.Japanese, input.Lexicon);
         if (vector.IsEmpty) return [];
         var index = _intents.Index;
         var raw = index.RawScores(vector.Weigh(index.Weights), eligible is null ? null : i => eligible(_intents.All[i]), exclude: -1, count: 3);
@@ -226,18 +232,26 @@ internal sealed class IntentRecognizer
 internal sealed class ImmutableIntentList
 {
     /// <param name="japanese">Whether the scenario is in Japanese: then its compounds and romaji are read (<see cref="JapaneseReading"/>).</param>
-    public ImmutableIntentList(CompiledIntent[] all, VocabularyRewriter vocabulary, bool japanese)
+    /// <param name="lexicon">The built-in lexicon, or null when the scenario turned it off (<c>recognizer.lexicon: false</c>).</param>
+    /// <param name="vocabularyTerms">The canonical terms of the scenario's vocabulary, normalised (<see cref="LexiconReading"/>).</param>
+    public ImmutableIntentList(CompiledIntent[] all, VocabularyRewriter vocabulary, bool japanese, SupportLexicon? lexicon = null,
+        IEnumerable<string>? vocabularyTerms = null)
     {
         All = all;
         Vocabulary = vocabulary;
         HasExamples = all.Any(i => i.ExampleSegments.Length > 0);
         _byName = all.ToDictionary(i => i.Name, StringComparer.Ordinal);
         Japanese = japanese ? JapaneseReading.Build(all.SelectMany(i => i.ExampleSegments)) : null;
-        Index = new SimilarityIndex(all, [.. all.Select(i => i.ExampleSegments.Select(e => FeatureVector.Count(e, japanese: Japanese)).ToArray())]);
+        Lexicon = lexicon is null ? null
+            : LexiconReading.Build(lexicon, all.SelectMany(i => i.ExampleSegments), (vocabularyTerms ?? []).Select(TextSegmenter.Segment));
+        Index = new SimilarityIndex(all, [.. all.Select(i => i.ExampleSegments.Select(e => FeatureVector.Count(e, japanese: Japanese, lexicon: Lexicon?.Find(e) ?? [])).ToArray())]);
         Typos = TypoCorrector.Build(all.Select(i => i.ExampleSegments));
         Calibration = ScoreCalibration.Measure(Index);
         Scope = new ScopeTest(all.SelectMany(i => i.ExampleSegments), Index.Weights, Typos, readRomaji: japanese);
     }
+
+    /// <summary>The built-in lexicon's groups this scenario's examples use, or null when it is off.</summary>
+    public LexiconReading? Lexicon { get; }
 
     public CompiledIntent[] All { get; }
     public VocabularyRewriter Vocabulary { get; }

@@ -67,31 +67,33 @@ internal sealed class ScopeTest
     /// The scope of a message; <paramref name="covered"/> is the span the deciding pattern or keyword matched (its words
     /// are known). The unknown words are listed only when <paramref name="listWords"/> (for <c>/explain</c>), so a turn allocates little.
     /// </summary>
-    public ScopeAssessment Assess(SegmentedText text, TextSpan covered, bool listWords)
+    public ScopeAssessment Assess(SegmentedText text, TextSpan covered, ImmutableArray<LexiconMatch> lexicon, bool listWords)
     {
         // A scenario of patterns and keywords only has no examples to judge scope by.
         if (_known.Count == 0) return new ScopeAssessment(double.NaN, Limit, [], false);
         double total = 0, unknownWeight = 0;
         var unknownCount = 0;
         List<string>? unknown = null;
-        foreach (var term in text.Terms)
+        for (var t = 0; t < text.Terms.Length; t++)
         {
+            var term = text.Terms[t];
+            var related = LexiconShare(lexicon, t);
             var romaji = _readRomaji ? JapaneseReading.ReadRomaji(text, term) : default;
-            if (romaji.IsDefault) Judge(term, covered.Share(term), reading: false);
-            else foreach (var kana in romaji) Judge(kana, covered.Share(term), reading: true);
+            if (romaji.IsDefault) Judge(term, covered.Share(term), related, reading: false);
+            else foreach (var kana in romaji) Judge(kana, covered.Share(term), related, reading: true);
         }
         var share = total == 0 ? double.NaN : unknownWeight / total;
         var words = unknown is null ? ImmutableArray<string>.Empty : [.. unknown];
         return new ScopeAssessment(share, Limit, words, unknownCount >= MinimumUnknownWords && share > Limit);
 
         // One term of the message, or of the kana a romaji word reads as (a reading's term is listed as its kana).
-        void Judge(Term term, double coveredShare, bool reading)
+        void Judge(Term term, double coveredShare, double related, bool reading)
         {
             if (!IsContent(term)) return;
             // The word a pattern or keyword names is the intent's own by the designer's word: as distinctive as any.
             var weight = coveredShare > 0 ? _weights.Unseen : _weights[FeatureVector.WordKey(term.Text)];
             var known = _known.Contains(FeatureVector.WordKey(term.Text)) || _typos.Correct(text, term) is not null
-                ? 1 : Math.Max(coveredShare, BigramShare(term));
+                ? 1 : Math.Max(Math.Max(coveredShare, related), BigramShare(term));
             if (known == 0 && IsUninformative(term)) return;
             total += weight;
             unknownWeight += weight * (1 - known);
@@ -107,6 +109,19 @@ internal sealed class ScopeTest
     /// sample's dev and held-out sets); Japanese topic words are written in kanji and katakana.
     /// </summary>
     static bool IsUninformative(Term term) => term.Script == Script.Hiragana || GenericWords.Contains(term.Text);
+
+    /// <summary>
+    /// How much of term <paramref name="index"/> the built-in lexicon relates to the examples' words: its entries come only from
+    /// groups the examples use, so a word in one ("arrived" beside examples saying "delivered") is known; a compound's piece, in part.
+    /// </summary>
+    static double LexiconShare(ImmutableArray<LexiconMatch> lexicon, int index)
+    {
+        if (lexicon.IsDefaultOrEmpty) return 0;
+        double share = 0;
+        foreach (var m in lexicon)
+            if (index >= m.FirstTerm && index <= m.LastTerm) share += m.Covered;
+        return Math.Min(1, share);
+    }
 
     static bool IsContent(Term term) => !term.IsFunction && term.Script is not (Script.Digit or Script.Other);
 

@@ -42,11 +42,14 @@ internal sealed class SimilarityIndex
         _centroids = centroids.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         FirstExample = first;
         ExampleTexts = [.. texts];
-        ExampleVectors = [.. counts.SelectMany(c => c.Select(v => v.Weigh(Weights)))];
+        ExampleVectors = [.. counts.SelectMany(c => c.Select(v => v.Weigh(Weights).WithoutGroups()))];
         Owner = [.. owner];
     }
 
-    /// <summary>The weighted example vectors (for <see cref="ScoreCalibration"/>), and the intent each belongs to.</summary>
+    /// <summary>
+    /// The weighted example vectors as inputs (for <see cref="ScoreCalibration"/>): without their lexicon groups, since a
+    /// customer's text is read through the lexicon only for words no example has; and the intent each belongs to.
+    /// </summary>
     public FeatureVector[] ExampleVectors { get; }
     public int[] Owner { get; }
 

@@ -58,9 +58,11 @@ internal sealed class CompiledScenario
         UserScoped = model.Variables.Where(v => v.Scope == VariableScope.User).Select(v => v.Name).ToFrozenSet(StringComparer.Ordinal);
 
         var vocabulary = model.Vocabulary.IsDefaultOrEmpty ? VocabularyRewriter.Empty : new VocabularyRewriter(model.Vocabulary);
+        var recognizer = model.Recognizer ?? RecognizerSettings.Default;
         Intents = new ImmutableIntentList([.. model.Intents.Select((i, n) => new CompiledIntent(i, n, options, vocabulary, errors))], vocabulary,
-            japanese: IsJapanese);
-        Recognizer = new IntentRecognizer(Intents, model.Recognizer ?? RecognizerSettings.Default);
+            japanese: IsJapanese, lexicon: recognizer.Lexicon ? SupportLexicon.Shared : null,
+            vocabularyTerms: model.Vocabulary.IsDefaultOrEmpty ? [] : model.Vocabulary.Select(t => vocabulary.Rewrite(MatchText.NormalizeAndFold(t.Term))));
+        Recognizer = new IntentRecognizer(Intents, recognizer);
 
         var flows = new Dictionary<string, FlowDef>(StringComparer.Ordinal);
         var firstSteps = new Dictionary<string, StepNode?>(StringComparer.Ordinal);

@@ -187,11 +187,12 @@ internal sealed partial class Binder
     {
         if (node is null or ScalarNode { Kind: ScalarKind.Null }) return RecognizerSettings.Default;
         if (Map(node, "recognizer") is not { } m) return RecognizerSettings.Default;
-        CheckKeys(m, "recognizer", "threshold", "ambiguityMargin", "clarify");
+        CheckKeys(m, "recognizer", "threshold", "ambiguityMargin", "clarify", "lexicon");
         var threshold = Number(m, "threshold", "recognizer", 0, 1) ?? RecognizerSettings.Default.Threshold;
         var margin = Number(m, "ambiguityMargin", "recognizer", 0, 1) ?? RecognizerSettings.Default.AmbiguityMargin;
         var clarify = Optional(m, "clarify") is { } cl ? BindMessage(cl, "recognizer.clarify", null) : null;
-        return new RecognizerSettings(threshold, margin, clarify);
+        var lexicon = Bool(m, "lexicon", "recognizer") ?? RecognizerSettings.Default.Lexicon;
+        return new RecognizerSettings(threshold, margin, clarify, lexicon);
     }
 
     // ---- variables ----

@@ -10,16 +10,19 @@ namespace ScenarioKit.Testing.Accuracy;
 /// <summary>One utterance: what it should be recognised as (null: nothing, a fallback) and what it was.</summary>
 /// <param name="Nearest">For a miss that fell back: the best-scoring intent below the threshold (what recognition came closest to).</param>
 /// <param name="OutOfScope">For a fallback: set when an intent matched but too much of the text is unknown to the scenario.</param>
+/// <param name="Lexicon">For a miss: the built-in lexicon's entries found in the text ("arrived≈arrive"), so a designer sees which groups it met.</param>
 public sealed record UtteranceResult(string Text, string? Expected, string? Actual, double Confidence, SourceSpan Span, IntentScore? Nearest = null,
-    ScopeAssessment? OutOfScope = null)
+    ScopeAssessment? OutOfScope = null, ImmutableArray<string> Lexicon = default)
 {
     public bool Correct => string.Equals(Expected, Actual, StringComparison.Ordinal);
 
     /// <summary>
     /// What was recognised: <c>returns (0.91)</c>; for a fallback the nearest intent, <c>(none); nearest order_status (0.42)</c>,
-    /// why it was out of scope, or that no intent shares anything with the text.
+    /// why it was out of scope, or that no intent shares anything with the text; then the lexicon groups a miss met.
     /// </summary>
-    public string Outcome => (Actual, Nearest) switch
+    public string Outcome => Lexicon.IsDefaultOrEmpty ? Recognised : $"{Recognised}; lexicon: {string.Join(", ", Lexicon)}";
+
+    string Recognised => (Actual, Nearest) switch
     {
         (null, { } n) when OutOfScope is { } scope =>
             string.Create(CultureInfo.InvariantCulture, $"{AccuracyResult.NoIntent}; out of scope, {ScopeText.English(scope)}; nearest {n.Intent} ({n.Score:0.00})"),

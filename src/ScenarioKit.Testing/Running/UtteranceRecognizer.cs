@@ -21,8 +21,8 @@ internal static class UtteranceRecognizer
         var state = EngineAdapter.Start(runtime, conversationId, []);
         var result = await runtime.RunTurnAsync(state, new MessageInput(text), services, ct);
         var intent = result.Trace.Intent;
-        var explanation = intent is null ? runtime.ExplainRecognition(text) : null;
+        var explanation = intent is null || !string.Equals(intent, expected, StringComparison.Ordinal) ? runtime.ExplainRecognition(text) : null;
         return new UtteranceResult(text, expected, intent, intent is null ? 0 : result.Trace.Confidence, span,
-            explanation?.Top.FirstOrDefault(), explanation?.OutOfScope);
+            intent is null ? explanation?.Top.FirstOrDefault() : null, intent is null ? explanation?.OutOfScope : null, explanation?.LexiconMatched ?? default);
     }
 }

@@ -40,7 +40,7 @@ public sealed class Issue12_EvaluationTests : IDisposable
         utterances:
           - { text: 注文した商品はいつ届く, intent: order_status }
           - { text: 注文の状況を知りたい, intent: order_status }
-          - { text: 配達の予定日, intent: order_status }
+          - { text: 予定日を過ぎた, intent: order_status }
           - { text: 返品したい, intent: returns }
           - { text: 返品の方法は, intent: returns }
           - { text: 商品の返品について, intent: returns }
@@ -123,7 +123,7 @@ public sealed class Issue12_EvaluationTests : IDisposable
         Assert.Contains("micro average", run.Out, StringComparison.Ordinal);
         Assert.Contains("confusion (rows: expected, columns: recognised)", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("(none) (0.00)", run.Out, StringComparison.Ordinal);
-        Assert.Contains("\"配達の予定日\" expected order_status, got (none); nearest order_status (", run.Out, StringComparison.Ordinal);
+        Assert.Contains("\"予定日を過ぎた\" expected order_status, got (none); nearest order_status (", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,6 +151,17 @@ public sealed class Issue12_EvaluationTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("explain: #1: order_status ", StringComparison.Ordinal) && l.Contains("（例文: ", StringComparison.Ordinal));
         Assert.Contains("explain: しきい値: 0.30、曖昧さの幅 0.05", lines);
         Assert.Contains(lines, l => l.StartsWith("explain: 判定: order_status（確信度 ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("en", "explain: lexicon: 到着≈届")]
+    [InlineData("ja", "explain: 組み込み辞書: 到着≈届")]
+    public async Task Chat_explain_lists_the_built_in_lexicon_groups_read(string language, string line)
+    {
+        // Session 6: no example says 「到着」; the lexicon reads it as the group of 「届く」, which the examples use.
+        var run = await CliHarness.RunWithInputAsync("/explain 到着はいつ頃\n", ["chat", Shop, "--lang", language]);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains(line, run.Out.ReplaceLineEndings("\n").Split('\n'));
     }
 
     [Theory]

@@ -192,6 +192,7 @@ public class EveryKeyTests
         Assert.Equal("UTC", model.Handoff.Queues.Single(q => q.Name == "sales").TimeZone);
         Assert.Equal(["orderNumber", "total"], model.Handoff.Share.Select(s => s.Key));
         Assert.Equal(VariableScope.User, model.Variables[0].Scope);
+        Assert.False(model.Recognizer.Lexicon);
     }
 }
 

@@ -47,6 +47,19 @@ public sealed class OutOfScopeOutputTests
     }
 
     [Fact]
+    public async Task An_accuracy_miss_lists_the_lexicon_groups_the_text_met()
+    {
+        // Session 6: "reimbursed" is no word of the examples; the built-in lexicon reads it as the refund group, which
+        // "refund my purchase" has. Expected deliberately wrong, so the line is a miss and shows the group.
+        var miss = await UtteranceRecognizer.RecognizeAsync(Reference, "acc-1", "when will I be reimbursed", "greeting",
+            new SourceSpan("a.accuracy.yaml", 3, 5, 3, 5), TestContext.Current.CancellationToken);
+        Assert.False(miss.Correct);
+        Assert.EndsWith("; lexicon: reimbursed≈refund", miss.Outcome, StringComparison.Ordinal);
+        var lines = RecognitionText.Lines(Reference.ExplainRecognition("when will I be reimbursed"));
+        Assert.Contains("  lexicon: reimbursed≈refund", lines);
+    }
+
+    [Fact]
     public void A_recognised_message_shows_its_scope_without_rejecting_it()
     {
         var lines = RecognitionText.Lines(Reference.ExplainRecognition("I want to return these shoes"));

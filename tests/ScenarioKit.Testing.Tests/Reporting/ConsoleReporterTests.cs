@@ -28,7 +28,7 @@ public class ConsoleReporterTests
         Assert.Contains(lines, l => l.Contains("expected", StringComparison.Ordinal) && l.Contains("actual", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Trim() == "user: こんにちは");
         // Issue 12: under a reply that did not match, why recognition decided as it did.
-        Assert.Contains(lines, l => l.Trim() == "recognition of \"配達の予定日\": no intent (fallback); threshold 0.50, ambiguity margin 0.05");
+        Assert.Contains(lines, l => l.Trim() == "recognition of \"例の件はどうなりましたか\": no intent (fallback); threshold 0.50, ambiguity margin 0.05");
         Assert.Contains(lines, l => l.Contains("FAILED: 15 test(s) failed. Also 0 passed", StringComparison.Ordinal));
     }
 
