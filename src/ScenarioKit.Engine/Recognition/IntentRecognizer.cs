@@ -86,6 +86,15 @@ internal sealed class IntentRecognizer
     public const double KeywordConfidence = 0.9;
 
     /// <summary>
+    /// A pattern or keyword gives way to another intent whose example the message nearly repeats: that intent's
+    /// calibrated similarity is at least this (0.8 is "as close as a typical paraphrase", <see cref="ScoreCalibration"/>)
+    /// while the rule's own intent does not reach the threshold by similarity. A broad rule (<c>\bbill\b</c>) then no
+    /// longer takes "there's a charge on my bill I don't recognise" from the intent with that very example
+    /// (docs/engine.md "Rules and examples").
+    /// </summary>
+    public const double ExampleOverRule = 0.9;
+
+    /// <summary>
     /// While an ask waits, an interrupting intent recognised only by similarity must score at least
     /// max(threshold + <see cref="DigressionThresholdRaise"/>, <see cref="DigressionMinSimilarity"/>):
     /// a false interruption mid-form (worst of all, a handoff) costs far more than one missed digression,
@@ -142,7 +151,7 @@ internal sealed class IntentRecognizer
     {
         var minimum = threshold ?? _settings.Threshold;
         if (input.Folded.Length == 0) return RecognitionResult.None;
-        if (MatchRule(input, eligible, errors) is { } rule)
+        if (MatchRule(input, eligible, errors) is { } rule && !NearlyRepeatsAnotherIntent(input, eligible, rule, minimum))
         {
             if (top is not null)
             {
@@ -164,6 +173,17 @@ internal sealed class IntentRecognizer
         if (scores.Length > 1 && scores[1].Score >= minimum && best.Score - scores[1].Score < _settings.AmbiguityMargin)
             return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true, scope);
         return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true, scope);
+    }
+
+    /// <summary>True when the message is as close to another intent's example as <see cref="ExampleOverRule"/> and the
+    /// rule's own intent stays below the threshold by similarity: the decision then goes on by similarity.</summary>
+    bool NearlyRepeatsAnotherIntent(RecognitionInput input, Func<CompiledIntent, bool>? eligible, RuleMatch rule, double minimum)
+    {
+        // A rule that covers half the message or more is the message: no similarity pass (it costs a turn ~1.5 µs).
+        if (!_intents.HasExamples || rule.Span.Length * 2 >= input.Folded.Length) return false;
+        var scores = Similarity(input, eligible);
+        return scores.Length > 0 && scores[0].Intent != rule.Intent && scores[0].Score >= ExampleOverRule
+            && !scores.Any(s => s.Intent == rule.Intent && s.Score >= minimum);
     }
 
     /// <param name="Span">What the pattern or keyword matched in the folded input.</param>

@@ -180,4 +180,34 @@ public sealed class IntentRecognizerTests
         var result = chat.User("送料を無料にしてもらえますか");
         Assert.Equal(1, result.Trace.Confidence, 6);
     }
+
+    static readonly ScenarioModel Billing = Scenario("en-GB") with
+    {
+        Fallback = M("Sorry?"),
+        Intents =
+        [
+            Intent("billing_question", patterns: [@"\bbill\b"], examples: ["explain my bill", "when is my bill due", "how much is my bill this month"]),
+            Intent("billing_dispute", examples: ["there is a charge on my bill I do not recognise", "I was charged twice", "this charge is wrong"]),
+            Intent("broadband", keywords: ["wifi"], examples: ["my internet is down", "no connection at home", "the router keeps dropping"]),
+        ],
+        Flows =
+        [
+            Flow("billing_question", "billing_question", Say("q/0", "question")),
+            Flow("billing_dispute", "billing_dispute", Say("d/0", "dispute")),
+            Flow("broadband", "broadband", Say("n/0", "broadband")),
+        ],
+    };
+
+    [Theory]
+    [InlineData("there's a charge on my bill I don't recognise", "billing_dispute", "example")]
+    [InlineData("is my bill ready yet", "billing_question", "pattern")]
+    [InlineData("bill", "billing_question", "pattern")]
+    [InlineData("my wifi is down", "broadband", "keyword")]
+    public void A_rule_gives_way_only_to_another_intents_example_the_message_nearly_repeats(string text, string intent, string via)
+    {
+        var runtime = Load(Billing);
+        var result = new Chat(runtime).User(text);
+        Assert.Equal(intent, result.Trace.Intent);
+        Assert.Equal(via, runtime.ExplainRecognition(text).Top[0].Via);
+    }
 }
