@@ -33,19 +33,21 @@ public static class EnglishWords
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
-    /// Closed compounds that customers also write as two words or hyphenated (the first word, the second, the
+    /// Closed compounds that customers also write as two words or hyphenated (the two words joined by a space, the
     /// compound). Only pairs whose closed form is the usual word, so "log in" meets "login" and "sign-up" meets
     /// "signup"; "check out" (look at) and "call back" (call me back) are not here, their open form means more.
     /// </summary>
-    static readonly FrozenDictionary<(string, string), string> Compounds = new Dictionary<(string, string), string>
+    static readonly FrozenDictionary<string, string> Compounds = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [("log", "in")] = "login", [("log", "on")] = "logon", [("log", "out")] = "logout", [("log", "off")] = "logoff",
-        [("sign", "in")] = "signin", [("sign", "up")] = "signup", [("sign", "on")] = "signon", [("set", "up")] = "setup",
-        [("top", "up")] = "topup", [("e", "mail")] = "email", [("wi", "fi")] = "wifi", [("web", "site")] = "website",
-        [("voice", "mail")] = "voicemail", [("user", "name")] = "username", [("pass", "word")] = "password",
-        [("on", "line")] = "online", [("off", "line")] = "offline", [("back", "up")] = "backup", [("pick", "up")] = "pickup",
-        [("check", "in")] = "checkin", [("any", "more")] = "anymore",
-    }.ToFrozenDictionary();
+        ["log in"] = "login", ["log on"] = "logon", ["log out"] = "logout", ["log off"] = "logoff",
+        ["sign in"] = "signin", ["sign up"] = "signup", ["sign on"] = "signon", ["set up"] = "setup",
+        ["top up"] = "topup", ["e mail"] = "email", ["wi fi"] = "wifi", ["web site"] = "website",
+        ["voice mail"] = "voicemail", ["user name"] = "username", ["pass word"] = "password",
+        ["on line"] = "online", ["off line"] = "offline", ["back up"] = "backup", ["pick up"] = "pickup",
+        ["check in"] = "checkin", ["any more"] = "anymore",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CompoundBySpan = Compounds.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>British spellings no suffix rule covers, and the American form they fold to.</summary>
     static readonly FrozenDictionary<string, string> Spellings = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -82,8 +84,17 @@ public static class EnglishWords
 
     static readonly FrozenDictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> InformalBySpan = Informal.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>The closed compound two neighbouring words make ("log", "in" → "login"), or null.</summary>
-    public static string? Compound(string first, string second) => Compounds.TryGetValue((first, second), out var joined) ? joined : null;
+    /// <summary>The closed compound two neighbouring words make ("log", "in" → "login"), or null; allocates nothing.</summary>
+    public static string? Compound(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        // The longest pair ("voice mail") is 10 characters; a longer pair is no compound.
+        Span<char> key = stackalloc char[16];
+        if (first.Length + 1 + second.Length > key.Length) return null;
+        first.CopyTo(key);
+        key[first.Length] = ' ';
+        second.CopyTo(key[(first.Length + 1)..]);
+        return CompoundBySpan.TryGetValue(key[..(first.Length + 1 + second.Length)], out var joined) ? joined : null;
+    }
 
     /// <summary>
     /// A British spelling as American: "colour" → "color", "favourite" → "favorite", "recognised" → "recognized",

@@ -155,11 +155,11 @@ public static class TextSegmenter
                 i = compoundEnd;
                 continue;
             }
-            if (script == Script.Latin && CompoundEnd(folded, start, i) is var latinEnd && latinEnd > i)
+            if (script == Script.Latin && CompoundEnd(folded, start, i, out var compound) is var latinEnd && latinEnd > i)
             {
                 // "log in", "wi-fi": one word, while keywords still find either part at its boundaries.
                 boundary[i + 1] = boundary[latinEnd] = true;
-                AddEnglish(folded, start, latinEnd - start, EnglishWords.Compound(folded[start..i], folded[(i + 1)..latinEnd])!, terms);
+                AddEnglish(folded, start, latinEnd - start, compound!, terms);
                 i = latinEnd;
                 continue;
             }
@@ -231,14 +231,16 @@ public static class TextSegmenter
 
     /// <summary>
     /// Where the closed compound that the Latin run [<paramref name="start"/>, <paramref name="end"/>) begins ends
-    /// ("log" + " in", "wi" + "-fi"), or <paramref name="end"/> when it begins none.
+    /// ("log" + " in", "wi" + "-fi"), or <paramref name="end"/> when it begins none; <paramref name="compound"/> is the closed word.
     /// </summary>
-    static int CompoundEnd(string text, int start, int end)
+    static int CompoundEnd(string text, int start, int end, out string? compound)
     {
+        compound = null;
         if (end + 1 >= text.Length || text[end] is not (' ' or '-') || ScriptOf(text[end + 1]) != Script.Latin) return end;
         var next = end + 1;
         while (next < text.Length && ScriptOf(text[next]) == Script.Latin) next++;
-        return EnglishWords.Compound(text[start..end], text[(end + 1)..next]) is null ? end : next;
+        compound = EnglishWords.Compound(text.AsSpan(start, end - start), text.AsSpan(end + 1, next - end - 1));
+        return compound is null ? end : next;
     }
 
     static bool IsApostrophe(string text, int at) => at >= 0 && at < text.Length && text[at] is '\'' or '\u2019';
