@@ -151,7 +151,10 @@ internal sealed class IntentRecognizer
     {
         var minimum = threshold ?? _settings.Threshold;
         if (input.Folded.Length == 0) return RecognitionResult.None;
-        if (MatchRule(input, eligible, errors) is { } rule && !NearlyRepeatsAnotherIntent(input, eligible, rule, minimum))
+        var matchedRule = MatchRule(input, eligible, errors);
+        // When the rule gives way, its similarity pass is the decision's: not made twice.
+        var scores = matchedRule is { } matched ? ScoresOverRule(input, eligible, matched, minimum) : null;
+        if (matchedRule is { } rule && scores is null)
         {
             if (top is not null)
             {
@@ -163,7 +166,7 @@ internal sealed class IntentRecognizer
         }
         if (!_intents.HasExamples) return RecognitionResult.None;
 
-        var scores = Similarity(input, eligible);
+        scores ??= Similarity(input, eligible);
         if (top is not null)
             top.AddRange(scores.Take(3).Select(s => new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence)));
         if (scores.Length == 0 || scores[0].Score < minimum) return RecognitionResult.None;
@@ -175,15 +178,17 @@ internal sealed class IntentRecognizer
         return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true, scope);
     }
 
-    /// <summary>True when the message is as close to another intent's example as <see cref="ExampleOverRule"/> and the
-    /// rule's own intent stays below the threshold by similarity: the decision then goes on by similarity.</summary>
-    bool NearlyRepeatsAnotherIntent(RecognitionInput input, Func<CompiledIntent, bool>? eligible, RuleMatch rule, double minimum)
+    /// <summary>
+    /// The similarity scores when the message is as close to another intent's example as <see cref="ExampleOverRule"/> and
+    /// the rule's own intent stays below the threshold by similarity (the decision then goes on by similarity); otherwise null.
+    /// </summary>
+    Scored[]? ScoresOverRule(RecognitionInput input, Func<CompiledIntent, bool>? eligible, RuleMatch rule, double minimum)
     {
         // A rule that covers half the message or more is the message: no similarity pass (it costs a turn ~1.5 µs).
-        if (!_intents.HasExamples || rule.Span.Length * 2 >= input.Folded.Length) return false;
+        if (!_intents.HasExamples || rule.Span.Length * 2 >= input.Folded.Length) return null;
         var scores = Similarity(input, eligible);
         return scores.Length > 0 && scores[0].Intent != rule.Intent && scores[0].Score >= ExampleOverRule
-            && !scores.Any(s => s.Intent == rule.Intent && s.Score >= minimum);
+            && !scores.Any(s => s.Intent == rule.Intent && s.Score >= minimum) ? scores : null;
     }
 
     /// <param name="Span">What the pattern or keyword matched in the folded input.</param>
