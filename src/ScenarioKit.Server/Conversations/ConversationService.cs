@@ -127,7 +127,7 @@ internal sealed class ConversationService(
             seq++;
             incoming = request.AssignIncomingId
                 ? inc with { Id = ActivityId(ch.ConversationId, seq), Timestamp = now }
-                : inc with { Timestamp = inc.Timestamp ?? now };
+                : inc.Timestamp is null ? inc with { Timestamp = now } : inc;
             Append(incoming);
         }
 
@@ -147,8 +147,9 @@ internal sealed class ConversationService(
 
         var replies = ImmutableArray.CreateBuilder<Activity>();
         var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>();
-        var tickets = ImmutableArray.CreateBuilder<JsonElement>();
-        var unattendedHandoffs = ImmutableArray.CreateBuilder<JsonElement>();
+        // Tickets and unattended handoffs are rare: their builders exist only on the turns that have some.
+        ImmutableArray<JsonElement>.Builder? tickets = null;
+        ImmutableArray<JsonElement>.Builder? unattendedHandoffs = null;
         BotTurnResult? result = null;
         if (input is not null)
         {
@@ -158,54 +159,40 @@ internal sealed class ConversationService(
                 return new TurnOutcome(incoming, [], record, Created: false);
             state = result.State;
             withAgent = result.Info.WithAgent;
-            var botAccount = (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };
-            var userAccount = ch.User with { Role = ch.User.Role is RoleTypes.User or null ? RoleTypes.User : ch.User.Role };
-            var replyTo = incoming?.Id;
+            // The channel's own accounts are used as they are when their roles are already right (the usual case).
+            var botAccount = ch.Bot is { Role: RoleTypes.Bot } channelBot ? channelBot
+                : (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };
+            var userAccount = ch.User.Role is null ? ch.User with { Role = RoleTypes.User } : ch.User;
             foreach (var output in result.Outputs)
             {
                 // Tickets are for the agent hub (issue 9), not activities for the customer.
                 if (output is BotTicketOutput ticket)
                 {
-                    tickets.Add(ticket.Value);
+                    (tickets ??= ImmutableArray.CreateBuilder<JsonElement>()).Add(ticket.Value);
                     continue;
                 }
                 if (output is BotUnattendedHandoffOutput unattended)
                 {
-                    unattendedHandoffs.Add(unattended.Value);
+                    (unattendedHandoffs ??= ImmutableArray.CreateBuilder<JsonElement>()).Add(unattended.Value);
                     continue;
                 }
                 seq++;
-                var reply = new Activity
+                var reply = output switch
                 {
-                    Id = ActivityId(ch.ConversationId, seq),
-                    Timestamp = now,
-                    ChannelId = ch.ChannelId,
-                    ServiceUrl = ch.ServiceUrl,
-                    From = botAccount,
-                    Recipient = userAccount,
-                    Conversation = ch.Conversation,
-                    ReplyToId = replyTo,
-                    Locale = ch.Locale ?? bot.Locale,
-                };
-                reply = output switch
-                {
-                    BotTextOutput text => reply with
-                    {
-                        Type = ActivityTypes.Message,
-                        Text = text.Text,
-                        InputHint = text.ExpectingInput ? InputHints.ExpectingInput : InputHints.AcceptingInput,
-                        SuggestedActions = text.Suggestions.IsDefaultOrEmpty ? null : new SuggestedActions
+                    BotTextOutput text => Reply(
+                        ActivityTypes.Message,
+                        text: text.Text,
+                        inputHint: text.ExpectingInput ? InputHints.ExpectingInput : InputHints.AcceptingInput,
+                        suggestedActions: text.Suggestions.IsDefaultOrEmpty ? null : new SuggestedActions
                         {
                             Actions = [.. text.Suggestions.Select(s => new CardAction { Type = ActionTypes.ImBack, Title = s, Value = JsonSerializer.SerializeToElement(s, BotFrameworkJson.Options) })],
-                        },
-                    },
-                    BotHandoffOutput handoff => reply with
-                    {
-                        Type = ActivityTypes.Event,
-                        Name = "handoff.initiate",
-                        Value = handoff.Value,
-                        Attachments = [await TranscriptAttachmentAsync(ch.Key, record is null ? 0 : record.LastSeq, appended, cancellationToken).ConfigureAwait(false)],
-                        RelatesTo = incoming is null ? null : new ConversationReference
+                        }),
+                    BotHandoffOutput handoff => Reply(
+                        ActivityTypes.Event,
+                        name: "handoff.initiate",
+                        value: handoff.Value,
+                        attachments: [await TranscriptAttachmentAsync(ch.Key, record is null ? 0 : record.LastSeq, appended, cancellationToken).ConfigureAwait(false)],
+                        relatesTo: incoming is null ? null : new ConversationReference
                         {
                             ActivityId = incoming.Id,
                             User = userAccount,
@@ -213,14 +200,36 @@ internal sealed class ConversationService(
                             Conversation = ch.Conversation,
                             ChannelId = ch.ChannelId,
                             ServiceUrl = ch.ServiceUrl,
-                        },
-                    },
+                        }),
                     _ => throw new UnreachableException(output.GetType().Name),
                 };
                 Append(reply);
                 replies.Add(reply);
                 replyJson.Add(appended[^1].Json);
             }
+
+            // One activity per reply, built whole: the fields every reply shares, then the type's own.
+            Activity Reply(string type, string? text = null, string? inputHint = null, SuggestedActions? suggestedActions = null,
+                string? name = null, JsonElement? value = null, IReadOnlyList<Attachment>? attachments = null, ConversationReference? relatesTo = null) => new()
+            {
+                Type = type,
+                Id = ActivityId(ch.ConversationId, seq),
+                Timestamp = now,
+                ChannelId = ch.ChannelId,
+                ServiceUrl = ch.ServiceUrl,
+                From = botAccount,
+                Recipient = userAccount,
+                Conversation = ch.Conversation,
+                ReplyToId = incoming?.Id,
+                Locale = ch.Locale ?? bot.Locale,
+                Text = text,
+                InputHint = inputHint,
+                SuggestedActions = suggestedActions,
+                Name = name,
+                Value = value,
+                Attachments = attachments,
+                RelatesTo = relatesTo,
+            };
         }
 
         var newRecord = new ConversationRecord(
@@ -244,9 +253,9 @@ internal sealed class ConversationService(
         if (result is not null)
         {
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
-                result.Info.Fallback, result.Outputs.OfType<BotHandoffOutput>().Any());
+                result.Info.Fallback, result.Outputs.Any(static o => o is BotHandoffOutput));
         }
-        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets.ToImmutable(), UnattendedHandoffs = unattendedHandoffs.ToImmutable() };
+        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets?.ToImmutable() ?? [], UnattendedHandoffs = unattendedHandoffs?.ToImmutable() ?? [] };
         if (observer is not null)
         {
             // After the save: the turn is durable whatever the observer does. The hub rebuilds a missed handoff
@@ -339,20 +348,36 @@ internal sealed class ConversationService(
     async Task<Attachment> TranscriptAttachmentAsync(string key, long storedUpTo, List<StoredActivity> thisTurn, CancellationToken cancellationToken)
     {
         var earlier = storedUpTo == 0 ? [] : await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false);
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("activities");
-            foreach (var a in earlier.Concat(thisTurn))
-            {
-                if (a.Type is ActivityTypes.Message or ActivityTypes.Event) writer.WriteRawValue(a.Json.Span, skipInputValidation: true);
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return new Attachment { ContentType = "application/json", Name = "Transcript", Content = JsonElement.Parse(buffer.WrittenSpan) };
+        return new Attachment { ContentType = "application/json", Name = "Transcript", Content = TranscriptContent(earlier, thisTurn) };
     }
+
+    /// <summary>
+    /// <c>{"activities":[...]}</c> from the logged bytes, joined as they are (each is one JSON value the activity writer
+    /// wrote) in a buffer reused per thread, then parsed once: the only allocations left are the parsed document's.
+    /// </summary>
+    static JsonElement TranscriptContent(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
+    {
+        var buffer = t_transcript ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        buffer.Write("{\"activities\":["u8);
+        var first = true;
+        foreach (var a in earlier) Add(a);
+        foreach (var a in thisTurn) Add(a);
+        buffer.Write("]}"u8);
+        var content = JsonElement.Parse(buffer.WrittenSpan);
+        if (buffer.Capacity > 1024 * 1024) t_transcript = null;
+        return content;
+
+        void Add(StoredActivity a)
+        {
+            if (a.Type is not (ActivityTypes.Message or ActivityTypes.Event)) return;
+            if (!first) buffer.Write(","u8);
+            buffer.Write(a.Json.Span);
+            first = false;
+        }
+    }
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_transcript;
 
     // Direct Line documents ids like "abc123|0000"; the sequence number makes them unique within the conversation.
     static string ActivityId(string conversationId, long seq) => conversationId + "|" + seq.ToString("D7", CultureInfo.InvariantCulture);

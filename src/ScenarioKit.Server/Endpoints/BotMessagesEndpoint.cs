@@ -98,7 +98,7 @@ internal sealed class BotMessagesEndpoint(
                 throw new RequestException(StatusCodes.Status401Unauthorized, "Unauthorized", auth.Error!);
             }
         }
-        activity = activity with { CallerId = null }; // §1: set by the receiver only after authentication; never trusted from the wire
+        if (activity.CallerId is not null) activity = activity with { CallerId = null }; // §1: set by the receiver only after authentication; never trusted from the wire
 
         var expectReplies = string.Equals(activity.DeliveryMode, DeliveryModes.ExpectReplies, StringComparison.Ordinal);
         var scenario = routeScenario ?? (string?)context.Request.Query["scenario"];
