@@ -53,6 +53,7 @@ static class Program
                   The same closed loop against, one after the other: the in-process ScenarioKit server, the botbuilder
                   reference bot (bench/botbuilder/server.js; run npm ci --ignore-scripts there first) and a raw Kestrel JSON echo.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
+                       --alloc-types N   print the N types with the most bytes allocated per turn in the measured window (sampled)
                        ScenarioKit.LoadTest --fill N [--database path | --postgres <connection string>] [--durable true|false]
                   Writes N reference turns (N/5 conversations) straight into a SQLite store, then expires the activity JSON
                   and prints the file size before and after (docs/performance.md, "Storage size and retention").
@@ -77,10 +78,12 @@ static class Program
         var storage = host is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
         Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
         var memory = options.SampleSeconds > 0 ? new MemorySampler() : null;
+        using var allocations = options.AllocationTypes > 0 ? new AllocationSampler() : null;
         var result = await ClosedLoop.RunAsync("scenariokit", url, options, (turn, _, body) => Check(turn, body),
-            memory is null ? null : memory.Sample, TimeSpan.FromSeconds(options.SampleSeconds));
+            memory is null ? null : memory.Sample, TimeSpan.FromSeconds(options.SampleSeconds), allocations);
         result.Print(cpuIsServer: host is not null);
         memory?.Print();
+        allocations?.Print(result.Turns, options.AllocationTypes);
         return result.Errors == 0 && result.Turns > 0 ? 0 : 1;
     }
 
@@ -175,6 +178,7 @@ static class Program
         public int Conversations { get; init; } = 200;
         public bool Compare { get; init; }
         public int SampleSeconds { get; init; }
+        public int AllocationTypes { get; init; }
         public long Fill { get; init; }
         public string? Node { get; init; }
 
@@ -211,6 +215,7 @@ static class Program
                         "--compare" => o with { Compare = true },
                         "--node" => o with { Node = Next() },
                         "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--alloc-types" => o with { AllocationTypes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--fill" => o with { Fill = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         _ => throw new ArgumentException($"unknown option {args[i]}"),
                     };
