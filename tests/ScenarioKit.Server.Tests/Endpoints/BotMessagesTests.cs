@@ -68,6 +68,27 @@ public sealed class BotMessagesTests
     }
 
     [Fact]
+    public async Task The_handoff_transcript_holds_each_logged_activity_exactly_as_it_was_answered()
+    {
+        // The transcript attachment is joined from the logged bytes (docs/performance.md, "Session 7"): every earlier
+        // reply appears in it byte for byte as its own answer carried it, Japanese and escaped characters included.
+        await using var server = await TestServer.StartAsync();
+        const string japanese = "注文番号は「わからない」です <&> \"引用\" \\ 😀";
+        var earlier = new List<JsonElement>();
+        for (var turn = 0; turn < 4; turn++)
+            earlier.AddRange(await TurnAsync(server, "raw", turn, text: turn == 2 ? japanese : null));
+
+        var handoff = (await TurnAsync(server, "raw", 4))[0];
+        var transcript = Assert.Single(handoff.GetProperty("attachments").EnumerateArray())
+            .GetProperty("content").GetProperty("activities").EnumerateArray().ToList();
+        var raw = transcript.Select(a => a.GetRawText()).ToHashSet(StringComparer.Ordinal);
+        Assert.All(earlier, reply => Assert.Contains(reply.GetRawText(), raw));
+        var userTexts = transcript.Where(a => a.GetProperty("from").GetProperty("role").GetString() == "user").Select(a => a.GetProperty("text").GetString());
+        Assert.Equal([Reference.UserTurns[0], Reference.UserTurns[1], japanese, Reference.UserTurns[3], Reference.UserTurns[4]], userTexts);
+        Assert.Equal(earlier.Count + 5, transcript.Count);
+    }
+
+    [Fact]
     public async Task Answers_carry_their_exact_Content_Length_not_chunks()
     {
         await using var server = await TestServer.StartAsync();
