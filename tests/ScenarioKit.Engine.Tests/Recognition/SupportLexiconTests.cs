@@ -47,6 +47,9 @@ public sealed class SupportLexiconTests
     [InlineData("the box was crushed", "packaging", "broken")]
     [InlineData("can I speak to a representative", "talk", "human")]
     [InlineData("my wifi keeps dropping", "internet", "no internet")] // "keeps dropping" is a symptom of a lost connection
+    [InlineData("how do i send something back", "return")]          // a phrasal verb with its object between (session 7)
+    [InlineData("can you call the shop back", "callback", "store")]  // the object is read for its own group too
+    [InlineData("send the blender back", "return")]
     public void English_words_and_phrases_find_their_group(string text, params string[] groups) => Assert.Equal(groups, Groups(text));
 
     [Theory]
