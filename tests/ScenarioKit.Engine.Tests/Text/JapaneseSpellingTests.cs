@@ -61,13 +61,16 @@ public sealed class JapaneseSpellingTests
     public void A_kana_spelling_that_is_also_a_phrase_stays_kana(string text, string kanji) =>
         Assert.DoesNotContain(Content(text), w => w.Contains(kanji, StringComparison.Ordinal));
 
-    [Fact]
-    public void Romaji_reads_as_the_kanji_word_through_its_kana()
+    [Theory]
+    [InlineData("henpin", "返品")]
+    [InlineData("souryou", "送料")]
+    [InlineData("torikaete", "取り替えて")]
+    public void Romaji_reads_as_the_kanji_word_through_its_kana(string romaji, string kanji)
     {
         // "henpin" is read as へんぴん (JapaneseReading.ReadRomaji), which the table reads as 返品: the example's own word.
-        var text = Segment("henpin");
+        var text = Segment(romaji);
         string[] read = [.. ScenarioKit.Engine.Recognition.JapaneseReading.ReadRomaji(text, text.Terms[0]).Where(t => !t.IsFunction).Select(t => t.Text)];
-        Assert.Equal(Content("返品"), read);
+        Assert.Equal(Content(kanji), read);
     }
 
     [Fact]
