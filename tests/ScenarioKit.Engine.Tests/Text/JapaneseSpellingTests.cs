@@ -93,7 +93,7 @@ public sealed class JapaneseSpellingTests
     }
 
     /// <summary>Characters of the table, okurigana compounds and the scripts around them, so random text hits every rule.</summary>
-    const string Pool = "下さい欲しい出来分か頂無有何時間色々頃御注文社取り消し受け取ってのにをはがとどくこともの様又未だ10abc 、。ーキャンセル";
+    const string Pool = "下さい欲しい出来分か頂無有何時間色々頃御注文社取り消し受け取ってのにをはがとどくこともの様又未だ10abc 、。ーキャンセルへんぴんとりかえそうりょうなりまし安たら";
 
     [Fact]
     public void Random_text_gives_terms_inside_the_text_as_typed_in_order_and_the_same_twice() =>
