@@ -62,7 +62,8 @@ public static class JapaneseSpelling
     /// Since session 7 also the support words customers type in kana (or in romaji, read as kana: "henpin" → へんぴん →
     /// 返品): compound verbs as their okurigana compound (「とりかえて」 = 「取り替えて」 → 取替|えて, 「とりけし」 → 取消) and
     /// nouns of two kanji (へんぴん/返品, そうりょう/送料, ちゅうもん/注文). A kana spelling that is also an everyday phrase
-    /// stays kana (「はいそう」 is also 「はい、そう…」, 「ざいこ」 is inside 「ございこちら」, 「こうかん」 in 「こうかんじ」).
+    /// stays kana (「はいそう」 is also 「はい、そう…」, 「ざいこ」 is inside 「ございこちら」, 「こうかん」 in 「こうかんじ」, 「にもつ」 in
+    /// 「かれにもつたえて」).
     /// </summary>
     static readonly (string Kana, string Then, string Kanji)[] KanaEntries =
     [
@@ -71,7 +72,7 @@ public static class JapaneseSpelling
         ("もの", "", "物"),
         ("とき", "", "時"),
         // Compound verbs, read as their okurigana compound (OkuriganaCompound) with the conjugation after it.
-        ("とりか", "えわ", "取替"),        // とりかえて, とりかえたい
+        ("とりか", "え", "取替"),          // とりかえて, とりかえたい
         ("とりけ", "しさすせ", "取消"),    // とりけして, とりけしたい
         ("はらいもど", "しさすせ", "払戻"),
         ("うけと", "らりるれろっ", "受取"),
@@ -99,7 +100,6 @@ public static class JapaneseSpelling
         ("でんわ", "", "電話"),
         ("たんとうしゃ", "", "担当者"),
         ("しょうひん", "", "商品"),
-        ("にもつ", "", "荷物"),
     ];
 
     /// <summary><see cref="KanaEntries"/> by their first kana, in table order (a longer spelling before its prefix).</summary>

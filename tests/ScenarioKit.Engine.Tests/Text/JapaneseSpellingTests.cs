@@ -58,6 +58,7 @@ public sealed class JapaneseSpellingTests
     [Theory]
     [InlineData("はいそうです", "配送")]                          // 「はい、そうです」
     [InlineData("こうかんじで", "交換")]                          // 「こう感じで」
+    [InlineData("かれにもつたえて", "荷物")]                      // 「彼にも伝えて」
     public void A_kana_spelling_that_is_also_a_phrase_stays_kana(string text, string kanji) =>
         Assert.DoesNotContain(Content(text), w => w.Contains(kanji, StringComparison.Ordinal));
 
