@@ -75,7 +75,7 @@ internal sealed class LexiconReading
     bool BringsNewWord(SegmentedText text, LexiconMatch match)
     {
         for (var t = match.FirstTerm; t <= match.LastTerm; t++)
-            if (!text.Terms[t].IsFunction && !_exampleWords.Contains(text.Terms[t].Text)) return true;
+            if (match.Includes(t) && !text.Terms[t].IsFunction && !_exampleWords.Contains(text.Terms[t].Text)) return true;
         return false;
     }
 

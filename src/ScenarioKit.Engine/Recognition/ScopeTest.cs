@@ -119,7 +119,7 @@ internal sealed class ScopeTest
         if (lexicon.IsDefaultOrEmpty) return 0;
         double share = 0;
         foreach (var m in lexicon)
-            if (index >= m.FirstTerm && index <= m.LastTerm) share += m.Covered;
+            if (m.Includes(index)) share += m.Covered;
         return Math.Min(1, share);
     }
 

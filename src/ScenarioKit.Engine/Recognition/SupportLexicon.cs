@@ -133,12 +133,14 @@ internal sealed class SupportLexicon
         while (i < count)
         {
             var term = terms[content[i]];
-            var matched = FindAt(text, content[..count], i, allowed);
+            var (matched, span) = FindAt(text, content[..count], i, allowed);
             if (matched is { } entry)
             {
-                var last = content[i + entry.Words.Length - 1];
-                into.Add(new LexiconMatch(content[i], last, entry.Group, Covered: 1));
-                i += entry.Words.Length;
+                // A separated phrasal verb ("send something back") has its object inside the span, not in the entry: the object
+                // is read again for entries of its own ("send the parcel back": parcel).
+                var separated = span > entry.Words.Length;
+                into.Add(new LexiconMatch(content[i], content[i + span - 1], entry.Group, Covered: 1) { Skipped = separated ? content[i + span - 2] : -1 });
+                i += separated ? 1 : span;
                 continue;
             }
             // A compound that is an entry itself, of a group the text may not use, is a word of its own (「電話番号」 is no 「電話」).
@@ -148,24 +150,46 @@ internal sealed class SupportLexicon
         }
     }
 
-    LexiconEntry? FindAt(SegmentedText text, ReadOnlySpan<int> content, int at, Func<int, bool> allowed)
+    /// <summary>The entry found at content word <paramref name="at"/> and how many content words it spans (its object included).</summary>
+    (LexiconEntry? Entry, int Span) FindAt(SegmentedText text, ReadOnlySpan<int> content, int at, Func<int, bool> allowed)
     {
         var terms = text.Terms;
         var word = terms[content[at]].Text;
         if (_byFirstWord.TryGetValue(word, out var candidates))
+        {
+            // Longest first, a separated phrasal verb before a shorter entry ("call the shop back" is a callback, not a call).
             foreach (var entry in candidates)
-                if (allowed(entry.Group) && Matches(entry, text, content, at)) return entry;
+            {
+                if (!allowed(entry.Group)) continue;
+                if (Matches(entry, text, content, at, gap: false)) return (entry, entry.Words.Length);
+                if (IsPhrasalVerb(entry) && Matches(entry, text, content, at, gap: true)) return (entry, entry.Words.Length + 1);
+            }
+        }
         if (terms[content[at]].Script == Script.Hiragana && word.Length >= LexiconEntry.MinimumPrefix && _byPrefix.TryGetValue(word[..LexiconEntry.MinimumPrefix], out candidates))
             foreach (var entry in candidates)
-                if (allowed(entry.Group) && word.StartsWith(entry.Words[0], StringComparison.Ordinal)) return entry;
-        return null;
+                if (allowed(entry.Group) && word.StartsWith(entry.Words[0], StringComparison.Ordinal)) return (entry, 1);
+        return (null, 0);
     }
 
-    static bool Matches(LexiconEntry entry, SegmentedText text, ReadOnlySpan<int> content, int at)
+    /// <summary>Adverb particles of English phrasal verbs, which may follow the verb's object ("send it back", "pay me back").</summary>
+    static readonly FrozenSet<string> Particles = FrozenSet.ToFrozenSet(["back", "up", "out", "off", "down", "over", "away", "through"], StringComparer.Ordinal);
+
+    /// <summary>A verb and its particle ("send back", "call back", "sort out"): one object word may stand between them.</summary>
+    static bool IsPhrasalVerb(LexiconEntry entry) => entry.Words.Length == 2 && entry.Tail.Length == 0 && Particles.Contains(entry.Words[1]);
+
+    /// <summary>
+    /// Whether <paramref name="entry"/>'s words follow content word <paramref name="at"/> in a row, or with <paramref name="gap"/>
+    /// one content word (the object of a phrasal verb) before its last word.
+    /// </summary>
+    static bool Matches(LexiconEntry entry, SegmentedText text, ReadOnlySpan<int> content, int at, bool gap)
     {
-        if (at + entry.Words.Length > content.Length) return false;
+        var span = entry.Words.Length + (gap ? 1 : 0);
+        if (at + span > content.Length) return false;
         for (var k = 1; k < entry.Words.Length; k++)
-            if (!string.Equals(text.Terms[content[at + k]].Text, entry.Words[k], StringComparison.Ordinal)) return false;
+        {
+            var position = gap && k == entry.Words.Length - 1 ? at + k + 1 : at + k;
+            if (!string.Equals(text.Terms[content[position]].Text, entry.Words[k], StringComparison.Ordinal)) return false;
+        }
         if (entry.Tail.Length == 0) return true;
         var last = text.Terms[content[at + entry.Words.Length - 1]];
         return text.Matching.AsSpan(last.Start + last.Length).StartsWith(entry.Tail, StringComparison.Ordinal);
@@ -199,4 +223,10 @@ internal sealed class SupportLexicon
 internal readonly record struct LexiconMatch(int FirstTerm, int LastTerm, int Group, double Covered)
 {
     public bool IsPiece => Covered < 1;
+
+    /// <summary>The object between a phrasal verb and its particle ("something" in "send something back"), which is no word of the entry; -1 when none.</summary>
+    public int Skipped { get; init; } = -1;
+
+    /// <summary>Whether term <paramref name="index"/> is one of the entry's words.</summary>
+    public bool Includes(int index) => index >= FirstTerm && index <= LastTerm && index != Skipped;
 }

@@ -59,6 +59,11 @@ public static class JapaneseSpelling
     /// <summary>
     /// Kana spellings read as their kanji, with the kana that may follow (empty: anything, or the end): the content verb
     /// 届く, and the nouns こと/もの/とき, whose kanji cuts the hiragana run they sit in (「いないものが」 → いない|物|が).
+    /// Since session 7 also the support words customers type in kana (or in romaji, read as kana: "henpin" → へんぴん →
+    /// 返品): compound verbs as their okurigana compound (「とりかえて」 = 「取り替えて」 → 取替|えて, 「とりけし」 → 取消) and
+    /// nouns of two kanji (へんぴん/返品, そうりょう/送料, ちゅうもん/注文). A kana spelling that is also an everyday phrase
+    /// stays kana (「はいそう」 is also 「はい、そう…」, 「ざいこ」 is inside 「ございこちら」, 「こうかん」 in 「こうかんじ」, 「にもつ」 in
+    /// 「かれにもつたえて」).
     /// </summary>
     static readonly (string Kana, string Then, string Kanji)[] KanaEntries =
     [
@@ -66,7 +71,40 @@ public static class JapaneseSpelling
         ("こと", "", "事"),
         ("もの", "", "物"),
         ("とき", "", "時"),
+        // Compound verbs, read as their okurigana compound (OkuriganaCompound) with the conjugation after it.
+        ("とりか", "え", "取替"),          // とりかえて, とりかえたい
+        ("とりけ", "しさすせ", "取消"),    // とりけして, とりけしたい
+        ("はらいもど", "しさすせ", "払戻"),
+        ("うけと", "らりるれろっ", "受取"),
+        ("もうしこ", "まみむめもん", "申込"),
+        ("といあわ", "せさ", "問合"),
+        ("ひきお", "とち", "引落"),        // ひきおとし, ひきおちない
+        // Nouns of two kanji.
+        ("へんぴん", "", "返品"),
+        ("へんきん", "", "返金"),
+        ("へんそう", "", "返送"),
+        ("はっそう", "", "発送"),
+        ("はいたつ", "", "配達"),
+        ("とうちゃく", "", "到着"),
+        ("ついせき", "", "追跡"),
+        ("ちゅうもん", "", "注文"),
+        ("しはらい", "", "支払"),
+        ("せいきゅう", "", "請求"),
+        ("りょうきん", "", "料金"),
+        ("そうりょう", "", "送料"),
+        ("けいやく", "", "契約"),
+        ("かいやく", "", "解約"),
+        ("へんこう", "", "変更"),
+        ("かくにん", "", "確認"),
+        ("れんらく", "", "連絡"),
+        ("でんわ", "", "電話"),
+        ("たんとうしゃ", "", "担当者"),
+        ("しょうひん", "", "商品"),
     ];
+
+    /// <summary><see cref="KanaEntries"/> by their first kana, in table order (a longer spelling before its prefix).</summary>
+    static readonly System.Collections.Frozen.FrozenDictionary<char, (string Kana, string Then, string Kanji)[]> KanaEntriesByFirst =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(KanaEntries.GroupBy(e => e.Kana[0]), g => g.Key, g => g.ToArray());
 
     /// <summary>
     /// <paramref name="folded"/> (from <see cref="MatchText.NormalizeAndFold"/>) with the table applied, and where each of
@@ -145,8 +183,8 @@ public static class JapaneseSpelling
             if (at == runStart && rest.Length >= 3 && rest[0] == Honorific) return (1, "ご");
             return (0, "");
         }
-        if (script == Script.Hiragana)
-            foreach (var (kana, then, kanji) in KanaEntries)
+        if (script == Script.Hiragana && KanaEntriesByFirst.TryGetValue(text[at], out var entries))
+            foreach (var (kana, then, kanji) in entries)
                 if (text.AsSpan(at).StartsWith(kana, StringComparison.Ordinal) && !AfterSmallTsu(text, at)
                     && (then.Length == 0 || (at + kana.Length < text.Length && then.Contains(text[at + kana.Length], StringComparison.Ordinal))))
                     return (kana.Length, kanji);

@@ -13,8 +13,9 @@ namespace ScenarioKit.Model.Text;
 /// What must not join: a particle between two kanji words (「日<b>に</b>発送」「私<b>の</b>注文」「返品<b>は</b>可能」),
 /// the te-form (「見<b>て</b>下さい」「届い<b>て</b>欲しい」), the attributive or past form (「届<b>く</b>日」
 /// 「届い<b>た</b>商品」) and two-kana adjective endings (「新<b>しい</b>商品」「小<b>さい</b>箱」), none of which ends
-/// in an i- or e-row kana other than the excluded ones. Known misreading: a one-kana adjective ending before a noun
-/// (「安<b>い</b>商品」) joins too; the scenario's own words inside the compound still count (compound pieces).
+/// in an i- or e-row kana other than the excluded ones. A one-kana adjective ending before a noun (「安<b>い</b>商品」
+/// 「高<b>い</b>料金」) is told from a verb's 「い」 (「払<b>い</b>戻し」「買<b>い</b>物」) by the kanji before it: the one-kanji
+/// stems of i-adjectives (<see cref="AdjectiveStems"/>) are not the stems of verbs that end in 「う」.
 /// </remarks>
 public static class OkuriganaCompound
 {
@@ -25,6 +26,12 @@ public static class OkuriganaCompound
     const string ParticleStart = "はがをにでもへのやか";
 
     static readonly string[] NotOkurigana = ["より", "なり", "たり", "だり"];
+
+    /// <summary>
+    /// Kanji that end an i-adjective's stem before a one-kana 「い」 (安い, 高い, 古い, 白い, 面白い, 黄色い): the 「い」 after
+    /// them is an adjective ending, never a verb's continuative form, so 「安い商品」 is 安|い|商品, not 安商品.
+    /// </summary>
+    const string AdjectiveStems = "安高古青赤白黒早速遅重軽強弱広狭長短太細暑寒熱痛若良悪多深浅近遠薄厚濃硬固堅丸温緩汚暗明甘辛苦旨怖偉凄鈍鋭粗荒痒眠渋臭賢幼醜憎色";
 
     /// <summary>
     /// Where the compound that begins with the kanji run <c>[start, kanjiEnd)</c> ends, following okurigana and kanji as
@@ -40,7 +47,7 @@ public static class OkuriganaCompound
             while (kana < folded.Length && kana - end < 3 && TextSegmenter.ScriptOf(folded[kana]) == Script.Hiragana) kana++;
             var next = kana;
             while (next < folded.Length && TextSegmenter.ScriptOf(folded[next]) == Script.Kanji) next++;
-            if (next == kana || !IsOkurigana(folded.AsSpan(end, kana - end))) return end;
+            if (next == kana || !IsOkurigana(folded.AsSpan(end, kana - end)) || IsAdjectiveEnding(folded, end, kana)) return end;
             end = next;
         }
     }
@@ -54,6 +61,10 @@ public static class OkuriganaCompound
             if (TextSegmenter.ScriptOf(folded[i]) == Script.Kanji) reading.Append(folded[i]);
         return reading.ToString();
     }
+
+    /// <summary>Whether the kana <c>[kana, kanaEnd)</c> are the one-kana ending 「い」 of an i-adjective (<see cref="AdjectiveStems"/>).</summary>
+    static bool IsAdjectiveEnding(string folded, int kana, int kanaEnd) =>
+        kanaEnd - kana == 1 && folded[kana] == 'い' && AdjectiveStems.Contains(folded[kana - 1], StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="kana"/> (as typed, one or two hiragana) is okurigana inside a compound.</summary>
     public static bool IsOkurigana(ReadOnlySpan<char> kana)

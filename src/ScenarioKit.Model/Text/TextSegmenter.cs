@@ -68,7 +68,18 @@ public static class TextSegmenter
         // Colloquial endings: ～ちゃう, ～じゃない, ～っす, ～んだよね, ～てた.
         "ちゃう", "ちゃった", "ちゃって", "ちゃいました", "ちゃいます", "じゃう", "じゃった", "じゃない", "じゃないですか", "じゃん",
         "っす", "っすか", "っすね", "っすけど", "んすけど", "んだよね", "だよね", "よな", "でる", "てた", "でた", "てました",
+        // Conditionals and softened endings (session 7): ～ましたら, ～でしたら, ～たら, ～ですね, ～ますよ.
+        "ましたら", "でしたら", "たら", "だったら", "ですね", "ですよ", "ですよね", "ますね", "ますよ",
     ];
+
+    /// <summary>
+    /// Auxiliary verbs that end an inflection chain after a particle inside one hiragana run (「いつごろ|に|なり|ますか」
+    /// 「いつ|に|なる」「どれくらい|で|でき|ますか」): split off the back, with their particle, once the endings are gone.
+    /// </summary>
+    static readonly string[] AuxiliaryList = ["なり", "なる", "なっ", "なら", "なれ", "な", "あり", "ある", "あっ", "して", "した", "する", "され", "でき", "できる"];
+
+    /// <summary>The particles an <see cref="AuxiliaryList"/> verb follows in a chain (に なる, が ある, を する, で できる).</summary>
+    const string ChainParticles = "にがをはでもと";
 
     /// <summary>Particles split from the front of a hiragana run that follows a word (「送料|は|おいくら」「返品|の|やり方」).</summary>
     static readonly string[] LeadingParticleList = ["って", "は", "が", "を", "に", "で", "と", "も", "へ", "の"];
@@ -99,6 +110,7 @@ public static class TextSegmenter
     ];
 
     static readonly FrozenSet<string> Endings = EndingList.Select(KanaFolding.Fold).ToFrozenSet(StringComparer.Ordinal);
+    static readonly string[] Auxiliaries = [.. AuxiliaryList.Select(KanaFolding.Fold).OrderByDescending(a => a.Length)];
     static readonly int LongestEnding = Endings.Max(e => e.Length);
     static readonly FrozenSet<string> Particles = ParticleList.Select(KanaFolding.Fold).Concat(Endings).ToFrozenSet(StringComparer.Ordinal);
     static readonly string[] LeadingParticles = [.. LeadingParticleList.Select(KanaFolding.Fold)];
@@ -291,6 +303,14 @@ public static class TextSegmenter
                     stripped = n;
                     break;
                 }
+            if (stripped == 0 && AuxiliaryChain(run, contentStart, contentEnd) is var auxiliary && auxiliary > 0)
+            {
+                // The particle before the auxiliary is a function word of its own: いつごろ|に|なり.
+                endings.Push((contentEnd - auxiliary, auxiliary));
+                boundary[start + contentEnd - auxiliary] = true;
+                stripped = 1;
+                contentEnd -= auxiliary;
+            }
             if (stripped == 0) break;
             contentEnd -= stripped;
             endings.Push((contentEnd, stripped));
@@ -303,6 +323,22 @@ public static class TextSegmenter
             var (s, n) = endings.Pop();
             AddTerm(text, start + s, n, Script.Hiragana, isFunction: true, terms);
         }
+    }
+
+    /// <summary>
+    /// The length of the <see cref="AuxiliaryList"/> verb that ends <c>run[contentStart..contentEnd)</c> after one of the
+    /// <see cref="ChainParticles"/>, leaving at least two characters of content before the particle; 0 when there is none.
+    /// </summary>
+    static int AuxiliaryChain(string run, int contentStart, int contentEnd)
+    {
+        foreach (var auxiliary in Auxiliaries)
+        {
+            var particle = contentEnd - auxiliary.Length - 1;
+            if (particle - contentStart >= 2 && run.AsSpan(particle + 1, auxiliary.Length).SequenceEqual(auxiliary)
+                && ChainParticles.Contains(run[particle], StringComparison.Ordinal))
+                return auxiliary.Length;
+        }
+        return 0;
     }
 
     static void AddTerm(string text, int start, int length, Script script, bool isFunction, ImmutableArray<Term>.Builder terms)

@@ -42,6 +42,38 @@ public sealed class JapaneseSpellingTests
     [InlineData("下着", "下着")]        // 「下」 only as 「下さ…」
     public void A_kanji_inside_a_longer_word_is_left_alone(string text, string word) => Assert.Equal([word], Words(text));
 
+    [Theory]
+    [InlineData("取り替えてほしい", "とりかえてほしい")]      // a compound verb in kana reads as its okurigana compound (session 7)
+    [InlineData("取替えてほしい", "とりかえてほしい")]
+    [InlineData("取り消したい", "とりけしたい")]
+    [InlineData("受け取れない", "うけとれない")]
+    [InlineData("申し込みたい", "もうしこみたい")]
+    [InlineData("払い戻しは", "はらいもどしは")]
+    [InlineData("返品したい", "へんぴんしたい")]                // a support noun typed in kana
+    [InlineData("送料っていくら", "そうりょうっていくら")]
+    [InlineData("注文の確認", "ちゅうもんのかくにん")]
+    [InlineData("担当者と話したい", "たんとうしゃと話したい")]
+    public void A_support_word_typed_in_kana_reads_as_its_kanji(string kanji, string kana) => Assert.Equal(Content(kanji), Content(kana));
+
+    [Theory]
+    [InlineData("はいそうです", "配送")]                          // 「はい、そうです」
+    [InlineData("こうかんじで", "交換")]                          // 「こう感じで」
+    [InlineData("かれにもつたえて", "荷物")]                      // 「彼にも伝えて」
+    public void A_kana_spelling_that_is_also_a_phrase_stays_kana(string text, string kanji) =>
+        Assert.DoesNotContain(Content(text), w => w.Contains(kanji, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("henpin", "返品")]
+    [InlineData("souryou", "送料")]
+    [InlineData("torikaete", "取り替えて")]
+    public void Romaji_reads_as_the_kanji_word_through_its_kana(string romaji, string kanji)
+    {
+        // "henpin" is read as へんぴん (JapaneseReading.ReadRomaji), which the table reads as 返品: the example's own word.
+        var text = Segment(romaji);
+        string[] read = [.. ScenarioKit.Engine.Recognition.JapaneseReading.ReadRomaji(text, text.Terms[0]).Where(t => !t.IsFunction).Select(t => t.Text)];
+        Assert.Equal(Content(kanji), read);
+    }
+
     [Fact]
     public void Kana_after_a_small_tsu_begin_another_word() => Assert.DoesNotContain(Words("ちょっときいていいですか"), w => w.Contains('時'));
 
@@ -62,7 +94,7 @@ public sealed class JapaneseSpellingTests
     }
 
     /// <summary>Characters of the table, okurigana compounds and the scripts around them, so random text hits every rule.</summary>
-    const string Pool = "下さい欲しい出来分か頂無有何時間色々頃御注文社取り消し受け取ってのにをはがとどくこともの様又未だ10abc 、。ーキャンセル";
+    const string Pool = "下さい欲しい出来分か頂無有何時間色々頃御注文社取り消し受け取ってのにをはがとどくこともの様又未だ10abc 、。ーキャンセルへんぴんとりかえそうりょうなりまし安たら";
 
     [Fact]
     public void Random_text_gives_terms_inside_the_text_as_typed_in_order_and_the_same_twice() =>

@@ -28,6 +28,8 @@ public sealed class OkuriganaCompoundTests
     [InlineData("切替", "切替")]
     [InlineData("落とし物", "落物")]                     // two kana of okurigana
     [InlineData("申し込み書", "申込書")]                  // okurigana and kanji alternating
+    [InlineData("買い物", "買物")]                        // a verb's 「い」 still joins: 買 is no adjective stem
+    [InlineData("払い戻してほしい", "払戻")]
     public void Every_spelling_and_inflection_reads_as_one_word(string text, string word) => Assert.Equal(word, Content(text)[0]);
 
     [Fact]
@@ -54,6 +56,10 @@ public sealed class OkuriganaCompoundTests
     [InlineData("届いた商品", new[] { "届", "いた", "商品" })] // past
     [InlineData("新しい商品", new[] { "新", "しい", "商品" })] // two-kana adjective ending
     [InlineData("来ない日", new[] { "来", "ない", "日" })]     // negation
+    [InlineData("安い商品", new[] { "安", "商品" })]           // a one-kana adjective ending (session 7)
+    [InlineData("高い料金", new[] { "高", "料金" })]
+    [InlineData("古い型番", new[] { "古", "型番" })]
+    [InlineData("黄色い箱", new[] { "黄色", "箱" })]
     public void Particles_and_inflections_between_kanji_words_do_not_join(string text, string[] words) =>
         Assert.Equal(words, Content(text).Where(w => w != TextSegmenter.JapaneseNegation || words.Contains(w)).Distinct());
 

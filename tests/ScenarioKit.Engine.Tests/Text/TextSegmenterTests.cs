@@ -43,6 +43,25 @@ public sealed class TextSegmenterTests
     public void Polite_and_sentence_final_endings_are_function_words(string input, string ending) =>
         Assert.Contains(KanaFolding.Fold(ending), Function(input));
 
+    [Theory]
+    [InlineData("いつごろになりますか", "いつごろ")]         // particle + auxiliary + ending inside one hiragana run
+    [InlineData("いつになりますか", "いつ")]
+    [InlineData("どれくらいになるの", "どれくらい")]
+    [InlineData("いつごろになっちゃう", "いつごろ")]
+    [InlineData("まだかかりますか", "まだかかり")]           // no particle before the verb: nothing to split
+    [InlineData("ありがとうございます", "ありがとうござい")]  // あり at the front is no chain
+    [InlineData("みにくい", "みにくい")]                     // no auxiliary at the end
+    public void An_inflection_chain_is_split_from_the_word_before_it(string input, string word) =>
+        Assert.Equal([word], Content(input));
+
+    [Theory]
+    [InlineData("届きましたら教えて", "ましたら")]
+    [InlineData("在庫がなかったら", "たら")]
+    [InlineData("返品でしたら", "でしたら")]
+    [InlineData("遅いですね", "ですね")]
+    public void Conditional_and_softened_endings_are_function_words(string input, string ending) =>
+        Assert.Contains(KanaFolding.Fold(ending), Function(input));
+
     [Fact]
     public void Katakana_and_hiragana_spellings_meet() =>
         Assert.Equal(Content("キャンセル"), Content("きゃんせる"));
