@@ -24,7 +24,7 @@ public static class ScopeText
     }
 
     /// <summary>
-    /// <c>pattern "\bbill\b" of billing_question gave way: the message nearly repeats an example of billing_dispute, "Dispute a charge on my bill"
+    /// <c>pattern "\bbill\b" of billing_question: the message nearly repeats an example of billing_dispute, "Dispute a charge on my bill"
     /// (0.93, from 0.90); decided by similarity</c>.
     /// </summary>
     public static string English(RuleGaveWay rule)
@@ -34,7 +34,7 @@ public static class ScopeText
         var repeated = e.Evidence is null ? $"the examples of {e.Intent} as a whole"
             : e.Via == "example" ? $"an example of {e.Intent}, \"{e.Evidence}\"" : $"the keyword \"{e.Evidence}\" of {e.Intent}";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Via} \"{r.Evidence}\" of {r.Intent} gave way: the message nearly repeats {repeated} ({e.Score:0.00}, from {rule.Needed:0.00}); decided by similarity");
+            $"{r.Via} \"{r.Evidence}\" of {r.Intent}: the message nearly repeats {repeated} ({e.Score:0.00}, from {rule.Needed:0.00}); decided by similarity");
     }
 
     /// <summary><c>billing_question のパターン「\bbill\b」より、billing_dispute の例文「Dispute a charge on my bill」にほぼ同じ文であることを優先しました（0.93、0.90 以上）。類似度で判定します</c>。</summary>

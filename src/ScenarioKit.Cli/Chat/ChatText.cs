@@ -127,7 +127,7 @@ internal static class ChatText
         if (!e.LexiconMatched.IsDefaultOrEmpty)
             lines.Add((ja ? "組み込み辞書" : "lexicon", string.Join(", ", e.LexiconMatched)));
         if (e.RuleGaveWay is { } rule)
-            lines.Add((ja ? "ルールを保留" : "rule gave way", ja ? ScopeText.Japanese(rule) : ScopeText.English(rule)));
+            lines.Add((ja ? "ルールより例文" : "rule gave way", ja ? ScopeText.Japanese(rule) : ScopeText.English(rule)));
         if (e.Scope is { } scope)
             lines.Add((scope.OutOfScope ? (ja ? "対象外" : "out of scope") : (ja ? "対象範囲" : "scope"), ja ? ScopeText.Japanese(scope) : ScopeText.English(scope)));
         if (e.Top.IsDefaultOrEmpty)
