@@ -170,10 +170,8 @@ public sealed class Issue12_EvaluationTests : IDisposable
     public async Task Chat_explain_says_why_a_rule_gave_way(string language, string start, string reason)
     {
         // Session 7: the telecom pattern \bbill\b fires, but the message nearly repeats a billing_dispute example.
-        var run = await CliHarness.RunWithInputAsync("/explain there's a charge on my bill I don't recognise\n",
-            ["chat", RepoPaths.Combine("scenarios", "telecom-support"), "--lang", language]);
-        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
-        var line = Assert.Single(run.Out.ReplaceLineEndings("\n").Split('\n'), l => l.StartsWith(start, StringComparison.Ordinal));
+        var lines = await ExplainAsync("telecom-support", "there's a charge on my bill I don't recognise", language);
+        var line = Assert.Single(lines, l => l.StartsWith(start, StringComparison.Ordinal));
         Assert.Contains(reason, line, StringComparison.Ordinal);
     }
 
@@ -183,11 +181,16 @@ public sealed class Issue12_EvaluationTests : IDisposable
     public async Task Chat_explain_names_a_keyword_similarity_won_through(string language, string evidence)
     {
         // Session 7: no keyword matches 「クレジットカード使えますか」; payment_methods' keyword text is the closest to it.
-        var run = await CliHarness.RunWithInputAsync("/explain クレジットカード使えますか\n",
-            ["chat", RepoPaths.Combine("scenarios", "retail-support"), "--lang", language]);
+        var lines = await ExplainAsync("retail-support", "クレジットカード使えますか", language);
+        Assert.Contains(lines, l => l.StartsWith("explain: #1: payment_methods ", StringComparison.Ordinal) && l.EndsWith(evidence, StringComparison.Ordinal));
+    }
+
+    /// <summary>The output lines of <c>chat scenarios/&lt;scenario&gt; --lang &lt;language&gt;</c> given <c>/explain &lt;text&gt;</c>.</summary>
+    static async Task<string[]> ExplainAsync(string scenario, string text, string language)
+    {
+        var run = await CliHarness.RunWithInputAsync($"/explain {text}\n", ["chat", RepoPaths.Combine("scenarios", scenario), "--lang", language]);
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
-        Assert.Contains(run.Out.ReplaceLineEndings("\n").Split('\n'),
-            l => l.StartsWith("explain: #1: payment_methods ", StringComparison.Ordinal) && l.EndsWith(evidence, StringComparison.Ordinal));
+        return run.Out.ReplaceLineEndings("\n").Split('\n');
     }
 
     [Theory]
