@@ -16,6 +16,15 @@ public sealed record IntentScore(string Intent, double Score, string Via, string
 /// <param name="OutOfScope">Too much of the message is unknown: no intent is recognised.</param>
 public sealed record ScopeAssessment(double UnknownShare, double Limit, ImmutableArray<string> UnknownWords, bool OutOfScope);
 
+/// <summary>
+/// A pattern or keyword that matched but did not decide (docs/engine.md "Rules and examples"): the message nearly repeats an example of
+/// another intent (<paramref name="Repeated"/>, at least <paramref name="Needed"/>), so the decision went on by similarity.
+/// </summary>
+/// <param name="Rule">The rule's intent, its confidence and the pattern or keyword.</param>
+/// <param name="Repeated">The other intent, its calibrated similarity and the example the message nearly repeats.</param>
+/// <param name="Needed">The similarity at which an example wins over a rule.</param>
+public sealed record RuleGaveWay(IntentScore Rule, IntentScore Repeated, double Needed);
+
 /// <summary>Why an utterance got its intent (or none): what <c>chat /explain</c> and the test runner's failure output show.</summary>
 /// <param name="NormalizedInput">The text recognition saw: normalised, case-folded, vocabulary applied.</param>
 /// <param name="Intent">The intent recognised; null when the input falls back or is ambiguous.</param>
@@ -36,6 +45,9 @@ public sealed record RecognitionExplanation(
 
     /// <summary>How much of the message the scenario knows, assessed when an intent matched (null when none did).</summary>
     public ScopeAssessment? Scope { get; init; }
+
+    /// <summary>The pattern or keyword that matched but gave way to similarity (null when none did).</summary>
+    public RuleGaveWay? RuleGaveWay { get; init; }
 
     /// <summary>An intent matched but was rejected: too much of the message is unknown to the scenario.</summary>
     public ScopeAssessment? OutOfScope => Scope is { OutOfScope: true } ? Scope : null;

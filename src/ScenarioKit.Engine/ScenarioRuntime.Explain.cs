@@ -22,6 +22,7 @@ public sealed partial class ScenarioRuntime
             TyposCorrected = recognizer.TyposIn(input),
             LexiconMatched = recognizer.LexiconIn(input),
             Scope = result.Scope,
+            RuleGaveWay = result.GaveWay,
         };
     }
 }

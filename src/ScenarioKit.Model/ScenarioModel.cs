@@ -69,7 +69,16 @@ public sealed record IntentDef(
     DigitalFit DigitalFit,
     bool Interrupts,
     string? Description,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>
+    /// The intent's patterns and keywords decide whenever they match, however little of the message they cover and whatever
+    /// the rest of it says (<c>rulesDecide: true</c>; docs/engine.md "Rules and the rest of the message").
+    /// </summary>
+    /// <remarks>Left out of the package JSON when false, so packages of scenarios without it keep their content hash.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RulesDecide { get; init; }
+}
 
 /// <summary>
 /// Recognition settings: minimum confidence and the margin under which two intents are ambiguous; <see cref="Lexicon"/> is

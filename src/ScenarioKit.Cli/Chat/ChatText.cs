@@ -126,6 +126,8 @@ internal static class ChatText
             lines.Add((ja ? "綴りの補正" : "typos", string.Join(", ", e.TyposCorrected)));
         if (!e.LexiconMatched.IsDefaultOrEmpty)
             lines.Add((ja ? "組み込み辞書" : "lexicon", string.Join(", ", e.LexiconMatched)));
+        if (e.RuleGaveWay is { } rule)
+            lines.Add((ja ? "ルールより例文" : "rule gave way", ja ? ScopeText.Japanese(rule) : ScopeText.English(rule)));
         if (e.Scope is { } scope)
             lines.Add((scope.OutOfScope ? (ja ? "対象外" : "out of scope") : (ja ? "対象範囲" : "scope"), ja ? ScopeText.Japanese(scope) : ScopeText.English(scope)));
         if (e.Top.IsDefaultOrEmpty)
@@ -138,6 +140,7 @@ internal static class ChatText
                 ("pattern", true) => "パターン",
                 ("keyword", true) => "キーワード",
                 ("example", true) => "例文",
+                ("similar keyword", true) => "キーワードに類似",
                 (var v, _) => v,
             };
             var evidence = t.Evidence is null ? "" : ja ? $"（{via}: {t.Evidence}）" : $" ({via}: {t.Evidence})";

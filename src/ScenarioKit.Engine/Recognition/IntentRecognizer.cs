@@ -32,6 +32,11 @@ internal sealed class CompiledIntent
             .Where(e => e.Segmented.Terms.Length > 0).ToArray();
         ExampleTexts = [.. examples.Select(e => e.Text)];
         ExampleSegments = [.. examples.Select(e => e.Segmented)];
+        var keywords = def.Keywords
+            .Select(k => (Text: k, Segmented: TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(k)))))
+            .Where(k => k.Segmented.Terms.Length > 0).ToArray();
+        KeywordTexts = [.. keywords.Select(k => k.Text)];
+        KeywordSegments = [.. keywords.Select(k => k.Segmented)];
         Suggestion = string.IsNullOrWhiteSpace(def.Description) ? def.Name : def.Description;
         FoldedSuggestion = TextNormalizer.NormalizeAndFold(Suggestion);
         FoldedName = TextNormalizer.NormalizeAndFold(def.Name);
@@ -45,6 +50,14 @@ internal sealed class CompiledIntent
     public string[] ExampleTexts { get; }
     /// <summary>The examples segmented; their features are counted once all intents are known (<see cref="ImmutableIntentList"/>).</summary>
     public SegmentedText[] ExampleSegments { get; }
+
+    /// <summary>
+    /// The keywords as text similarity scores a message against, as it scores examples (docs/engine.md "Keywords in similarity"): a
+    /// message that says the keyword's word in another form or with other words (「クレジットカード使えますか」 beside the keyword
+    /// 「クレジットカード払い」) is close to it even though the keyword itself does not match.
+    /// </summary>
+    public string[] KeywordTexts { get; }
+    public SegmentedText[] KeywordSegments { get; }
 
     /// <summary>What the clarify question offers for this intent: its description, or its name.</summary>
     public string Suggestion { get; }
@@ -62,8 +75,9 @@ internal sealed class CompiledIntent
 /// <summary>The outcome of recognition; <see cref="Candidates"/> is set when two intents were too close to call.</summary>
 /// <see cref="BySimilarity"/> is true when the intent was chosen on example similarity alone (no pattern or keyword matched).
 /// <see cref="Scope"/> is how much of the message the scenario knows, assessed whenever an intent matched; when it says out of scope there is no intent.
+/// <see cref="GaveWay"/> is the pattern or keyword that matched but gave way to a nearly repeated example (docs/engine.md "Rules and examples").
 internal readonly record struct RecognitionResult(CompiledIntent? Intent, double Confidence, CompiledIntent[]? Candidates, bool BySimilarity = false,
-    ScopeAssessment? Scope = null)
+    ScopeAssessment? Scope = null, RuleGaveWay? GaveWay = null)
 {
     public static readonly RecognitionResult None = new(null, 0, null);
 
@@ -84,6 +98,9 @@ internal sealed record RecognitionInput(string Folded, SegmentedText Segmented, 
 internal sealed class IntentRecognizer
 {
     public const double KeywordConfidence = 0.9;
+
+    /// <summary>The evidence kind of a similarity score won through a keyword's text (<see cref="CompiledIntent.KeywordTexts"/>).</summary>
+    public const string SimilarKeyword = "similar keyword";
 
     /// <summary>
     /// A pattern or keyword gives way to another intent whose example the message nearly repeats: that intent's
@@ -151,44 +168,60 @@ internal sealed class IntentRecognizer
     {
         var minimum = threshold ?? _settings.Threshold;
         if (input.Folded.Length == 0) return RecognitionResult.None;
-        var matchedRule = MatchRule(input, eligible, errors);
-        // When the rule gives way, its similarity pass is the decision's: not made twice.
-        var scores = matchedRule is { } matched ? ScoresOverRule(input, eligible, matched, minimum) : null;
-        if (matchedRule is { } rule && scores is null)
+        Scored[]? scores = null;
+        RuleGaveWay? gaveWay = null;
+        if (MatchRule(input, eligible, errors) is { } rule)
         {
-            if (top is not null)
+            // rulesDecide: the designer's rule is the decision, weighed against nothing (docs/engine.md "Rules and examples").
+            if (rule.Intent.Def.RulesDecide) return Report(new RecognitionResult(rule.Intent, rule.Confidence, null));
+            // A rule that covers half the message or more is the message: no similarity pass (it costs a turn ~1.5 µs).
+            if (_intents.HasExamples && rule.Span.Length * 2 < input.Folded.Length)
             {
-                top.Add(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence));
-                AddSimilarityScores(input, eligible, top, exclude: rule.Intent);
+                // When the rule gives way, its similarity pass is the decision's: not made twice.
+                scores = Similarity(input, eligible);
+                gaveWay = GiveWay(rule, scores, minimum);
             }
-            var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span, input.Lexicon, listWords: top is not null);
-            return ruleScope.OutOfScope ? RecognitionResult.Rejected(ruleScope) : new RecognitionResult(rule.Intent, rule.Confidence, null, Scope: ruleScope);
+            if (gaveWay is null)
+            {
+                var ruleScope = _intents.Scope.Assess(input.Segmented, rule.Span, input.Lexicon, listWords: top is not null);
+                return Report(ruleScope.OutOfScope ? RecognitionResult.Rejected(ruleScope) : new RecognitionResult(rule.Intent, rule.Confidence, null, Scope: ruleScope));
+            }
+
+            RecognitionResult Report(RecognitionResult result)
+            {
+                if (top is not null)
+                {
+                    top.Add(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence));
+                    AddSimilarityScores(scores ?? Similarity(input, eligible), top, exclude: rule.Intent);
+                }
+                return result;
+            }
         }
         if (!_intents.HasExamples) return RecognitionResult.None;
 
         scores ??= Similarity(input, eligible);
         if (top is not null)
             top.AddRange(scores.Take(3).Select(s => new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence)));
-        if (scores.Length == 0 || scores[0].Score < minimum) return RecognitionResult.None;
+        if (scores.Length == 0 || scores[0].Score < minimum) return new RecognitionResult(null, 0, null, GaveWay: gaveWay);
         var best = scores[0];
         var scope = _intents.Scope.Assess(input.Segmented, default, input.Lexicon, listWords: top is not null);
-        if (scope.OutOfScope) return RecognitionResult.Rejected(scope);
+        if (scope.OutOfScope) return RecognitionResult.Rejected(scope) with { GaveWay = gaveWay };
         if (scores.Length > 1 && scores[1].Score >= minimum && best.Score - scores[1].Score < _settings.AmbiguityMargin)
-            return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true, scope);
-        return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true, scope);
+            return new RecognitionResult(null, best.Score, [best.Intent, scores[1].Intent], BySimilarity: true, scope, gaveWay);
+        return new RecognitionResult(best.Intent, best.Score, null, BySimilarity: true, scope, gaveWay);
     }
 
     /// <summary>
-    /// The similarity scores when the message is as close to another intent's example as <see cref="ExampleOverRule"/> and
-    /// the rule's own intent stays below the threshold by similarity (the decision then goes on by similarity); otherwise null.
+    /// Why a pattern or keyword that covers less than half the message does not decide, or null when it does: the message is as close to
+    /// another intent's example as <see cref="ExampleOverRule"/> while the rule's own intent stays below the threshold by similarity.
     /// </summary>
-    Scored[]? ScoresOverRule(RecognitionInput input, Func<CompiledIntent, bool>? eligible, RuleMatch rule, double minimum)
+    static RuleGaveWay? GiveWay(RuleMatch rule, Scored[] scores, double minimum)
     {
-        // A rule that covers half the message or more is the message: no similarity pass (it costs a turn ~1.5 µs).
-        if (!_intents.HasExamples || rule.Span.Length * 2 >= input.Folded.Length) return null;
-        var scores = Similarity(input, eligible);
-        return scores.Length > 0 && scores[0].Intent != rule.Intent && scores[0].Score >= ExampleOverRule
-            && !scores.Any(s => s.Intent == rule.Intent && s.Score >= minimum) ? scores : null;
+        if (scores.Length == 0 || scores[0].Intent == rule.Intent || scores[0].Score < ExampleOverRule
+            || scores.Any(s => s.Intent == rule.Intent && s.Score >= minimum)) return null;
+        var repeated = scores[0];
+        return new RuleGaveWay(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence),
+            new IntentScore(repeated.Intent.Name, repeated.Score, repeated.Via, repeated.Evidence), ExampleOverRule);
     }
 
     /// <param name="Span">What the pattern or keyword matched in the folded input.</param>
@@ -222,10 +255,9 @@ internal sealed class IntentRecognizer
         return null;
     }
 
-    void AddSimilarityScores(RecognitionInput input, Func<CompiledIntent, bool>? eligible, List<IntentScore> top, CompiledIntent exclude)
+    static void AddSimilarityScores(Scored[] scores, List<IntentScore> top, CompiledIntent exclude)
     {
-        if (!_intents.HasExamples) return;
-        foreach (var s in Similarity(input, eligible))
+        foreach (var s in scores)
         {
             if (top.Count >= 3) break;
             if (s.Intent != exclude) top.Add(new IntentScore(s.Intent.Name, s.Score, s.Via, s.Evidence));
@@ -237,6 +269,7 @@ internal sealed class IntentRecognizer
     /// <summary>The best three eligible intents with examples, best first (on a tie the earlier intent in file order).</summary>
     Scored[] Similarity(RecognitionInput input, Func<CompiledIntent, bool>? eligible)
     {
+        if (!_intents.HasExamples) return [];
         // Endings and particles alone (「もらえますか」, "can you") say nothing about what the customer wants.
         if (input.Segmented.Terms.All(t => t.IsFunction)) return [];
         var vector = FeatureVector.Count(input.Segmented, _intents.Typos, _intents.Japanese, input.Lexicon);
@@ -247,7 +280,7 @@ internal sealed class IntentRecognizer
         for (var i = 0; i < raw.Length; i++)
         {
             var (intent, score, example) = raw[i];
-            result[i] = new Scored(_intents.All[intent], _intents.Calibration.Confidence(score), example < 0 ? "centroid" : "example",
+            result[i] = new Scored(_intents.All[intent], _intents.Calibration.Confidence(score), example < 0 ? "centroid" : index.IsKeyword[example] ? SimilarKeyword : "example",
                 example < 0 ? null : index.ExampleTexts[example]);
         }
         return result;
@@ -269,11 +302,14 @@ internal sealed class ImmutableIntentList
         Japanese = japanese ? JapaneseReading.Build(all.SelectMany(i => i.ExampleSegments)) : null;
         Lexicon = lexicon is null ? null
             : LexiconReading.Build(lexicon, all.SelectMany(i => i.ExampleSegments), (vocabularyTerms ?? []).Select(TextSegmenter.Segment));
-        Index = new SimilarityIndex(all, [.. all.Select(i => i.ExampleSegments.Select(e => FeatureVector.Count(e, japanese: Japanese, lexicon: Lexicon?.Find(e) ?? [])).ToArray())]);
+        Index = new SimilarityIndex(all, [.. all.Select(i => Count(i.ExampleSegments))],
+            [.. all.Select(i => Count(i.KeywordSegments))]);
         Typos = TypoCorrector.Build(all.Select(i => i.ExampleSegments));
         Calibration = ScoreCalibration.Measure(Index);
         Scope = new ScopeTest(all.SelectMany(i => i.ExampleSegments), Index.Weights, Typos, readRomaji: japanese);
     }
+
+    FeatureVector[] Count(SegmentedText[] texts) => [.. texts.Select(e => FeatureVector.Count(e, japanese: Japanese, lexicon: Lexicon?.Find(e) ?? []))];
 
     /// <summary>The built-in lexicon's groups this scenario's examples use, or null when it is off.</summary>
     public LexiconReading? Lexicon { get; }

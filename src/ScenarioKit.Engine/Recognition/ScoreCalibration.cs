@@ -53,9 +53,10 @@ internal sealed class ScoreCalibration
         for (var e = 0; e < index.ExampleCount; e += stride)
         {
             var intent = index.Owner[e];
-            if (index.FirstExample[intent + 1] - index.FirstExample[intent] < 2) continue;
-            own.Add(index.RawScores(index.ExampleVectors[e], i => i == intent, exclude: e, count: 1).FirstOrDefault().Score);
-            other.Add(index.RawScores(index.ExampleVectors[e], i => i != intent, exclude: e, count: 1).FirstOrDefault().Score);
+            if (index.IsKeyword[e]) continue;
+            if (index.ExamplesOf(intent) < 2) continue;
+            own.Add(index.RawScores(index.ExampleVectors[e], i => i == intent, exclude: e, count: 1, examplesOnly: true).FirstOrDefault().Score);
+            other.Add(index.RawScores(index.ExampleVectors[e], i => i != intent, exclude: e, count: 1, examplesOnly: true).FirstOrDefault().Score);
         }
         if (own.Count < MinimumSamples) return Default;
         var wrong = Percentile(other, 0.9);

@@ -17,33 +17,59 @@ internal sealed class SimilarityIndex
     readonly FrozenDictionary<ulong, Posting[]> _centroids;
 
     /// <param name="counts">The raw feature counts of each intent's examples (<see cref="CompiledIntent.ExampleSegments"/>).</param>
-    public SimilarityIndex(CompiledIntent[] intents, FeatureVector[][] counts)
+    /// <param name="keywords">
+    /// The raw feature counts of each intent's keywords (<see cref="CompiledIntent.KeywordSegments"/>), scored as its examples are but
+    /// not among them: they weigh no feature, join no centroid and are not measured by <see cref="ScoreCalibration"/>, so the scale and
+    /// the scores of a scenario's examples stay what they were.
+    /// </param>
+    public SimilarityIndex(CompiledIntent[] intents, FeatureVector[][] counts, FeatureVector[][]? keywords = null)
     {
         Weights = new FeatureWeights(counts);
         var examples = new Dictionary<ulong, List<Posting>>();
         var centroids = new Dictionary<ulong, List<Posting>>();
         var owner = new List<int>();
         var texts = new List<string>();
+        var isKeyword = new List<bool>();
+        var vectors = new List<FeatureVector>();
         var first = new int[intents.Length + 1];
         for (var i = 0; i < intents.Length; i++)
         {
             first[i] = owner.Count;
             var weighted = counts[i].Select(v => v.Weigh(Weights)).ToArray();
-            for (var e = 0; e < weighted.Length; e++)
-            {
-                Add(examples, weighted[e], owner.Count);
-                owner.Add(i);
-                texts.Add(intents[i].ExampleTexts[e]);
-            }
+            for (var e = 0; e < weighted.Length; e++) AddTarget(weighted[e], intents[i].ExampleTexts[e], keyword: false);
+            if (keywords is not null)
+                for (var k = 0; k < keywords[i].Length; k++) AddTarget(keywords[i][k].Weigh(Weights), intents[i].KeywordTexts[k], keyword: true);
             if (weighted.Length > 0) Add(centroids, FeatureVector.Centroid(weighted), i);
+
+            void AddTarget(FeatureVector vector, string text, bool keyword)
+            {
+                Add(examples, vector, owner.Count);
+                owner.Add(i);
+                texts.Add(text);
+                isKeyword.Add(keyword);
+                vectors.Add(vector.WithoutGroups());
+            }
         }
         first[intents.Length] = owner.Count;
         _examples = examples.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         _centroids = centroids.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         FirstExample = first;
         ExampleTexts = [.. texts];
-        ExampleVectors = [.. counts.SelectMany(c => c.Select(v => v.Weigh(Weights).WithoutGroups()))];
+        ExampleVectors = [.. vectors];
         Owner = [.. owner];
+        IsKeyword = [.. isKeyword];
+    }
+
+    /// <summary>Whether target e is a keyword (<c>FirstExample</c>'s ranges hold an intent's examples, then its keywords).</summary>
+    public bool[] IsKeyword { get; }
+
+    /// <summary>How many examples (not keywords) intent <paramref name="intent"/> has.</summary>
+    public int ExamplesOf(int intent)
+    {
+        var n = 0;
+        for (var e = FirstExample[intent]; e < FirstExample[intent + 1]; e++)
+            if (!IsKeyword[e]) n++;
+        return n;
     }
 
     /// <summary>
@@ -64,7 +90,7 @@ internal sealed class SimilarityIndex
 
     public FeatureWeights Weights { get; }
 
-    /// <summary>Intent i's examples are <c>FirstExample[i] .. FirstExample[i + 1] - 1</c> (file order).</summary>
+    /// <summary>Intent i's examples, then its keywords, are <c>FirstExample[i] .. FirstExample[i + 1] - 1</c> (file order).</summary>
     public int[] FirstExample { get; }
 
     public string[] ExampleTexts { get; }
@@ -90,9 +116,10 @@ internal sealed class SimilarityIndex
     /// The <paramref name="count"/> intents most similar to a weighted input, best first (ties: file order),
     /// each scored by the better of its best example's cosine and its centroid's cosine. Example is the
     /// index of the best example, or -1 when the centroid scored higher. <paramref name="exclude"/> leaves
-    /// one example out (calibration's leave-one-out). Keeps only the top few, so a turn allocates little.
+    /// one example out (calibration's leave-one-out); <paramref name="examplesOnly"/> leaves the keywords out (calibration measures examples).
+    /// Keeps only the top few, so a turn allocates little.
     /// </summary>
-    public (int Intent, double Score, int Example)[] RawScores(FeatureVector input, Func<int, bool>? eligible, int exclude, int count)
+    public (int Intent, double Score, int Example)[] RawScores(FeatureVector input, Func<int, bool>? eligible, int exclude, int count, bool examplesOnly = false)
     {
         var intents = FirstExample.Length - 1;
         var examples = ArrayPool<float>.Shared.Rent(ExampleCount);
@@ -111,7 +138,7 @@ internal sealed class SimilarityIndex
                 var bestScore = 0f;
                 for (var e = FirstExample[i]; e < FirstExample[i + 1]; e++)
                 {
-                    if (e == exclude || examples[e] <= bestScore) continue;
+                    if (e == exclude || examples[e] <= bestScore || (examplesOnly && IsKeyword[e])) continue;
                     best = e;
                     bestScore = examples[e];
                 }

@@ -301,7 +301,7 @@ internal sealed partial class Binder
             var path = "intents." + key.Value;
             if (!CheckName(key, "intent")) continue;
             if (Map(value, path) is not { } def) continue;
-            CheckKeys(def, path, "examples", "patterns", "keywords", "digitalFit", "interrupts", "description");
+            CheckKeys(def, path, "examples", "patterns", "keywords", "digitalFit", "interrupts", "description", "rulesDecide");
             var exampleNodes = StringNodes(def, "examples", path);
             c.IntentExamples[key.Value] = exampleNodes;
             var patternNodes = StringNodes(def, "patterns", path);
@@ -317,7 +317,10 @@ internal sealed partial class Binder
             };
             var interrupts = Bool(def, "interrupts", path) ?? false;
             result.Add(new IntentDef(key.Value, [.. exampleNodes.Select(n => n.Value)], [.. patternNodes.Select(n => n.Value)],
-                [.. keywords.Select(n => n.Value)], fit, interrupts, StringOf(def, "description"), key.Span));
+                [.. keywords.Select(n => n.Value)], fit, interrupts, StringOf(def, "description"), key.Span)
+            {
+                RulesDecide = Bool(def, "rulesDecide", path) ?? false,
+            });
         }
         return result.ToImmutable();
     }

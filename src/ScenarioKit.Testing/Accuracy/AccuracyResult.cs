@@ -14,13 +14,23 @@ namespace ScenarioKit.Testing.Accuracy;
 public sealed record UtteranceResult(string Text, string? Expected, string? Actual, double Confidence, SourceSpan Span, IntentScore? Nearest = null,
     ScopeAssessment? OutOfScope = null, ImmutableArray<string> Lexicon = default)
 {
+    /// <summary>For a miss: the pattern or keyword that matched but gave way to a nearly repeated example (docs/engine.md "Rules and examples").</summary>
+    public RuleGaveWay? RuleGaveWay { get; init; }
+
     public bool Correct => string.Equals(Expected, Actual, StringComparison.Ordinal);
 
     /// <summary>
     /// What was recognised: <c>returns (0.91)</c>; for a fallback the nearest intent, <c>(none); nearest order_status (0.42)</c>,
-    /// why it was out of scope, or that no intent shares anything with the text; then the lexicon groups a miss met.
+    /// why it was out of scope, or that no intent shares anything with the text; then a rule that gave way and the lexicon groups a miss met.
     /// </summary>
-    public string Outcome => Lexicon.IsDefaultOrEmpty ? Recognised : $"{Recognised}; lexicon: {string.Join(", ", Lexicon)}";
+    public string Outcome
+    {
+        get
+        {
+            var text = RuleGaveWay is { } rule ? $"{Recognised}; rule gave way: {ScopeText.English(rule)}" : Recognised;
+            return Lexicon.IsDefaultOrEmpty ? text : $"{text}; lexicon: {string.Join(", ", Lexicon)}";
+        }
+    }
 
     string Recognised => (Actual, Nearest) switch
     {

@@ -26,6 +26,7 @@ public static class RecognitionText
             lines.Add("  typos: " + string.Join(", ", e.TyposCorrected));
         if (!e.LexiconMatched.IsDefaultOrEmpty)
             lines.Add("  lexicon: " + string.Join(", ", e.LexiconMatched));
+        if (e.RuleGaveWay is { } rule) lines.Add("  rule gave way: " + ScopeText.English(rule));
         if (e.Scope is { } scope) lines.Add((scope.OutOfScope ? "  out of scope: " : "  scope: ") + ScopeText.English(scope));
         if (e.Top.IsDefaultOrEmpty) lines.Add("  no intent shares a word or character sequence with it");
         else

@@ -23,6 +23,9 @@ internal static class UtteranceRecognizer
         var intent = result.Trace.Intent;
         var explanation = intent is null || !string.Equals(intent, expected, StringComparison.Ordinal) ? runtime.ExplainRecognition(text) : null;
         return new UtteranceResult(text, expected, intent, intent is null ? 0 : result.Trace.Confidence, span,
-            intent is null ? explanation?.Top.FirstOrDefault() : null, intent is null ? explanation?.OutOfScope : null, explanation?.LexiconMatched ?? default);
+            intent is null ? explanation?.Top.FirstOrDefault() : null, intent is null ? explanation?.OutOfScope : null, explanation?.LexiconMatched ?? default)
+        {
+            RuleGaveWay = explanation?.RuleGaveWay,
+        };
     }
 }

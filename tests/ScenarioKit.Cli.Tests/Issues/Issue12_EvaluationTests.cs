@@ -165,6 +165,35 @@ public sealed class Issue12_EvaluationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("en", "explain: rule gave way: pattern ", "the message nearly repeats an example of billing_dispute")]
+    [InlineData("ja", "explain: ルールより例文: billing_question のパターン", "billing_dispute の例文「")]
+    public async Task Chat_explain_says_why_a_rule_gave_way(string language, string start, string reason)
+    {
+        // Session 7: the telecom pattern \bbill\b fires, but the message nearly repeats a billing_dispute example.
+        var lines = await ExplainAsync("telecom-support", "there's a charge on my bill I don't recognise", language);
+        var line = Assert.Single(lines, l => l.StartsWith(start, StringComparison.Ordinal));
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "(similar keyword: クレジットカード払い)")]
+    [InlineData("ja", "（キーワードに類似: クレジットカード払い）")]
+    public async Task Chat_explain_names_a_keyword_similarity_won_through(string language, string evidence)
+    {
+        // Session 7: no keyword matches 「クレジットカード使えますか」; payment_methods' keyword text is the closest to it.
+        var lines = await ExplainAsync("retail-support", "クレジットカード使えますか", language);
+        Assert.Contains(lines, l => l.StartsWith("explain: #1: payment_methods ", StringComparison.Ordinal) && l.EndsWith(evidence, StringComparison.Ordinal));
+    }
+
+    /// <summary>The output lines of <c>chat scenarios/&lt;scenario&gt; --lang &lt;language&gt;</c> given <c>/explain &lt;text&gt;</c>.</summary>
+    static async Task<string[]> ExplainAsync(string scenario, string text, string language)
+    {
+        var run = await CliHarness.RunWithInputAsync($"/explain {text}\n", ["chat", RepoPaths.Combine("scenarios", scenario), "--lang", language]);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        return run.Out.ReplaceLineEndings("\n").Split('\n');
+    }
+
+    [Theory]
     [InlineData("en", "explain: out of scope: ", "explain: decision: fallback: too much of the message is unknown to the scenario (out of scope)")]
     [InlineData("ja", "explain: 対象外: 内容の ", "explain: 判定: フォールバック（シナリオが知らない言葉が多すぎるため、対象外と判断しました）")]
     public async Task Chat_explain_says_why_a_message_was_out_of_scope(string language, string scopeLine, string decision)

@@ -193,6 +193,7 @@ public class EveryKeyTests
         Assert.Equal(["orderNumber", "total"], model.Handoff.Share.Select(s => s.Key));
         Assert.Equal(VariableScope.User, model.Variables[0].Scope);
         Assert.False(model.Recognizer.Lexicon);
+        Assert.Equal(["human"], model.Intents.Where(i => i.RulesDecide).Select(i => i.Name));
     }
 }
 
