@@ -98,6 +98,29 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         Assert.Empty(await ReadTurnsAsync(new TurnLogQuery()));
     }
 
+    [Fact]
+    public async Task Turns_are_answered_off_the_writer_thread_and_the_WAL_reaches_the_file_while_the_store_is_open()
+    {
+        // The writer runs no caller's code (its answers go through the thread pool), and copies no WAL into the file:
+        // the checkpoint thread does, so the file grows while the store is open although the writer never checkpoints.
+        var path = Path.Combine(_folder, "checkpoint.db");
+        await using var store = new SqliteConversationStore(path, fullSync: false);
+        var text = string.Concat(Enumerable.Repeat("会話のテキスト 🙂 ", 40));
+        await Parallel.ForAsync(0, 64, Ct, async (c, ct) =>
+        {
+            for (var turn = 1; turn <= 10; turn++)
+            {
+                await store.SaveAsync(new TurnWrite(Record("c" + c, turn, turn), turn - 1, [Activity(turn, text)]), ct);
+                Assert.NotEqual("ScenarioKit SQLite writer", Thread.CurrentThread.Name);
+            }
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (new FileInfo(path).Length < 640 * text.Length && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        Assert.True(new FileInfo(path).Length >= 640 * text.Length, $"the file has {new FileInfo(path).Length} bytes");
+        Assert.Equal(10, (await store.ReadActivitiesAsync("c63", 0, 100, Ct)).Count);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
