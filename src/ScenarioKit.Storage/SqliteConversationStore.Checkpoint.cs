@@ -16,7 +16,8 @@ public sealed partial class SqliteConversationStore
     /// A WAL starts again from its beginning only when a write transaction begins with every frame copied, and a
     /// checkpoint running beside a busy writer is always a few commits behind. So when a pass finds the WAL longer than
     /// <see cref="RestartFrames"/>, it asks the writer for one checkpoint of its own after its next commit: that copies
-    /// only the frames since this pass and lets the following transaction restart the WAL, which keeps its file bounded.
+    /// only the frames since this pass and lets the following transaction restart the WAL; the commit after a restart
+    /// truncates a WAL file that grew beyond <see cref="RestartFrames"/> (<c>journal_size_limit</c>).
     /// Durability is unchanged: a commit is synced to the WAL before it is acknowledged, whichever thread copies it later.
     /// </remarks>
     sealed class WalCheckpointer : IDisposable
@@ -34,8 +35,10 @@ public sealed partial class SqliteConversationStore
         volatile bool _restartWanted;
         int _turnsSincePass;
 
-        public WalCheckpointer(string connectionString)
+        /// <summary>Turns the automatic checkpoint of <paramref name="writer"/> off and starts the checkpoint thread.</summary>
+        public WalCheckpointer(SqliteConnection writer, string connectionString)
         {
+            Execute(writer, null, $"PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={RestartFrames * 4096L}");
             // Not pooled: the connection lives as long as the store and is closed with it.
             _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
             _connection.Open();

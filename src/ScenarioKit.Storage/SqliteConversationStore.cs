@@ -58,9 +58,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             EnsureLayout(_writer);
             // Prepared here, not on the writer thread: a file the statements do not fit fails the open, not every later turn.
             _statements = new TurnStatements(_writer);
-            // The WAL is copied into the file by the checkpoint thread, not inside the writer's commits.
-            Execute(_writer, null, "PRAGMA wal_autocheckpoint=0");
-            _checkpointer = new WalCheckpointer(_connectionString);
+            _checkpointer = new WalCheckpointer(_writer, _connectionString);
         }
         catch
         {
