@@ -3,12 +3,12 @@ namespace ScenarioKit.Storage;
 public sealed partial class SqliteConversationStore
 {
     /// <summary>A turn waiting for the writer: its write, its packed activities, and the task its caller awaits.</summary>
-    sealed class PendingWrite(TurnWrite write, (byte[] Data, int PackedLength)? packedActivities) : WriterItem
+    sealed class PendingWrite(TurnWrite write, byte[]? packedActivities) : WriterItem
     {
         public TurnWrite Write { get; } = write;
 
-        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities.Compress"/>); null when it has none.</summary>
-        public (byte[] Data, int PackedLength)? Packed { get; } = packedActivities;
+        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); null when it has none.</summary>
+        public byte[]? Packed { get; } = packedActivities;
 
         /// <summary>
         /// Completed by a <see cref="TurnAnswers"/> work item, which runs the caller's continuation inline (so never completed

@@ -11,14 +11,12 @@ namespace ScenarioKit.Storage;
 /// are ticks. The conversations a server is busy with are all recent, so one commit dirties a few pages at the right
 /// edge instead of a different leaf per row. Layout 0 (before) kept three tables keyed by the text key. The number is
 /// SQLite's rowid without AUTOINCREMENT (no sequence row written per new conversation): a number expiry freed may be
-/// given again, but only once no row names it any more. Layout 2 stores a turn's activities compressed, with the length
-/// they decompress to in <c>activities.packed_length</c> (<see cref="PackedActivities"/>); a layout-1 file gets the
-/// column, and its rows, whose length stays null, are read as they are until they expire.
+/// given again, but only once no row names it any more.
 /// </summary>
 public sealed partial class SqliteConversationStore
 {
     /// <summary>The layout this code reads and writes.</summary>
-    public const int LayoutVersion = 2;
+    public const int LayoutVersion = 1;
 
     /// <summary>A conversation's activities from a layout-0 file are packed into rows of at most this many.</summary>
     const int MigratedActivitiesPerRow = 16;
@@ -48,8 +46,7 @@ public sealed partial class SqliteConversationStore
           conversation INTEGER NOT NULL,
           last_seq INTEGER NOT NULL,
           count INTEGER NOT NULL,
-          data BLOB NOT NULL,
-          packed_length INTEGER
+          data BLOB NOT NULL
         );
         CREATE TABLE turns (
           conversation INTEGER NOT NULL,
@@ -106,11 +103,6 @@ public sealed partial class SqliteConversationStore
             if (converted) MigrateFromLayout0(connection, transaction);
             else Execute(connection, transaction, LayoutTables + LayoutIndexes);
         }
-        else if (!ColumnExists(connection, transaction, "activities", "packed_length"))
-        {
-            // Layout 1 → 2: no row is rewritten (a layout-1 row without a length is read as the pack it is).
-            Execute(connection, transaction, "ALTER TABLE activities ADD COLUMN packed_length INTEGER");
-        }
         Execute(connection, transaction, $"PRAGMA user_version = {LayoutVersion}");
         transaction.Commit();
         return converted;
@@ -147,16 +139,8 @@ public sealed partial class SqliteConversationStore
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
-    static bool ColumnExists(SqliteConnection connection, SqliteTransaction transaction, string table, string column)
-    {
-        using var command = Command(connection, transaction, "SELECT count(*) FROM pragma_table_info($table) WHERE name = $column");
-        command.Parameters.AddWithValue("$table", table);
-        command.Parameters.AddWithValue("$column", column);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
-    }
-
     /// <summary>
-    /// Layout 0 → the current one. Conversations are numbered in the order they were last active (the busiest at the right edge),
+    /// Layout 0 → 1. Conversations are numbered in the order they were last active (the busiest at the right edge),
     /// every key that only the turn log or the activity log still names keeps its rows, and ISO times become ticks.
     /// </summary>
     static void MigrateFromLayout0(SqliteConnection connection, SqliteTransaction transaction)
@@ -227,8 +211,8 @@ public sealed partial class SqliteConversationStore
         using var read = Command(connection, transaction, """
             SELECT k.id, a.seq, a.type, a.json FROM activities_layout0 a CROSS JOIN conversation_keys k ON k.key = a.key ORDER BY a.key, a.seq
             """);
-        using var write = Command(connection, transaction, "INSERT INTO activities (conversation, last_seq, count, data, packed_length) VALUES ($0, $1, $2, $3, $4)");
-        var parameters = AddParameters(write, 5);
+        using var write = Command(connection, transaction, "INSERT INTO activities (conversation, last_seq, count, data) VALUES ($0, $1, $2, $3)");
+        var parameters = AddParameters(write, 4);
         var row = new List<StoredActivity>(MigratedActivitiesPerRow);
         long conversation = 0;
         void Flush()
@@ -237,7 +221,7 @@ public sealed partial class SqliteConversationStore
             parameters[0].Value = conversation;
             parameters[1].Value = row[^1].Seq;
             parameters[2].Value = row.Count;
-            (parameters[3].Value, parameters[4].Value) = PackedActivities.Compress(row);
+            parameters[3].Value = PackedActivities.Pack(row);
             write.ExecuteNonQuery();
             row.Clear();
         }

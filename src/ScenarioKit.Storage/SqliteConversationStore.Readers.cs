@@ -84,7 +84,7 @@ public sealed partial class SqliteConversationStore
                 {
                     // A row holds one turn's activities; the first row returned may begin before the watermark.
                     _activities = new NativeStatement(_connection, """
-                        SELECT a.data, a.packed_length FROM conversation_keys k JOIN activities a ON a.conversation = k.id
+                        SELECT a.data FROM conversation_keys k JOIN activities a ON a.conversation = k.id
                         WHERE k.key = ?1 AND a.last_seq > ?2 ORDER BY a.last_seq
                         """);
                 }
@@ -123,7 +123,7 @@ public sealed partial class SqliteConversationStore
             var list = new List<StoredActivity>();
             try
             {
-                while (list.Count < limit && s.Step()) PackedActivities.Unpack(s.Blob(0), s.IsNull(1) ? null : (int)s.Int64(1), afterSeq, limit, list);
+                while (list.Count < limit && s.Step()) PackedActivities.Unpack(s.Blob(0), afterSeq, limit, list);
             }
             finally
             {

@@ -32,7 +32,7 @@ public sealed partial class SqliteConversationStore
                     SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 FROM conversation_keys WHERE key = ?1
                     RETURNING id
                     """);
-                _append = Prepare(connection, "INSERT INTO activities (conversation, last_seq, count, data, packed_length) VALUES (?1, ?2, ?3, ?4, ?5)");
+                _append = Prepare(connection, "INSERT INTO activities (conversation, last_seq, count, data) VALUES (?1, ?2, ?3, ?4)");
                 _log = Prepare(connection, """
                     INSERT OR REPLACE INTO turns (conversation, turn, at_utc, scenario_id, scenario_version, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                     """);
@@ -52,19 +52,18 @@ public sealed partial class SqliteConversationStore
         }
 
         /// <summary>
-        /// Writes the turn (<paramref name="packedActivities"/>: its activities packed and compressed, null when none);
-        /// false, having written nothing, when the stored version is not the expected one.
+        /// Writes the turn (<paramref name="packedActivities"/>: its activities packed, null when none); false, having
+        /// written nothing, when the stored version is not the expected one.
         /// </summary>
-        public bool Write(TurnWrite write, (byte[] Data, int PackedLength)? packedActivities)
+        public bool Write(TurnWrite write, byte[]? packedActivities)
         {
             var c = write.Conversation;
             var id = write.ExpectedVersion == 0 ? Insert(c) : Update(c, write.ExpectedVersion);
             if (id is not long conversation) return false;
             var activities = write.Activities;
-            if (packedActivities is { } packed)
+            if (packedActivities is not null)
             {
-                _append.Bind(1, conversation).Bind(2, activities[^1].Seq).Bind(3, activities.Count).Bind(4, packed.Data)
-                    .Bind(5, packed.PackedLength).Run();
+                _append.Bind(1, conversation).Bind(2, activities[^1].Seq).Bind(3, activities.Count).Bind(4, packedActivities).Run();
             }
             if (write.Turn is { } t)
             {

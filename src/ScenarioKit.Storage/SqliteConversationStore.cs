@@ -154,8 +154,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             if (write.Activities[i].Seq <= write.Activities[i - 1].Seq)
                 throw new ArgumentException("The activities' seqs must ascend.", nameof(write));
         }
-        // Packed and compressed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts.
-        var pending = new PendingWrite(write, write.Activities.Count > 0 ? PackedActivities.Compress(write.Activities) : null);
+        // Packed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts.
+        var pending = new PendingWrite(write, write.Activities.Count > 0 ? PackedActivities.Pack(write.Activities) : null);
         Enqueue(pending);
         // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
         return pending.Completion.Task;

@@ -114,7 +114,7 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
             }
         });
 
-        // 640 activities of random characters (≈ 200 on average, ≥ 100 bytes each compressed) are in the file, not only in the WAL.
+        // 640 activities of random characters (≈ 200 on average, ≥ 100 bytes each) are in the file, not only in the WAL.
         const long Copied = 640 * 100;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (new FileInfo(path).Length < Copied && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
@@ -125,8 +125,8 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     [Fact]
     public async Task Replay_returns_every_stored_activity_byte_for_byte_from_every_watermark()
     {
-        // The activities are stored compressed: generated JSON of every size (empty, a few bytes, beyond the compressor's
-        // 64 KiB window), Japanese, emoji, repeated and random bytes, must come back exactly.
+        // A turn's activities are stored packed in one row: generated JSON of every size (empty, a few bytes, 100 KB),
+        // Japanese, emoji, escapes and random bytes, in turns of zero to four activities, must come back exactly.
         var random = new Random(14);
         var all = new List<StoredActivity>();
         for (var turn = 1; turn <= 40; turn++)

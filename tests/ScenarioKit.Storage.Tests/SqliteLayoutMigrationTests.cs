@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -8,9 +7,7 @@ namespace ScenarioKit.Storage.Tests;
 
 /// <summary>
 /// A file written by the store's layout 0 (three tables keyed by the conversation's text key, ISO times; the DDL below is
-/// a copy of what that store created) is converted when the current store opens it, and reads back the same; so is a file
-/// of layout 1 (a turn's activities packed but not compressed), whose rows read back beside the compressed rows of later
-/// turns and expire alike.
+/// a copy of what that store created) is converted when the current store opens it, and reads back the same.
 /// </summary>
 public sealed class SqliteLayoutMigrationTests : IDisposable
 {
@@ -232,109 +229,7 @@ public sealed class SqliteLayoutMigrationTests : IDisposable
         AssertSameActivities(JapaneseActivities, await reopened.ReadActivitiesAsync(Japanese.Key, 0, 100, Ct));
     }
 
-    const string Layout1Ddl = """
-        PRAGMA journal_mode=WAL;
-        CREATE TABLE conversation_keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
-        CREATE TABLE conversations (
-          id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL, channel_id TEXT NOT NULL, scenario_id TEXT NOT NULL,
-          scenario_version TEXT NOT NULL, user_id TEXT, state BLOB NOT NULL, version INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-          started INTEGER NOT NULL, with_agent INTEGER NOT NULL, created_utc INTEGER NOT NULL, updated_utc INTEGER NOT NULL);
-        CREATE TABLE activities (conversation INTEGER NOT NULL, last_seq INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
-        CREATE TABLE turns (
-          conversation INTEGER NOT NULL, turn INTEGER NOT NULL, at_utc INTEGER NOT NULL, scenario_id TEXT NOT NULL,
-          scenario_version TEXT NOT NULL, json BLOB NOT NULL);
-        CREATE TABLE IF NOT EXISTS packages (
-          scenario_id TEXT NOT NULL, version TEXT NOT NULL, content_hash TEXT NOT NULL, package BLOB NOT NULL,
-          PRIMARY KEY (scenario_id, version)) WITHOUT ROWID;
-        CREATE INDEX conversations_by_update ON conversations (updated_utc);
-        CREATE INDEX activities_by_conversation ON activities (conversation, last_seq);
-        CREATE UNIQUE INDEX turns_by_conversation ON turns (conversation, turn);
-        CREATE INDEX turns_by_time ON turns (at_utc);
-        PRAGMA user_version = 1;
-        """;
-
-    const string Layout1Key = "directline/会話-1";
-
-        /// <summary>Two turns' rows as layout 1 wrote them: seqs 1–2 and 3–5.</summary>
-    static readonly StoredActivity[][] OldTurns =
-    [
-        [ActivityOf(1, "こんにちは 👋"), ActivityOf(2, "ご用件をどうぞ")],
-        [ActivityOf(3, "注文の状況"), ActivityOf(4, "番号は？"), new(5, "typing", Encoding.UTF8.GetBytes("""{"type":"typing"}"""))],
-    ];
-
-    /// <summary>The pack as layout 1 stored it: per activity the seq, the type's length and UTF-8, the JSON's length and bytes (little-endian).</summary>
-    static byte[] PackAsLayout1(IEnumerable<StoredActivity> activities)
-    {
-        using var stream = new MemoryStream();
-        Span<byte> number = stackalloc byte[8];
-        foreach (var a in activities)
-        {
-            var type = Encoding.UTF8.GetBytes(a.Type);
-            BinaryPrimitives.WriteInt64LittleEndian(number, a.Seq);
-            stream.Write(number);
-            BinaryPrimitives.WriteInt32LittleEndian(number, type.Length);
-            stream.Write(number[..4]);
-            stream.Write(type);
-            BinaryPrimitives.WriteInt32LittleEndian(number, a.Json.Length);
-            stream.Write(number[..4]);
-            stream.Write(a.Json.Span);
-        }
-        return stream.ToArray();
-    }
-
-    void WriteLayout1File()
-    {
-        Directory.CreateDirectory(_folder);
-        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
-        connection.Open();
-        Run(connection, Layout1Ddl);
-        Run(connection, "INSERT INTO conversation_keys (id, key) VALUES (1, $key)", ("$key", Layout1Key));
-        Run(connection, """
-            INSERT INTO conversations VALUES (1, '会話-1', 'directline', 'retail', '1.0.0', NULL, $state, 2, 5, 1, 0, $created, $updated)
-            """, ("$state", Encoding.UTF8.GetBytes("""{"stage":"注文"}""")), ("$created", T0.UtcTicks), ("$updated", T0.AddMinutes(1).UtcTicks));
-        foreach (var turn in OldTurns)
-        {
-            Run(connection, "INSERT INTO activities VALUES (1, $last, $count, $data)",
-                ("$last", turn[^1].Seq), ("$count", turn.Length), ("$data", PackAsLayout1(turn)));
-        }
-    }
-
-    [Fact]
-    public async Task A_layout_1_file_reads_back_its_rows_beside_the_compressed_rows_of_later_turns()
-    {
-        WriteLayout1File();
-        var next = new[] { ActivityOf(6, "ありがとう 🙏"), ActivityOf(7, "またどうぞ") };
-
-        await using (var store = new SqliteConversationStore(Database))
-        {
-            Assert.Equal(SqliteConversationStore.LayoutVersion, Count("PRAGMA user_version"));
-            Assert.Equal(1, Count("SELECT count(*) FROM pragma_table_info('activities') WHERE name = 'packed_length'"));
-            AssertSameActivities(OldTurns.SelectMany(t => t), await store.ReadActivitiesAsync(Layout1Key, 0, 100, Ct));
-
-            var record = (await store.GetAsync(Layout1Key, Ct))!;
-            await store.SaveAsync(new TurnWrite(record with { Version = 3, LastSeq = 7, UpdatedUtc = T0.AddMinutes(2) }, 2, next), Ct);
-
-            var all = OldTurns.SelectMany(t => t).Concat(next).ToArray();
-            AssertSameActivities(all, await store.ReadActivitiesAsync(Layout1Key, 0, 100, Ct));
-            // Direct Line replay from every watermark, across an old row and a new one.
-            for (var after = 0; after <= 7; after++)
-                AssertSameActivities(all.Where(a => a.Seq > after).Take(3), await store.ReadActivitiesAsync(Layout1Key, after, 3, Ct));
-            Assert.Equal(2, Count("SELECT count(*) FROM activities WHERE packed_length IS NULL"));
-            Assert.Equal(1, Count("SELECT count(*) FROM activities WHERE packed_length IS NOT NULL"));
-        }
-
-        // Opened again: nothing left to convert; then both kinds of row expire alike.
-        await using (var store = new SqliteConversationStore(Database))
-        {
-            Assert.Equal(7, (await store.ReadActivitiesAsync(Layout1Key, 0, 100, Ct)).Count);
-            var result = await store.ExpireAsync(T0.AddHours(1), DateTimeOffset.MinValue, Ct);
-            Assert.Equal(7, result.Activities);
-            Assert.Empty(await store.ReadActivitiesAsync(Layout1Key, 0, 100, Ct));
-            Assert.Equal(3, (await store.GetAsync(Layout1Key, Ct))!.Version);
-        }
-    }
-
-        static async Task AssertReadsBackAsync(SqliteConversationStore store)
+    static async Task AssertReadsBackAsync(SqliteConversationStore store)
     {
         foreach (var c in new[] { Japanese, Long })
         {
