@@ -23,7 +23,7 @@ public sealed partial class SqliteConversationStore
     sealed class WalCheckpointer : IDisposable
     {
         /// <summary>Committed turns between two passes: about SQLite's default of 1,000 WAL pages at a reference turn's rows.</summary>
-        public const int TurnsPerPass = 256;
+        const int TurnsPerPass = 256;
 
         /// <summary>A WAL this long (frames of 4 KiB: 32 MiB) is restarted by the writer's own checkpoint.</summary>
         const int RestartFrames = 8192;
@@ -41,9 +41,17 @@ public sealed partial class SqliteConversationStore
             Execute(writer, null, $"PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={RestartFrames * 4096L}");
             // Not pooled: the connection lives as long as the store and is closed with it.
             _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
-            _connection.Open();
-            // A connection that has read nothing has not opened the WAL yet, and its checkpoints would do nothing.
-            Execute(_connection, null, "SELECT count(*) FROM sqlite_master");
+            try
+            {
+                _connection.Open();
+                // A connection that has read nothing has not opened the WAL yet, and its checkpoints would do nothing.
+                Execute(_connection, null, "SELECT count(*) FROM sqlite_master");
+            }
+            catch
+            {
+                _connection.Dispose();
+                throw;
+            }
             _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpoint" };
             _thread.Start();
         }
