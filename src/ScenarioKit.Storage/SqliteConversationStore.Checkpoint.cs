@@ -22,8 +22,12 @@ public sealed partial class SqliteConversationStore
     /// </remarks>
     sealed class WalCheckpointer : IDisposable
     {
-        /// <summary>Committed turns between two passes: about SQLite's default of 1,000 WAL pages at a reference turn's rows.</summary>
-        const int TurnsPerPass = 256;
+        /// <summary>
+        /// Committed turns between two passes (≈ 3,000 WAL frames of reference turns). A page the busy turns dirty again and
+        /// again (the B-trees' right edges, the live conversations' rows) is copied once per pass: every 1,024 turns cost
+        /// the checkpoint thread 5–6 µs per turn, every 256 turns 9–10 (docs/performance.md, "Session 7: the writer").
+        /// </summary>
+        const int TurnsPerPass = 1024;
 
         /// <summary>A WAL this long (frames of 4 KiB: 32 MiB) is restarted by the writer's own checkpoint.</summary>
         const int RestartFrames = 8192;

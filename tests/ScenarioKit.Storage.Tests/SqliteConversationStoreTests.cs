@@ -107,19 +107,19 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         await using var store = new SqliteConversationStore(path, fullSync: false);
         await Parallel.ForAsync(0, 64, Ct, async (c, ct) =>
         {
-            for (var turn = 1; turn <= 10; turn++)
+            for (var turn = 1; turn <= 20; turn++)
             {
                 await store.SaveAsync(new TurnWrite(Record("c" + c, turn, turn), turn - 1, [Activity(turn, RandomText(new Random(c * 100 + turn), 400))]), ct);
                 Assert.NotEqual("ScenarioKit SQLite writer", Thread.CurrentThread.Name);
             }
         });
 
-        // 640 activities of random characters (≈ 200 on average, ≥ 100 bytes each) are in the file, not only in the WAL.
-        const long Copied = 640 * 100;
+        // 1,280 activities of random characters (≈ 200 on average, ≥ 100 bytes each) are in the file, not only in the WAL.
+        const long Copied = 1280 * 100;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (new FileInfo(path).Length < Copied && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
         Assert.True(new FileInfo(path).Length >= Copied, $"the file has {new FileInfo(path).Length} bytes");
-        Assert.Equal(10, (await store.ReadActivitiesAsync("c63", 0, 100, Ct)).Count);
+        Assert.Equal(20, (await store.ReadActivitiesAsync("c63", 0, 100, Ct)).Count);
     }
 
     [Fact]
