@@ -14,12 +14,16 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 {
     const int MaxBatch = 256;
 
+    /// <summary>Work items that answer one committed batch's turns (<see cref="TurnAnswers"/>).</summary>
+    static readonly int AnswerItems = Environment.ProcessorCount;
+
     readonly string _connectionString;
     // The writer is a thread of its own, not a thread-pool loop: under load the pool's queue is long, and a loop that
     // waits in it for every batch delays every turn waiting for that batch (docs/performance.md, "Server").
     readonly BlockingCollection<WriterItem> _writes = new(new ConcurrentQueue<WriterItem>());
     readonly SqliteConnection _writer;
     readonly TurnStatements _statements;
+    readonly WalCheckpointer _checkpointer;
     readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Why the writer thread stopped before the store was disposed; null while it runs.</summary>
@@ -54,9 +58,11 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             EnsureLayout(_writer);
             // Prepared here, not on the writer thread: a file the statements do not fit fails the open, not every later turn.
             _statements = new TurnStatements(_writer);
+            _checkpointer = new WalCheckpointer(_writer, _connectionString);
         }
         catch
         {
+            _statements?.Dispose();
             _writer.Dispose();
             throw;
         }
@@ -253,7 +259,6 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                 if (item is PendingWrite turn) batch.Add(turn);
                 else steps.Add((WriterStep)item);
             }
-            var conflicts = new bool[batch.Count];
             try
             {
                 using var transaction = _writer.BeginTransaction();
@@ -262,7 +267,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                     var updated = batch[i].Write.Conversation.UpdatedUtc.UtcTicks;
                     if (updated < _activitiesExpiredBefore) _activitiesExpiredBefore = updated;
                     // INVARIANT: a conflicting turn writes nothing, so the rest of the batch can still commit.
-                    conflicts[i] = !statements.Write(batch[i].Write, batch[i].Packed);
+                    if (!statements.Write(batch[i].Write, batch[i].Packed))
+                        batch[i].Error = new ConcurrencyConflictException(batch[i].Write.Conversation.Key);
                 }
                 // Expiry steps share the batch's commit (and its fsync); each in a savepoint, so a failing one undoes only itself.
                 foreach (var step in steps) step.Run(_writer, transaction);
@@ -270,16 +276,15 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             }
             catch (Exception e)
             {
-                foreach (var p in batch) p.Fail(e);
+                foreach (var p in batch) p.Error = e;
                 foreach (var step in steps) step.Fail(e);
+                TurnAnswers.Queue([.. batch], AnswerItems);
                 continue;
             }
             foreach (var step in steps) step.Complete();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (conflicts[i]) batch[i].Completion.TrySetException(new ConcurrencyConflictException(batch[i].Write.Conversation.Key));
-                else batch[i].Completion.TrySetResult();
-            }
+            TurnAnswers.Queue([.. batch], AnswerItems);
+            // After the turns' answers are queued: a checkpoint the writer runs itself (rarely) does not delay them.
+            _checkpointer.Committed(_writer, batch.Count + steps.Count);
         }
     }
 
@@ -290,6 +295,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         _writes.CompleteAdding();
         // A writer that stopped on an error has already failed every write; disposing still releases the file.
         await _writerDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _checkpointer.Dispose();
         DisposeReaders();
         await _writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
@@ -300,16 +306,5 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     {
         /// <summary>Ends the item's wait with <paramref name="error"/>: it was not written.</summary>
         public abstract void Fail(Exception error);
-    }
-
-    sealed class PendingWrite(TurnWrite write, byte[]? packedActivities) : WriterItem
-    {
-        public TurnWrite Write { get; } = write;
-
-        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); null when it has none.</summary>
-        public byte[]? Packed { get; } = packedActivities;
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override void Fail(Exception error) => Completion.TrySetException(error);
     }
 }

@@ -98,6 +98,79 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
         Assert.Empty(await ReadTurnsAsync(new TurnLogQuery()));
     }
 
+    [Fact]
+    public async Task Turns_are_answered_off_the_writer_thread_and_the_WAL_reaches_the_file_while_the_store_is_open()
+    {
+        // The writer runs no caller's code (its answers go through the thread pool), and copies no WAL into the file:
+        // the checkpoint thread does, so the file grows while the store is open although the writer never checkpoints.
+        var path = Path.Combine(_folder, "checkpoint.db");
+        await using var store = new SqliteConversationStore(path, fullSync: false);
+        await Parallel.ForAsync(0, 64, Ct, async (c, ct) =>
+        {
+            for (var turn = 1; turn <= 20; turn++)
+            {
+                await store.SaveAsync(new TurnWrite(Record("c" + c, turn, turn), turn - 1, [Activity(turn, RandomText(new Random(c * 100 + turn), 400))]), ct);
+                Assert.NotEqual("ScenarioKit SQLite writer", Thread.CurrentThread.Name);
+            }
+        });
+
+        // 1,280 activities of random characters (≈ 200 on average, ≥ 100 bytes each) are in the file, not only in the WAL.
+        const long Copied = 1280 * 100;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (new FileInfo(path).Length < Copied && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        Assert.True(new FileInfo(path).Length >= Copied, $"the file has {new FileInfo(path).Length} bytes");
+        Assert.Equal(20, (await store.ReadActivitiesAsync("c63", 0, 100, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Replay_returns_every_stored_activity_byte_for_byte_from_every_watermark()
+    {
+        // A turn's activities are stored packed in one row: generated JSON of every size (empty, a few bytes, 100 KB),
+        // Japanese, emoji, escapes and random bytes, in turns of zero to four activities, must come back exactly.
+        var random = new Random(14);
+        var all = new List<StoredActivity>();
+        for (var turn = 1; turn <= 40; turn++)
+        {
+            var activities = new List<StoredActivity>();
+            for (var n = random.Next(0, 5); n > 0; n--) activities.Add(new StoredActivity(all.Count + activities.Count + 1, RandomText(random, 8), RandomJson(random)));
+            all.AddRange(activities);
+            await Store.Conversations.SaveAsync(new TurnWrite(Record("property/会話", turn, all.Count), turn - 1, activities), Ct);
+        }
+
+        for (var after = 0; after <= all.Count; after++)
+        {
+            var limit = random.Next(1, 12);
+            var read = await Store.Conversations.ReadActivitiesAsync("property/会話", after, limit, Ct);
+            var expected = all.Skip(after).Take(limit).ToList();
+            Assert.Equal(expected.Select(a => (a.Seq, a.Type)), read.Select(a => (a.Seq, a.Type)));
+            for (var i = 0; i < expected.Count; i++) Assert.True(expected[i].Json.Span.SequenceEqual(read[i].Json.Span), $"activity {expected[i].Seq} differs");
+        }
+    }
+
+    static byte[] RandomJson(Random random)
+    {
+        switch (random.Next(5))
+        {
+            case 0: return [];
+            case 1:
+                var noise = new byte[random.Next(1, 100_000)];
+                random.NextBytes(noise);
+                return noise;
+            default:
+                var text = RandomText(random, random.Next(0, 3) == 0 ? 20_000 : 200);
+                return System.Text.Encoding.UTF8.GetBytes($$"""{"type":"message","from":{"id":"ユーザー"},"text":"{{text}}","locale":"ja-JP"}""");
+        }
+    }
+
+    /// <summary>Up to <paramref name="length"/> pieces drawn from ASCII, escapes, kana, kanji and emoji (surrogate pairs, a modifier).</summary>
+    static string RandomText(Random random, int length)
+    {
+        string[] pieces = ["a", "Z", " ", "\\n", "あ", "ン", "会", "話", "🙂", "👋🏽", "é", "\\\""];
+        var text = new System.Text.StringBuilder();
+        for (var i = random.Next(length + 1); i > 0; i--) text.Append(pieces[random.Next(pieces.Length)]);
+        return text.ToString();
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
