@@ -20,15 +20,10 @@ public static class InstantText
     public static string InZone(DateTimeOffset instant, string? timeZone)
     {
         if (string.IsNullOrEmpty(timeZone)) return Format(instant);
-        TimeZoneInfo zone;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
+        // TryFind, not Find: a name such as "Europe" is a folder of the zone database, and Find throws a
+        // SecurityException for it rather than TimeZoneNotFoundException.
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone))
             return $"{Format(instant)} (unknown time zone {timeZone})";
-        }
         var local = TimeZoneInfo.ConvertTime(instant, zone);
         return $"{Format(local)} ({local.ToString("ddd", CultureInfo.InvariantCulture)}, {timeZone})";
     }

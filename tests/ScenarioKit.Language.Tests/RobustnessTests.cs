@@ -121,6 +121,23 @@ public class RobustnessTests
         Assert.Null(result.Package);
     }
 
+    [Theory]
+    // Folders of the zone database: TimeZoneInfo.FindSystemTimeZoneById throws a SecurityException for them (found by
+    // the mutation test above). Names that are not of the IANA form (../x, 東京) are refused earlier, by the schema.
+    [InlineData("Europe")]
+    [InlineData("America")]
+    [InlineData("Asia")]
+    public void A_time_zone_that_is_not_a_zone_is_SK3021_not_a_crash(string zone)
+    {
+        foreach (var at in new[] { $"timezone: \"{zone}\"\n", $"handoff:\n  queues:\n    support: {{ hours: \"Mon-Fri 09:00-18:00\", timezone: \"{zone}\" }}\n" })
+        {
+            var yaml = "scenarioKit: 1\nid: tz\nversion: 1.0.0\nlocale: en-US\nfallback: Sorry?\n" + at;
+            var result = ScenarioCompiler.CompileText(yaml, "s.yaml", TestPaths.English);
+            Assert.DoesNotContain(result.Diagnostics, d => d.Id == DiagnosticCatalog.InternalError.Id);
+            Assert.Contains(result.Diagnostics, d => d.Id == DiagnosticCatalog.UnknownTimeZone.Id);
+        }
+    }
+
     [Fact]
     public void A_path_that_does_not_exist_is_SK1007()
     {

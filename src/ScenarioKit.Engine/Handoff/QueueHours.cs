@@ -25,12 +25,8 @@ internal sealed class QueueHours
 
     public static QueueHours Create(QueueDef def, List<RuntimeError> errors)
     {
-        TimeZoneInfo zone;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrEmpty(def.TimeZone) ? "UTC" : def.TimeZone);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        // TryFind: Find throws a SecurityException for a folder of the zone database ("Europe").
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(string.IsNullOrEmpty(def.TimeZone) ? "UTC" : def.TimeZone, out var zone))
         {
             errors.Add(new RuntimeError($"queue '{def.Name}': unknown time zone '{def.TimeZone}'", def.Span));
             zone = TimeZoneInfo.Utc;

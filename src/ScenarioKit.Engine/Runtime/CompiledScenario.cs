@@ -278,15 +278,10 @@ internal sealed class CompiledScenario
     static TimeZoneInfo ScenarioZone(ScenarioModel model, List<RuntimeError> errors)
     {
         if (string.IsNullOrEmpty(model.TimeZone)) return TimeZoneInfo.Utc;
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(model.TimeZone);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            errors.Add(new RuntimeError($"unknown scenario time zone '{model.TimeZone}'", SourceSpan.None));
-            return TimeZoneInfo.Utc;
-        }
+        // TryFind: Find throws a SecurityException for a folder of the zone database ("Europe").
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(model.TimeZone, out var zone)) return zone;
+        errors.Add(new RuntimeError($"unknown scenario time zone '{model.TimeZone}'", SourceSpan.None));
+        return TimeZoneInfo.Utc;
     }
 
     static StepNode? BuildList(IReadOnlyList<Step> steps, string flow, StepNode? continuation, Dictionary<string, StepNode> nodes)

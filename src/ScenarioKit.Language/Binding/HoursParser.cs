@@ -110,14 +110,9 @@ internal static class TimeZones
 
     public static bool Exists(string id) => Known.GetOrAdd(id, static name =>
     {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(name) is not null && (name.Contains('/', StringComparison.Ordinal) || name is "UTC" or "Etc/UTC" or "GMT");
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            return false;
-        }
+        // TryFind, not Find: a folder of the zone database ("Europe") makes Find throw a SecurityException.
+        return name.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(name, out _)
+            && (name.Contains('/', StringComparison.Ordinal) || name is "UTC" or "Etc/UTC" or "GMT");
     });
 
     public static string? Suggest(string id)
