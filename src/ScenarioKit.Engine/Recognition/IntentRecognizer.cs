@@ -27,19 +27,19 @@ internal sealed class CompiledIntent
         }
         Patterns = [.. patterns];
         Keywords = [.. def.Keywords.Select(k => WordPattern.Parse(k, vocabulary)).Where(k => k.Matching.Length > 0)];
-        var examples = def.Examples
-            .Select(e => (Text: e, Segmented: TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(e)))))
-            .Where(e => e.Segmented.Terms.Length > 0).ToArray();
-        ExampleTexts = [.. examples.Select(e => e.Text)];
-        ExampleSegments = [.. examples.Select(e => e.Segmented)];
-        var keywords = def.Keywords
-            .Select(k => (Text: k, Segmented: TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(k)))))
-            .Where(k => k.Segmented.Terms.Length > 0).ToArray();
-        KeywordTexts = [.. keywords.Select(k => k.Text)];
-        KeywordSegments = [.. keywords.Select(k => k.Segmented)];
+        (ExampleTexts, ExampleSegments) = Segment(def.Examples);
+        (KeywordTexts, KeywordSegments) = Segment(def.Keywords);
         Suggestion = string.IsNullOrWhiteSpace(def.Description) ? def.Name : def.Description;
         FoldedSuggestion = TextNormalizer.NormalizeAndFold(Suggestion);
         FoldedName = TextNormalizer.NormalizeAndFold(def.Name);
+
+        // Examples and keywords alike: the texts that have words, as written and segmented (folded, vocabulary applied).
+        (string[] Texts, SegmentedText[] Segments) Segment(IEnumerable<string> texts)
+        {
+            var read = texts.Select(t => (Text: t, Segmented: TextSegmenter.Segment(vocabulary.Rewrite(TextNormalizer.NormalizeAndFold(t)))))
+                .Where(t => t.Segmented.Terms.Length > 0).ToArray();
+            return ([.. read.Select(t => t.Text)], [.. read.Select(t => t.Segmented)]);
+        }
     }
 
     public IntentDef Def { get; }
@@ -217,8 +217,9 @@ internal sealed class IntentRecognizer
     /// </summary>
     static RuleGaveWay? GiveWay(RuleMatch rule, Scored[] scores, double minimum)
     {
-        if (scores.Length == 0 || scores[0].Intent == rule.Intent || scores[0].Score < ExampleOverRule
-            || scores.Any(s => s.Intent == rule.Intent && s.Score >= minimum)) return null;
+        if (scores.Length == 0 || scores[0].Intent == rule.Intent || scores[0].Score < ExampleOverRule) return null;
+        foreach (var s in scores)
+            if (s.Intent == rule.Intent && s.Score >= minimum) return null;
         var repeated = scores[0];
         return new RuleGaveWay(new IntentScore(rule.Intent.Name, rule.Confidence, rule.Via, rule.Evidence),
             new IntentScore(repeated.Intent.Name, repeated.Score, repeated.Via, repeated.Evidence), ExampleOverRule);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace ScenarioKit.Model.Text;
 
 /// <summary>
@@ -103,8 +105,8 @@ public static class JapaneseSpelling
     ];
 
     /// <summary><see cref="KanaEntries"/> by their first kana, in table order (a longer spelling before its prefix).</summary>
-    static readonly System.Collections.Frozen.FrozenDictionary<char, (string Kana, string Then, string Kanji)[]> KanaEntriesByFirst =
-        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(KanaEntries.GroupBy(e => e.Kana[0]), g => g.Key, g => g.ToArray());
+    static readonly FrozenDictionary<char, (string Kana, string Then, string Kanji)[]> KanaEntriesByFirst =
+        KanaEntries.GroupBy(e => e.Kana[0]).ToFrozenDictionary(g => g.Key, g => g.ToArray());
 
     /// <summary>
     /// <paramref name="folded"/> (from <see cref="MatchText.NormalizeAndFold"/>) with the table applied, and where each of
