@@ -1,5 +1,9 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ScenarioKit.Engine.Recognition;
 
@@ -13,8 +17,14 @@ internal sealed class SimilarityIndex
 {
     readonly record struct Posting(int Target, float Weight);
 
-    readonly FrozenDictionary<ulong, Posting[]> _examples;
-    readonly FrozenDictionary<ulong, Posting[]> _centroids;
+    /// <summary>A feature's postings: the examples (and keywords) that have it, then the centroids; each in target order.</summary>
+    readonly record struct Postings(Posting[] Examples, Posting[] Centroids);
+
+    /// <summary>One lookup per input feature finds both lists.</summary>
+    readonly FrozenDictionary<ulong, Postings> _postings;
+
+    /// <summary>The targets that are keywords, cleared when calibration measures examples only.</summary>
+    readonly int[] _keywords;
 
     /// <param name="counts">The raw feature counts of each intent's examples (<see cref="CompiledIntent.ExampleSegments"/>).</param>
     /// <param name="keywords">
@@ -51,13 +61,14 @@ internal sealed class SimilarityIndex
             }
         }
         first[intents.Length] = owner.Count;
-        _examples = examples.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
-        _centroids = centroids.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        _postings = examples.Keys.Union(centroids.Keys).ToFrozenDictionary(k => k,
+            k => new Postings(examples.TryGetValue(k, out var e) ? [.. e] : [], centroids.TryGetValue(k, out var c) ? [.. c] : []));
         FirstExample = first;
         ExampleTexts = [.. texts];
         ExampleVectors = [.. vectors];
         Owner = [.. owner];
         IsKeyword = [.. isKeyword];
+        _keywords = [.. Enumerable.Range(0, IsKeyword.Length).Where(e => IsKeyword[e])];
     }
 
     /// <summary>Whether target e is a keyword (<c>FirstExample</c>'s ranges hold an intent's examples, then its keywords).</summary>
@@ -97,19 +108,32 @@ internal sealed class SimilarityIndex
 
     public int ExampleCount => ExampleTexts.Length;
 
-    /// <summary>Adds into the (zeroed) spans the input's cosine with every example and every centroid.</summary>
-    public void Score(FeatureVector input, Span<float> examples, Span<float> centroids)
+    /// <summary>
+    /// Adds into the (zeroed) arrays the input's cosine with every example and every centroid: each of the input's features
+    /// adds its share to the targets in its postings, in the order of the input's (sorted) keys.
+    /// </summary>
+    public void Score(FeatureVector input, float[] examples, float[] centroids)
     {
         var keys = input.Keys;
         var values = input.Values;
         for (var k = 0; k < keys.Length; k++)
         {
-            var q = values[k];
-            if (_examples.TryGetValue(keys[k], out var postings))
-                foreach (var p in postings) examples[p.Target] += q * p.Weight;
-            if (_centroids.TryGetValue(keys[k], out postings))
-                foreach (var p in postings) centroids[p.Target] += q * p.Weight;
+            if (!_postings.TryGetValue(keys[k], out var postings)) continue;
+            Add(examples, postings.Examples, values[k]);
+            Add(centroids, postings.Centroids, values[k]);
         }
+    }
+
+    /// <summary>
+    /// The inner loop of recognition (issue 12: 40–50 thousand postings for a message of common words in 500 intents × 20
+    /// examples). Every target was numbered below the array's length when the index was built, so the bounds check the
+    /// indexer would make on each posting is left out.
+    /// </summary>
+    static void Add(float[] scores, Posting[] postings, float weight)
+    {
+        Debug.Assert(postings.Length == 0 || postings[^1].Target < scores.Length);
+        ref var first = ref MemoryMarshal.GetArrayDataReference(scores);
+        foreach (var p in postings) Unsafe.Add(ref first, p.Target) += weight * p.Weight;
     }
 
     /// <summary>
@@ -117,7 +141,8 @@ internal sealed class SimilarityIndex
     /// each scored by the better of its best example's cosine and its centroid's cosine. Example is the
     /// index of the best example, or -1 when the centroid scored higher. <paramref name="exclude"/> leaves
     /// one example out (calibration's leave-one-out); <paramref name="examplesOnly"/> leaves the keywords out (calibration measures examples).
-    /// Keeps only the top few, so a turn allocates little.
+    /// Keeps only the top few, so a turn allocates little. Once the list is full, an intent is looked at only when its
+    /// centroid or one of its examples beats the last entry, which a vector comparison over its examples tells.
     /// </summary>
     public (int Intent, double Score, int Example)[] RawScores(FeatureVector input, Func<int, bool>? eligible, int exclude, int count, bool examplesOnly = false)
     {
@@ -129,24 +154,31 @@ internal sealed class SimilarityIndex
             Array.Clear(examples, 0, ExampleCount);
             Array.Clear(centroids, 0, intents);
             Score(input, examples, centroids);
+            // A left-out example or keyword scores nothing, as if it were not there.
+            if (examplesOnly)
+                foreach (var keyword in _keywords) examples[keyword] = 0;
+            if (exclude >= 0)
+            {
+                examples[exclude] = 0;
+                // Calibration leaves an example out; its intent's centroid still contains it, so skip the centroid then.
+                centroids[Owner[exclude]] = 0;
+            }
             var top = new (int Intent, double Score, int Example)[count];
             var found = 0;
             for (var i = 0; i < intents; i++)
             {
-                if (FirstExample[i] == FirstExample[i + 1] || eligible?.Invoke(i) == false) continue;
+                var from = FirstExample[i];
+                var scores = examples.AsSpan(from, FirstExample[i + 1] - from);
+                if (scores.IsEmpty || eligible?.Invoke(i) == false) continue;
+                // Entering the list takes more than its last score (strictly: on a tie the earlier intent stays ahead), or more than 0.
+                var floor = found == count ? (float)top[count - 1].Score : 0f;
+                var centroid = centroids[i];
+                if (centroid <= floor && !AnyAbove(scores, floor)) continue;
                 var best = -1;
                 var bestScore = 0f;
-                for (var e = FirstExample[i]; e < FirstExample[i + 1]; e++)
-                {
-                    if (e == exclude || examples[e] <= bestScore || (examplesOnly && IsKeyword[e])) continue;
-                    best = e;
-                    bestScore = examples[e];
-                }
-                // Calibration leaves an example out; its intent's centroid still contains it, so skip the centroid then.
-                var centroid = exclude >= 0 && Owner[exclude] == i ? 0 : centroids[i];
+                for (var e = 0; e < scores.Length; e++)
+                    if (scores[e] > bestScore) (best, bestScore) = (from + e, scores[e]);
                 var entry = centroid > bestScore ? (i, (double)centroid, -1) : (i, bestScore, best);
-                if (entry.Item2 <= 0) continue;
-                // Insertion into the top list; strictly greater, so on a tie the earlier intent stays ahead.
                 var at = found;
                 while (at > 0 && entry.Item2 > top[at - 1].Score) at--;
                 if (at >= count) continue;
@@ -161,5 +193,20 @@ internal sealed class SimilarityIndex
             ArrayPool<float>.Shared.Return(examples);
             ArrayPool<float>.Shared.Return(centroids);
         }
+    }
+
+    /// <summary>Whether any score is above <paramref name="floor"/>: a vector at a time, then the rest one by one.</summary>
+    static bool AnyAbove(ReadOnlySpan<float> scores, float floor)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var limit = new Vector<float>(floor);
+            for (; i + Vector<float>.Count <= scores.Length; i += Vector<float>.Count)
+                if (Vector.GreaterThanAny(new Vector<float>(scores[i..]), limit)) return true;
+        }
+        for (; i < scores.Length; i++)
+            if (scores[i] > floor) return true;
+        return false;
     }
 }
