@@ -125,7 +125,7 @@ static class LayerLadder
     /// </summary>
     sealed class MemoryStore : IConversationStore
     {
-        const int Capacity = 8192;
+        const int Capacity = 1024;
         readonly ConcurrentDictionary<string, (ConversationRecord Row, ImmutableList<StoredActivity> Log)> _conversations = new(StringComparer.Ordinal);
         readonly ConcurrentQueue<string> _created = new();
 
