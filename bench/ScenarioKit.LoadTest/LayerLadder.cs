@@ -11,7 +11,7 @@ namespace ScenarioKit.LoadTest;
 
 /// <summary>
 /// <c>--layers</c> (docs/performance.md, "Session 8: the request path, layer by layer"): the same closed loop and the same
-/// reference-conversation requests against five targets, one after the other, each adding one layer of the real server
+/// reference-conversation requests against six targets, one after the other, each adding one layer of the real server
 /// to the one before, so the difference of two rungs' CPU per turn is what that layer costs:
 /// <list type="number">
 /// <item>the raw Kestrel echo (<see cref="Comparison.EchoServer"/>);</item>
@@ -20,6 +20,8 @@ namespace ScenarioKit.LoadTest;
 /// <item>+ the real endpoint and <c>ConversationService</c> (the activity read, the replies built, logged and written, the
 /// turn summary, the handoff transcript) with the engine's answers recorded once and an in-memory store;</item>
 /// <item>+ the engine turn (the real engine adapter, state in the in-memory store);</item>
+/// <item>(3b) the same with each save answered a commit's time later, from a timer: the cost of waiting for the commit
+/// without SQLite's;</item>
 /// <item>the real server on SQLite (synchronous=FULL unless <c>--durable false</c>).</item>
 /// </list>
 /// Every rung is the server's own code: the stand-ins replace whole services through the server's container, never a
@@ -48,12 +50,19 @@ static class LayerLadder
         await using (var host = await InProcessServer.StartAsync(options, configureServices: s => s.AddSingleton<IConversationStore>(new MemoryStore())))
             results.Add(await MeasureAsync("3 + engine turn (memory store)", host.Url, options, CheckTurn));
 
+        // Waiting for a commit without SQLite: what the turn's suspension itself costs the request threads.
+        await using (var host = await InProcessServer.StartAsync(options, configureServices: s => s.AddSingleton<IConversationStore>(new MemoryStore(CommitWait))))
+            results.Add(await MeasureAsync($"3b + a {CommitWait.TotalMilliseconds:F0} ms wait at each save (memory store answering from a timer)", host.Url, options, CheckTurn));
+
         await using (var host = await InProcessServer.StartAsync(options))
             results.Add(await MeasureAsync($"4 real server, SQLite synchronous={(options.Durable ? "FULL" : "NORMAL")}", host.Url, options, CheckTurn));
 
         PrintLadder(results);
         return results.All(r => r.Result.Errors == 0 && r.Result.Turns > 0) ? 0 : 1;
     }
+
+    /// <summary>About a <c>synchronous=FULL</c> commit's time on this machine (the writer's batches take 1–5 ms).</summary>
+    static readonly TimeSpan CommitWait = TimeSpan.FromMilliseconds(2);
 
     static string? CheckTurn(int turn, byte[] request, byte[] body) => Program.Check(turn, body);
 
@@ -121,9 +130,10 @@ static class LayerLadder
 
     /// <summary>
     /// Rungs 2 and 3: conversations kept in memory with the versioned-save rule of the real stores, bounded (the oldest
-    /// conversations are dropped: the load test never returns to a finished one).
+    /// conversations are dropped: the load test never returns to a finished one). With a <paramref name="commitWait"/>
+    /// (rung 3b) a save is answered that much later from a timer, on the thread pool as the SQLite writer answers.
     /// </summary>
-    sealed class MemoryStore : IConversationStore
+    sealed class MemoryStore(TimeSpan commitWait = default) : IConversationStore
     {
         const int Capacity = 1024;
         readonly ConcurrentDictionary<string, (ConversationRecord Row, ImmutableList<StoredActivity> Log)> _conversations = new(StringComparer.Ordinal);
@@ -134,18 +144,23 @@ static class LayerLadder
 
         public Task SaveAsync(TurnWrite write, CancellationToken cancellationToken)
         {
+            Save(write);
+            return commitWait > TimeSpan.Zero ? Task.Delay(commitWait, CancellationToken.None) : Task.CompletedTask;
+        }
+
+        void Save(TurnWrite write)
+        {
             var key = write.Conversation.Key;
             if (write.ExpectedVersion == 0)
             {
                 if (!_conversations.TryAdd(key, (write.Conversation, [.. write.Activities]))) throw new ConcurrencyConflictException(key);
                 _created.Enqueue(key);
                 while (_created.Count > Capacity && _created.TryDequeue(out var oldest)) _conversations.TryRemove(oldest, out _);
-                return Task.CompletedTask;
+                return;
             }
             if (!_conversations.TryGetValue(key, out var current) || current.Row.Version != write.ExpectedVersion
                 || !_conversations.TryUpdate(key, (write.Conversation, current.Log.AddRange(write.Activities)), current))
                 throw new ConcurrencyConflictException(key);
-            return Task.CompletedTask;
         }
 
         public Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken) =>

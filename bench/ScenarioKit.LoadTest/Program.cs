@@ -56,7 +56,8 @@ static class Program
                        ScenarioKit.LoadTest --layers [--connections C] [--duration S] [--warmup S]
                   The layer ladder (docs/performance.md, "Session 8"): the same closed loop against the raw Kestrel echo, then
                   the server's own pipeline with an echo for /api/messages, + the activity JSON and the turn bookkeeping with
-                  recorded bot answers and an in-memory store, + the engine, and the real server on SQLite; each rung's CPU
+                  recorded bot answers and an in-memory store, + the engine, + a commit's wait at each save, and the real
+                  server on SQLite; each rung's CPU
                   per turn, and what each layer adds.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
                        --alloc-types N   print the N types with the most bytes allocated per turn in the measured window (sampled)
