@@ -49,8 +49,7 @@ static class Comparison
         await using (var echo = await EchoServer.StartAsync())
         {
             Console.WriteLine("-- echo (raw Kestrel: the request body written back as application/json)");
-            var r = await ClosedLoop.RunAsync("echo", echo.Url, options,
-                (_, request, body) => body.AsSpan().SequenceEqual(request) ? null : "the echo differs from the request");
+            var r = await ClosedLoop.RunAsync("echo", echo.Url, options, CheckEcho);
             r.Print(cpuIsServer: true);
             results.Add(r);
         }
@@ -65,6 +64,10 @@ static class Comparison
         Console.WriteLine(string.Create(ci, $"scenariokit = {sk.TurnsPerSecond / bb.TurnsPerSecond:F2}x botbuilder, {100 * sk.TurnsPerSecond / ec.TurnsPerSecond:F1}% of the raw Kestrel echo"));
         return results.All(r => r.Errors == 0 && r.Turns > 0) ? 0 : 1;
     }
+
+    /// <summary>An echo's answer is the request, byte for byte.</summary>
+    internal static string? CheckEcho(int turn, byte[] request, byte[] body) =>
+        body.AsSpan().SequenceEqual(request) ? null : "the echo differs from the request";
 
     static Process StartBotbuilder(Program.Options options, out string url)
     {
@@ -96,7 +99,7 @@ static class Comparison
     }
 
     /// <summary>Kestrel with nothing but a request delegate: the body is read and written back.</summary>
-    sealed class EchoServer(WebApplication app, string url) : IAsyncDisposable
+    internal sealed class EchoServer(WebApplication app, string url) : IAsyncDisposable
     {
         public string Url { get; } = url;
 
@@ -106,18 +109,21 @@ static class Comparison
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var app = builder.Build();
-            app.Run(async context =>
-            {
-                var buffer = new byte[(int)(context.Request.ContentLength ?? 4096)];
-                var length = 0;
-                int read;
-                while (length < buffer.Length && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length))) > 0) length += read;
-                context.Response.ContentType = "application/json; charset=utf-8";
-                context.Response.ContentLength = length;
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, length));
-            });
+            app.Run(EchoAsync);
             await app.StartAsync();
             return new EchoServer(app, app.Urls.Single().TrimEnd('/'));
+        }
+
+        /// <summary>The echo itself: the request body read whole and written back as <c>application/json</c>.</summary>
+        public static async Task EchoAsync(HttpContext context)
+        {
+            var buffer = new byte[(int)(context.Request.ContentLength ?? 4096)];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length))) > 0) length += read;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = length;
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, length));
         }
 
         public async ValueTask DisposeAsync()

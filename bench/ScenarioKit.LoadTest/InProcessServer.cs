@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Server.Hosting;
 
 namespace ScenarioKit.LoadTest;
@@ -20,11 +21,14 @@ sealed class InProcessServer : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<InProcessServer> StartAsync(Program.Options options, Action<ScenarioServerOptions>? configure = null)
+    public IServiceProvider Services => _server.Services;
+
+    /// <param name="configureServices">Runs after the server registered its services, so what it registers wins (the layer ladder's stand-ins).</param>
+    public static async Task<InProcessServer> StartAsync(Program.Options options, Action<ScenarioServerOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var tempDir = Path.Combine(Path.GetTempPath(), "scenariokit-load-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(tempDir);
-        var server = Program.CreateServer(options, tempDir, configure);
+        var server = Program.CreateServer(options, tempDir, configure, configureServices);
         await server.StartAsync();
         return new InProcessServer(server, tempDir, server.Urls.Single().ToString().TrimEnd('/'));
     }

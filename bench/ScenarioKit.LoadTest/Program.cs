@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ScenarioKit.Server.Hosting;
 
 namespace ScenarioKit.LoadTest;
@@ -52,6 +53,12 @@ static class Program
                        ScenarioKit.LoadTest --compare [--connections C] [--duration S] [--warmup S] [--node path]
                   The same closed loop against, one after the other: the in-process ScenarioKit server, the botbuilder
                   reference bot (bench/botbuilder/server.js; run npm ci --ignore-scripts there first) and a raw Kestrel JSON echo.
+                       ScenarioKit.LoadTest --layers [--connections C] [--duration S] [--warmup S]
+                  The layer ladder (docs/performance.md, "Session 8"): the same closed loop against the raw Kestrel echo, then
+                  the server's own pipeline with an echo for /api/messages, + the activity JSON and the turn bookkeeping with
+                  recorded bot answers and an in-memory store, + the engine, + a commit's wait at each save, and the real
+                  server on SQLite; each rung's CPU
+                  per turn, and what each layer adds.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
                        --alloc-types N   print the N types with the most bytes allocated per turn in the measured window (sampled)
                        ScenarioKit.LoadTest --fill N [--database path | --postgres <connection string>] [--durable true|false]
@@ -69,6 +76,7 @@ static class Program
 
         if (options.Fill > 0) return await StoreFill.RunAsync(options);
         if (options.Compare) return await Comparison.RunAsync(options);
+        if (options.Layers) return await LayerLadder.RunAsync(options);
         // Several nodes on one PostgreSQL (or one node on it): turns go round-robin across the nodes.
         if (options.Postgres is not null) return await RunNodesAsync(options);
 
@@ -124,7 +132,7 @@ static class Program
     }
 
     /// <summary>An in-process server as the load test measures it: the reference scenario, SQLite in <paramref name="tempDir"/> or the given PostgreSQL.</summary>
-    internal static ScenarioServer CreateServer(Options options, string tempDir, Action<ScenarioServerOptions>? configure = null) =>
+    internal static ScenarioServer CreateServer(Options options, string tempDir, Action<ScenarioServerOptions>? configure = null, Action<IServiceCollection>? configureServices = null) =>
         ScenarioServer.Create(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
         {
             configure?.Invoke(o);
@@ -140,7 +148,7 @@ static class Program
             // customer would get the scenario's onTimeout path; channel mode keeps measuring the same work as
             // before the hub existed (the handoff.initiate event goes to the channel).
             o.Handoff.Mode = HandoffMode.Channel;
-        });
+        }, configureServices, bots: null);
 
     // reference.js userActivity() with deliveryMode expectReplies.
     internal static byte[] UserActivity(string conversation, int turn) => Encoding.UTF8.GetBytes(
@@ -177,6 +185,7 @@ static class Program
         public bool HubLatency { get; init; }
         public int Conversations { get; init; } = 200;
         public bool Compare { get; init; }
+        public bool Layers { get; init; }
         public int SampleSeconds { get; init; }
         public int AllocationTypes { get; init; }
         public long Fill { get; init; }
@@ -213,6 +222,7 @@ static class Program
                         "--hub-latency" => o with { HubLatency = true },
                         "--conversations" => o with { Conversations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--compare" => o with { Compare = true },
+                        "--layers" => o with { Layers = true },
                         "--node" => o with { Node = Next() },
                         "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--alloc-types" => o with { AllocationTypes = int.Parse(Next(), CultureInfo.InvariantCulture) },

@@ -170,9 +170,28 @@ public sealed record CardAction
 
 public sealed record Attachment
 {
+    readonly JsonElement? _content;
+
     public string? ContentType { get; init; }
     public string? ContentUrl { get; init; }
-    public JsonElement? Content { get; init; }
+
+    /// <summary>The content; for an attachment built from <see cref="ContentJson"/>, parsed from it at each read.</summary>
+    public JsonElement? Content
+    {
+        get => _content ?? (ContentJson.IsEmpty ? null : JsonElement.Parse(ContentJson.Span));
+        init => _content = value;
+    }
+
+    /// <summary>
+    /// The content as one JSON value already written the way <see cref="ActivityJsonWriter"/> writes (no whitespace, its
+    /// encoder), such as logged activities joined into the handoff's transcript: the writer copies it as it is instead of
+    /// parsing it and writing it again (docs/performance.md, "Session 8"). Used when <see cref="Content"/> was not given.
+    /// </summary>
+    [JsonIgnore]
+    internal ReadOnlyMemory<byte> ContentJson { get; init; }
+
+    /// <summary><see cref="ContentJson"/> when it is what <see cref="Content"/> reads (no content given besides it), else empty.</summary>
+    internal ReadOnlyMemory<byte> RawContent => _content is null ? ContentJson : default;
     public string? Name { get; init; }
     public string? ThumbnailUrl { get; init; }
 

@@ -206,7 +206,12 @@ public static class ActivityJsonWriter
         writer.WriteStartObject();
         String(writer, Names.ContentType, attachment.ContentType);
         String(writer, Names.ContentUrl, attachment.ContentUrl);
-        Element(writer, Names.Content, attachment.Content);
+        if (attachment.RawContent is { IsEmpty: false } raw)
+        {
+            writer.WritePropertyName(Names.Content);
+            writer.WriteRawValue(raw.Span, skipInputValidation: true);
+        }
+        else Element(writer, Names.Content, attachment.Content);
         String(writer, Names.Name, attachment.Name);
         String(writer, Names.ThumbnailUrl, attachment.ThumbnailUrl);
         Extensions(writer, attachment.AdditionalProperties);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Activity = ScenarioKit.BotFramework.Schema.Activity;
@@ -348,36 +347,49 @@ internal sealed class ConversationService(
     async Task<Attachment> TranscriptAttachmentAsync(string key, long storedUpTo, List<StoredActivity> thisTurn, CancellationToken cancellationToken)
     {
         var earlier = storedUpTo == 0 ? [] : await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false);
-        return new Attachment { ContentType = "application/json", Name = "Transcript", Content = TranscriptContent(earlier, thisTurn) };
+        return new Attachment { ContentType = "application/json", Name = "Transcript", ContentJson = TranscriptJson(earlier, thisTurn) };
     }
 
     /// <summary>
     /// <c>{"activities":[...]}</c> from the logged bytes, joined as they are (each is one JSON value the activity writer
-    /// wrote) in a buffer reused per thread, then parsed once: the only allocations left are the parsed document's.
+    /// wrote) into an array of the exact size. Neither parsed nor written again: the activity writer copies it into the
+    /// handoff event as it is (<see cref="Attachment.ContentJson"/>), which took ≈ 2 % of a turn's CPU on the request
+    /// threads (docs/performance.md, "Session 8").
     /// </summary>
-    static JsonElement TranscriptContent(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
+    static byte[] TranscriptJson(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
     {
-        var buffer = t_transcript ??= new ArrayBufferWriter<byte>(16 * 1024);
-        buffer.ResetWrittenCount();
-        buffer.Write("{\"activities\":["u8);
-        var first = true;
+        var length = TranscriptStart.Length + TranscriptEnd.Length;
+        var count = 0;
+        foreach (var a in earlier) Measure(a);
+        foreach (var a in thisTurn) Measure(a);
+        var json = new byte[length + Math.Max(0, count - 1)]; // and a comma between two activities
+        TranscriptStart.CopyTo(json);
+        var at = TranscriptStart.Length;
         foreach (var a in earlier) Add(a);
         foreach (var a in thisTurn) Add(a);
-        buffer.Write("]}"u8);
-        var content = JsonElement.Parse(buffer.WrittenSpan);
-        if (buffer.Capacity > 1024 * 1024) t_transcript = null;
-        return content;
+        TranscriptEnd.CopyTo(json.AsSpan(at));
+        return json;
+
+        void Measure(StoredActivity a)
+        {
+            if (!InTranscript(a)) return;
+            length += a.Json.Length;
+            count++;
+        }
 
         void Add(StoredActivity a)
         {
-            if (a.Type is not (ActivityTypes.Message or ActivityTypes.Event)) return;
-            if (!first) buffer.Write(","u8);
-            buffer.Write(a.Json.Span);
-            first = false;
+            if (!InTranscript(a)) return;
+            if (at > TranscriptStart.Length) json[at++] = (byte)',';
+            a.Json.Span.CopyTo(json.AsSpan(at));
+            at += a.Json.Length;
         }
     }
 
-    [ThreadStatic] static ArrayBufferWriter<byte>? t_transcript;
+    static ReadOnlySpan<byte> TranscriptStart => "{\"activities\":["u8;
+    static ReadOnlySpan<byte> TranscriptEnd => "]}"u8;
+
+    static bool InTranscript(StoredActivity a) => a.Type is ActivityTypes.Message or ActivityTypes.Event;
 
     // Direct Line documents ids like "abc123|0000"; the sequence number makes them unique within the conversation.
     static string ActivityId(string conversationId, long seq) => conversationId + "|" + seq.ToString("D7", CultureInfo.InvariantCulture);

@@ -11,6 +11,15 @@ using ScenarioKit.Server.Hosting;
 namespace ScenarioKit.Server.Endpoints;
 
 /// <summary>
+/// What <c>/api/messages</c> and <c>/api/{scenarioId}/messages</c> run: <see cref="BotMessagesEndpoint"/>, or, in the load
+/// test's layer ladder (<c>--layers</c>, docs/performance.md), a stand-in that measures the server's pipeline without it.
+/// </summary>
+internal interface IMessagesEndpoint
+{
+    Task HandleAsync(HttpContext context, string? routeScenario);
+}
+
+/// <summary>
 /// <c>POST /api/messages</c> (§2.1): a channel posts an activity; replies go back through the Bot Connector
 /// (§2.2) before the 200, or in the body for <c>deliveryMode: expectReplies</c> (§2.3).
 /// </summary>
@@ -20,7 +29,7 @@ internal sealed class BotMessagesEndpoint(
     ConnectorClient connector,
     ServerMetrics metrics,
     ILogger<BotMessagesEndpoint> logger,
-    BotFrameworkAuthenticator? authenticator = null)
+    BotFrameworkAuthenticator? authenticator = null) : IMessagesEndpoint
 {
     public async Task HandleAsync(HttpContext context, string? routeScenario)
     {

@@ -102,6 +102,9 @@ internal static class HttpHelpers
         var length = 0;
         while (true)
         {
+            // Kestrel never gives more than Content-Length, so a body read to its declared length is whole: no second
+            // buffer and no read that only finds the end (every activity posted paid both, docs/performance.md, "Session 8").
+            if (length == request.ContentLength) break;
             if (length == buffer.Length)
             {
                 if (length > limit)

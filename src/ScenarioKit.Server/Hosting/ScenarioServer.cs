@@ -180,6 +180,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             sp.GetRequiredService<ConversationService>(), options, sp.GetRequiredService<ConnectorClient>(),
             sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<BotMessagesEndpoint>>(),
             options.AuthenticationEnabled ? sp.GetRequiredService<BotFrameworkAuthenticator>() : null));
+        services.AddSingleton<IMessagesEndpoint>(sp => sp.GetRequiredService<BotMessagesEndpoint>());
         services.AddSingleton(sp =>
         {
             // Tokens are signed with a key derived from the secret, so they survive restarts; in dev mode
@@ -221,7 +222,7 @@ public sealed class ScenarioServer : IAsyncDisposable
             InsightEndpoint.Map(app);
             app.MapHub<AgentConsoleHub>("/agent/hub");
         }
-        var messages = app.Services.GetRequiredService<BotMessagesEndpoint>();
+        var messages = app.Services.GetRequiredService<IMessagesEndpoint>();
         app.Map("/api/messages", context => messages.HandleAsync(context, null));
         app.Map("/api/{scenarioId}/messages", context => messages.HandleAsync(context, (string?)context.Request.RouteValues["scenarioId"]));
         var directLine = app.Services.GetRequiredService<DirectLineEndpoints>();

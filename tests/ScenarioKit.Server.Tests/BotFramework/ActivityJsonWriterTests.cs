@@ -54,6 +54,26 @@ public sealed class ActivityJsonWriterTests
     }
 
     [Fact]
+    public void Content_given_as_written_JSON_is_copied_as_it_is_and_reads_and_serializes_as_if_parsed()
+    {
+        // The handoff's transcript (docs/performance.md, "Session 8"): logged activities joined, never parsed on the way out.
+        var logged = Hand(new Activity { Type = ActivityTypes.Message, Text = "注文番号は「わからない」です <&> \"引用\" \\ 😀" });
+        var content = Encoding.UTF8.GetBytes($$"""{"activities":[{{logged}},{{logged}}]}""");
+        var raw = new Attachment { ContentType = "application/json", Name = "Transcript", ContentJson = content };
+        var parsed = new Attachment { ContentType = "application/json", Name = "Transcript", Content = JsonElement.Parse(content) };
+        var activity = new Activity { Type = ActivityTypes.Event, Name = "handoff.initiate", Attachments = [raw] };
+
+        Assert.Equal(Hand(activity with { Attachments = [parsed] }), Hand(activity));
+        Assert.Equal(Serializer(activity with { Attachments = [parsed] }), Serializer(activity));
+        Assert.Equal(Serializer(activity), Hand(activity));
+        Assert.Equal(Encoding.UTF8.GetString(content), raw.Content!.Value.GetRawText());
+        // Content given later wins over the written JSON, for the writer too.
+        var replaced = raw with { Content = JsonElement.Parse("{\"activities\":[]}") };
+        Assert.Equal("{\"activities\":[]}", replaced.Content!.Value.GetRawText());
+        Assert.Contains("\"content\":{\"activities\":[]}", Hand(activity with { Attachments = [replaced] }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generated_activities_are_written_as_the_serializer_writes_them()
     {
         var text = Gen.OneOf(Gen.String!, Gen.OneOf<string?>(null, "こんにちは", "<a href='x'>&amp;</a>", "😀 絵文字", "\u0000\t\"\\", "ｶﾀｶﾅ"));

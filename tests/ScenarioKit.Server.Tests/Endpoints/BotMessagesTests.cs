@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -207,6 +208,41 @@ public sealed class BotMessagesTests
         {
             Assert.Equal(HttpStatusCode.MethodNotAllowed, r.StatusCode);
             Assert.Contains("POST", r.Content.Headers.Allow);
+        }
+    }
+
+    [Fact]
+    public async Task A_body_is_read_whole_with_or_without_its_length()
+    {
+        // With Content-Length the read stops at it (docs/performance.md, "Session 8"); chunked, the buffer grows to the end.
+        await using var server = await TestServer.StartAsync();
+        var text = string.Concat(Enumerable.Repeat("注文番号 <&> ", 1200)); // ≈ 18 KB of UTF-8, past the 4 KB first buffer
+        foreach (var chunked in new[] { false, true })
+        {
+            var body = Encoding.UTF8.GetBytes(Reference.UserActivity(chunked ? "chunked" : "length", 0, text: text));
+            using var content = chunked ? new UnknownLengthContent(body) : (HttpContent)new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await server.Http.PostAsync(new Uri("/api/messages", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEmpty(JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync()).RootElement.GetProperty("activities").EnumerateArray());
+        }
+        using (var huge = new UnknownLengthContent(Encoding.UTF8.GetBytes(Reference.UserActivity("big", 0, text: new string('x', 300 * 1024)))))
+        {
+            huge.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await server.Http.PostAsync(new Uri("/api/messages", UriKind.Relative), huge);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+    }
+
+    /// <summary>A body sent chunked: its length is not known up front.</summary>
+    sealed class UnknownLengthContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
         }
     }
 
