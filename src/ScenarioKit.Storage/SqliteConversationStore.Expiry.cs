@@ -150,12 +150,6 @@ public sealed partial class SqliteConversationStore
     /// <summary>Deletes of one conversation's rows by its number, prepared once per step.</summary>
     sealed class ConversationDeletes(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
-        // The state a turn left in its activities row goes back to the conversation row before the rows go.
-        readonly SqliteCommand _state = ById(connection, transaction, """
-            UPDATE conversations SET state_in_activities = 0,
-              state = ifnull((SELECT state FROM activities WHERE conversation = $id ORDER BY last_seq DESC LIMIT 1), state)
-            WHERE id = $id AND state_in_activities = 1
-            """);
         readonly SqliteCommand _activities = ById(connection, transaction, "DELETE FROM activities WHERE conversation = $id RETURNING count");
         readonly SqliteCommand _conversation = ById(connection, transaction, "DELETE FROM conversations WHERE id = $id");
         // A number outlives its conversation row while turn-log rows (or activities) still name it.
@@ -164,12 +158,8 @@ public sealed partial class SqliteConversationStore
               AND NOT EXISTS (SELECT 1 FROM turns WHERE conversation = $id) AND NOT EXISTS (SELECT 1 FROM activities WHERE conversation = $id)
             """);
 
-        /// <summary>Deletes the conversation's activities, its state kept in its row; how many there were.</summary>
-        public long Activities(long id)
-        {
-            With(_state, id).ExecuteNonQuery();
-            return ReadIds(With(_activities, id)).Sum();
-        }
+        /// <summary>Deletes the conversation's activities; how many there were.</summary>
+        public long Activities(long id) => ReadIds(With(_activities, id)).Sum();
 
         public void Conversation(long id) => With(_conversation, id).ExecuteNonQuery();
 
@@ -190,7 +180,6 @@ public sealed partial class SqliteConversationStore
 
         public void Dispose()
         {
-            _state.Dispose();
             _activities.Dispose();
             _conversation.Dispose();
             _key.Dispose();

@@ -12,14 +12,11 @@ namespace ScenarioKit.Storage;
 /// edge instead of a different leaf per row. Layout 0 (before) kept three tables keyed by the text key. The number is
 /// SQLite's rowid without AUTOINCREMENT (no sequence row written per new conversation): a number expiry freed may be
 /// given again, but only once no row names it any more.
-/// Layout 2 (docs/performance.md, "Session 8: the writer") carries the conversation's state in the activities row a turn
-/// appends (<c>activities.state</c>) while <c>conversations.state_in_activities</c> is 1, instead of rewriting it in the
-/// conversation row: the rows the live conversations update in place stay small and share a few pages.
 /// </summary>
 public sealed partial class SqliteConversationStore
 {
     /// <summary>The layout this code reads and writes.</summary>
-    public const int LayoutVersion = 2;
+    public const int LayoutVersion = 1;
 
     /// <summary>A conversation's activities from a layout-0 file are packed into rows of at most this many.</summary>
     const int MigratedActivitiesPerRow = 16;
@@ -43,15 +40,13 @@ public sealed partial class SqliteConversationStore
           started INTEGER NOT NULL,
           with_agent INTEGER NOT NULL,
           created_utc INTEGER NOT NULL,
-          updated_utc INTEGER NOT NULL,
-          state_in_activities INTEGER NOT NULL DEFAULT 0
+          updated_utc INTEGER NOT NULL
         );
         CREATE TABLE activities (
           conversation INTEGER NOT NULL,
           last_seq INTEGER NOT NULL,
           count INTEGER NOT NULL,
-          data BLOB NOT NULL,
-          state BLOB
+          data BLOB NOT NULL
         );
         CREATE TABLE turns (
           conversation INTEGER NOT NULL,
@@ -100,17 +95,13 @@ public sealed partial class SqliteConversationStore
         if (version > LayoutVersion)
             throw new StoreLayoutException(connection.DataSource, version, LayoutVersion);
         var converted = false;
-        // A file restored from sqlite3's .dump has its tables but version 0 (.dump does not write user_version): it is
-        // recognised by its tables, not by the version.
+        // A file restored from sqlite3's .dump has the current tables but version 0 (.dump does not write user_version):
+        // only the version is set then.
         if (!TableExists(connection, transaction, "conversation_keys"))
         {
             converted = TableExists(connection, transaction, "conversations");
             if (converted) MigrateFromLayout0(connection, transaction);
             else Execute(connection, transaction, LayoutTables + LayoutIndexes);
-        }
-        else if (!ColumnExists(connection, transaction, "activities", "state"))
-        {
-            MigrateFromLayout1(connection, transaction);
         }
         Execute(connection, transaction, $"PRAGMA user_version = {LayoutVersion}");
         transaction.Commit();
@@ -148,26 +139,8 @@ public sealed partial class SqliteConversationStore
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
-    static bool ColumnExists(SqliteConnection connection, SqliteTransaction transaction, string table, string column)
-    {
-        using var command = Command(connection, transaction, "SELECT count(*) FROM pragma_table_info($table) WHERE name = $column");
-        command.Parameters.AddWithValue("$table", table);
-        command.Parameters.AddWithValue("$column", column);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
-    }
-
     /// <summary>
-    /// Layout 1 → 2: two columns added, no row rewritten (SQLite reads a column added later as its default in the
-    /// rows before it). Every conversation keeps its state in its row until its next turn with activities.
-    /// </summary>
-    static void MigrateFromLayout1(SqliteConnection connection, SqliteTransaction transaction) =>
-        Execute(connection, transaction, """
-            ALTER TABLE conversations ADD COLUMN state_in_activities INTEGER NOT NULL DEFAULT 0;
-            ALTER TABLE activities ADD COLUMN state BLOB;
-            """);
-
-    /// <summary>
-    /// Layout 0 → 2. Conversations are numbered in the order they were last active (the busiest at the right edge),
+    /// Layout 0 → 1. Conversations are numbered in the order they were last active (the busiest at the right edge),
     /// every key that only the turn log or the activity log still names keeps its rows, and ISO times become ticks.
     /// </summary>
     static void MigrateFromLayout0(SqliteConnection connection, SqliteTransaction transaction)

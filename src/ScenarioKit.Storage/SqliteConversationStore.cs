@@ -71,12 +71,9 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     public string Path { get; }
 
-    /// <summary>A conversation's columns (<c>k</c>: its key, <c>c</c>: its row); its state from its newest activities row when that carries it (layout 2).</summary>
     const string RecordColumns = """
-        k.key, c.conversation_id, c.channel_id, c.scenario_id, c.scenario_version, c.user_id,
-        CASE c.state_in_activities WHEN 0 THEN c.state
-          ELSE (SELECT a.state FROM activities a WHERE a.conversation = c.id ORDER BY a.last_seq DESC LIMIT 1) END,
-        c.version, c.last_seq, c.started, c.with_agent, c.created_utc, c.updated_utc
+        k.key, c.conversation_id, c.channel_id, c.scenario_id, c.scenario_version, c.user_id, c.state, c.version, c.last_seq,
+        c.started, c.with_agent, c.created_utc, c.updated_utc
         """;
 
     public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) =>
