@@ -85,7 +85,7 @@ static class StoreFill
                 $"writer: {turns:N0} turns, {options.Connections} waiting at a time, synchronous={(options.Durable ? "FULL" : "NORMAL")}, {turns / clock.Elapsed.TotalSeconds:F0} turns/s"));
             // Unlike CPU time, these do not depend on the neighbours: the WAL frames and the checkpoint's copies, in bytes and calls.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"written per turn {(writes.Bytes - writesBefore.Bytes) / (double)turns:F0} B in {(writes.Calls - writesBefore.Calls) / (double)turns:F1} write calls"));
+                $"written per turn {(writes.Bytes - writesBefore.Bytes) / (double)turns:F0} B in {(writes.Calls - writesBefore.Calls) / (double)turns:F1} write calls; read {(writes.ReadBytes - writesBefore.ReadBytes) / (double)turns:F0} B in {(writes.ReadCalls - writesBefore.ReadCalls) / (double)turns:F1} read calls"));
             cost.Print(turns);
         }
         finally
@@ -96,12 +96,12 @@ static class StoreFill
         return 0;
     }
 
-    /// <summary>This process's bytes written and write calls so far (Linux <c>/proc/self/io</c>; zero elsewhere).</summary>
-    static (long Bytes, long Calls) FileWrites()
+    /// <summary>This process's bytes written and read and the calls so far (Linux <c>/proc/self/io</c>; zero elsewhere).</summary>
+    static (long Bytes, long Calls, long ReadBytes, long ReadCalls) FileWrites()
     {
-        if (!OperatingSystem.IsLinux()) return (0, 0);
+        if (!OperatingSystem.IsLinux()) return default;
         var fields = File.ReadAllLines("/proc/self/io").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
-        return (fields["wchar"], fields["syscw"]);
+        return (fields["wchar"], fields["syscw"], fields["rchar"], fields["syscr"]);
     }
 
     internal sealed record TemplateTurn(IReadOnlyList<StoredActivity> Activities, byte[] Summary);
