@@ -8,9 +8,8 @@ public sealed partial class SqliteConversationStore
     /// The writer thread's statements, prepared once: a turn is the conversation row updated in place (found through
     /// its number), one activities row and one turn-log row appended. A new conversation first gets its number. A batch's
     /// <c>BEGIN IMMEDIATE</c> and <c>COMMIT</c> are prepared too (a <see cref="SqliteTransaction"/> compiles both on every
-    /// batch). No
-    /// statement has a <c>RETURNING</c> clause: SQLite collects those rows in a temporary B-tree it opens and closes on
-    /// every run, which cost the serial writer more than the lookup of the number by a query of its own
+    /// batch). No statement has a <c>RETURNING</c> clause: SQLite collects those rows in a temporary B-tree it opens and
+    /// closes on every run, which cost the serial writer more than looking the number up by a query of its own
     /// (docs/performance.md, "Session 8: the writer"); whether a row changed is <see cref="NativeStatement.Changes"/>.
     /// </summary>
     sealed class TurnStatements : IDisposable
