@@ -66,6 +66,10 @@ static class Program
                   and prints the file size before and after (docs/performance.md, "Storage size and retention").
                   With --database the filled file is kept as it is (no expiry), to start a server on. With --postgres the
                   turns go into that database's tables (emptied first: give it a database of its own) and the table sizes are printed.
+                       ScenarioKit.LoadTest --writer N [--connections C] [--durable true|false]
+                  Writes N reference turns through a new SQLite store, C turns waiting at a time (its writer commits what waits
+                  together: C is about the batch size), and prints the CPU per turn by thread, the writer's alone without HTTP
+                  or the engine around it (docs/performance.md, "Session 8: the writer").
                 """);
             return 2;
         }
@@ -75,6 +79,7 @@ static class Program
         if (options.Report) return await ReportLoad.RunAsync(options);
 
         if (options.Fill > 0) return await StoreFill.RunAsync(options);
+        if (options.Writer > 0) return await StoreFill.WriterCostAsync(options);
         if (options.Compare) return await Comparison.RunAsync(options);
         if (options.Layers) return await LayerLadder.RunAsync(options);
         // Several nodes on one PostgreSQL (or one node on it): turns go round-robin across the nodes.
@@ -189,6 +194,7 @@ static class Program
         public int SampleSeconds { get; init; }
         public int AllocationTypes { get; init; }
         public long Fill { get; init; }
+        public long Writer { get; init; }
         public string? Node { get; init; }
 
         public static Options? Parse(string[] args)
@@ -227,6 +233,7 @@ static class Program
                         "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--alloc-types" => o with { AllocationTypes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--fill" => o with { Fill = long.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--writer" => o with { Writer = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         _ => throw new ArgumentException($"unknown option {args[i]}"),
                     };
                 }

@@ -57,16 +57,63 @@ static class StoreFill
         return 0;
     }
 
+    /// <summary>
+    /// <c>--writer N</c>: the store's write path alone. N reference turns go through a new SQLite store with
+    /// <see cref="Program.Options.Connections"/> turns waiting at a time (as many conversations writing at once), after a
+    /// warm-up of a fifth as many; prints the CPU per turn by thread over the measured part (the writer thread is
+    /// "ScenarioKit SQL…", the checkpoint "SQLite checkpoi…"). Far less noisy than the HTTP load on a shared machine.
+    /// </summary>
+    public static async Task<int> WriterCostAsync(Program.Options options)
+    {
+        var template = await RecordTemplateAsync(options);
+        var directory = Path.Combine(Path.GetTempPath(), "scenariokit-writer-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var conversations = (int)Math.Ceiling(options.Writer / (double)template.Turns.Count);
+            await using var store = new SqliteConversationStore(Path.Combine(directory, "writer.db"), options.Durable);
+            var clock = Stopwatch.StartNew();
+            await WriteAllAsync(store, template, conversations / 5, clock, options.Connections);
+            var before = ProcessCost.Now();
+            var writesBefore = FileWrites();
+            clock.Restart();
+            await WriteAllAsync(store, template, conversations, clock, options.Connections, firstConversation: conversations / 5);
+            var cost = ProcessCost.Now().Since(before);
+            var writes = FileWrites();
+            var turns = (long)conversations * template.Turns.Count;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"writer: {turns:N0} turns, {options.Connections} waiting at a time, synchronous={(options.Durable ? "FULL" : "NORMAL")}, {turns / clock.Elapsed.TotalSeconds:F0} turns/s"));
+            // Unlike CPU time, these do not depend on the neighbours: the WAL frames and the checkpoint's copies, in bytes and calls.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"written per turn {(writes.Bytes - writesBefore.Bytes) / (double)turns:F0} B in {(writes.Calls - writesBefore.Calls) / (double)turns:F1} write calls; read {(writes.ReadBytes - writesBefore.ReadBytes) / (double)turns:F0} B in {(writes.ReadCalls - writesBefore.ReadCalls) / (double)turns:F1} read calls"));
+            cost.Print(turns);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+        return 0;
+    }
+
+    /// <summary>This process's bytes written and read and the calls so far (Linux <c>/proc/self/io</c>; zero elsewhere).</summary>
+    static (long Bytes, long Calls, long ReadBytes, long ReadCalls) FileWrites()
+    {
+        if (!OperatingSystem.IsLinux()) return default;
+        var fields = File.ReadAllLines("/proc/self/io").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+        return (fields["wchar"], fields["syscw"], fields["rchar"], fields["syscr"]);
+    }
+
     internal sealed record TemplateTurn(IReadOnlyList<StoredActivity> Activities, byte[] Summary);
 
     internal sealed record Template(string ChannelId, string ScenarioId, string ScenarioVersion, byte[] State, IReadOnlyList<TemplateTurn> Turns);
 
     /// <summary>Writes <paramref name="conversations"/> copies of the template conversation, many at once, through the store's own write path.</summary>
-    internal static async Task WriteAllAsync(IConversationStore store, Template template, int conversations, Stopwatch clock, int inFlight = 512)
+    internal static async Task WriteAllAsync(IConversationStore store, Template template, int conversations, Stopwatch clock, int inFlight = 512, int firstConversation = 0)
     {
         using var gate = new SemaphoreSlim(inFlight);
         var pending = new List<Task>();
-        for (var c = 0; c < conversations; c++)
+        for (var c = firstConversation; c < firstConversation + conversations; c++)
         {
             await gate.WaitAsync();
             var id = "fill-" + c.ToString("D9", CultureInfo.InvariantCulture);

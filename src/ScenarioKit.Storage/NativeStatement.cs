@@ -96,6 +96,15 @@ sealed class NativeStatement : IDisposable
         }
     }
 
+    /// <summary>Rows the last statement run on this connection inserted, updated or deleted.</summary>
+    public int Changes => raw.sqlite3_changes(_db);
+
+    /// <summary>The rowid of the last row inserted on this connection.</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
+    /// <summary>Whether the connection is inside a transaction (not in autocommit mode).</summary>
+    public bool InTransaction => raw.sqlite3_get_autocommit(_db) == 0;
+
     /// <summary>Steps a query: true with a row to read (<see cref="Int64"/>, <see cref="Text"/>, <see cref="Blob"/>), false at its end. Call <see cref="Reset"/> when done.</summary>
     public bool Step()
     {

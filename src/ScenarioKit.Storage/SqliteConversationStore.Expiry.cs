@@ -37,20 +37,20 @@ public sealed partial class SqliteConversationStore
         var cursor = new ActivityCursor(this, activitiesBefore);
         long activities = 0;
         while (!cursor.Done) activities += await RunStepAsync(cursor.DeleteNext, cancellationToken).ConfigureAwait(false);
-        await RunStepAsync((_, _) => MarkActivitiesExpired(cursor.Start, activitiesBefore), cancellationToken).ConfigureAwait(false);
+        await RunStepAsync(_ => MarkActivitiesExpired(cursor.Start, activitiesBefore), cancellationToken).ConfigureAwait(false);
 
         long turns = 0;
-        for (long deleted; (deleted = await RunStepAsync((c, t) => DeleteOldTurns(c, t, turnsBefore), cancellationToken).ConfigureAwait(false)) > 0;)
+        for (long deleted; (deleted = await RunStepAsync(c => DeleteOldTurns(c, turnsBefore), cancellationToken).ConfigureAwait(false)) > 0;)
             turns += deleted;
 
         long conversations = 0;
         var leftActivities = new StrongBox<long>();
-        for (long deleted; (deleted = await RunStepAsync((c, t) => DeleteIdleConversations(c, t, turnsBefore, leftActivities), cancellationToken).ConfigureAwait(false)) > 0;)
+        for (long deleted; (deleted = await RunStepAsync(c => DeleteIdleConversations(c, turnsBefore, leftActivities), cancellationToken).ConfigureAwait(false)) > 0;)
             conversations += deleted;
         return new RetentionResult(conversations, activities + leftActivities.Value, turns);
     }
 
-    delegate long StepAction(SqliteConnection connection, SqliteTransaction transaction);
+    delegate long StepAction(SqliteConnection connection);
 
     /// <summary>Queues one step for the writer, waits until it is committed, then pauses so turns keep the writer.</summary>
     async Task<long> RunStepAsync(StepAction action, CancellationToken cancellationToken)
@@ -80,11 +80,11 @@ public sealed partial class SqliteConversationStore
         public long Start { get; private set; }
         public bool Done { get; private set; }
 
-        public long DeleteNext(SqliteConnection connection, SqliteTransaction transaction)
+        public long DeleteNext(SqliteConnection connection)
         {
             // The mark is read here, on the writer thread, where it is kept.
             _updated ??= Start = store._activitiesExpiredBefore;
-            using var select = Command(connection, transaction, """
+            using var select = Command(connection, null, """
                 SELECT id, updated_utc FROM conversations
                 WHERE updated_utc < $before AND (updated_utc, id) > ($updated, $id)
                 ORDER BY updated_utc, id LIMIT $limit
@@ -100,31 +100,31 @@ public sealed partial class SqliteConversationStore
                 return 0;
             }
             _id = ids[^1];
-            using var delete = new ConversationDeletes(connection, transaction);
+            using var delete = new ConversationDeletes(connection);
             return ids.Sum(delete.Activities);
         }
     }
 
-    static long DeleteOldTurns(SqliteConnection connection, SqliteTransaction transaction, long before)
+    static long DeleteOldTurns(SqliteConnection connection, long before)
     {
-        using var command = Command(connection, transaction, """
+        using var command = Command(connection, null, """
             DELETE FROM turns WHERE rowid IN (SELECT rowid FROM turns WHERE at_utc < $before LIMIT $limit) RETURNING conversation
             """);
         command.Parameters.AddWithValue("$before", before);
         command.Parameters.AddWithValue("$limit", ExpiryRowsPerStep);
         var conversations = ReadIds(command);
-        using var delete = new ConversationDeletes(connection, transaction);
+        using var delete = new ConversationDeletes(connection);
         foreach (var id in conversations.Distinct()) delete.KeyIfUnused(id);
         return conversations.Count;
     }
 
-    static long DeleteIdleConversations(SqliteConnection connection, SqliteTransaction transaction, long before, StrongBox<long> activities)
+    static long DeleteIdleConversations(SqliteConnection connection, long before, StrongBox<long> activities)
     {
-        using var select = Command(connection, transaction, "SELECT id FROM conversations WHERE updated_utc < $before LIMIT $limit");
+        using var select = Command(connection, null, "SELECT id FROM conversations WHERE updated_utc < $before LIMIT $limit");
         select.Parameters.AddWithValue("$before", before);
         select.Parameters.AddWithValue("$limit", ExpiryRowsPerStep);
         var ids = ReadIds(select);
-        using var delete = new ConversationDeletes(connection, transaction);
+        using var delete = new ConversationDeletes(connection);
         foreach (var id in ids)
         {
             activities.Value += delete.Activities(id);
@@ -148,12 +148,12 @@ public sealed partial class SqliteConversationStore
     }
 
     /// <summary>Deletes of one conversation's rows by its number, prepared once per step.</summary>
-    sealed class ConversationDeletes(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+    sealed class ConversationDeletes(SqliteConnection connection) : IDisposable
     {
-        readonly SqliteCommand _activities = ById(connection, transaction, "DELETE FROM activities WHERE conversation = $id RETURNING count");
-        readonly SqliteCommand _conversation = ById(connection, transaction, "DELETE FROM conversations WHERE id = $id");
+        readonly SqliteCommand _activities = ById(connection, "DELETE FROM activities WHERE conversation = $id RETURNING count");
+        readonly SqliteCommand _conversation = ById(connection, "DELETE FROM conversations WHERE id = $id");
         // A number outlives its conversation row while turn-log rows (or activities) still name it.
-        readonly SqliteCommand _key = ById(connection, transaction, """
+        readonly SqliteCommand _key = ById(connection, """
             DELETE FROM conversation_keys WHERE id = $id AND NOT EXISTS (SELECT 1 FROM conversations WHERE id = $id)
               AND NOT EXISTS (SELECT 1 FROM turns WHERE conversation = $id) AND NOT EXISTS (SELECT 1 FROM activities WHERE conversation = $id)
             """);
@@ -165,9 +165,9 @@ public sealed partial class SqliteConversationStore
 
         public void KeyIfUnused(long id) => With(_key, id).ExecuteNonQuery();
 
-        static SqliteCommand ById(SqliteConnection connection, SqliteTransaction transaction, string sql)
+        static SqliteCommand ById(SqliteConnection connection, string sql)
         {
-            var command = Command(connection, transaction, sql);
+            var command = Command(connection, null, sql);
             command.Parameters.Add("$id", SqliteType.Integer);
             return command;
         }
@@ -196,18 +196,18 @@ public sealed partial class SqliteConversationStore
 
         public TimeSpan Elapsed { get; private set; }
 
-        public void Run(SqliteConnection connection, SqliteTransaction transaction)
+        public void Run(SqliteConnection connection)
         {
             var started = Stopwatch.GetTimestamp();
-            transaction.Save("expiry");
+            Execute(connection, null, "SAVEPOINT expiry");
             try
             {
-                _result = action(connection, transaction);
-                transaction.Release("expiry");
+                _result = action(connection);
+                Execute(connection, null, "RELEASE expiry");
             }
             catch (SqliteException e)
             {
-                transaction.Rollback("expiry");
+                Execute(connection, null, "ROLLBACK TO expiry; RELEASE expiry");
                 _error = e;
             }
             Elapsed = Stopwatch.GetElapsedTime(started);

@@ -261,7 +261,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             }
             try
             {
-                using var transaction = _writer.BeginTransaction();
+                statements.Begin();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var updated = batch[i].Write.Conversation.UpdatedUtc.UtcTicks;
@@ -271,11 +271,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                         batch[i].Error = new ConcurrencyConflictException(batch[i].Write.Conversation.Key);
                 }
                 // Expiry steps share the batch's commit (and its fsync); each in a savepoint, so a failing one undoes only itself.
-                foreach (var step in steps) step.Run(_writer, transaction);
-                transaction.Commit();
+                foreach (var step in steps) step.Run(_writer);
+                statements.Commit();
             }
             catch (Exception e)
             {
+                statements.RollBackIfOpen();
                 foreach (var p in batch) p.Error = e;
                 foreach (var step in steps) step.Fail(e);
                 TurnAnswers.Queue([.. batch], AnswerItems);

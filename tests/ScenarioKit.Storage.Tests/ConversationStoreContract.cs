@@ -154,6 +154,35 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_newest_state_is_read_back_after_turns_with_and_without_activities_and_after_the_activities_expired()
+    {
+        // SQLite keeps the state of a turn with activities in its activities row (layout 2): every path must still read
+        // the newest, and the expiry of the activity JSON must not take the state with it.
+        const string key = "dl/状態";
+        async Task<string> StateAsync(IConversationStore store) => Encoding.UTF8.GetString((await store.GetAsync(key, Ct))!.State.Span);
+
+        await Store.Conversations.SaveAsync(new TurnWrite(Record(key, 1, 1, "状態1", Start.AddDays(-3)), 0, [Activity(1, "a")]), Ct);
+        Assert.Equal("状態1", await StateAsync(Store.Conversations));
+        await Store.Conversations.SaveAsync(new TurnWrite(Record(key, 2, 1, "状態2", Start.AddDays(-3)), 1, []), Ct);
+        Assert.Equal("状態2", await StateAsync(Store.Conversations));
+        await Store.Conversations.SaveAsync(new TurnWrite(Record(key, 3, 3, "状態3", Start.AddDays(-2)), 2, [Activity(2, "b"), Activity(3, "c")]), Ct);
+        Assert.Equal("状態3", await StateAsync(Store.Conversations));
+        Assert.Equal("状態3", Encoding.UTF8.GetString(Assert.Single(await Store.Conversations.ListActiveAsync(Start.AddDays(-4), false, 10, Ct)).State.Span));
+        var node = await OpenNode();
+        Assert.Equal("状態3", await StateAsync(node.Conversations));
+
+        var result = await Store.Retention.ExpireAsync(Start.AddDays(-1), Start.AddDays(-30), Ct);
+
+        Assert.Equal(new RetentionResult(0, 3, 0), result);
+        Assert.Empty(await Store.Conversations.ReadActivitiesAsync(key, 0, 10, Ct));
+        Assert.Equal("状態3", await StateAsync(Store.Conversations));
+        Assert.Equal(3, (await Store.Conversations.GetAsync(key, Ct))!.Version);
+        await Store.Conversations.SaveAsync(new TurnWrite(Record(key, 4, 4, "状態4"), 3, [Activity(4, "d")]), Ct);
+        Assert.Equal("状態4", await StateAsync(node.Conversations));
+        Assert.Equal([4L], (await Store.Conversations.ReadActivitiesAsync(key, 0, 10, Ct)).Select(a => a.Seq));
+    }
+
+    [Fact]
     public async Task Packages_are_archived_by_scenario_and_version_and_replaced_only_when_the_content_changes()
     {
         await Store.Packages.SavePackageAsync("retail", "1.0.0", "h1", [1, 2, 3], Ct);

@@ -99,6 +99,26 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     }
 
     [Fact]
+    public async Task A_conversation_started_again_under_its_key_after_its_row_expired_gets_its_number_back()
+    {
+        // The row went (idle for 40 days) but the turn log keeps the key's number: the new conversation is inserted under
+        // that number, found by the key, not under a new one (the writer's insert without RETURNING takes both paths).
+        await Store.Conversations.SaveAsync(new TurnWrite(Record("again", 1, 1, "最初", Start.AddDays(-40)), 0, [Activity(1, "a")]) { Turn = Turn("again", 1, Start, "a") }, Ct);
+        Assert.Equal(new RetentionResult(1, 1, 0), await Store.Retention.ExpireAsync(Start.AddDays(-1), Start.AddDays(-30), Ct));
+        Assert.Null(await Store.Conversations.GetAsync("again", Ct));
+
+        // A turn of the conversation that went is a conflict, not a row written under a stale number.
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.Conversations.SaveAsync(new TurnWrite(Record("again", 2, 2), 1, [Activity(2, "lost")]), Ct));
+        await Store.Conversations.SaveAsync(new TurnWrite(Record("again", 1, 1, "二回目"), 0, [Activity(1, "b")]) { Turn = Turn("again", 2, Start.AddMinutes(1), "b") }, Ct);
+        await Store.Conversations.SaveAsync(new TurnWrite(Record("again", 2, 2, "三回目"), 1, [Activity(2, "c")]), Ct);
+
+        var read = (await Store.Conversations.GetAsync("again", Ct))!;
+        Assert.Equal((2L, "三回目"), (read.Version, System.Text.Encoding.UTF8.GetString(read.State.Span)));
+        Assert.Equal([1L, 2L], (await Store.Conversations.ReadActivitiesAsync("again", 0, 10, Ct)).Select(a => a.Seq));
+        Assert.Equal([1L, 2L], (await ReadTurnsAsync(new TurnLogQuery())).Select(t => t.Turn));
+    }
+
+    [Fact]
     public async Task Turns_are_answered_off_the_writer_thread_and_the_WAL_reaches_the_file_while_the_store_is_open()
     {
         // The writer runs no caller's code (its answers go through the thread pool), and copies no WAL into the file:
