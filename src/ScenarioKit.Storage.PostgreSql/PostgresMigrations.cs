@@ -58,7 +58,9 @@ public static class PostgresMigrations
         }
         finally
         {
-            await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None).ConfigureAwait(false);
+            // A session that broke has lost its advisory lock with it; unlocking it then would only hide why it broke.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+                await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -91,9 +91,14 @@ public sealed class PostgresHubBusTests(PostgresTestServer server) : IAsyncLifet
         await Task.Delay(1500, Ct);
         Assert.False(bLeads.Task.IsCompleted);
 
-        // As when the leader's process dies: PostgreSQL ends its session, and with it the lock.
+        // As when the leader's process dies: PostgreSQL ends its session, and with it the lock. Only this test's database:
+        // the cluster is shared, and another test's session may hold an advisory lock of its own (its schema migration).
         await using (var admin = PostgresConnection.CreateDataSource(_database))
-        await using (var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()"))
+        await using (var kill = admin.CreateCommand("""
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """))
             await kill.ExecuteNonQueryAsync(Ct);
         var taking = Stopwatch.StartNew();
 
