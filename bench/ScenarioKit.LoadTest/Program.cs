@@ -57,8 +57,7 @@ static class Program
                   The layer ladder (docs/performance.md, "Session 8"): the same closed loop against the raw Kestrel echo, then
                   the server's own pipeline with an echo for /api/messages, + the activity JSON and the turn bookkeeping with
                   recorded bot answers and an in-memory store, + the engine, + a commit's wait at each save, and the real
-                  server on SQLite; each rung's CPU
-                  per turn, and what each layer adds.
+                  server on SQLite; each rung's CPU per turn, and what each layer adds.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
                        --alloc-types N   print the N types with the most bytes allocated per turn in the measured window (sampled)
                        ScenarioKit.LoadTest --fill N [--database path | --postgres <connection string>] [--durable true|false]
