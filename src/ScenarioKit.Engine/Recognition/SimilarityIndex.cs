@@ -181,7 +181,7 @@ internal sealed class SimilarityIndex
                 var entry = centroid > bestScore ? (i, (double)centroid, -1) : (i, bestScore, best);
                 var at = found;
                 while (at > 0 && entry.Item2 > top[at - 1].Score) at--;
-                if (at >= count) continue;
+                Debug.Assert(at < count, "an intent that passed the floor enters the list");
                 for (var j = Math.Min(found, count - 1); j > at; j--) top[j] = top[j - 1];
                 top[at] = entry;
                 found = Math.Min(found + 1, count);
