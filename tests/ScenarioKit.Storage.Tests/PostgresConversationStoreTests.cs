@@ -63,13 +63,17 @@ public sealed class PostgresConversationStoreTests(PostgresTestServer server) : 
         await listening;
     }
 
-    /// <summary>A notification sent before LISTEN took effect is not delivered: wait until the listener's session shows it.</summary>
+    /// <summary>
+    /// A notification sent before LISTEN took effect is not delivered: wait until the listener's session shows it. Only this
+    /// test's database counts: the cluster is shared with tests whose own listeners would otherwise end the wait early.
+    /// </summary>
     async Task WaitListeningAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);
         for (var i = 0; i < 100; i++)
         {
-            await using var listeners = dataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND state = 'idle'");
+            await using var listeners = dataSource.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND state = 'idle'");
             if ((long)(await listeners.ExecuteScalarAsync(Ct))! > 0) return;
             await Task.Delay(20, Ct);
         }
