@@ -28,7 +28,7 @@ public sealed class ConversationState
         int turn,
         int fallbackStreak,
         Dictionary<string, JsonNode?> variables,
-        ImmutableArray<TranscriptEntry> transcript,
+        TranscriptLog transcript,
         ImmutableArray<FlowFrame> frames,
         ImmutableArray<string> recentActivityIds,
         ImmutableArray<string> clarify,
@@ -47,7 +47,7 @@ public sealed class ConversationState
         Turn = turn;
         FallbackStreak = fallbackStreak;
         VariableTable = variables;
-        Transcript = transcript;
+        TranscriptLog = transcript;
         Frames = frames;
         RecentActivityIds = recentActivityIds;
         Clarify = clarify;
@@ -114,7 +114,9 @@ public sealed class ConversationState
     System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonNode?>? _view;
 
     /// <summary>The message transcript, oldest first (at most <see cref="RuntimeOptions.MaxTranscriptEntries"/>).</summary>
-    public ImmutableArray<TranscriptEntry> Transcript { get; }
+    public ImmutableArray<TranscriptEntry> Transcript => TranscriptLog.Entries;
+
+    internal TranscriptLog TranscriptLog { get; }
 
     /// <summary>
     /// A copy with the given variables set (a scenario test's <c>given</c>, values restored from a
@@ -131,7 +133,7 @@ public sealed class ConversationState
             else table[name] = value.DeepClone();
         }
         return new ConversationState(ConversationId, UserId, PackageId, PackageVersion, Stage, StageVisit, WithAgent, Turn,
-            FallbackStreak, table, Transcript, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules, Context, Slots);
+            FallbackStreak, table, TranscriptLog, Frames, RecentActivityIds, Clarify, Proactive, LatchedRules, Context, Slots);
     }
 
     // INVARIANT: never mutated after construction; a turn copies it into its working state.
@@ -228,28 +230,7 @@ public sealed class ConversationState
             }
             writer.WriteEndObject();
         }
-        if (!Transcript.IsEmpty)
-        {
-            // Each entry is one string: a role letter ('u' user, 'b' bot, 'a' agent) followed by the text.
-            writer.WriteStartArray("tr");
-            Span<char> small = stackalloc char[256];
-            foreach (var entry in Transcript)
-            {
-                var role = entry.Role == TranscriptEntry.User ? 'u' : entry.Role == TranscriptEntry.Agent ? 'a' : 'b';
-                var length = entry.Text.Length + 1;
-                if (length <= small.Length)
-                {
-                    small[0] = role;
-                    entry.Text.AsSpan().CopyTo(small[1..]);
-                    writer.WriteStringValue(small[..length]);
-                }
-                else
-                {
-                    writer.WriteStringValue(role + entry.Text);
-                }
-            }
-            writer.WriteEndArray();
-        }
+        TranscriptLog.WriteTo(writer);
         WriteStrings(writer, "ids", RecentActivityIds);
         WriteStrings(writer, "cl", Clarify);
         WriteStrings(writer, "hl", LatchedRules);
@@ -299,7 +280,7 @@ public sealed class ConversationState
         try
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
-            return Read(ref reader);
+            return Read(ref reader, utf8Json);
         }
         catch (JsonException e)
         {
@@ -313,14 +294,14 @@ public sealed class ConversationState
 
     // A hand-written reader: the server reads a state on every turn, and this is several times
     // faster and leaner than going through JsonDocument.
-    static ConversationState Read(ref Utf8JsonReader reader)
+    static ConversationState Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw Corrupt("conversation state must be a JSON object.");
         int version = 0, stageVisit = 0, turn = 0, fallbackStreak = 0;
         string? conversationId = null, userId = null, packageId = null, packageVersion = null, stage = null;
         var withAgent = false;
         var variables = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        ImmutableArray<TranscriptEntry> transcript = [];
+        var transcript = TranscriptLog.Empty;
         ImmutableArray<FlowFrame> frames = [];
         ImmutableArray<string> ids = [], clarify = [], latched = [];
         ImmutableArray<ProactiveMark> proactive = [];
@@ -353,19 +334,7 @@ public sealed class ConversationState
                     variables[key] = ReadNode(ref reader);
                 }
             }
-            else if (name.SequenceEqual("tr"u8))
-            {
-                Expect(ref reader, JsonTokenType.StartArray, "tr");
-                var b = ImmutableArray.CreateBuilder<TranscriptEntry>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    var entry = reader.GetString();
-                    if (string.IsNullOrEmpty(entry) || (entry[0] != 'u' && entry[0] != 'b' && entry[0] != 'a'))
-                        throw Corrupt("conversation state has a transcript entry without a role.");
-                    b.Add(new TranscriptEntry(entry[0] switch { 'u' => TranscriptEntry.User, 'a' => TranscriptEntry.Agent, _ => TranscriptEntry.Bot }, entry[1..]));
-                }
-                transcript = b.DrainToImmutable();
-            }
+            else if (name.SequenceEqual("tr"u8)) transcript = TranscriptLog.Read(ref reader, json);
             else if (name.SequenceEqual("f"u8))
             {
                 Expect(ref reader, JsonTokenType.StartArray, "f");

@@ -75,7 +75,7 @@ public sealed partial class ScenarioRuntime
                     variables[name] = value?.DeepClone();
         var stage = Model.Journey.IsDefaultOrEmpty ? null : Model.Journey[0].Name;
         return new ConversationState(conversationId, userId, Manifest.Id, Manifest.Version, stage, stage is null ? 0 : 1,
-            withAgent: false, turn: 0, fallbackStreak: 0, variables, [], [], [], [], []);
+            withAgent: false, turn: 0, fallbackStreak: 0, variables, TranscriptLog.Empty, [], [], [], []);
     }
 
     /// <summary>The variables declared with <c>scope: user</c> that have a value: what follows the customer to the next conversation.</summary>

@@ -52,6 +52,10 @@ public sealed class ConversationStateTests
     [InlineData("{\"v\":99,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\"}")]
     [InlineData("{\"v\":1,\"p\":\"p\",\"pv\":\"1\"}")]
     [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"tr\":[\"xhello\"]}")]
+    [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"tr\":[\"uhi\",\"\"]}")]
+    [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"tr\":[\"uhi\",1]}")]
+    [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"tr\":[[\"uhi\"]]}")]
+    [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"tr\":\"uhi\"}")]
     [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"f\":[[1]]}")]
     [InlineData("{\"v\":1,\"c\":\"x\",\"p\":\"p\",\"pv\":\"1\",\"t\":\"many\"}")]
     public void Corrupt_state_is_a_clear_InvalidDataException(string json)
@@ -72,6 +76,39 @@ public sealed class ConversationStateTests
         // Only the last three ids are remembered: the first is processed again.
         Assert.False(chat.Send(new MessageInput("hello", "a1")).Trace.Duplicate);
         Assert.True(chat.Send(new MessageInput("hello", "a10")).Trace.Duplicate);
+    }
+
+    [Fact]
+    public void A_stored_transcript_reads_trims_and_writes_like_one_kept_in_memory()
+    {
+        // A stored state's transcript is kept as its JSON until someone reads it (TranscriptLog): each turn here goes
+        // through Serialize/Deserialize, the other chat keeps its state object; both must agree at every turn,
+        // including when the bound drops entries that were read from storage and never decoded.
+        var runtime = B.Load(ReferenceModel.Build(), new RuntimeOptions { MaxTranscriptEntries = 5 });
+        var kept = new Chat(runtime);
+        var stored = new Chat(runtime);
+        string[] messages = ["hello", "注文はどこ", "where is my order", "abc", "ｂｌａｈ", "「いくら」", "x", "y"];
+        foreach (var text in messages)
+        {
+            kept.User(text);
+            stored.User(text);
+            stored.State = ConversationState.Deserialize(stored.State.Serialize());
+            Assert.Equal(kept.State.Transcript, stored.State.Transcript);
+            Assert.Equal(kept.State.Serialize(), stored.State.Serialize());
+            Assert.True(stored.State.Transcript.Length <= 5);
+        }
+        Assert.Equal("y", stored.State.Transcript[^2].Text);
+    }
+
+    [Fact]
+    public void Escaped_transcript_entries_are_read_and_written_back_unchanged()
+    {
+        // A state written by another JSON writer may escape anything, the role letter included.
+        const string Json = """{"v":1,"c":"x","p":"reference","pv":"1.0.0","tr":["\u0075hi \u3053\u3093","b\"ok\""]}""";
+        var state = ConversationState.Deserialize(Encoding.UTF8.GetBytes(Json));
+        Assert.Equal([new TranscriptEntry(TranscriptEntry.User, "hi こん"), new TranscriptEntry(TranscriptEntry.Bot, "\"ok\"")], state.Transcript);
+        var again = ConversationState.Deserialize(state.Serialize());
+        Assert.Equal(state.Transcript, again.Transcript);
     }
 
     [Fact]

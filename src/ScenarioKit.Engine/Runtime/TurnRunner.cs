@@ -27,7 +27,8 @@ internal sealed partial class TurnRunner
     // Copy-on-write: most turns set no variable, so the state's table is shared until the first write.
     Dictionary<string, JsonNode?> _variables;
     bool _ownsVariables;
-    readonly List<TranscriptEntry> _transcript;
+    // This turn's messages; the state's transcript comes before them.
+    readonly List<TranscriptEntry> _turnTranscript = new(4);
     readonly List<FlowFrame> _frames;
     readonly List<ProactiveMark> _proactive;
     string? _stage;
@@ -68,8 +69,6 @@ internal sealed partial class TurnRunner
         _ct = ct;
         _input = state;
         _variables = state.VariableTable;
-        _transcript = new List<TranscriptEntry>(state.Transcript.Length + 4);
-        _transcript.AddRange(state.Transcript);
         _frames = [.. state.Frames];
         _proactive = [.. state.Proactive];
         _stage = state.Stage;
@@ -137,7 +136,7 @@ internal sealed partial class TurnRunner
         var folded = TextNormalizer.Fold(normalized);
         _scope.Text = normalized;
         _message = normalized;
-        _transcript.Add(new TranscriptEntry(TranscriptEntry.User, raw.Trim()));
+        _turnTranscript.Add(new TranscriptEntry(TranscriptEntry.User, raw.Trim()));
         if (_withAgent)
         {
             // The agent hub relays; the bot stays silent (DESIGN §4 step 2), except that a customer still
@@ -479,7 +478,7 @@ internal sealed partial class TurnRunner
         }
         var text = input.Text ?? "";
         if (text.Length > _options.MaxInputLength) text = text[.._options.MaxInputLength];
-        _transcript.Add(new TranscriptEntry(TranscriptEntry.Agent, text.Trim()));
+        _turnTranscript.Add(new TranscriptEntry(TranscriptEntry.Agent, text.Trim()));
     }
 
     // ---- flows ----
@@ -741,7 +740,7 @@ internal sealed partial class TurnRunner
             !withinHours ? outOfHours?.Offer is { IsDefault: false } o ? o : []
             : unattended ? onTimeout?.Offer is { IsDefault: false } t ? t : []
             : offer.IsDefault ? [] : offer;
-        var decision = new HandoffDecision(queueName, ruleId, reason, withinHours, decisionOffer, SharedValues(), [.. _transcript])
+        var decision = new HandoffDecision(queueName, ruleId, reason, withinHours, decisionOffer, SharedValues(), Transcript())
         {
             RuleSpan = span,
             ConditionValues = conditionValues.IsDefault ? [] : conditionValues,
@@ -849,7 +848,7 @@ internal sealed partial class TurnRunner
             Confidence = _lastConfidence,
             Shared = SharedValues(),
             Answers = AnswerValues(),
-            Transcript = [.. _transcript],
+            Transcript = Transcript(),
             ScenarioId = _input.PackageId,
             PackageVersion = _input.PackageVersion,
         }));
@@ -922,8 +921,10 @@ internal sealed partial class TurnRunner
     void Emit(string text, ImmutableArray<string> suggestions, bool expectingInput)
     {
         _outputs.Add(new BotMessage(text, suggestions.IsDefault ? [] : suggestions, expectingInput));
-        _transcript.Add(new TranscriptEntry(TranscriptEntry.Bot, text));
+        _turnTranscript.Add(new TranscriptEntry(TranscriptEntry.Bot, text));
     }
+
+    ImmutableArray<TranscriptEntry> Transcript() => [.. _input.Transcript, .. _turnTranscript];
 
     void Fail(RuntimeError error) => _errors.Add(error);
 
@@ -977,9 +978,7 @@ internal sealed partial class TurnRunner
             if (fallback is null || !Say(fallback, expectingInput: false))
                 Emit(_scenario.IsJapanese ? "申し訳ありません、よく分かりませんでした。" : "Sorry, I didn't understand that.", [], expectingInput: false);
         }
-        var transcript = _transcript.Count > _options.MaxTranscriptEntries
-            ? [.. _transcript.Skip(_transcript.Count - _options.MaxTranscriptEntries)]
-            : ImmutableArray.CreateRange(_transcript);
+        var transcript = _input.TranscriptLog.Append(_turnTranscript, _options.MaxTranscriptEntries);
         var ids = _input.RecentActivityIds;
         if (input.ActivityId is { } id)
         {
