@@ -164,16 +164,19 @@ public class EngineBenchmarks
 internal static class LatencyProbe
 {
     public const int WarmupConversations = 500;
+    static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(3);
     public const int Conversations = 20_000;
 
     public static string ResultPath => Path.Combine(Path.GetTempPath(), "scenariokit-engine-latency.json");
 
     public static void Run(ScenarioRuntime runtime, TurnServices services, MessageInput[] inputs, int stateBytes)
     {
-        for (var c = 0; c < WarmupConversations; c++) EngineBenchmarks.StoredConversation(runtime, services, inputs, "warm-" + c, default, check: true);
+        var warming = Stopwatch.StartNew();
+        for (var c = 0; c < WarmupConversations || warming.Elapsed < WarmupTime; c++) EngineBenchmarks.StoredConversation(runtime, services, inputs, "warm-" + c, default, check: true);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var samples = new long[Conversations * inputs.Length];
+        var (collections, paused, allocated) = (GC.CollectionCount(0), GC.GetTotalPauseDuration(), GC.GetAllocatedBytesForCurrentThread());
         for (var c = 0; c < Conversations; c++)
             EngineBenchmarks.StoredConversation(runtime, services, inputs, "lat-" + c, samples.AsSpan(c * inputs.Length, inputs.Length), check: true);
         var timed = TimeSpan.FromSeconds((double)samples.Sum() / Stopwatch.Frequency);
@@ -184,6 +187,8 @@ internal static class LatencyProbe
                 $"turn {t + 1}: p50 {turn[turn.Length / 2] * 1e6 / Stopwatch.Frequency:F1} µs, p99 {turn[(int)(turn.Length * 0.99)] * 1e6 / Stopwatch.Frequency:F1} µs");
         });
         Console.WriteLine("// latency probe per turn: " + string.Join("; ", perTurn));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"// latency probe GC: {GC.CollectionCount(0) - collections} collections, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F1} ms paused, {(GC.GetAllocatedBytesForCurrentThread() - allocated) / samples.Length:N0} bytes allocated per turn (replies checked included)"));
         Array.Sort(samples);
         double Micro(double q) => samples[Math.Min(samples.Length - 1, (int)Math.Ceiling(q * samples.Length) - 1)] * 1_000_000.0 / Stopwatch.Frequency;
         var report = new LatencyReport(Micro(0.50), Micro(0.90), Micro(0.99), Micro(0.999), Micro(1.0),
