@@ -82,7 +82,7 @@ internal sealed class CompiledAction
         sandbox.Begin(now, ct);
         try
         {
-            var function = engine.Evaluate(in script);
+            var function = sandbox.FunctionFor(this, in script);
             var parameters = Def.Script.Parameters;
             var args = new JsValue[parameters.Length];
             for (var i = 0; i < args.Length; i++)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Jint;
 using JsEngine = Jint.Engine;
 using Jint.Native;
@@ -35,6 +36,9 @@ internal sealed class JsSandbox
     const int MaxSandboxesPerThread = 8;
 
     readonly GlobalSnapshot _snapshot;
+    // Script actions' functions, each made once in this engine (see FunctionFor). Weak: a package that is no longer
+    // loaded does not stay alive through a thread's sandbox.
+    readonly ConditionalWeakTable<object, JsValue> _functions = new();
     readonly CancellationConstraint _cancellation = new();
     readonly SandboxTimeSystem _time = new();
 
@@ -78,6 +82,20 @@ internal sealed class JsSandbox
         if (!others.Remove(options, out var found)) found = new JsSandbox(options);
         t_current = found;
         return found;
+    }
+
+    /// <summary>
+    /// The function a prepared script evaluates to (a script action's body wrapped as a strict anonymous function),
+    /// made the first time <paramref name="owner"/> asks in this engine. Making it again per call is all the call
+    /// would change: the body cannot reach its own function object (strict mode, no name, no <c>arguments.callee</c>)
+    /// and the intrinsics are frozen, so nothing one call does stays in it for the next.
+    /// </summary>
+    public JsValue FunctionFor(object owner, in Prepared<Acornima.Ast.Script> script)
+    {
+        if (_functions.TryGetValue(owner, out var function)) return function;
+        function = Engine.Evaluate(in script);
+        _functions.AddOrUpdate(owner, function);
+        return function;
     }
 
     public void Begin(DateTimeOffset now, CancellationToken ct)

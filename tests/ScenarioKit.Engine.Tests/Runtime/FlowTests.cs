@@ -134,4 +134,18 @@ public sealed class FlowTests
         Assert.Equal(["40"], chat.Reply("go"));
         _ = JsonValue.Create(1);
     }
+
+    [Fact]
+    public void A_script_action_called_again_starts_from_nothing()
+    {
+        // The sandbox makes an action's function once per engine; whatever a call leaves behind must not reach the next.
+        var model = With(Flow("go", null, Call("go/0", "count", "n", [("x", "${n}")]), Say("go/1", "${n}"))) with
+        {
+            Actions = [Script("count", ["x"], "globalThis.calls = (globalThis.calls ?? 0) + 1; const before = typeof x === 'number' ? x : 0; return before * 10 + calls;")],
+        };
+        var chat = new Chat(Load(model), new DefaultActionInvoker(new HttpClient(), TimeProvider.System));
+        Assert.Equal(["1"], chat.Reply("go"));
+        Assert.Equal(["11"], chat.Reply("go"));
+        Assert.Equal(["111"], chat.Reply("go"));
+    }
 }
