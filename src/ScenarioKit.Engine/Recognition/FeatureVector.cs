@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using ScenarioKit.Model.Text;
@@ -77,8 +78,9 @@ internal sealed class FeatureVector
         var size = groups;
         foreach (var word in words) size += 1 + 2 * (word.Text.Length + 1);
         if (size == 0) return Empty;
-        var keys = new ulong[size];
-        var values = new float[size];
+        // The features before merging (each word's grams, duplicates included) are scratch: pooled, not kept.
+        var keys = ArrayPool<ulong>.Shared.Rent(size);
+        var values = ArrayPool<float>.Shared.Rent(size);
         var n = 0;
         for (var g = 0; g < groups; g++)
         {
@@ -102,7 +104,10 @@ internal sealed class FeatureVector
                 values[n++] = weight;
             }
         }
-        return Merge(keys, values, n);
+        var merged = Merge(keys, values, n);
+        ArrayPool<ulong>.Shared.Return(keys);
+        ArrayPool<float>.Shared.Return(values);
+        return merged;
     }
 
     static char At(string word, int paddedIndex) => paddedIndex == 0 || paddedIndex == word.Length + 1 ? ' ' : word[paddedIndex - 1];
