@@ -126,8 +126,13 @@ public static class TextSegmenter
         ArgumentNullException.ThrowIfNull(folded);
         var respelt = JapaneseSpelling.Respell(folded, out var map);
         var (terms, boundary) = Cut(respelt);
-        return map is null ? new SegmentedText(folded, terms.ToImmutable(), boundary) : Remap(folded, terms, boundary, map);
+        var segmented = map is null ? new SegmentedText(folded, terms.ToImmutable(), boundary) : Remap(folded, terms, boundary, map);
+        // The builder is scratch (every message is segmented, often more than once): kept for this thread's next call.
+        if (terms.Capacity <= 256) t_terms = terms;
+        return segmented;
     }
+
+    [ThreadStatic] static ImmutableArray<Term>.Builder? t_terms;
 
     /// <summary>Terms and boundaries of respelt text moved back onto the text as typed (a term keeps at least one character).</summary>
     static SegmentedText Remap(string folded, ImmutableArray<Term>.Builder terms, bool[] boundary, int[] map)
@@ -145,7 +150,9 @@ public static class TextSegmenter
 
     static (ImmutableArray<Term>.Builder Terms, bool[] Boundary) Cut(string folded)
     {
-        var terms = ImmutableArray.CreateBuilder<Term>();
+        var terms = t_terms ?? ImmutableArray.CreateBuilder<Term>();
+        t_terms = null;
+        terms.Clear();
         var boundary = new bool[folded.Length + 1];
         var i = 0;
         while (i < folded.Length)
