@@ -406,11 +406,17 @@ public sealed class ConversationState
     internal static ImmutableArray<string> ReadStrings(ref Utf8JsonReader reader, string name)
     {
         Expect(ref reader, JsonTokenType.StartArray, name);
-        var b = ImmutableArray.CreateBuilder<string>();
+        // Every state read has a few of these lists (recent activity ids, answers, …): one builder per thread, not per list.
+        var b = t_strings ??= ImmutableArray.CreateBuilder<string>();
+        b.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             b.Add(reader.GetString() ?? throw Corrupt($"conversation state \"{name}\" holds a null."));
-        return b.DrainToImmutable();
+        var strings = b.ToImmutable();
+        b.Clear();
+        return strings;
     }
+
+    [ThreadStatic] static ImmutableArray<string>.Builder? t_strings;
 
     internal static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string name)
     {
