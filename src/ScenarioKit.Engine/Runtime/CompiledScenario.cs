@@ -88,6 +88,8 @@ internal sealed class CompiledScenario
         // otherwise the text is simply the answer to the waiting ask.
         DigressionIntents = model.Intents.Where(i => i.Interrupts && IntentFlows.ContainsKey(i.Name)).Select(i => i.Name)
             .Concat(HandoffIntents).ToFrozenSet(StringComparer.Ordinal);
+        var digressions = DigressionIntents;
+        IsDigression = intent => digressions.Contains(intent.Name);
         Queues = handoff.Queues.ToFrozenDictionary(q => q.Name, q => QueueHours.Create(q, errors), StringComparer.Ordinal);
         Zone = ScenarioZone(model, errors);
         Stages = model.Journey.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
@@ -213,6 +215,9 @@ internal sealed class CompiledScenario
     public HandoffDef Handoff { get; }
     public FrozenSet<string> HandoffIntents { get; }
     public FrozenSet<string> DigressionIntents { get; }
+
+    /// <summary>The intents recognised while an ask waits, as the recognizer's filter (made once: it runs on every answer).</summary>
+    public Func<CompiledIntent, bool> IsDigression { get; }
     public FrozenDictionary<string, QueueHours> Queues { get; }
     public FrozenDictionary<string, StageDef> Stages { get; }
     public FrozenDictionary<string, ActionDef> Actions { get; }

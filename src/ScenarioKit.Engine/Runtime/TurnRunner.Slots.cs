@@ -192,8 +192,19 @@ internal sealed partial class TurnRunner
     System.Collections.Immutable.ImmutableArray<SlotRecord> RemainingSlots()
     {
         if (_slots.Count == 0) return [];
-        _slots.RemoveAll(s => !_frames.Exists(f => f.Flow == s.Flow));
+        // Loops rather than RemoveAll and Exists with lambdas: two closures on every turn that answers an ask.
+        var kept = 0;
+        for (var i = 0; i < _slots.Count; i++)
+            if (IsWaiting(_slots[i].Flow)) _slots[kept++] = _slots[i];
+        _slots.RemoveRange(kept, _slots.Count - kept);
         return [.. _slots];
+
+        bool IsWaiting(string flow)
+        {
+            foreach (var frame in _frames)
+                if (frame.Flow == flow) return true;
+            return false;
+        }
     }
 
     // Correction words (folded text): "やっぱり12月9日で", "12月9日に変更", "actually the 9th", "change the date to ...".

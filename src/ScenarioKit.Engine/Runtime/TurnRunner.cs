@@ -178,7 +178,7 @@ internal sealed partial class TurnRunner
                 // must not hand off mid-form; a choice synonym that resembles an example is still the answer).
                 if (_scenario.DigressionIntents.Count > 0)
                 {
-                    var digression = _scenario.Recognizer.Recognize(folded, i => _scenario.DigressionIntents.Contains(i.Name), _errors,
+                    var digression = _scenario.Recognizer.Recognize(folded, _scenario.IsDigression, _errors,
                         _scenario.Recognizer.DigressionThreshold);
                     if (digression.Intent is not null && !(digression.BySimilarity && AcceptsAnswer(ask, normalized)))
                     {
