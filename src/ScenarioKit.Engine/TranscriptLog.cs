@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -49,8 +50,7 @@ internal sealed class TranscriptLog
                 for (var i = 0; i < _storedCount; i++)
                 {
                     reader.Read();
-                    var text = reader.GetString()!;
-                    entries[i] = new TranscriptEntry(RoleOf(text[0]), text[1..]);
+                    entries[i] = Decode(ref reader);
                 }
                 _added.CopyTo(entries, _storedCount);
                 entries = Interlocked.CompareExchange(ref _entries, entries, null) ?? entries;
@@ -128,6 +128,19 @@ internal sealed class TranscriptLog
         }
         if (count == 0) return Empty;
         return new(json[start..((int)reader.TokenStartIndex + 1)].ToArray(), count, []);
+    }
+
+    // One string per entry: the text is decoded into a buffer and the role letter left out of the string.
+    static TranscriptEntry Decode(ref Utf8JsonReader reader)
+    {
+        // A UTF-8 (or escaped) value is never shorter in bytes than in UTF-16 units.
+        var bytes = reader.ValueSpan.Length;
+        char[]? rented = null;
+        var buffer = bytes <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(bytes));
+        var length = reader.CopyString(buffer);
+        var entry = new TranscriptEntry(RoleOf(buffer[0]), new string(buffer[1..length]));
+        if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        return entry;
     }
 
     static bool HasRole(ref Utf8JsonReader reader)

@@ -87,7 +87,8 @@ public sealed class ConversationStateTests
         var runtime = B.Load(ReferenceModel.Build(), new RuntimeOptions { MaxTranscriptEntries = 5 });
         var kept = new Chat(runtime);
         var stored = new Chat(runtime);
-        string[] messages = ["hello", "注文はどこ", "where is my order", "abc", "ｂｌａｈ", "「いくら」", "x", "y"];
+        // One message longer than the decoder's stack buffer (256 characters), in Japanese.
+        string[] messages = ["hello", "注文はどこ", "where is my order", "abc", string.Concat(Enumerable.Repeat("長い注文の話です。", 40)), "「いくら」", "x", "y"];
         foreach (var text in messages)
         {
             kept.User(text);
