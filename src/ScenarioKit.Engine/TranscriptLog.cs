@@ -29,10 +29,6 @@ internal sealed class TranscriptLog
         _added = added;
     }
 
-    /// <summary>A log of decoded entries (a state built in code).</summary>
-    public static TranscriptLog Of(ImmutableArray<TranscriptEntry> entries) =>
-        entries.IsDefaultOrEmpty ? Empty : new([], 0, entries);
-
     public int Count => _storedCount + _added.Length;
 
     /// <summary>Every entry, oldest first; decoded once, on first use.</summary>
