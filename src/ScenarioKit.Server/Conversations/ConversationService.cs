@@ -68,6 +68,7 @@ internal sealed class ConversationService(
 {
     const int MaxAttempts = 3;
     readonly RecentConversations _recent = new(capacity: 50_000);
+    readonly LiveStates _live = new(slots: 4096);
     const int MaxTranscriptActivities = 2000;
 
     public ScenarioCatalog Catalog => catalog;
@@ -144,20 +145,22 @@ internal sealed class ConversationService(
             isStarted = true;
         }
 
-        var replies = ImmutableArray.CreateBuilder<Activity>();
-        var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>();
+        var replies = ImmutableArray.CreateBuilder<Activity>(0);
+        var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>(0);
         // Tickets and unattended handoffs are rare: their builders exist only on the turns that have some.
         ImmutableArray<JsonElement>.Builder? tickets = null;
         ImmutableArray<JsonElement>.Builder? unattendedHandoffs = null;
         BotTurnResult? result = null;
         if (input is not null)
         {
-            result = await bot.RunTurnAsync(state, input, cancellationToken).ConfigureAwait(false);
+            result = await bot.RunTurnAsync(state, record is null ? null : _live.Get(record), input, cancellationToken).ConfigureAwait(false);
             // A channel's redelivery of an activity already handled: answered with nothing, logged once, state as it was.
             if (result.Info.Duplicate && record is not null)
                 return new TurnOutcome(incoming, [], record, Created: false);
             state = result.State;
             withAgent = result.Info.WithAgent;
+            // Sized for the usual turn (every output a reply), so that ToImmutable below takes the array without copying it.
+            replies.Capacity = replyJson.Capacity = result.Outputs.Length;
             // The channel's own accounts are used as they are when their roles are already right (the usual case).
             var botAccount = ch.Bot is { Role: RoleTypes.Bot } channelBot ? channelBot
                 : (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };
@@ -248,13 +251,14 @@ internal sealed class ConversationService(
             throw;
         }
         _recent.Set(newRecord);
+        if (result?.Live is { } live) _live.Set(newRecord, live);
         feed.Publish(ch.Key, seq);
         if (result is not null)
         {
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
                 result.Info.Fallback, result.Outputs.Any(static o => o is BotHandoffOutput));
         }
-        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets?.ToImmutable() ?? [], UnattendedHandoffs = unattendedHandoffs?.ToImmutable() ?? [] };
+        var outcome = new TurnOutcome(incoming, replies.DrainToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.DrainToImmutable(), Tickets = tickets?.ToImmutable() ?? [], UnattendedHandoffs = unattendedHandoffs?.ToImmutable() ?? [] };
         if (observer is not null)
         {
             // After the save: the turn is durable whatever the observer does. The hub rebuilds a missed handoff
@@ -280,9 +284,13 @@ internal sealed class ConversationService(
     static TurnSummary Summarize(BotInput input, BotTurnResult result, ImmutableArray<Activity>.Builder replies)
     {
         var summary = result.Info.Summary ?? new TurnSummary { Input = "", Intent = result.Info.Intent, Fallback = result.Info.Fallback };
-        List<string>? texts = null;
-        foreach (var r in replies)
-            if (r.Type == ActivityTypes.Message && r.Text is not null) (texts ??= []).Add(r.Text);
+        // Counted first, then copied into an array of that size (indexed: the builder's enumerator is an object).
+        var count = 0;
+        for (var i = 0; i < replies.Count; i++)
+            if (IsText(replies[i])) count++;
+        string[]? texts = count == 0 ? null : new string[count];
+        for (int i = 0, at = 0; texts is not null && i < replies.Count; i++)
+            if (IsText(replies[i])) texts[at++] = replies[i].Text!;
         // One copy of the engine's summary per turn: the input and the texts sent are set together.
         return input switch
         {
@@ -293,6 +301,8 @@ internal sealed class ConversationService(
             BotAgentMessageInput a => summary with { Input = "agent", Text = a.Text, Detail = a.AgentName, Replies = texts },
             _ => summary with { Input = input.GetType().Name, Replies = texts },
         };
+
+        static bool IsText(Activity reply) => reply.Type == ActivityTypes.Message && reply.Text is not null;
     }
 
     /// <summary>
@@ -443,4 +453,25 @@ internal sealed class RecentConversations(int capacity)
             Forget(key);
         }
     }
+}
+
+/// <summary>
+/// The bot's own form of the state (<see cref="BotTurnResult.Live"/>) of rows this node saved, handed back on the
+/// conversation's next turn so that the bot does not parse the state it has just serialized (docs/performance.md,
+/// "Session 9"). Direct-mapped and bounded: one slot per hash of the key, the newest row takes it, and a miss only costs
+/// the parse. An entry answers only for the very record it was saved with (compared by reference), so a row read from
+/// the store, written by another node or taken back after a failed save never meets a form that is not its own.
+/// </summary>
+internal sealed class LiveStates(int slots)
+{
+    sealed record Entry(ConversationRecord Record, object Live);
+
+    readonly Entry?[] _slots = new Entry?[slots];
+
+    public object? Get(ConversationRecord record) =>
+        Volatile.Read(ref _slots[Slot(record.Key)]) is { } entry && ReferenceEquals(entry.Record, record) ? entry.Live : null;
+
+    public void Set(ConversationRecord record, object live) => Volatile.Write(ref _slots[Slot(record.Key)], new Entry(record, live));
+
+    int Slot(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_slots.Length);
 }
