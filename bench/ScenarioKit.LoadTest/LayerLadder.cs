@@ -117,7 +117,7 @@ static class LayerLadder
             {
                 var result = await engine.RunTurnAsync(state, new BotMessageInput(Program.UserTurns[i], $"layers-{i + 1}", null), CancellationToken.None);
                 state = result.State;
-                turns[i] = result with { State = [(byte)(i + 1)], Live = null };
+                turns[i] = result with { State = [(byte)(i + 1)] };
             }
             return new RecordedBot(engine, turns);
         }

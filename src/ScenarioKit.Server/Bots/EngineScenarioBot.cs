@@ -19,15 +19,9 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
 
     public byte[] Start(string conversationId, string userId) => runtime.Start(conversationId, userId).Serialize();
 
-    public ValueTask<BotTurnResult> RunTurnAsync(byte[] state, BotInput input, CancellationToken cancellationToken) =>
-        RunTurnAsync(state, null, input, cancellationToken);
-
-    public async ValueTask<BotTurnResult> RunTurnAsync(byte[] state, object? live, BotInput input, CancellationToken cancellationToken)
+    public async ValueTask<BotTurnResult> RunTurnAsync(byte[] state, BotInput input, CancellationToken cancellationToken)
     {
-        // The live state is the one this adapter serialized into these bytes: the engine never changes a state it was given,
-        // and a state that went through JSON behaves exactly as the one that stayed in memory (the engine's DeterminismTests),
-        // so it stands for the bytes without the parse (≈ 2 KB allocated per turn, docs/performance.md, "Session 9").
-        var current = live as ConversationState ?? ConversationState.Deserialize(state);
+        var current = ConversationState.Deserialize(state);
         TurnInput turnInput = input switch
         {
             BotMessageInput m => new MessageInput(m.Text, m.ActivityId, m.Value),
@@ -60,10 +54,7 @@ internal sealed class EngineScenarioBot(ScenarioRuntime runtime, IActionInvoker 
         return new BotTurnResult(
             ReferenceEquals(result.State, current) ? state : result.State.Serialize(),
             outputs.ToImmutable(),
-            new BotTurnInfo(result.Trace.Intent, result.Trace.Fallback, result.Trace.Duplicate, result.State.WithAgent) { Summary = Summarize(result) })
-        {
-            Live = result.State,
-        };
+            new BotTurnInfo(result.Trace.Intent, result.Trace.Fallback, result.Trace.Duplicate, result.State.WithAgent) { Summary = Summarize(result) });
     }
 
     static TurnSummary Summarize(TurnResult result)

@@ -19,13 +19,6 @@ internal interface IScenarioBot
     byte[] Start(string conversationId, string userId);
 
     ValueTask<BotTurnResult> RunTurnAsync(byte[] state, BotInput input, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The same, given also <paramref name="live"/>: the <see cref="BotTurnResult.Live"/> this bot returned with these very
-    /// bytes on the conversation's previous turn, so that it need not parse them again; null when the server has none.
-    /// </summary>
-    ValueTask<BotTurnResult> RunTurnAsync(byte[] state, object? live, BotInput input, CancellationToken cancellationToken) =>
-        RunTurnAsync(state, input, cancellationToken);
 }
 
 internal abstract record BotInput;
@@ -70,11 +63,4 @@ internal sealed record BotTurnInfo(string? Intent, bool Fallback, bool Duplicate
     public ScenarioKit.Storage.TurnSummary? Summary { get; init; }
 }
 
-internal sealed record BotTurnResult(byte[] State, ImmutableArray<BotOutput> Outputs, BotTurnInfo Info)
-{
-    /// <summary>
-    /// The bot's own form of <see cref="State"/> (opaque to the server), handed back with the bytes on the next turn when
-    /// this node still holds it; null for a bot that has none.
-    /// </summary>
-    public object? Live { get; init; }
-}
+internal sealed record BotTurnResult(byte[] State, ImmutableArray<BotOutput> Outputs, BotTurnInfo Info);

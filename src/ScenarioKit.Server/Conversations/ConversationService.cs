@@ -68,7 +68,6 @@ internal sealed class ConversationService(
 {
     const int MaxAttempts = 3;
     readonly RecentConversations _recent = new(capacity: 50_000);
-    readonly LiveStates _live = new(slots: 4096);
     const int MaxTranscriptActivities = 2000;
 
     public ScenarioCatalog Catalog => catalog;
@@ -153,7 +152,7 @@ internal sealed class ConversationService(
         BotTurnResult? result = null;
         if (input is not null)
         {
-            result = await bot.RunTurnAsync(state, record is null ? null : _live.Get(record), input, cancellationToken).ConfigureAwait(false);
+            result = await bot.RunTurnAsync(state, input, cancellationToken).ConfigureAwait(false);
             // A channel's redelivery of an activity already handled: answered with nothing, logged once, state as it was.
             if (result.Info.Duplicate && record is not null)
                 return new TurnOutcome(incoming, [], record, Created: false);
@@ -251,7 +250,6 @@ internal sealed class ConversationService(
             throw;
         }
         _recent.Set(newRecord);
-        if (result?.Live is { } live) _live.Set(newRecord, live);
         feed.Publish(ch.Key, seq);
         if (result is not null)
         {
@@ -455,23 +453,3 @@ internal sealed class RecentConversations(int capacity)
     }
 }
 
-/// <summary>
-/// The bot's own form of the state (<see cref="BotTurnResult.Live"/>) of rows this node saved, handed back on the
-/// conversation's next turn so that the bot does not parse the state it has just serialized (docs/performance.md,
-/// "Session 9"). Direct-mapped and bounded: one slot per hash of the key, the newest row takes it, and a miss only costs
-/// the parse. An entry answers only for the very record it was saved with (compared by reference), so a row read from
-/// the store, written by another node or taken back after a failed save never meets a form that is not its own.
-/// </summary>
-internal sealed class LiveStates(int slots)
-{
-    sealed record Entry(ConversationRecord Record, object Live);
-
-    readonly Entry?[] _slots = new Entry?[slots];
-
-    public object? Get(ConversationRecord record) =>
-        Volatile.Read(ref _slots[Slot(record.Key)]) is { } entry && ReferenceEquals(entry.Record, record) ? entry.Live : null;
-
-    public void Set(ConversationRecord record, object live) => Volatile.Write(ref _slots[Slot(record.Key)], new Entry(record, live));
-
-    int Slot(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_slots.Length);
-}
