@@ -355,47 +355,41 @@ internal sealed class ConversationService(
     async Task<Attachment> TranscriptAttachmentAsync(string key, long storedUpTo, List<StoredActivity> thisTurn, CancellationToken cancellationToken)
     {
         var earlier = storedUpTo == 0 ? [] : await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false);
-        return new Attachment { ContentType = "application/json", Name = "Transcript", ContentJson = TranscriptJson(earlier, thisTurn) };
+        return new Attachment { ContentType = "application/json", Name = "Transcript", ContentJsonParts = TranscriptJson(earlier, thisTurn) };
     }
 
     /// <summary>
-    /// <c>{"activities":[...]}</c> from the logged bytes, joined as they are (each is one JSON value the activity writer
-    /// wrote) into an array of the exact size. Neither parsed nor written again: the activity writer copies it into the
-    /// handoff event as it is (<see cref="Attachment.ContentJson"/>), which took ≈ 2 % of a turn's CPU on the request
-    /// threads (docs/performance.md, "Session 8").
+    /// <c>{"activities":[...]}</c> as parts: the logged bytes as they are (each is one JSON value the activity writer wrote)
+    /// with the brackets and commas between them. Neither parsed nor written again: the activity writer copies them into
+    /// the handoff event (<see cref="Attachment.ContentJsonParts"/>), which took ≈ 2 % of a turn's CPU on the request threads
+    /// (docs/performance.md, "Session 8"); nor joined into an array of their own, a copy of the whole transcript on every
+    /// handoff ("Session 9").
     /// </summary>
-    static byte[] TranscriptJson(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
+    static ReadOnlyMemory<byte>[] TranscriptJson(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
     {
-        var length = TranscriptStart.Length + TranscriptEnd.Length;
         var count = 0;
-        foreach (var a in earlier) Measure(a);
-        foreach (var a in thisTurn) Measure(a);
-        var json = new byte[length + Math.Max(0, count - 1)]; // and a comma between two activities
-        TranscriptStart.CopyTo(json);
-        var at = TranscriptStart.Length;
-        foreach (var a in earlier) Add(a);
+        for (var i = 0; i < earlier.Count; i++) if (InTranscript(earlier[i])) count++;
+        foreach (var a in thisTurn) if (InTranscript(a)) count++;
+        // The start, each activity with a comma before all but the first, the end.
+        var parts = new ReadOnlyMemory<byte>[2 + Math.Max(0, 2 * count - 1)];
+        parts[0] = TranscriptStart;
+        var at = 1;
+        for (var i = 0; i < earlier.Count; i++) Add(earlier[i]);
         foreach (var a in thisTurn) Add(a);
-        TranscriptEnd.CopyTo(json.AsSpan(at));
-        return json;
-
-        void Measure(StoredActivity a)
-        {
-            if (!InTranscript(a)) return;
-            length += a.Json.Length;
-            count++;
-        }
+        parts[at] = TranscriptEnd;
+        return parts;
 
         void Add(StoredActivity a)
         {
             if (!InTranscript(a)) return;
-            if (at > TranscriptStart.Length) json[at++] = (byte)',';
-            a.Json.Span.CopyTo(json.AsSpan(at));
-            at += a.Json.Length;
+            if (at > 1) parts[at++] = Comma;
+            parts[at++] = a.Json;
         }
     }
 
-    static ReadOnlySpan<byte> TranscriptStart => "{\"activities\":["u8;
-    static ReadOnlySpan<byte> TranscriptEnd => "]}"u8;
+    static readonly ReadOnlyMemory<byte> TranscriptStart = "{\"activities\":["u8.ToArray();
+    static readonly ReadOnlyMemory<byte> TranscriptEnd = "]}"u8.ToArray();
+    static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
 
     static bool InTranscript(StoredActivity a) => a.Type is ActivityTypes.Message or ActivityTypes.Event;
 
