@@ -15,12 +15,26 @@ static class PackedActivities
 
     public static byte[] Pack(IReadOnlyList<StoredActivity> activities)
     {
+        var packed = new byte[Size(activities)];
+        Write(activities, packed);
+        return packed;
+    }
+
+    /// <summary>How many bytes <see cref="Write"/> takes for <paramref name="activities"/>.</summary>
+    public static int Size(IReadOnlyList<StoredActivity> activities)
+    {
         var size = 0;
-        foreach (var a in activities) size += SeqBytes + 2 * LengthBytes + Encoding.UTF8.GetByteCount(a.Type) + a.Json.Length;
-        var packed = new byte[size];
-        var span = packed.AsSpan();
-        foreach (var a in activities)
+        for (var i = 0; i < activities.Count; i++)
+            size += SeqBytes + 2 * LengthBytes + Encoding.UTF8.GetByteCount(activities[i].Type) + activities[i].Json.Length;
+        return size;
+    }
+
+    /// <summary>Packs <paramref name="activities"/> into the first <see cref="Size"/> bytes of <paramref name="span"/>.</summary>
+    public static void Write(IReadOnlyList<StoredActivity> activities, Span<byte> span)
+    {
+        for (var i = 0; i < activities.Count; i++)
         {
+            var a = activities[i];
             BinaryPrimitives.WriteInt64LittleEndian(span, a.Seq);
             var typeLength = Encoding.UTF8.GetBytes(a.Type, span[(SeqBytes + LengthBytes)..]);
             BinaryPrimitives.WriteInt32LittleEndian(span[SeqBytes..], typeLength);
@@ -29,7 +43,6 @@ static class PackedActivities
             a.Json.Span.CopyTo(span[LengthBytes..]);
             span = span[(LengthBytes + a.Json.Length)..];
         }
-        return packed;
     }
 
     /// <summary>

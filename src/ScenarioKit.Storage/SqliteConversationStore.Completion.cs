@@ -1,14 +1,20 @@
+using System.Buffers;
+
 namespace ScenarioKit.Storage;
 
 public sealed partial class SqliteConversationStore
 {
     /// <summary>A turn waiting for the writer: its write, its packed activities, and the task its caller awaits.</summary>
-    sealed class PendingWrite(TurnWrite write, byte[]? packedActivities) : WriterItem
+    /// <param name="packedActivities">Rented from <see cref="ArrayPool{T}.Shared"/> (given back when the turn is answered); null when it has none.</param>
+    /// <param name="packedLength">How much of <paramref name="packedActivities"/> the activities fill.</param>
+    sealed class PendingWrite(TurnWrite write, byte[]? packedActivities, int packedLength) : WriterItem
     {
+        byte[]? _packed = packedActivities;
+
         public TurnWrite Write { get; } = write;
 
-        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); null when it has none.</summary>
-        public byte[]? Packed { get; } = packedActivities;
+        /// <summary>The turn's activities as one stored value (<see cref="PackedActivities"/>); empty when it has none.</summary>
+        public ReadOnlySpan<byte> Packed => _packed.AsSpan(0, packedLength);
 
         /// <summary>
         /// Completed by a <see cref="TurnAnswers"/> work item, which runs the caller's continuation inline (so never completed
@@ -27,6 +33,9 @@ public sealed partial class SqliteConversationStore
 
         public void Answer()
         {
+            // The writer is done with the turn (answered after its batch, or failed without reaching it), so the packed
+            // buffer goes back to the pool; once only, as a turn failed while draining the queue may be answered twice.
+            if (Interlocked.Exchange(ref _packed, null) is { } packed) ArrayPool<byte>.Shared.Return(packed);
             if (Error is null) Completion.TrySetResult();
             else Completion.TrySetException(Error);
         }

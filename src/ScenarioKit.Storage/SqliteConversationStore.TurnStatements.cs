@@ -79,16 +79,16 @@ public sealed partial class SqliteConversationStore
         }
 
         /// <summary>
-        /// Writes the turn (<paramref name="packedActivities"/>: its activities packed, null when none); false, having
+        /// Writes the turn (<paramref name="packedActivities"/>: its activities packed, empty when none); false, having
         /// written nothing, when the stored version is not the expected one.
         /// </summary>
-        public bool Write(TurnWrite write, byte[]? packedActivities)
+        public bool Write(TurnWrite write, ReadOnlySpan<byte> packedActivities)
         {
             var c = write.Conversation;
             var id = write.ExpectedVersion == 0 ? Insert(c) : Update(c, write.ExpectedVersion);
             if (id is not long conversation) return false;
             var activities = write.Activities;
-            if (packedActivities is not null)
+            if (!packedActivities.IsEmpty)
             {
                 _append.Bind(1, conversation).Bind(2, activities[^1].Seq).Bind(3, activities.Count).Bind(4, packedActivities).Run();
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
@@ -154,8 +155,18 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             if (write.Activities[i].Seq <= write.Activities[i - 1].Seq)
                 throw new ArgumentException("The activities' seqs must ascend.", nameof(write));
         }
-        // Packed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts.
-        var pending = new PendingWrite(write, write.Activities.Count > 0 ? PackedActivities.Pack(write.Activities) : null);
+        // Packed here, on the caller's thread: the writer is serial, so every microsecond taken off it counts. Into a
+        // pooled buffer, given back once the writer has bound it (SQLite copies a bound blob): a turn's activities were
+        // the largest allocation of a turn after their own JSON (docs/performance.md, "Session 9").
+        PendingWrite pending;
+        if (write.Activities.Count == 0) pending = new PendingWrite(write, null, 0);
+        else
+        {
+            var size = PackedActivities.Size(write.Activities);
+            var packed = ArrayPool<byte>.Shared.Rent(size);
+            PackedActivities.Write(write.Activities, packed);
+            pending = new PendingWrite(write, packed, size);
+        }
         Enqueue(pending);
         // The turn is not cancelled halfway: once queued, the write completes or fails as a whole.
         return pending.Completion.Task;

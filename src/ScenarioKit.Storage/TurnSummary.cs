@@ -120,8 +120,10 @@ public sealed record TurnSummary
         {
             if (values is null) return;
             writer.WriteStartArray(name);
-            foreach (var value in values)
+            // Indexed: a foreach over the interface allocated an enumerator per list on every turn.
+            for (var i = 0; i < values.Count; i++)
             {
+                var value = values[i];
                 if (value is null) writer.WriteNullValue();
                 else writer.WriteStringValue(value);
             }

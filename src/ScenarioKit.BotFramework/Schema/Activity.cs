@@ -175,23 +175,26 @@ public sealed record Attachment
     public string? ContentType { get; init; }
     public string? ContentUrl { get; init; }
 
-    /// <summary>The content; for an attachment built from <see cref="ContentJson"/>, parsed from it at each read.</summary>
+    /// <summary>The content; for an attachment built from <see cref="ContentJsonParts"/>, parsed from them at each read.</summary>
     public JsonElement? Content
     {
-        get => _content ?? (ContentJson.IsEmpty ? null : JsonElement.Parse(ContentJson.Span));
+        get => _content ?? (ContentJsonParts is { Length: > 0 } parts ? JsonElement.Parse(JsonParts.ToArray(parts)) : null);
         init => _content = value;
     }
 
     /// <summary>
     /// The content as one JSON value already written the way <see cref="ActivityJsonWriter"/> writes (no whitespace, its
-    /// encoder), such as logged activities joined into the handoff's transcript: the writer copies it as it is instead of
-    /// parsing it and writing it again (docs/performance.md, "Session 8"). Used when <see cref="Content"/> was not given.
+    /// encoder), in parts to be joined, such as the logged activities of the handoff's transcript with the brackets and
+    /// commas between them: the writer copies them as they are instead of parsing and writing them again (docs/performance.md,
+    /// "Session 8"), and nothing joins them into one array of their own (a copy of the whole transcript on every handoff,
+    /// "Session 9"). Used when <see cref="Content"/> was not given.
     /// </summary>
     [JsonIgnore]
-    internal ReadOnlyMemory<byte> ContentJson { get; init; }
+    internal ReadOnlyMemory<byte>[]? ContentJsonParts { get; init; }
 
-    /// <summary><see cref="ContentJson"/> when it is what <see cref="Content"/> reads (no content given besides it), else empty.</summary>
-    internal ReadOnlyMemory<byte> RawContent => _content is null ? ContentJson : default;
+    /// <summary><see cref="ContentJsonParts"/> when they are what <see cref="Content"/> reads (no content given besides them), else null.</summary>
+    internal ReadOnlyMemory<byte>[]? RawContent => _content is null ? ContentJsonParts : null;
+
     public string? Name { get; init; }
     public string? ThumbnailUrl { get; init; }
 

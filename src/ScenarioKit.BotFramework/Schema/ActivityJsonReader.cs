@@ -68,7 +68,7 @@ public static class ActivityJsonReader
             reader.Read();
             var ok = property switch
             {
-                "type" => TryString(ref reader, out type),
+                "type" => TryKnown(ref reader, KnownTypes, out type),
                 "id" => TryString(ref reader, out id),
                 "timestamp" => TryTimestamp(ref reader, out timestamp),
                 "localtimestamp" => TryLocalTimestamp(ref reader, out localTimestamp),
@@ -86,7 +86,7 @@ public static class ActivityJsonReader
                 "locale" => TryString(ref reader, out locale),
                 "text" => TryString(ref reader, out text),
                 "speak" => TryString(ref reader, out speak),
-                "inputhint" => TryString(ref reader, out inputHint),
+                "inputhint" => TryKnown(ref reader, KnownInputHints, out inputHint),
                 "suggestedactions" => Serializer(ref reader, out suggestedActions),
                 "attachments" => Serializer(ref reader, out attachments),
                 "entities" => TryElements(ref reader, out entities),
@@ -96,7 +96,7 @@ public static class ActivityJsonReader
                 "name" => TryString(ref reader, out name),
                 "relatesto" => Serializer(ref reader, out relatesTo),
                 "code" => TryString(ref reader, out code),
-                "deliverymode" => TryString(ref reader, out deliveryMode),
+                "deliverymode" => TryKnown(ref reader, KnownDeliveryModes, out deliveryMode),
                 _ => !known && TryExtra(ref reader, property, ref extra),
             };
             if (!ok) return false;
@@ -120,7 +120,7 @@ public static class ActivityJsonReader
                 "id" => TryString(ref reader, out id),
                 "name" => TryString(ref reader, out name),
                 "aadobjectid" => TryString(ref reader, out aadObjectId),
-                "role" => TryString(ref reader, out role),
+                "role" => TryKnown(ref reader, KnownRoles, out role),
                 _ => !known && TryExtra(ref reader, property, ref extra),
             };
             if (!ok) return false;
@@ -164,7 +164,7 @@ public static class ActivityJsonReader
                 "conversationtype" => TryString(ref reader, out conversationType),
                 "tenantid" => TryString(ref reader, out tenantId),
                 "aadobjectid" => TryString(ref reader, out aadObjectId),
-                "role" => TryString(ref reader, out role),
+                "role" => TryKnown(ref reader, KnownRoles, out role),
                 _ => !known && TryExtra(ref reader, property, ref extra),
             };
             if (!ok) return false;
@@ -205,6 +205,34 @@ public static class ActivityJsonReader
         if (reader.TokenType != JsonTokenType.String) return false;
         value = reader.GetString();
         return true;
+    }
+
+    static readonly string[] KnownTypes =
+    [
+        ActivityTypes.Message, ActivityTypes.Event, ActivityTypes.ConversationUpdate, ActivityTypes.Typing,
+        ActivityTypes.EndOfConversation, ActivityTypes.Invoke, ActivityTypes.Trace, ActivityTypes.Handoff,
+    ];
+    static readonly string[] KnownRoles = [RoleTypes.User, RoleTypes.Bot, RoleTypes.Skill];
+    static readonly string[] KnownDeliveryModes = [DeliveryModes.ExpectReplies, DeliveryModes.Normal, DeliveryModes.Notification, DeliveryModes.Ephemeral];
+    static readonly string[] KnownInputHints = [InputHints.AcceptingInput, InputHints.ExpectingInput, InputHints.IgnoringInput];
+
+    /// <summary>
+    /// A string that is usually one of the protocol's own values: the constant itself when it is one (compared without
+    /// decoding), so an activity's type, roles and delivery mode are not new strings on every request
+    /// (docs/performance.md, "Session 9"); any other string as <see cref="TryString"/> reads it.
+    /// </summary>
+    static bool TryKnown(ref Utf8JsonReader reader, string[] known, out string? value)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            foreach (var candidate in known)
+            {
+                if (!reader.ValueTextEquals(candidate)) continue;
+                value = candidate;
+                return true;
+            }
+        }
+        return TryString(ref reader, out value);
     }
 
     static bool TryBoolean(ref Utf8JsonReader reader, out bool? value)

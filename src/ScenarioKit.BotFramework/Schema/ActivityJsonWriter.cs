@@ -206,10 +206,19 @@ public static class ActivityJsonWriter
         writer.WriteStartObject();
         String(writer, Names.ContentType, attachment.ContentType);
         String(writer, Names.ContentUrl, attachment.ContentUrl);
-        if (attachment.RawContent is { IsEmpty: false } raw)
+        if (attachment.RawContent is { Length: > 0 } parts)
         {
             writer.WritePropertyName(Names.Content);
-            writer.WriteRawValue(raw.Span, skipInputValidation: true);
+            if (parts.Length == 1) writer.WriteRawValue(parts[0].Span, skipInputValidation: true);
+            else
+            {
+                // One raw value must be written in one call: the parts are joined in a pooled buffer for the copy.
+                var length = JsonParts.Length(parts);
+                var joined = ArrayPool<byte>.Shared.Rent(length);
+                JsonParts.Join(parts, joined);
+                writer.WriteRawValue(joined.AsSpan(0, length), skipInputValidation: true);
+                ArrayPool<byte>.Shared.Return(joined);
+            }
         }
         else Element(writer, Names.Content, attachment.Content);
         String(writer, Names.Name, attachment.Name);

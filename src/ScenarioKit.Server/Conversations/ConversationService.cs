@@ -144,8 +144,8 @@ internal sealed class ConversationService(
             isStarted = true;
         }
 
-        var replies = ImmutableArray.CreateBuilder<Activity>();
-        var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>();
+        var replies = ImmutableArray.CreateBuilder<Activity>(0);
+        var replyJson = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>>(0);
         // Tickets and unattended handoffs are rare: their builders exist only on the turns that have some.
         ImmutableArray<JsonElement>.Builder? tickets = null;
         ImmutableArray<JsonElement>.Builder? unattendedHandoffs = null;
@@ -158,6 +158,8 @@ internal sealed class ConversationService(
                 return new TurnOutcome(incoming, [], record, Created: false);
             state = result.State;
             withAgent = result.Info.WithAgent;
+            // Sized for the usual turn (every output a reply), so that ToImmutable below takes the array without copying it.
+            replies.Capacity = replyJson.Capacity = result.Outputs.Length;
             // The channel's own accounts are used as they are when their roles are already right (the usual case).
             var botAccount = ch.Bot is { Role: RoleTypes.Bot } channelBot ? channelBot
                 : (ch.Bot ?? new ChannelAccount { Id = bot.ScenarioId, Name = bot.ScenarioId }) with { Role = RoleTypes.Bot };
@@ -254,7 +256,7 @@ internal sealed class ConversationService(
             metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
                 result.Info.Fallback, result.Outputs.Any(static o => o is BotHandoffOutput));
         }
-        var outcome = new TurnOutcome(incoming, replies.ToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.ToImmutable(), Tickets = tickets?.ToImmutable() ?? [], UnattendedHandoffs = unattendedHandoffs?.ToImmutable() ?? [] };
+        var outcome = new TurnOutcome(incoming, replies.DrainToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.DrainToImmutable(), Tickets = tickets?.ToImmutable() ?? [], UnattendedHandoffs = unattendedHandoffs?.ToImmutable() ?? [] };
         if (observer is not null)
         {
             // After the save: the turn is durable whatever the observer does. The hub rebuilds a missed handoff
@@ -280,9 +282,13 @@ internal sealed class ConversationService(
     static TurnSummary Summarize(BotInput input, BotTurnResult result, ImmutableArray<Activity>.Builder replies)
     {
         var summary = result.Info.Summary ?? new TurnSummary { Input = "", Intent = result.Info.Intent, Fallback = result.Info.Fallback };
-        List<string>? texts = null;
-        foreach (var r in replies)
-            if (r.Type == ActivityTypes.Message && r.Text is not null) (texts ??= []).Add(r.Text);
+        // Counted first, then copied into an array of that size (indexed: the builder's enumerator is an object).
+        var count = 0;
+        for (var i = 0; i < replies.Count; i++)
+            if (IsText(replies[i])) count++;
+        string[]? texts = count == 0 ? null : new string[count];
+        for (int i = 0, at = 0; texts is not null && i < replies.Count; i++)
+            if (IsText(replies[i])) texts[at++] = replies[i].Text!;
         // One copy of the engine's summary per turn: the input and the texts sent are set together.
         return input switch
         {
@@ -293,6 +299,8 @@ internal sealed class ConversationService(
             BotAgentMessageInput a => summary with { Input = "agent", Text = a.Text, Detail = a.AgentName, Replies = texts },
             _ => summary with { Input = input.GetType().Name, Replies = texts },
         };
+
+        static bool IsText(Activity reply) => reply.Type == ActivityTypes.Message && reply.Text is not null;
     }
 
     /// <summary>
@@ -347,47 +355,41 @@ internal sealed class ConversationService(
     async Task<Attachment> TranscriptAttachmentAsync(string key, long storedUpTo, List<StoredActivity> thisTurn, CancellationToken cancellationToken)
     {
         var earlier = storedUpTo == 0 ? [] : await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false);
-        return new Attachment { ContentType = "application/json", Name = "Transcript", ContentJson = TranscriptJson(earlier, thisTurn) };
+        return new Attachment { ContentType = "application/json", Name = "Transcript", ContentJsonParts = TranscriptJson(earlier, thisTurn) };
     }
 
     /// <summary>
-    /// <c>{"activities":[...]}</c> from the logged bytes, joined as they are (each is one JSON value the activity writer
-    /// wrote) into an array of the exact size. Neither parsed nor written again: the activity writer copies it into the
-    /// handoff event as it is (<see cref="Attachment.ContentJson"/>), which took ≈ 2 % of a turn's CPU on the request
-    /// threads (docs/performance.md, "Session 8").
+    /// <c>{"activities":[...]}</c> as parts: the logged bytes as they are (each is one JSON value the activity writer wrote)
+    /// with the brackets and commas between them. Neither parsed nor written again: the activity writer copies them into
+    /// the handoff event (<see cref="Attachment.ContentJsonParts"/>), which took ≈ 2 % of a turn's CPU on the request threads
+    /// (docs/performance.md, "Session 8"); nor joined into an array of their own, a copy of the whole transcript on every
+    /// handoff ("Session 9").
     /// </summary>
-    static byte[] TranscriptJson(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
+    static ReadOnlyMemory<byte>[] TranscriptJson(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
     {
-        var length = TranscriptStart.Length + TranscriptEnd.Length;
         var count = 0;
-        foreach (var a in earlier) Measure(a);
-        foreach (var a in thisTurn) Measure(a);
-        var json = new byte[length + Math.Max(0, count - 1)]; // and a comma between two activities
-        TranscriptStart.CopyTo(json);
-        var at = TranscriptStart.Length;
-        foreach (var a in earlier) Add(a);
+        for (var i = 0; i < earlier.Count; i++) if (InTranscript(earlier[i])) count++;
+        foreach (var a in thisTurn) if (InTranscript(a)) count++;
+        // The start, each activity with a comma before all but the first, the end.
+        var parts = new ReadOnlyMemory<byte>[2 + Math.Max(0, 2 * count - 1)];
+        parts[0] = TranscriptStart;
+        var at = 1;
+        for (var i = 0; i < earlier.Count; i++) Add(earlier[i]);
         foreach (var a in thisTurn) Add(a);
-        TranscriptEnd.CopyTo(json.AsSpan(at));
-        return json;
-
-        void Measure(StoredActivity a)
-        {
-            if (!InTranscript(a)) return;
-            length += a.Json.Length;
-            count++;
-        }
+        parts[at] = TranscriptEnd;
+        return parts;
 
         void Add(StoredActivity a)
         {
             if (!InTranscript(a)) return;
-            if (at > TranscriptStart.Length) json[at++] = (byte)',';
-            a.Json.Span.CopyTo(json.AsSpan(at));
-            at += a.Json.Length;
+            if (at > 1) parts[at++] = Comma;
+            parts[at++] = a.Json;
         }
     }
 
-    static ReadOnlySpan<byte> TranscriptStart => "{\"activities\":["u8;
-    static ReadOnlySpan<byte> TranscriptEnd => "]}"u8;
+    static readonly ReadOnlyMemory<byte> TranscriptStart = "{\"activities\":["u8.ToArray();
+    static readonly ReadOnlyMemory<byte> TranscriptEnd = "]}"u8.ToArray();
+    static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
 
     static bool InTranscript(StoredActivity a) => a.Type is ActivityTypes.Message or ActivityTypes.Event;
 
@@ -444,3 +446,4 @@ internal sealed class RecentConversations(int capacity)
         }
     }
 }
+

@@ -110,8 +110,10 @@ internal sealed class BotMessagesEndpoint(
         if (activity.CallerId is not null) activity = activity with { CallerId = null }; // §1: set by the receiver only after authentication; never trusted from the wire
 
         var expectReplies = string.Equals(activity.DeliveryMode, DeliveryModes.ExpectReplies, StringComparison.Ordinal);
-        var scenario = routeScenario ?? (string?)context.Request.Query["scenario"];
-        string? version = context.Request.Query["version"];
+        // The query collection is parsed (and allocated) on first use: a channel's post usually has no query string.
+        var query = context.Request.QueryString.HasValue ? context.Request.Query : null;
+        var scenario = routeScenario ?? (string?)query?["scenario"];
+        string? version = query?["version"];
 
         BotInput? input;
         Activity? logged = activity;

@@ -80,7 +80,9 @@ internal static class HttpHelpers
     /// Reads a JSON body: 415 for another content type, 413 over <paramref name="limit"/> bytes, 400 when empty
     /// unless <paramref name="optional"/>. <see cref="ParseObject"/> then gives 400 for malformed JSON or a non-object.
     /// </summary>
-    static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context, long limit, bool optional)
+    /// <param name="pool">Where the buffer comes from (and growing it goes back to), for a caller that gives it back when
+    /// done; null for a buffer of its own, which a <see cref="JsonDocument"/> parsed from it may keep.</param>
+    static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext context, long limit, bool optional, ArrayPool<byte>? pool = null)
     {
         var request = context.Request;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0 || !string.IsNullOrEmpty(request.ContentType))
@@ -98,32 +100,52 @@ internal static class HttpHelpers
             throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is {request.ContentLength} bytes; the limit is {limit}.");
 
         // Sized from Content-Length when given (bounded by the limit), grown otherwise; never past the limit.
-        var buffer = new byte[Math.Max(1, (int)Math.Min(request.ContentLength ?? 4096, limit + 1))];
+        // A rented buffer may be larger than asked for: capacity is what the loop may fill.
+        var capacity = Math.Max(1, (int)Math.Min(request.ContentLength ?? 4096, limit + 1));
+        var buffer = Allocate(capacity);
         var length = 0;
-        while (true)
+        try
         {
-            // Kestrel never gives more than Content-Length, so a body read to its declared length is whole: no second
-            // buffer and no read that only finds the end (every activity posted paid both, docs/performance.md, "Session 8").
-            if (length == request.ContentLength) break;
-            if (length == buffer.Length)
+            while (true)
             {
-                if (length > limit)
-                    throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1));
+                // Kestrel never gives more than Content-Length, so a body read to its declared length is whole: no second
+                // buffer and no read that only finds the end (every activity posted paid both, docs/performance.md, "Session 8").
+                if (length == request.ContentLength) break;
+                if (length == capacity)
+                {
+                    if (length > limit)
+                        throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
+                    capacity = (int)Math.Min((long)capacity * 2, limit + 1);
+                    var grown = Allocate(capacity);
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    pool?.Return(buffer);
+                    buffer = grown;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, capacity - length), context.RequestAborted);
+                if (read == 0) break;
+                length += read;
             }
-            var read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted);
-            if (read == 0) break;
-            length += read;
+            if (length > limit)
+                throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
+            if (length == 0)
+            {
+                if (optional)
+                {
+                    pool?.Return(buffer);
+                    return null;
+                }
+                throw new RequestException(StatusCodes.Status400BadRequest, "BadArgument", "The request body is empty; a JSON object is required.");
+            }
         }
-        if (length > limit)
-            throw new RequestException(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"The body is larger than the limit of {limit} bytes.");
-        if (length == 0)
+        catch
         {
-            if (optional) return null;
-            throw new RequestException(StatusCodes.Status400BadRequest, "BadArgument", "The request body is empty; a JSON object is required.");
+            pool?.Return(buffer);
+            throw;
         }
 
-        return buffer.AsMemory(0, length);
+        return new ArraySegment<byte>(buffer, 0, length);
+
+        byte[] Allocate(int size) => pool?.Rent(size) ?? new byte[size];
     }
 
     public static async Task<JsonDocument?> ReadJsonObjectAsync(HttpContext context, long limit, bool optional = false) =>
@@ -132,21 +154,29 @@ internal static class HttpHelpers
     /// <summary>
     /// Reads an activity body. The usual case is one hand-written pass straight into <see cref="Activity"/>
     /// (<see cref="ActivityJsonReader"/>); what it declines goes through the serializer, and only a body that fails
-    /// that too is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>).
+    /// that too is parsed again, to name exactly what is wrong (400, see <see cref="ReadActivity"/>). The body's buffer
+    /// is pooled: an <see cref="Activity"/> keeps nothing of it (strings are decoded, JSON values copied).
     /// </summary>
     public static async Task<Activity> ReadActivityAsync(HttpContext context, long limit)
     {
-        var body = (await ReadBodyAsync(context, limit, optional: false))!.Value;
-        if (ActivityJsonReader.TryRead(body.Span, out var usual) && usual is { Type.Length: > 0 }) return usual;
+        var body = (await ReadBodyAsync(context, limit, optional: false, ArrayPool<byte>.Shared))!.Value;
         try
         {
-            if (BotFrameworkJson.Deserialize<Activity>(body.Span) is { Type.Length: > 0 } activity) return activity;
+            if (ActivityJsonReader.TryRead(body, out var usual) && usual is { Type.Length: > 0 }) return usual;
+            try
+            {
+                if (BotFrameworkJson.Deserialize<Activity>(body) is { Type.Length: > 0 } activity) return activity;
+            }
+            catch (JsonException)
+            {
+            }
+            using var document = ParseObject(body);
+            return ReadActivity(document);
         }
-        catch (JsonException)
+        finally
         {
+            ArrayPool<byte>.Shared.Return(body.Array!);
         }
-        using var document = ParseObject(body);
-        return ReadActivity(document);
     }
 
     static JsonDocument ParseObject(ReadOnlyMemory<byte> body)

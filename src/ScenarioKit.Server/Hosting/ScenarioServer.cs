@@ -209,8 +209,14 @@ public sealed class ScenarioServer : IAsyncDisposable
                 await HttpHelpers.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalError", "The server failed to handle the request.");
             }
         });
-        app.UseCors();
-        app.UseWebSockets();
+        // /api/messages (the Bot Connector, server to server) has no CORS policy and takes no WebSocket, so neither middleware
+        // runs for it: each cost every turn allocations of its own (the CORS policy provider resolved in a request scope,
+        // the WebSocket handshake feature; docs/performance.md, "Session 9").
+        app.UseWhen(context => !IsMessagesPath(context.Request.Path), other =>
+        {
+            other.UseCors();
+            other.UseWebSockets();
+        });
         if (options.HubEnabled)
         {
             app.UseAuthentication();
@@ -230,6 +236,17 @@ public sealed class ScenarioServer : IAsyncDisposable
         PlaygroundEndpoints.Map(app, catalog, directLine, options.Mocks?.Actions ?? []);
         HealthEndpoints.Map(app);
         return new ScenarioServer(app, options, packages);
+    }
+
+    /// <summary><c>/api/messages</c> or <c>/api/{scenarioId}/messages</c>, as routed below.</summary>
+    internal static bool IsMessagesPath(PathString path)
+    {
+        const string Messages = "/messages";
+        if (!path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase, out var rest) || rest.Value is not { } r) return false;
+        if (!r.EndsWith(Messages, StringComparison.OrdinalIgnoreCase)) return false;
+        // Nothing or one segment (the scenario id) between /api and /messages.
+        var slash = r.IndexOf('/', 1);
+        return slash == -1 ? r.Length == Messages.Length : slash == r.Length - Messages.Length;
     }
 
     /// <summary>Loads the packages into the engine and starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>

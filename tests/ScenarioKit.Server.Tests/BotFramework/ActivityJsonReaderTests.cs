@@ -38,6 +38,29 @@ public sealed class ActivityJsonReaderTests
     public void What_it_is_not_sure_of_is_declined(string json) => Assert.False(ActivityJsonReader.TryRead(Encoding.UTF8.GetBytes(json), out _));
 
     [Fact]
+    public void The_protocols_own_values_are_read_as_its_constants_and_any_other_value_as_it_is()
+    {
+        // Issue 14 (docs/performance.md, "Session 9"): no new string per request for a type, a role or a delivery mode.
+        var json = """
+            {"type":"message","deliveryMode":"expectReplies","inputHint":"expectingInput","from":{"id":"u","role":"user"},
+             "recipient":{"id":"b","role":"bot"},"conversation":{"id":"c","role":"\u0062ot"}}
+            """;
+        Assert.True(ActivityJsonReader.TryRead(Encoding.UTF8.GetBytes(json), out var read));
+        Assert.Same(ActivityTypes.Message, read!.Type);
+        Assert.Same(DeliveryModes.ExpectReplies, read.DeliveryMode);
+        Assert.Same(InputHints.ExpectingInput, read.InputHint);
+        Assert.Same(RoleTypes.User, read.From!.Role);
+        Assert.Same(RoleTypes.Bot, read.Recipient!.Role);
+        Assert.Same(RoleTypes.Bot, read.Conversation!.Role); // escaped, still the same value
+        AssertReadsAsSerializer(json);
+
+        var other = """{"type":"Message","deliveryMode":"expectreplies","from":{"id":"u","role":"customer"}}""";
+        Assert.True(ActivityJsonReader.TryRead(Encoding.UTF8.GetBytes(other), out var otherRead));
+        Assert.Equal(("Message", "expectreplies", "customer"), (otherRead!.Type, otherRead.DeliveryMode, otherRead.From!.Role));
+        AssertReadsAsSerializer(other);
+    }
+
+    [Fact]
     public void Generated_activities_in_any_name_casing_are_read_as_the_serializer_reads_them()
     {
         var text = Gen.OneOf(Gen.String!, Gen.OneOf<string?>(null, "こんにちは", "<a href='x'>&amp;</a>", "😀 絵文字", "\u0000\t\"\\"));

@@ -59,7 +59,7 @@ public sealed class ActivityJsonWriterTests
         // The handoff's transcript (docs/performance.md, "Session 8"): logged activities joined, never parsed on the way out.
         var logged = Hand(new Activity { Type = ActivityTypes.Message, Text = "注文番号は「わからない」です <&> \"引用\" \\ 😀" });
         var content = Encoding.UTF8.GetBytes($$"""{"activities":[{{logged}},{{logged}}]}""");
-        var raw = new Attachment { ContentType = "application/json", Name = "Transcript", ContentJson = content };
+        var raw = new Attachment { ContentType = "application/json", Name = "Transcript", ContentJsonParts = [content] };
         var parsed = new Attachment { ContentType = "application/json", Name = "Transcript", Content = JsonElement.Parse(content) };
         var activity = new Activity { Type = ActivityTypes.Event, Name = "handoff.initiate", Attachments = [raw] };
 
@@ -67,6 +67,13 @@ public sealed class ActivityJsonWriterTests
         Assert.Equal(Serializer(activity with { Attachments = [parsed] }), Serializer(activity));
         Assert.Equal(Serializer(activity), Hand(activity));
         Assert.Equal(Encoding.UTF8.GetString(content), raw.Content!.Value.GetRawText());
+        // In parts (the transcript's brackets, activities and commas, Session 9): the same bytes, read and written.
+        var loggedBytes = Encoding.UTF8.GetBytes(logged);
+        ReadOnlyMemory<byte>[] parts = ["{\"activities\":["u8.ToArray(), loggedBytes, ","u8.ToArray(), loggedBytes, "]}"u8.ToArray()];
+        var parted = raw with { ContentJsonParts = parts };
+        Assert.Equal(Hand(activity), Hand(activity with { Attachments = [parted] }));
+        Assert.Equal(Serializer(activity), Serializer(activity with { Attachments = [parted] }));
+        Assert.Equal(Encoding.UTF8.GetString(content), parted.Content!.Value.GetRawText());
         // Content given later wins over the written JSON, for the writer too.
         var replaced = raw with { Content = JsonElement.Parse("{\"activities\":[]}") };
         Assert.Equal("{\"activities\":[]}", replaced.Content!.Value.GetRawText());

@@ -28,6 +28,20 @@ public sealed class HostingTests
         Assert.Equal(StatusCodes.Status200OK, allowed.Response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/messages", true)]
+    [InlineData("/API/Messages", true)]
+    [InlineData("/api/retail-support/messages", true)]
+    [InlineData("/api/scenarios", false)]
+    [InlineData("/api/a/b/messages", false)]
+    [InlineData("/api/xmessages", false)]
+    [InlineData("/v3/directline/conversations/c/activities", false)]
+    [InlineData("/agent/hub", false)]
+    [InlineData("/", false)]
+    public void Only_the_Bot_Connector_paths_skip_the_CORS_and_WebSocket_middlewares(string path, bool messages) =>
+        // Issue 14 (docs/performance.md, "Session 9"): Direct Line (CORS, its stream) and the agent hub (WebSockets) keep both.
+        Assert.Equal(messages, ScenarioServer.IsMessagesPath(new PathString(path)));
+
     static DefaultHttpContext RemoteRequest(string json)
     {
         var context = new DefaultHttpContext();
