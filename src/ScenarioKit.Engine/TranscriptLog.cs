@@ -41,18 +41,42 @@ internal sealed class TranscriptLog
             if (entries is null)
             {
                 entries = new TranscriptEntry[Count];
-                var reader = new Utf8JsonReader(_stored);
-                reader.Read();
-                for (var i = 0; i < _storedCount; i++)
-                {
-                    reader.Read();
-                    entries[i] = Decode(ref reader);
-                }
-                _added.CopyTo(entries, _storedCount);
+                CopyTo(entries);
                 entries = Interlocked.CompareExchange(ref _entries, entries, null) ?? entries;
             }
             return ImmutableCollectionsMarshal.AsImmutableArray(entries);
         }
+    }
+
+    /// <summary>Every entry, then <paramref name="more"/>: one array, whether or not this log's entries were decoded before.</summary>
+    public ImmutableArray<TranscriptEntry> With(List<TranscriptEntry> more)
+    {
+        var all = new TranscriptEntry[Count + more.Count];
+        CopyTo(all);
+        more.CopyTo(all, Count);
+        return ImmutableCollectionsMarshal.AsImmutableArray(all);
+    }
+
+    void CopyTo(TranscriptEntry[] into)
+    {
+        if (_storedCount == 0)
+        {
+            _added.CopyTo(into);
+            return;
+        }
+        if (Volatile.Read(ref _entries) is { } decoded)
+        {
+            decoded.CopyTo(into, 0);
+            return;
+        }
+        var reader = new Utf8JsonReader(_stored);
+        reader.Read();
+        for (var i = 0; i < _storedCount; i++)
+        {
+            reader.Read();
+            into[i] = Decode(ref reader);
+        }
+        _added.CopyTo(into, _storedCount);
     }
 
     /// <summary>This log with <paramref name="added"/> after it, keeping the last <paramref name="max"/> entries.</summary>

@@ -924,7 +924,7 @@ internal sealed partial class TurnRunner
         _turnTranscript.Add(new TranscriptEntry(TranscriptEntry.Bot, text));
     }
 
-    ImmutableArray<TranscriptEntry> Transcript() => [.. _input.Transcript, .. _turnTranscript];
+    ImmutableArray<TranscriptEntry> Transcript() => _input.TranscriptLog.With(_turnTranscript);
 
     void Fail(RuntimeError error) => _errors.Add(error);
 
