@@ -9,7 +9,7 @@ namespace ScenarioKit.LoadTest;
 /// allocation, with the amount since the previous event. Sampled, so small types are approximate, but the big
 /// allocators stand out without a profiler attached (docs/performance.md, "Session 7: the request path").
 /// </summary>
-sealed class AllocationSampler : EventListener
+sealed class AllocationSampler : EventListener, IMeasuredWindow
 {
     const EventKeywords GcKeyword = (EventKeywords)0x1;
     readonly Dictionary<string, long> _bytesByType = new(StringComparer.Ordinal);
@@ -42,5 +42,27 @@ sealed class AllocationSampler : EventListener
             foreach (var (type, bytes) in _bytesByType.OrderByDescending(p => p.Value).Take(top))
                 Console.WriteLine(string.Create(ci, $"  {bytes / (double)Math.Max(1, turns),8:F0} B  {type}"));
         }
+    }
+}
+
+/// <summary>A sampler that counts only inside the closed loop's measured window.</summary>
+interface IMeasuredWindow
+{
+    void Start();
+
+    void Stop();
+}
+
+/// <summary>Several samplers started and stopped together.</summary>
+sealed class MeasuredWindows(params IMeasuredWindow?[] windows) : IMeasuredWindow
+{
+    public void Start()
+    {
+        foreach (var w in windows) w?.Start();
+    }
+
+    public void Stop()
+    {
+        foreach (var w in windows) w?.Stop();
     }
 }

@@ -6,12 +6,15 @@ using System.Text;
 namespace ScenarioKit.LoadTest;
 
 /// <summary>What one closed-loop run measured.</summary>
-sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] LatenciesMs, long Errors, string? FirstError, ProcessCost Cost)
+/// <param name="ByTurnMs">The same latencies split by the turn's place in the conversation (sorted, one array per turn).</param>
+sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] LatenciesMs, double[][] ByTurnMs, long Errors, string? FirstError, ProcessCost Cost)
 {
     public double TurnsPerSecond => Turns / Wall.TotalSeconds;
 
-    public double Percentile(double p) =>
-        LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1)];
+    public double Percentile(double p) => Percentile(LatenciesMs, p);
+
+    static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p / 100 * sorted.Length) - 1))];
 
     public void Print(bool cpuIsServer)
     {
@@ -19,6 +22,7 @@ sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] Late
         Console.WriteLine(string.Create(ci, $"turns measured   {Turns}"));
         Console.WriteLine(string.Create(ci, $"turns/s          {TurnsPerSecond:F0}"));
         Console.WriteLine(string.Create(ci, $"latency ms       p50 {Percentile(50):F2}  p90 {Percentile(90):F2}  p99 {Percentile(99):F2}  max {(LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[^1]):F2}"));
+        Console.WriteLine("by turn p50/p99  " + string.Join("  ", ByTurnMs.Select((t, i) => string.Create(ci, $"{i + 1}: {Percentile(t, 50):F2}/{Percentile(t, 99):F2}"))));
         Console.WriteLine(string.Create(ci, $"process CPU      {Cost.Cpu.TotalMilliseconds * 1000 / Math.Max(1, Turns):F0} µs per turn ({(cpuIsServer ? "server and load generator together" : "load generator only")}), {Cost.Cpu.TotalSeconds / Wall.TotalSeconds:F2} cores busy"));
         Cost.Print(Turns);
         Console.WriteLine(string.Create(ci, $"errors           {Errors}{(FirstError is null ? "" : " — first: " + FirstError)}"));
@@ -33,20 +37,22 @@ sealed record LoadResult(string Target, long Turns, TimeSpan Wall, double[] Late
 /// </summary>
 static class ClosedLoop
 {
+    const int TurnSlots = 8;
+
     /// <summary>Checks the answer to turn <c>turn</c> (0-based) of a conversation; null when it is right.</summary>
     public delegate string? Check(int turn, byte[] request, byte[] body);
 
     /// <param name="sample">Called every <paramref name="samplePeriod"/> of the measured window with the time since it began.</param>
-    /// <param name="allocations">Started and stopped with the measured window.</param>
+    /// <param name="allocations">Started and stopped with the measured window (samplers of the runtime's events).</param>
     public static Task<LoadResult> RunAsync(
         string target, string url, Program.Options options, Check check,
-        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, AllocationSampler? allocations = null) =>
+        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, IMeasuredWindow? allocations = null) =>
         RunAsync(target, [url], options, check, sample, samplePeriod, allocations);
 
     /// <summary>The same loop over several servers: turn <c>n</c> of every conversation goes to <c>urls[n % count]</c> (any node takes any turn).</summary>
     public static async Task<LoadResult> RunAsync(
         string target, IReadOnlyList<string> urls, Program.Options options, Check check,
-        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, AllocationSampler? allocations = null)
+        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, IMeasuredWindow? allocations = null)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -97,7 +103,8 @@ static class ClosedLoop
                         Interlocked.CompareExchange(ref firstError, $"conversation {k} turn {turn + 1}: {problem}", null);
                         break;
                     }
-                    if (Volatile.Read(ref measuring)) mine.Add(elapsed);
+                    // The turn's place rides in the low bits, split out when the run is summed up.
+                    if (Volatile.Read(ref measuring)) mine.Add(elapsed * TurnSlots + turn);
                 }
             }
         }
@@ -127,7 +134,11 @@ static class ClosedLoop
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
 
-        var all = latencies.SelectMany(l => l).Order().Select(t => t * 1000.0 / Stopwatch.Frequency).ToArray();
-        return new LoadResult(target, all.Length, wall, all, Interlocked.Read(ref errors), firstError, cost);
+        static double Ms(long entry) => entry / TurnSlots * 1000.0 / Stopwatch.Frequency;
+        var entries = latencies.SelectMany(l => l).ToArray();
+        var all = entries.Select(Ms).Order().ToArray();
+        var byTurn = Enumerable.Range(0, Program.UserTurns.Length)
+            .Select(turn => entries.Where(e => e % TurnSlots == turn).Select(Ms).Order().ToArray()).ToArray();
+        return new LoadResult(target, all.Length, wall, all, byTurn, Interlocked.Read(ref errors), firstError, cost);
     }
 }

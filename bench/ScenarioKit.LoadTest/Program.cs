@@ -60,6 +60,7 @@ static class Program
                   server on SQLite; each rung's CPU per turn, and what each layer adds.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
                        --alloc-types N   print the N types with the most bytes allocated per turn in the measured window (sampled)
+                       --gc-pauses  print the collector's pauses in the measured window by generation (mean, p50, p90, max, promoted bytes)
                        ScenarioKit.LoadTest --fill N [--database path | --postgres <connection string>] [--durable true|false]
                   Writes N reference turns (N/5 conversations) straight into a SQLite store, then expires the activity JSON
                   and prints the file size before and after (docs/performance.md, "Storage size and retention").
@@ -91,11 +92,13 @@ static class Program
         Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
         var memory = options.SampleSeconds > 0 ? new MemorySampler() : null;
         using var allocations = options.AllocationTypes > 0 ? new AllocationSampler() : null;
+        using var pauses = options.GcPauses ? new GcPauseSampler() : null;
         var result = await ClosedLoop.RunAsync("scenariokit", url, options, (turn, _, body) => Check(turn, body),
-            memory is null ? null : memory.Sample, TimeSpan.FromSeconds(options.SampleSeconds), allocations);
+            memory is null ? null : memory.Sample, TimeSpan.FromSeconds(options.SampleSeconds), new MeasuredWindows(allocations, pauses));
         result.Print(cpuIsServer: host is not null);
         memory?.Print();
         allocations?.Print(result.Turns, options.AllocationTypes);
+        pauses?.Print();
         return result.Errors == 0 && result.Turns > 0 ? 0 : 1;
     }
 
@@ -192,6 +195,8 @@ static class Program
         public bool Layers { get; init; }
         public int SampleSeconds { get; init; }
         public int AllocationTypes { get; init; }
+
+        public bool GcPauses { get; init; }
         public long Fill { get; init; }
         public long Writer { get; init; }
         public string? Node { get; init; }
@@ -230,6 +235,7 @@ static class Program
                         "--layers" => o with { Layers = true },
                         "--node" => o with { Node = Next() },
                         "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                        "--gc-pauses" => o with { GcPauses = true },
                         "--alloc-types" => o with { AllocationTypes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--fill" => o with { Fill = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--writer" => o with { Writer = long.Parse(Next(), CultureInfo.InvariantCulture) },

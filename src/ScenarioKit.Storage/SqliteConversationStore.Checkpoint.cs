@@ -9,40 +9,63 @@ public sealed partial class SqliteConversationStore
     /// Copies the WAL into the database file on a thread of its own, so the serial writer does not. SQLite's automatic
     /// checkpoint runs inside the commit that crosses its threshold: the writer thread copied a thousand pages and synced
     /// the database file while every turn queued behind it waited (docs/performance.md, "Session 7: the writer"). Here
-    /// the writer only signals every <see cref="TurnsPerPass"/> committed turns, and this thread runs a PASSIVE
+    /// the writer only signals every <see cref="_turnsPerPass"/> committed turns, and this thread runs a PASSIVE
     /// checkpoint beside the writer's next commits (SQLite lets one checkpoint run while a writer appends to the WAL).
     /// </summary>
     /// <remarks>
+    /// <para>
     /// A WAL starts again from its beginning only when a write transaction begins with every frame copied, and a
     /// checkpoint running beside a busy writer is always a few commits behind. So when a pass finds the WAL longer than
-    /// <see cref="RestartFrames"/>, it asks the writer for one checkpoint of its own after its next commit: that copies
-    /// only the frames since this pass and lets the following transaction restart the WAL; the commit after a restart
-    /// truncates a WAL file that grew beyond <see cref="RestartFrames"/> (<c>journal_size_limit</c>).
+    /// the restart length, this thread first catches up (passes back to back, each copying what the writer appended
+    /// during the one before, until one copies little), then asks the writer for one checkpoint of its own after its
+    /// next commit: that copies the last few commits' frames and lets the following transaction restart the WAL.
+    /// </para>
+    /// <para>
+    /// Every commit waits while the writer checkpoints, so under load that stop is what a turn's p99 sees: after an
+    /// ordinary pass it copied ≈ 2,000 frames and, with the WAL cut back to 32 MiB at each restart, took 15–30 ms every
+    /// ≈ 0.4 s (docs/performance.md, "Session 10: the WAL's restart"). Now it copies tens of frames, comes 4× less often
+    /// (128 MiB), and the restarted WAL is reused in place: <c>journal_size_limit</c> is twice the restart length, so
+    /// only a WAL that grew past that (a reader holding an old snapshot) is cut back. A WAL restarts on its own when the
+    /// writer pauses (any moment without load), so it reaches this length only under sustained load.
     /// Durability is unchanged: a commit is synced to the WAL before it is acknowledged, whichever thread copies it later.
+    /// </para>
     /// </remarks>
     sealed class WalCheckpointer : IDisposable
     {
+        /// <summary>A WAL this long (frames of 4 KiB: 128 MiB) is restarted by the writer's own checkpoint.</summary>
+        public const int DefaultRestartFrames = 32768;
+
         /// <summary>
-        /// Committed turns between two passes (≈ 3,000 WAL frames of reference turns). A page the busy turns dirty again and
-        /// again (the B-trees' right edges, the live conversations' rows) is copied once per pass: every 1,024 turns cost
-        /// the checkpoint thread 5–6 µs per turn, every 256 turns 9–10 (docs/performance.md, "Session 7: the writer").
+        /// A catch-up pass that copied fewer frames than this (1 MiB) leaves the writer's checkpoint a few commits' frames.
         /// </summary>
-        const int TurnsPerPass = 1024;
+        const int CaughtUpFrames = 256;
 
-        /// <summary>A WAL this long (frames of 4 KiB: 32 MiB) is restarted by the writer's own checkpoint.</summary>
-        const int RestartFrames = 8192;
+        /// <summary>A reader holding an old snapshot keeps every pass short of the WAL's end; the writer is asked anyway after these.</summary>
+        const int MaxCatchUpPasses = 8;
 
+        /// <summary>
+        /// Committed turns between two passes (1,024: ≈ 3,000 WAL frames of reference turns). A page the busy turns dirty
+        /// again and again (the B-trees' right edges, the live conversations' rows) is copied once per pass: every 1,024
+        /// turns cost the checkpoint thread 5–6 µs per turn, every 256 turns 9–10 (docs/performance.md, "Session 7: the
+        /// writer"). Fewer for a short restart length (tests), so that passes come before the WAL passes it.
+        /// </summary>
+        readonly int _turnsPerPass;
+        readonly int _restartFrames;
         readonly SqliteConnection _connection;
         readonly SemaphoreSlim _due = new(0, 1);
         readonly Thread _thread;
         volatile bool _stopping;
         volatile bool _restartWanted;
         int _turnsSincePass;
+        int _backfilled;
 
         /// <summary>Turns the automatic checkpoint of <paramref name="writer"/> off and starts the checkpoint thread.</summary>
-        public WalCheckpointer(SqliteConnection writer, string connectionString)
+        public WalCheckpointer(SqliteConnection writer, string connectionString, int restartFrames)
         {
-            Execute(writer, null, $"PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={RestartFrames * 4096L}");
+            ArgumentOutOfRangeException.ThrowIfLessThan(restartFrames, 64);
+            _restartFrames = restartFrames;
+            _turnsPerPass = Math.Min(1024, restartFrames / 8);
+            Execute(writer, null, $"PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={restartFrames * 2L * 4096}");
             // Not pooled: the connection lives as long as the store and is closed with it.
             _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
             try
@@ -70,7 +93,7 @@ public sealed partial class SqliteConversationStore
                 raw.sqlite3_wal_checkpoint_v2(writer.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
             }
             _turnsSincePass += turns;
-            if (_turnsSincePass < TurnsPerPass) return;
+            if (_turnsSincePass < _turnsPerPass) return;
             _turnsSincePass = 0;
             // Already signalled and not yet taken: the pass that is due will copy these frames too. Only this thread releases.
             if (_due.CurrentCount == 0) _due.Release();
@@ -82,9 +105,29 @@ public sealed partial class SqliteConversationStore
             {
                 _due.Wait();
                 if (_stopping) return;
-                var result = raw.sqlite3_wal_checkpoint_v2(_connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var walFrames, out _);
-                if (result == raw.SQLITE_OK && walFrames >= RestartFrames) _restartWanted = true;
+                var (walFrames, _) = Pass();
+                if (walFrames < _restartFrames) continue;
+                // The writer's own checkpoint stops every commit while it copies and syncs what it finds, so it must find
+                // little: the frames appended during a pass are copied by the next one, until one copies few (each pass
+                // is shorter than the one before, as it has less to copy). Then the writer is asked.
+                for (var pass = 0; pass < MaxCatchUpPasses && !_stopping; pass++)
+                {
+                    var (_, copied) = Pass();
+                    if (copied is >= 0 and < CaughtUpFrames) break;
+                }
+                _restartWanted = true;
             }
+        }
+
+        /// <summary>One PASSIVE checkpoint: the WAL's length in frames and how many frames this pass copied (−1 for unknown).</summary>
+        (int WalFrames, int Copied) Pass()
+        {
+            var result = raw.sqlite3_wal_checkpoint_v2(_connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var walFrames, out var backfilled);
+            if (result != raw.SQLITE_OK) return (-1, -1);
+            // Backfilled counts from the WAL's start, so it falls when the writer has restarted the WAL since the last pass.
+            var copied = backfilled >= _backfilled ? backfilled - _backfilled : -1;
+            _backfilled = backfilled;
+            return (walFrames, copied);
         }
 
         /// <summary>After the writer thread has stopped; idempotent, as the store's own disposal.</summary>

@@ -31,6 +31,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     volatile Exception? _writerError;
 
     public SqliteConversationStore(string path, bool fullSync = true)
+        : this(path, fullSync, WalCheckpointer.DefaultRestartFrames)
+    {
+    }
+
+    /// <param name="walRestartFrames">The WAL's length (4 KiB frames) at which the writer restarts it under load (<see cref="WalCheckpointer"/>); short in tests.</param>
+    internal SqliteConversationStore(string path, bool fullSync, int walRestartFrames)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -59,7 +65,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             EnsureLayout(_writer);
             // Prepared here, not on the writer thread: a file the statements do not fit fails the open, not every later turn.
             _statements = new TurnStatements(_writer);
-            _checkpointer = new WalCheckpointer(_writer, _connectionString);
+            _checkpointer = new WalCheckpointer(_writer, _connectionString, walRestartFrames);
         }
         catch
         {

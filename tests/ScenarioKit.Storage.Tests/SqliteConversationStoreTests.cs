@@ -143,6 +143,43 @@ public sealed class SqliteConversationStoreTests : ConversationStoreContract
     }
 
     [Fact]
+    public async Task The_WAL_starts_again_under_writes_that_never_pause_and_every_turn_survives_it()
+    {
+        // Under sustained load the checkpoint thread is always a few commits behind, so the WAL restarts only when the
+        // writer checkpoints itself at the restart length. 64 writers that never pause write ≈ 14 times the restart
+        // length (512 frames, 2 MiB here); without the restart the WAL would hold all of it.
+        var path = Path.Combine(_folder, "restart.db");
+        const int Writers = 64, Turns = 150, RestartFrames = 512;
+        await using (var store = new SqliteConversationStore(path, fullSync: true, walRestartFrames: RestartFrames))
+        {
+            await Parallel.ForAsync(0, Writers, new ParallelOptions { MaxDegreeOfParallelism = Writers, CancellationToken = Ct }, async (c, ct) =>
+            {
+                for (var turn = 1; turn <= Turns; turn++)
+                {
+                    var text = "会話 " + c + " 番 " + turn + " " + RandomText(new Random(c * 1000 + turn), 1000);
+                    await store.SaveAsync(new TurnWrite(Record("w" + c, turn, turn, state: text), turn - 1, [Activity(turn, text)]), ct);
+                }
+            });
+
+            // Rows of ≈ 2 × 1.5 KB per turn went through the WAL (≈ 29 MB); it restarts past 512 frames and is cut back
+            // past twice that, so it holds a few MB (frames of a 4 KiB page and a 24-byte header).
+            var wal = new FileInfo(path + "-wal").Length;
+            Assert.True(wal <= 4L * RestartFrames * (4096 + 24), $"the WAL has {wal} bytes");
+            Assert.Equal(Turns, (await store.ReadActivitiesAsync("w17", 0, 1000, Ct)).Count);
+        }
+
+        // Reopened: every conversation has its last state and every activity, whatever the WAL held at the close.
+        await using var reopened = new SqliteConversationStore(path, fullSync: false);
+        for (var c = 0; c < Writers; c++)
+        {
+            var record = await reopened.GetAsync("w" + c, Ct);
+            Assert.Equal(Turns, record!.Version);
+            Assert.StartsWith("会話 " + c + " 番 " + Turns + " ", System.Text.Encoding.UTF8.GetString(record.State.Span));
+            Assert.Equal(Enumerable.Range(1, Turns).Select(t => (long)t), (await reopened.ReadActivitiesAsync("w" + c, 0, 1000, Ct)).Select(a => a.Seq));
+        }
+    }
+
+    [Fact]
     public async Task Replay_returns_every_stored_activity_byte_for_byte_from_every_watermark()
     {
         // A turn's activities are stored packed in one row: generated JSON of every size (empty, a few bytes, 100 KB),
