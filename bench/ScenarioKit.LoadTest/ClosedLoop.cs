@@ -43,16 +43,16 @@ static class ClosedLoop
     public delegate string? Check(int turn, byte[] request, byte[] body);
 
     /// <param name="sample">Called every <paramref name="samplePeriod"/> of the measured window with the time since it began.</param>
-    /// <param name="allocations">Started and stopped with the measured window (samplers of the runtime's events).</param>
+    /// <param name="window">Started and stopped with the measured window (samplers of the runtime's events).</param>
     public static Task<LoadResult> RunAsync(
         string target, string url, Program.Options options, Check check,
-        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, IMeasuredWindow? allocations = null) =>
-        RunAsync(target, [url], options, check, sample, samplePeriod, allocations);
+        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, IMeasuredWindow? window = null) =>
+        RunAsync(target, [url], options, check, sample, samplePeriod, window);
 
     /// <summary>The same loop over several servers: turn <c>n</c> of every conversation goes to <c>urls[n % count]</c> (any node takes any turn).</summary>
     public static async Task<LoadResult> RunAsync(
         string target, IReadOnlyList<string> urls, Program.Options options, Check check,
-        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, IMeasuredWindow? allocations = null)
+        Action<TimeSpan>? sample = null, TimeSpan samplePeriod = default, IMeasuredWindow? window = null)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -112,7 +112,7 @@ static class ClosedLoop
         var workers = Enumerable.Range(0, options.Connections).Select(i => Task.Run(() => Worker(i))).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
         var costBefore = ProcessCost.Now();
-        allocations?.Start();
+        window?.Start();
         Volatile.Write(ref measuring, true);
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(options.Duration);
@@ -128,7 +128,7 @@ static class ClosedLoop
         var left = duration - clock.Elapsed;
         if (left > TimeSpan.Zero) await Task.Delay(left);
         Volatile.Write(ref measuring, false);
-        allocations?.Stop();
+        window?.Stop();
         var wall = clock.Elapsed;
         var cost = ProcessCost.Now().Since(costBefore);
         Volatile.Write(ref stop, true);

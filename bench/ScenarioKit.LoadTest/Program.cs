@@ -195,7 +195,6 @@ static class Program
         public bool Layers { get; init; }
         public int SampleSeconds { get; init; }
         public int AllocationTypes { get; init; }
-
         public bool GcPauses { get; init; }
         public long Fill { get; init; }
         public long Writer { get; init; }
