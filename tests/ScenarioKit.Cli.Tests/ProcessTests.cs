@@ -62,6 +62,25 @@ public sealed partial class ProcessTests
     }
 
     [Fact]
+    public async Task Serve_on_a_port_another_program_holds_exits_1_with_one_line_and_no_stack_trace()
+    {
+        using var temp = new TempDirectory();
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)holder.LocalEndpoint).Port}";
+
+        var run = await CliProcess.RunAsync("", null, "serve", "scenarios/reference-support", "--urls", url, "--db", temp.Combine("state.db"));
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        var output = run.Stdout + run.Stderr;
+        Assert.Contains($"Failed to bind to address {url}: address already in use.", output, StringComparison.Ordinal);
+        // The host's own report of the failed start (a stack trace) and of the services it stopped are held back.
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("BackgroundService", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Listening", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_listens_on_a_free_loopback_port_and_answers_health_checks()
     {
         using var temp = new TempDirectory();

@@ -92,16 +92,23 @@ internal sealed class HubConversationObserver(IServiceProvider services, ILogger
 
     async Task RunLaneAsync(ChannelReader<Func<CancellationToken, Task>> lane, CancellationToken stoppingToken)
     {
-        await foreach (var work in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            try
+            await foreach (var work in lane.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await WithRetryAsync(work, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await WithRetryAsync(work, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "The agent hub failed to take a conversation event.");
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "The agent hub failed to take a conversation event.");
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: a lane ends, it does not fail (the host reports a failed service as an error).
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -40,11 +41,15 @@ public sealed class ScenarioServer : IAsyncDisposable
 
     readonly IReadOnlyList<ScenarioKit.Model.ScenarioPackage> _packages;
 
-    ScenarioServer(WebApplication app, ScenarioServerOptions options, IReadOnlyList<ScenarioKit.Model.ScenarioPackage> packages)
+    /// <summary>Set once the host has started; until then its own log lines are held back (see the filter in Create).</summary>
+    readonly StrongBox<bool> _hostStarted;
+
+    ScenarioServer(WebApplication app, ScenarioServerOptions options, IReadOnlyList<ScenarioKit.Model.ScenarioPackage> packages, StrongBox<bool> hostStarted)
     {
         _app = app;
         Options = options;
         _packages = packages;
+        _hostStarted = hostStarted;
     }
 
     public ScenarioServerOptions Options { get; }
@@ -98,6 +103,14 @@ public sealed class ScenarioServer : IAsyncDisposable
         configure?.Invoke(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(ScenarioServerOptions.DefaultUrl);
+        else
+            ListenAddresses.Check(builder.Configuration[WebHostDefaults.ServerUrlsKey]!);
+        // A start that fails (a port in use, a hosted service that throws) reaches the caller as an exception, which serve
+        // reports in one line; the host would first log it with its stack trace, and every background service stopped
+        // with it. Its lines are held back until it has started, unless the operator configured the category.
+        var hostStarted = new StrongBox<bool>();
+        if (builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Hosting"] is null)
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => hostStarted.Value && level >= LogLevel.Information);
         // ASP.NET Core logs every request at Information; at thousands of turns a second that is the
         // bottleneck. Keep it at Warning unless the operator configured the category.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
@@ -235,7 +248,7 @@ public sealed class ScenarioServer : IAsyncDisposable
         directLine.Map(app).RequireCors(DirectLineCorsPolicy);
         PlaygroundEndpoints.Map(app, catalog, directLine, options.Mocks?.Actions ?? []);
         HealthEndpoints.Map(app);
-        return new ScenarioServer(app, options, packages);
+        return new ScenarioServer(app, options, packages, hostStarted);
     }
 
     /// <summary><c>/api/messages</c> or <c>/api/{scenarioId}/messages</c>, as routed below.</summary>
@@ -252,6 +265,7 @@ public sealed class ScenarioServer : IAsyncDisposable
     /// <summary>Loads the packages into the engine and starts listening; <see cref="Urls"/> then holds the bound addresses (with real ports when 0 was asked for).</summary>
     /// <exception cref="ScenarioSourceException">The engine cannot run a package.</exception>
     /// <exception cref="StorageStartupException">The configured database cannot be reached or migrated.</exception>
+    /// <exception cref="ListenAddressException">Another program listens on a configured address.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await ServerStorage.MigrateAsync(_app.Services, cancellationToken);
@@ -262,7 +276,16 @@ public sealed class ScenarioServer : IAsyncDisposable
             _app.Services.GetRequiredService<ILogger<ScenarioServer>>().LogWarning(
                 "Mocked actions, answered without calling them: {Actions}. For demos and trials; production runs without --mock/--mocks.",
                 string.Join(", ", mocks.Actions));
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new ListenAddressException(
+                $"{e.Message} Stop the program that listens there, or give another address with --urls (for example --urls http://127.0.0.1:3979).");
+        }
+        _hostStarted.Value = true;
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);

@@ -42,6 +42,48 @@ public sealed class HostingTests
         // Issue 14 (docs/performance.md, "Session 9"): Direct Line (CORS, its stream) and the agent hub (WebSockets) keep both.
         Assert.Equal(messages, ScenarioServer.IsMessagesPath(new PathString(path)));
 
+    [Theory]
+    [InlineData("http://127.0.0.1:397B", "the port '397B'")]
+    [InlineData("http://127.0.0.1:99999", "the port '99999'")]
+    [InlineData("127.0.0.1:3978", "no scheme")]
+    [InlineData("ftp://127.0.0.1:21", "the scheme 'ftp'")]
+    [InlineData("http://::1:3978", "IPv6 address goes in brackets")]
+    [InlineData("http://[::1:3978", "without its closing ]")]
+    [InlineData("http://:3978", "no host")]
+    [InlineData("http://127.0.0.1:0;http://localhost:80x", "the port '80x'")]
+    public void A_listen_address_Kestrel_would_misread_is_refused_before_anything_binds(string urls, string problem)
+    {
+        // Kestrel reads a port that is not a number as part of the host, and a host it cannot resolve as every interface:
+        // http://127.0.0.1:397B listened on port 80 of every interface.
+        var e = Assert.Throws<ListenAddressException>(() => ScenarioServer.Create(["--urls", urls], o => o.Sources.Add("unused")));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        Assert.Contains("http://127.0.0.1:3978", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:0")]
+    [InlineData("https://0.0.0.0:443")]
+    [InlineData("http://localhost:3978")]
+    [InlineData("http://*:3978;http://+:3979")]
+    [InlineData("http://[::1]:3978")]
+    [InlineData("HTTP://[::]")]
+    [InlineData("http://support.example:3978/")]
+    [InlineData("http://unix:/run/scenariokit.sock")]
+    public void Every_address_form_Kestrel_binds_as_written_passes_the_check(string urls) => ListenAddresses.Check(urls);
+
+    [Fact]
+    public async Task A_second_server_on_an_address_in_use_fails_with_one_message_naming_it()
+    {
+        await using var first = await TestServer.StartAsync();
+        var taken = first.BaseAddress.ToString().TrimEnd('/');
+
+        var e = await Assert.ThrowsAsync<ListenAddressException>(() => TestServer.StartAsync(args: ["--urls", taken]));
+
+        Assert.Contains(taken, e.Message, StringComparison.Ordinal);
+        Assert.Contains("already in use", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--urls", e.Message, StringComparison.Ordinal);
+    }
+
     static DefaultHttpContext RemoteRequest(string json)
     {
         var context = new DefaultHttpContext();
