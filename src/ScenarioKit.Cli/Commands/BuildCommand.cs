@@ -51,10 +51,20 @@ internal static class BuildCommand
             }
 
             var folder = result.GetRequiredValue(output);
-            Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, $"{package.Manifest.Id}-{package.Manifest.Version}{PackageFormat.FileExtension}");
             var bytes = PackageFormat.Write(package);
-            await File.WriteAllBytesAsync(file, bytes, ct);
+            try
+            {
+                Directory.CreateDirectory(folder);
+                await File.WriteAllBytesAsync(file, bytes, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The framework's message names only the path it stopped at (a file where the folder should be, a folder
+                // that cannot be made): say which package could not go where.
+                var why = File.Exists(folder) ? $"{folder} is a file, not a folder" : e.Message;
+                return CommandGuard.Fail(context, $"Cannot write {file}: {why}");
+            }
 
             var manifest = package.Manifest;
             var console = context.Out;

@@ -24,6 +24,20 @@ public sealed class BuildCommandTests
     }
 
     [Fact]
+    public async Task An_output_that_is_a_file_fails_with_a_message_naming_the_package_and_the_file()
+    {
+        using var temp = new TempDirectory();
+        var notAFolder = temp.Combine("出力.txt");
+        File.WriteAllText(notAFolder, "kept");
+
+        var run = await CliHarness.RunAsync("build", Scenarios.Reference, "-o", notAFolder);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains($"Cannot write {Path.Combine(notAFolder, "reference-support-1.0.0.skpkg")}: {notAFolder} is a file, not a folder", run.Error, StringComparison.Ordinal);
+        Assert.Equal("kept", File.ReadAllText(notAFolder));
+    }
+
+    [Fact]
     public async Task Building_twice_gives_byte_identical_packages()
     {
         using var temp = new TempDirectory();
