@@ -20,7 +20,7 @@ public sealed class NewCommandTests
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["flows/order_status.yaml", "intents/intents.yaml", "scenario.yaml", "tests/intents.accuracy.yaml", "tests/shop-support.test.yaml"],
+            ["flows/order_status.yaml", "flows/smalltalk.yaml", "intents/intents.yaml", "scenario.yaml", "tests/intents.accuracy.yaml", "tests/shop-support.test.yaml"],
             files.Where(f => !f.StartsWith(".scenariokit/", StringComparison.Ordinal)));
         var scenario = File.ReadAllText(Path.Combine(folder, "scenario.yaml"));
         Assert.StartsWith("# yaml-language-server: $schema=.scenariokit/scenario.schema.json\n", scenario, StringComparison.Ordinal);
