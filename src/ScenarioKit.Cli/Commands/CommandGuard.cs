@@ -20,7 +20,8 @@ internal static class CommandGuard
             context.Error.MarkupLine("[yellow]cancelled[/]");
             return ExitCodes.Failed;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or System.Security.SecurityException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or System.Security.SecurityException
+            or ScenarioKit.Server.Hosting.ServerSettingsException)
         {
             return Fail(context, e.Message);
         }

@@ -75,7 +75,7 @@ internal static class ServeCommand
                         options.Mocks = new ActionMocks(mocked.Actions, real => mocked.Wrap(real, TimeProvider.System, MockOptions.PrintProblem(context)));
                 });
             }
-            catch (Exception e) when (e is ScenarioSourceException or StorageStartupException or ListenAddressException)
+            catch (Exception e) when (e is ScenarioSourceException or StorageStartupException or ListenAddressException or ServerSettingsException)
             {
                 return CommandGuard.Fail(context, e.Message);
             }
@@ -86,7 +86,7 @@ internal static class ServeCommand
                 {
                     await server.StartAsync(ct);
                 }
-                catch (Exception e) when (e is ScenarioSourceException or StorageStartupException or ListenAddressException)
+                catch (Exception e) when (e is ScenarioSourceException or StorageStartupException or ListenAddressException or ServerSettingsException)
                 {
                     return CommandGuard.Fail(context, e.Message);
                 }

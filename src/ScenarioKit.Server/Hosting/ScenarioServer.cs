@@ -82,10 +82,18 @@ public sealed class ScenarioServer : IAsyncDisposable
         return BindOptions(configuration);
     }
 
+    /// <exception cref="ServerSettingsException">A ScenarioKit setting has a value of the wrong kind (a provider that does not exist, a size that is not a number).</exception>
     static ScenarioServerOptions BindOptions(IConfiguration configuration)
     {
         var options = new ScenarioServerOptions();
-        configuration.GetSection("ScenarioKit").Bind(options);
+        try
+        {
+            configuration.GetSection("ScenarioKit").Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw ServerSettingsException.From(e);
+        }
         // The Bot Framework's conventional setting names work too.
         options.AppId ??= NullIfEmpty(configuration["MicrosoftAppId"]);
         options.AppPassword ??= NullIfEmpty(configuration["MicrosoftAppPassword"]);
@@ -369,3 +377,31 @@ public sealed class ScenarioServer : IAsyncDisposable
 
 /// <summary>A scenario source could not be loaded; the message names the file (and the diagnostics, for a scenario folder).</summary>
 public sealed class ScenarioSourceException(string message) : Exception(message);
+
+/// <summary>A setting (appsettings.json, a <c>ScenarioKit__…</c> variable or a <c>--ScenarioKit:…</c> flag) cannot be read; the message names it and what it accepts.</summary>
+public sealed partial class ServerSettingsException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>
+    /// From the configuration binder's failure, whose message is "Failed to convert configuration value 'v' at 'path'
+    /// to type 't'.": the setting, its value and what it accepts (an enum's names). Any other message is kept as it is.
+    /// </summary>
+    internal static ServerSettingsException From(InvalidOperationException e)
+    {
+        if (ConversionFailure().Match(e.Message) is not { Success: true } m) return new ServerSettingsException(e.Message, e);
+        var (value, path, typeName) = (m.Groups["value"].Value, m.Groups["path"].Value, m.Groups["type"].Value);
+        var type = typeof(ScenarioServerOptions).Assembly.GetType(typeName) ?? Type.GetType(typeName);
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        var expected = type switch
+        {
+            { IsEnum: true } => "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant())),
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(TimeSpan) => "a time span such as 00:30:00",
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ => "a value of type " + (type?.Name ?? typeName),
+        };
+        return new ServerSettingsException($"The setting {path} is '{value}'; it must be {expected}.", e);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<path>[^']*)' to type '(?<type>[^']*)'\.$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex ConversionFailure();
+}

@@ -31,6 +31,18 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task A_setting_of_the_wrong_kind_is_one_error_line_naming_it()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliHarness.RunAsync("serve", Scenarios.Reference, "--urls", "http://127.0.0.1:0", "--db", temp.Combine("x.db"), "--ScenarioKit:Storage:Provider=mysql");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("The setting ScenarioKit:Storage:Provider is 'mysql'; it must be one of sqlite, postgres.", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Listening", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_explains_pass_through_settings()
     {
         var run = await CliHarness.RunAsync("serve", "--help");

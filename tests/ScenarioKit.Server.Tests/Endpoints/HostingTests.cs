@@ -71,6 +71,19 @@ public sealed class HostingTests
     [InlineData("http://unix:/run/scenariokit.sock")]
     public void Every_address_form_Kestrel_binds_as_written_passes_the_check(string urls) => ListenAddresses.Check(urls);
 
+    [Theory]
+    [InlineData("--ScenarioKit:Storage:Provider=mysql", "The setting ScenarioKit:Storage:Provider is 'mysql'; it must be one of sqlite, postgres.")]
+    [InlineData("--ScenarioKit:MaxRequestBodyBytes=256KB", "The setting ScenarioKit:MaxRequestBodyBytes is '256KB'; it must be a whole number.")]
+    [InlineData("--ScenarioKit:StreamKeepAlive=15秒", "The setting ScenarioKit:StreamKeepAlive is '15秒'; it must be a time span such as 00:30:00.")]
+    [InlineData("--ScenarioKit:AllowRemote=yes", "The setting ScenarioKit:AllowRemote is 'yes'; it must be true or false.")]
+    public void A_setting_of_the_wrong_kind_is_named_with_what_it_accepts(string setting, string message)
+    {
+        // The configuration binder's own failure is an InvalidOperationException that reached serve as a stack trace.
+        var e = Assert.Throws<ServerSettingsException>(() => ScenarioServer.Create(["--urls", "http://127.0.0.1:0", setting]));
+        Assert.Equal(message, e.Message);
+        Assert.Equal(message, Assert.Throws<ServerSettingsException>(() => ScenarioServer.ReadOptions([setting])).Message);
+    }
+
     [Fact]
     public async Task A_second_server_on_an_address_in_use_fails_with_one_message_naming_it()
     {
