@@ -81,6 +81,26 @@ public sealed partial class ProcessTests
     }
 
     [Fact]
+    public async Task An_appsettings_json_that_is_not_json_is_named_with_its_line_and_what_is_wrong()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("appsettings.json"), "{\n  \"ScenarioKit\": {\n    \"DatabasePath\": \"会話.db\"\n    \"AllowRemote\": true\n  }\n}\n");
+        var info = CliProcess.StartInfo(null, "agents", "list");
+        info.WorkingDirectory = temp.Path;
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failed, process.ExitCode);
+        var error = await stderr;
+        Assert.Contains($"Failed to load configuration from file '{temp.Combine("appsettings.json")}' (line 4, byte 5):", error, StringComparison.Ordinal);
+        Assert.Contains("is invalid after a value", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_listens_on_a_free_loopback_port_and_answers_health_checks()
     {
         using var temp = new TempDirectory();

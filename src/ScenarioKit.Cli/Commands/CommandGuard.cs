@@ -23,8 +23,25 @@ internal static class CommandGuard
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or System.Security.SecurityException
             or ScenarioKit.Server.Hosting.ServerSettingsException)
         {
-            return Fail(context, e.Message);
+            return Fail(context, Describe(e));
         }
+    }
+
+    /// <summary>
+    /// The exception's message, and for a settings file that is not JSON (appsettings.json) where and what: the
+    /// configuration's own message names only the file.
+    /// </summary>
+    static string Describe(Exception e)
+    {
+        // FileConfigurationProvider wraps the JSON provider's exception, which wraps the reader's.
+        var inner = e.InnerException;
+        while (inner is not null and not System.Text.Json.JsonException) inner = inner.InnerException;
+        if (e is not InvalidDataException || inner is not System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position } json)
+            return e.Message;
+        var what = json.Message;
+        foreach (var cut in new[] { " Path:", " LineNumber:" })
+            if (what.IndexOf(cut, StringComparison.Ordinal) is var at and > 0) what = what[..at];
+        return $"{e.Message.TrimEnd('.')} (line {line + 1}, byte {position + 1}): {what.Trim()}";
     }
 
     /// <summary>Writes "error: …" and returns <see cref="ExitCodes.Usage"/>: the command line asked for something impossible.</summary>
