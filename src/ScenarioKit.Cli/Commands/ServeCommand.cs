@@ -75,7 +75,7 @@ internal static class ServeCommand
                         options.Mocks = new ActionMocks(mocked.Actions, real => mocked.Wrap(real, TimeProvider.System, MockOptions.PrintProblem(context)));
                 });
             }
-            catch (Exception e) when (e is ScenarioSourceException or StorageStartupException or ListenAddressException or ServerSettingsException)
+            catch (Exception e) when (IsStartupFailure(e))
             {
                 return CommandGuard.Fail(context, e.Message);
             }
@@ -86,7 +86,7 @@ internal static class ServeCommand
                 {
                     await server.StartAsync(ct);
                 }
-                catch (Exception e) when (e is ScenarioSourceException or StorageStartupException or ListenAddressException or ServerSettingsException)
+                catch (Exception e) when (IsStartupFailure(e))
                 {
                     return CommandGuard.Fail(context, e.Message);
                 }
@@ -109,6 +109,10 @@ internal static class ServeCommand
         }));
         return command;
     }
+
+    /// <summary>Why the server could not be built or started, in a message meant for the operator (reported in one line).</summary>
+    static bool IsStartupFailure(Exception e) =>
+        e is ScenarioSourceException or StorageStartupException or ListenAddressException or ServerSettingsException;
 
     /// <summary>Top-level configuration keys <c>serve</c> passes through besides <c>Section:Key</c> ones (case-insensitive, as configuration is).</summary>
     static readonly string[] TopLevelSettings = ["MicrosoftAppId", "MicrosoftAppPassword", "environment"];

@@ -53,10 +53,10 @@ internal static class ListenAddresses
             var colon = hostAndPort.LastIndexOf(':');
             host = colon < 0 ? hostAndPort : hostAndPort[..colon];
             if (colon >= 0) port = hostAndPort[(colon + 1)..];
+            if (host.Contains(':', StringComparison.Ordinal))
+                return "has a ':' in its host (an IPv6 address goes in brackets: http://[::1]:3978)";
         }
         if (host.Length == 0) return "has no host";
-        if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
-            return "has a ':' in its host (an IPv6 address goes in brackets: http://[::1]:3978)";
         if (port is not null && !(int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= 65535))
             return $"has the port '{port}', not a number from 0 to 65535";
         return null;
