@@ -64,11 +64,13 @@ internal sealed class ConversationService(
     TimeProvider time,
     ILogger<ConversationService> logger,
     PackageDeployer? deployer = null,
-    IConversationObserver? observer = null)
+    IConversationObserver? observer = null,
+    ScenarioServerOptions? options = null)
 {
     const int MaxAttempts = 3;
     readonly RecentConversations _recent = new(capacity: 50_000);
-    const int MaxTranscriptActivities = 2000;
+    const int MaxTranscriptActivities = RecentConversations.MaxLogActivities;
+    readonly TimeSpan _activityRetention = options?.Retention.ActivityJson ?? new RetentionSettings().ActivityJson;
 
     public ScenarioCatalog Catalog => catalog;
 
@@ -119,6 +121,9 @@ internal sealed class ConversationService(
         var isStarted = record?.Started ?? false;
         var withAgent = record?.WithAgent ?? false;
         var appended = new List<StoredActivity>(4);
+        // The conversation's activities so far when this node holds them (a new conversation has none); read from the
+        // store only when a turn needs them (a handoff's transcript).
+        var log = record is null || record.LastSeq == 0 ? [] : LogOf(record, now);
 
         Activity? incoming = null;
         if (request.Incoming is { } inc)
@@ -192,7 +197,7 @@ internal sealed class ConversationService(
                         ActivityTypes.Event,
                         name: "handoff.initiate",
                         value: handoff.Value,
-                        attachments: [await TranscriptAttachmentAsync(ch.Key, record is null ? 0 : record.LastSeq, appended, cancellationToken).ConfigureAwait(false)],
+                        attachments: [TranscriptAttachment(log ??= await ReadLogAsync(ch.Key, cancellationToken).ConfigureAwait(false), appended)],
                         relatesTo: incoming is null ? null : new ConversationReference
                         {
                             ActivityId = incoming.Id,
@@ -249,7 +254,9 @@ internal sealed class ConversationService(
             _recent.Forget(ch.Key);
             throw;
         }
-        _recent.Set(newRecord);
+        // The log a later turn may need: a read one (when shorter than the read's limit, it is the whole log) or the cached
+        // one, with this turn's activities.
+        _recent.Set(newRecord, log is null ? null : [.. log, .. appended]);
         feed.Publish(ch.Key, seq);
         if (result is not null)
         {
@@ -351,12 +358,20 @@ internal sealed class ConversationService(
     public Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken) =>
         store.ReadActivitiesAsync(key, afterSeq, limit, cancellationToken);
 
+    /// <summary>
+    /// The activities this node holds for the conversation whose row is <paramref name="record"/>; null when it holds none
+    /// or when the store may have expired some of them since (the conversation was idle past the activities' retention).
+    /// </summary>
+    StoredActivity[]? LogOf(ConversationRecord record, DateTimeOffset now) =>
+        _activityRetention > TimeSpan.Zero && now - record.UpdatedUtc >= _activityRetention ? null : _recent.LogOf(record);
+
+    /// <summary>The conversation's logged activities as the store holds them (at most <see cref="MaxTranscriptActivities"/>).</summary>
+    async Task<StoredActivity[]> ReadLogAsync(string key, CancellationToken cancellationToken) =>
+        [.. await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false)];
+
     /// <summary>§5: the transcript travels with the handoff as <c>{contentType:"application/json", name:"Transcript", content:{activities:[...]}}</c>.</summary>
-    async Task<Attachment> TranscriptAttachmentAsync(string key, long storedUpTo, List<StoredActivity> thisTurn, CancellationToken cancellationToken)
-    {
-        var earlier = storedUpTo == 0 ? [] : await store.ReadActivitiesAsync(key, 0, MaxTranscriptActivities, cancellationToken).ConfigureAwait(false);
-        return new Attachment { ContentType = "application/json", Name = "Transcript", ContentJsonParts = TranscriptJson(earlier, thisTurn) };
-    }
+    static Attachment TranscriptAttachment(StoredActivity[] earlier, List<StoredActivity> thisTurn) =>
+        new() { ContentType = "application/json", Name = "Transcript", ContentJsonParts = TranscriptJson(earlier, thisTurn) };
 
     /// <summary>
     /// <c>{"activities":[...]}</c> as parts: the logged bytes as they are (each is one JSON value the activity writer wrote)
@@ -365,16 +380,16 @@ internal sealed class ConversationService(
     /// (docs/performance.md, "Session 8"); nor joined into an array of their own, a copy of the whole transcript on every
     /// handoff ("Session 9").
     /// </summary>
-    static ReadOnlyMemory<byte>[] TranscriptJson(IReadOnlyList<StoredActivity> earlier, List<StoredActivity> thisTurn)
+    static ReadOnlyMemory<byte>[] TranscriptJson(StoredActivity[] earlier, List<StoredActivity> thisTurn)
     {
         var count = 0;
-        for (var i = 0; i < earlier.Count; i++) if (InTranscript(earlier[i])) count++;
+        foreach (var a in earlier) if (InTranscript(a)) count++;
         foreach (var a in thisTurn) if (InTranscript(a)) count++;
         // The start, each activity with a comma before all but the first, the end.
         var parts = new ReadOnlyMemory<byte>[2 + Math.Max(0, 2 * count - 1)];
         parts[0] = TranscriptStart;
         var at = 1;
-        for (var i = 0; i < earlier.Count; i++) Add(earlier[i]);
+        foreach (var a in earlier) Add(a);
         foreach (var a in thisTurn) Add(a);
         parts[at] = TranscriptEnd;
         return parts;
@@ -405,45 +420,3 @@ internal sealed class ConversationService(
             : $"Scenario '{id}' version {version} is not loaded. Loaded: {(known.Length == 0 ? "none" : known)}.";
     }
 }
-
-/// <summary>
-/// The last row this node saved per conversation, so a turn usually skips the read. Bounded: past the
-/// capacity, an arbitrary tenth is dropped (a dropped entry only costs one read from the store).
-/// Only ever holds rows that were durably saved.
-/// </summary>
-internal sealed class RecentConversations(int capacity)
-{
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, ConversationRecord> _rows = new(StringComparer.Ordinal);
-    // Counted here because ConcurrentDictionary.Count takes every lock of the map: once per turn, that was a
-    // contended point of every request (docs/performance.md, "Issue 14"). Approximate under races, which a bound
-    // tolerates.
-    int _count;
-
-    /// <summary>How many rows are held now (for tests; this one does take the map's locks).</summary>
-    internal int Count => _rows.Count;
-
-    public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var row) ? row : null;
-
-    public void Forget(string key)
-    {
-        if (_rows.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
-    }
-
-    public void Set(ConversationRecord row)
-    {
-        if (!_rows.TryAdd(row.Key, row)) _rows[row.Key] = row;
-        else if (Interlocked.Increment(ref _count) > capacity) Trim();
-    }
-
-    void Trim()
-    {
-        // Enumerating the map takes no lock (its Keys property would take them all).
-        var dropped = 0;
-        foreach (var (key, _) in _rows)
-        {
-            if (dropped++ >= capacity / 10) break;
-            Forget(key);
-        }
-    }
-}
-

@@ -3,7 +3,7 @@ using ScenarioKit.Storage;
 
 namespace ScenarioKit.Server.Tests.Conversations;
 
-/// <summary>Issue 14: the recent-rows cache counts its entries itself (no map-wide lock per turn) and stays bounded.</summary>
+/// <summary>Issue 14: the recent-rows cache counts its entries itself (no map-wide lock per turn) and stays bounded, its logs too.</summary>
 public sealed class RecentConversationsTests
 {
     [Fact]
@@ -35,6 +35,53 @@ public sealed class RecentConversationsTests
         Assert.NotNull(recent.Get("same"));
         for (var i = 0; i < 9; i++) Assert.NotNull(recent.Get($"c{i}"));
     }
+
+    [Fact]
+    public void A_log_is_given_only_for_the_row_it_was_saved_with()
+    {
+        var recent = new RecentConversations(capacity: 10);
+        var row = Row("c", version: 1);
+        recent.Set(row, [Activity(1, 100)]);
+        Assert.Single(recent.LogOf(row)!);
+        // An equal row read from the store is not the row the log was saved with: another node may have written since.
+        Assert.Null(recent.LogOf(Row("c", version: 1)));
+        var next = Row("c", version: 2);
+        recent.Set(next);
+        Assert.Null(recent.LogOf(next));
+        Assert.Null(recent.LogOf(row));
+        Assert.Equal(0, recent.LogBytes);
+    }
+
+    [Fact]
+    public void Logs_stay_within_their_byte_budget_and_the_rows_stay_when_their_logs_go()
+    {
+        var recent = new RecentConversations(capacity: 1_000, logBudgetBytes: 100_000);
+        for (var i = 0; i < 500; i++) recent.Set(Row($"k{i}", version: 1), [Activity(1, 600), Activity(2, 400)]);
+        Assert.InRange(recent.LogBytes, 1, 100_000);
+        Assert.Equal(500, recent.Count);
+        Assert.All(Enumerable.Range(0, 500), i => Assert.NotNull(recent.Get($"k{i}")));
+        var held = Enumerable.Range(0, 500).Count(i => recent.LogOf(recent.Get($"k{i}")!) is not null);
+        Assert.Equal(recent.LogBytes, held * 1_000L);
+
+        for (var i = 0; i < 500; i++) recent.Forget($"k{i}");
+        Assert.Equal(0, recent.LogBytes);
+    }
+
+    [Fact]
+    public void A_log_too_long_for_the_transcript_or_too_big_is_not_kept()
+    {
+        var recent = new RecentConversations(capacity: 10);
+        var many = Row("many", version: 1);
+        recent.Set(many, [.. Enumerable.Range(1, RecentConversations.MaxLogActivities + 1).Select(seq => Activity(seq, 10))]);
+        Assert.Null(recent.LogOf(many));
+        var big = Row("big", version: 1);
+        recent.Set(big, [Activity(1, RecentConversations.MaxLogBytes + 1)]);
+        Assert.Null(recent.LogOf(big));
+        Assert.Equal(0, recent.LogBytes);
+        Assert.NotNull(recent.Get("many"));
+    }
+
+    static StoredActivity Activity(long seq, int bytes) => new(seq, "message", new byte[bytes]);
 
     static ConversationRecord Row(string key, long version) => new(
         key, key, "test", "scenario", "1.0.0", "user", new byte[] { 1 }, version, version, true, false,

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using ScenarioKit.Storage;
+
+namespace ScenarioKit.Server.Conversations;
+
+/// <summary>
+/// The last row this node saved per conversation, so a turn usually skips the read, and with it, while they fit, the
+/// conversation's logged activities from its first, so a handoff's transcript usually skips reading the log back
+/// (docs/performance.md, "Session 12"). Only ever holds what was durably saved.
+/// Bounded twice: past <c>capacity</c> rows an arbitrary tenth is dropped, and past <c>logBudgetBytes</c> of activity JSON
+/// the logs of arbitrary conversations are dropped (their rows stay). A dropped entry or log only costs a read from the store.
+/// </summary>
+internal sealed class RecentConversations(int capacity, long logBudgetBytes = RecentConversations.DefaultLogBudgetBytes)
+{
+    public const long DefaultLogBudgetBytes = 16 << 20;
+
+    /// <summary>A log longer than this is not kept: the transcript reads at most this many activities from the store.</summary>
+    public const int MaxLogActivities = 2000;
+
+    /// <summary>A conversation's log is not kept past this many bytes of JSON (so one long conversation cannot crowd out the rest).</summary>
+    public const int MaxLogBytes = 256 << 10;
+
+    // A class, not a record: the map's TryUpdate compares entries, and only the same entry may be replaced.
+    sealed class Entry(ConversationRecord record, StoredActivity[]? log, long logBytes)
+    {
+        public ConversationRecord Record { get; } = record;
+        public StoredActivity[]? Log { get; } = log;
+        public long LogBytes { get; } = logBytes;
+    }
+
+    readonly ConcurrentDictionary<string, Entry> _rows = new(StringComparer.Ordinal);
+    // Counted here because ConcurrentDictionary.Count takes every lock of the map: once per turn, that was a
+    // contended point of every request (docs/performance.md, "Issue 14"). Approximate under races, which a bound
+    // tolerates.
+    int _count;
+    long _logBytes;
+    int _trimmingLogs;
+
+    /// <summary>How many rows are held now (for tests; this one does take the map's locks).</summary>
+    internal int Count => _rows.Count;
+
+    /// <summary>The bytes of activity JSON the logs hold now.</summary>
+    internal long LogBytes => Interlocked.Read(ref _logBytes);
+
+    public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var entry) ? entry.Record : null;
+
+    /// <summary>
+    /// The logged activities of the conversation whose row is <paramref name="record"/> (this very object, as
+    /// <see cref="Get"/> gave it), complete from its first up to <see cref="ConversationRecord.LastSeq"/>; null when
+    /// this node does not hold them.
+    /// </summary>
+    public StoredActivity[]? LogOf(ConversationRecord record) =>
+        _rows.TryGetValue(record.Key, out var entry) && ReferenceEquals(entry.Record, record) ? entry.Log : null;
+
+    public void Forget(string key)
+    {
+        if (!_rows.TryRemove(key, out var entry)) return;
+        Interlocked.Decrement(ref _count);
+        if (entry.LogBytes != 0) Interlocked.Add(ref _logBytes, -entry.LogBytes);
+    }
+
+    /// <param name="log">The conversation's activities, complete from its first up to the row's last seq; null when unknown.</param>
+    public void Set(ConversationRecord row, StoredActivity[]? log = null)
+    {
+        long bytes = 0;
+        if (log is not null)
+        {
+            foreach (var a in log) bytes += a.Json.Length;
+            if (log.Length > MaxLogActivities || bytes > MaxLogBytes)
+            {
+                log = null;
+                bytes = 0;
+            }
+        }
+        var entry = new Entry(row, log, bytes);
+        while (true)
+        {
+            if (_rows.TryGetValue(row.Key, out var old))
+            {
+                if (!_rows.TryUpdate(row.Key, entry, old)) continue;
+                Interlocked.Add(ref _logBytes, bytes - old.LogBytes);
+                break;
+            }
+            if (!_rows.TryAdd(row.Key, entry)) continue;
+            Interlocked.Add(ref _logBytes, bytes);
+            if (Interlocked.Increment(ref _count) > capacity) Trim();
+            break;
+        }
+        if (bytes != 0 && Interlocked.Read(ref _logBytes) > logBudgetBytes) TrimLogs();
+    }
+
+    void Trim()
+    {
+        // Enumerating the map takes no lock (its Keys property would take them all).
+        var dropped = 0;
+        foreach (var (key, _) in _rows)
+        {
+            if (dropped++ >= capacity / 10) break;
+            Forget(key);
+        }
+    }
+
+    /// <summary>Drops logs (keeping the rows) until a quarter of the budget is free; one thread at a time.</summary>
+    void TrimLogs()
+    {
+        if (Interlocked.Exchange(ref _trimmingLogs, 1) == 1) return;
+        try
+        {
+            var target = logBudgetBytes / 4 * 3;
+            foreach (var (key, entry) in _rows)
+            {
+                if (Interlocked.Read(ref _logBytes) <= target) break;
+                if (entry.Log is null) continue;
+                if (_rows.TryUpdate(key, new Entry(entry.Record, null, 0), entry)) Interlocked.Add(ref _logBytes, -entry.LogBytes);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _trimmingLogs, 0);
+        }
+    }
+}
