@@ -254,9 +254,11 @@ internal sealed class ConversationService(
             _recent.Forget(ch.Key);
             throw;
         }
-        // The log a later turn may need: a read one (when shorter than the read's limit, it is the whole log) or the cached
-        // one, with this turn's activities.
-        _recent.Set(newRecord, log is null ? null : [.. log, .. appended]);
+        // The log is held for the transcript of a handoff still to come: a read one (when shorter than the read's limit, it
+        // is the whole log) or the held one, with this turn's activities. Not once the conversation has been handed over
+        // (it is an agent's now, or the handoff was just sent): holding it longer only kept it past collections.
+        var handedOver = withAgent || result?.Outputs.Any(static o => o is BotHandoffOutput) == true;
+        _recent.Set(newRecord, log is null || handedOver ? null : [.. log, .. appended]);
         feed.Publish(ch.Key, seq);
         if (result is not null)
         {

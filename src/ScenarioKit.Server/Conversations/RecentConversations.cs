@@ -8,11 +8,13 @@ namespace ScenarioKit.Server.Conversations;
 /// conversation's logged activities from its first, so a handoff's transcript usually skips reading the log back
 /// (docs/performance.md, "Session 12"). Only ever holds what was durably saved.
 /// Bounded twice: past <c>capacity</c> rows an arbitrary tenth is dropped, and past <c>logBudgetBytes</c> of activity JSON
-/// the logs of arbitrary conversations are dropped (their rows stay). A dropped entry or log only costs a read from the store.
+/// the logs of the conversations saved longest ago are dropped (their rows stay). A dropped entry or log only costs a read
+/// from the store. The budget is small on purpose: a log is worth holding for a conversation that is going on, and every
+/// log held past a collection is promoted, so a large budget lengthened the collector's pauses (docs/performance.md).
 /// </summary>
 internal sealed class RecentConversations(int capacity, long logBudgetBytes = RecentConversations.DefaultLogBudgetBytes)
 {
-    public const long DefaultLogBudgetBytes = 16 << 20;
+    public const long DefaultLogBudgetBytes = 4 << 20;
 
     /// <summary>A log longer than this is not kept: the transcript reads at most this many activities from the store.</summary>
     public const int MaxLogActivities = 2000;
@@ -35,9 +37,16 @@ internal sealed class RecentConversations(int capacity, long logBudgetBytes = Re
     int _count;
     long _logBytes;
     int _trimmingLogs;
+    // The conversations whose logs were saved, oldest first, by key and row version (not the entries: a queued entry
+    // would keep a replaced log alive). Stale items are skipped when dequeued; their number is bounded by the capacity.
+    readonly ConcurrentQueue<(string Key, long Version)> _logOrder = new();
+    int _queued;
 
     /// <summary>How many rows are held now (for tests; this one does take the map's locks).</summary>
     internal int Count => _rows.Count;
+
+    /// <summary>How many places the order of logs holds now, stale ones included (for tests).</summary>
+    internal int QueuedLogs => Volatile.Read(ref _queued);
 
     /// <summary>The bytes of activity JSON the logs hold now.</summary>
     internal long LogBytes => Interlocked.Read(ref _logBytes);
@@ -86,7 +95,9 @@ internal sealed class RecentConversations(int capacity, long logBudgetBytes = Re
             if (Interlocked.Increment(ref _count) > capacity) Trim();
             break;
         }
-        if (bytes != 0 && Interlocked.Read(ref _logBytes) > logBudgetBytes) TrimLogs();
+        if (bytes == 0) return;
+        _logOrder.Enqueue((row.Key, row.Version));
+        if (Interlocked.Increment(ref _queued) > capacity || Interlocked.Read(ref _logBytes) > logBudgetBytes) TrimLogs();
     }
 
     void Trim()
@@ -100,18 +111,22 @@ internal sealed class RecentConversations(int capacity, long logBudgetBytes = Re
         }
     }
 
-    /// <summary>Drops logs (keeping the rows) until a quarter of the budget is free; one thread at a time.</summary>
+    /// <summary>Drops the oldest logs (keeping the rows) until a quarter of the budget is free; one thread at a time.</summary>
     void TrimLogs()
     {
         if (Interlocked.Exchange(ref _trimmingLogs, 1) == 1) return;
         try
         {
             var target = logBudgetBytes / 4 * 3;
-            foreach (var (key, entry) in _rows)
+            while ((Interlocked.Read(ref _logBytes) > target || Volatile.Read(ref _queued) > capacity) && _logOrder.TryDequeue(out var item))
             {
-                if (Interlocked.Read(ref _logBytes) <= target) break;
-                if (entry.Log is null) continue;
-                if (_rows.TryUpdate(key, new Entry(entry.Record, null, 0), entry)) Interlocked.Add(ref _logBytes, -entry.LogBytes);
+                Interlocked.Decrement(ref _queued);
+                // Only the log saved with that version: a newer one has its own place further on.
+                if (_rows.TryGetValue(item.Key, out var entry) && entry.Log is not null && entry.Record.Version == item.Version
+                    && _rows.TryUpdate(item.Key, new Entry(entry.Record, null, 0), entry))
+                {
+                    Interlocked.Add(ref _logBytes, -entry.LogBytes);
+                }
             }
         }
         finally

@@ -60,8 +60,10 @@ public sealed class RecentConversationsTests
         Assert.InRange(recent.LogBytes, 1, 100_000);
         Assert.Equal(500, recent.Count);
         Assert.All(Enumerable.Range(0, 500), i => Assert.NotNull(recent.Get($"k{i}")));
-        var held = Enumerable.Range(0, 500).Count(i => recent.LogOf(recent.Get($"k{i}")!) is not null);
-        Assert.Equal(recent.LogBytes, held * 1_000L);
+        var held = Enumerable.Range(0, 500).Where(i => recent.LogOf(recent.Get($"k{i}")!) is not null).ToList();
+        Assert.Equal(recent.LogBytes, held.Count * 1_000L);
+        // The logs saved last are the ones held.
+        Assert.Equal(Enumerable.Range(500 - held.Count, held.Count), held);
 
         for (var i = 0; i < 500; i++) recent.Forget($"k{i}");
         Assert.Equal(0, recent.LogBytes);
@@ -79,6 +81,34 @@ public sealed class RecentConversationsTests
         Assert.Null(recent.LogOf(big));
         Assert.Equal(0, recent.LogBytes);
         Assert.NotNull(recent.Get("many"));
+    }
+
+    [Fact]
+    public void A_conversation_saved_again_keeps_its_log_as_the_newest_and_old_places_in_the_order_are_skipped()
+    {
+        var recent = new RecentConversations(capacity: 1_000, logBudgetBytes: 10_000);
+        var busy = Row("busy", version: 1);
+        recent.Set(busy, [Activity(1, 1_000)]);
+        for (var i = 0; i < 50; i++)
+        {
+            recent.Set(Row($"k{i}", version: 1), [Activity(1, 1_000)]);
+            // The busy conversation takes a turn between every other one, so its log is always among the newest.
+            busy = Row("busy", version: busy.Version + 1);
+            recent.Set(busy, [Activity(1, 1_000)]);
+        }
+        Assert.NotNull(recent.LogOf(busy));
+        Assert.Null(recent.LogOf(recent.Get("k0")!));
+        Assert.InRange(recent.LogBytes, 1, 10_000);
+    }
+
+    [Fact]
+    public void The_order_of_logs_stays_bounded_when_the_budget_is_never_reached()
+    {
+        var recent = new RecentConversations(capacity: 100, logBudgetBytes: long.MaxValue);
+        var row = Row("one", version: 1);
+        for (var v = 1; v <= 10_000; v++) recent.Set(row = Row("one", v), [Activity(1, 10)]);
+        Assert.InRange(recent.QueuedLogs, 0, 101);
+        Assert.NotNull(recent.LogOf(row));
     }
 
     static StoredActivity Activity(long seq, int bytes) => new(seq, "message", new byte[bytes]);
