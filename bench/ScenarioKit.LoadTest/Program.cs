@@ -59,6 +59,7 @@ static class Program
                   recorded bot answers and an in-memory store, + the engine, + a commit's wait at each save, and the real
                   server on SQLite; each rung's CPU per turn, and what each layer adds.
                        --sample S   print the process's memory (RSS, GC heap, committed) every S seconds of the measured window
+                       --live       with --sample: force a full collection at each sample and print the live heap too
                        --alloc-types N   print the N types with the most bytes allocated per turn in the measured window (sampled)
                        --gc-pauses  print the collector's pauses in the measured window by generation (mean, p50, p90, max, promoted bytes)
                        ScenarioKit.LoadTest --fill N [--database path | --postgres <connection string>] [--durable true|false]
@@ -90,7 +91,7 @@ static class Program
         var url = host?.Url ?? options.Url!;
         var storage = host is null ? "server's own settings" : options.Durable ? "in-process server, SQLite synchronous=FULL" : "in-process server, SQLite synchronous=NORMAL";
         Console.WriteLine($"target {url}/api/messages, {options.Connections} connections, warm-up {options.Warmup} s, measure {options.Duration} s, {storage}, {Environment.ProcessorCount} cores");
-        var memory = options.SampleSeconds > 0 ? new MemorySampler() : null;
+        var memory = options.SampleSeconds > 0 ? new MemorySampler(options.LiveHeap) : null;
         using var allocations = options.AllocationTypes > 0 ? new AllocationSampler() : null;
         using var pauses = options.GcPauses ? new GcPauseSampler() : null;
         var result = await ClosedLoop.RunAsync("scenariokit", url, options, (turn, _, body) => Check(turn, body),
@@ -194,6 +195,7 @@ static class Program
         public bool Compare { get; init; }
         public bool Layers { get; init; }
         public int SampleSeconds { get; init; }
+        public bool LiveHeap { get; init; }
         public int AllocationTypes { get; init; }
         public bool GcPauses { get; init; }
         public long Fill { get; init; }
@@ -235,6 +237,7 @@ static class Program
                         "--node" => o with { Node = Next() },
                         "--sample" => o with { SampleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--gc-pauses" => o with { GcPauses = true },
+                        "--live" => o with { LiveHeap = true },
                         "--alloc-types" => o with { AllocationTypes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--fill" => o with { Fill = long.Parse(Next(), CultureInfo.InvariantCulture) },
                         "--writer" => o with { Writer = long.Parse(Next(), CultureInfo.InvariantCulture) },
