@@ -257,14 +257,11 @@ internal sealed class ConversationService(
         // The log is held for the transcript of a handoff still to come: a read one (when shorter than the read's limit, it
         // is the whole log) or the held one, with this turn's activities. Not once the conversation has been handed over
         // (it is an agent's now, or the handoff was just sent): holding it longer only kept it past collections.
-        var handedOver = withAgent || result?.Outputs.Any(static o => o is BotHandoffOutput) == true;
-        _recent.Set(newRecord, log is null || handedOver ? null : [.. log, .. appended]);
+        var handoffSent = result is not null && result.Outputs.Any(static o => o is BotHandoffOutput);
+        _recent.Set(newRecord, log is null || withAgent || handoffSent ? null : [.. log, .. appended]);
         feed.Publish(ch.Key, seq);
         if (result is not null)
-        {
-            metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started),
-                result.Info.Fallback, result.Outputs.Any(static o => o is BotHandoffOutput));
-        }
+            metrics.RecordTurn(bot.ScenarioId, Stopwatch.GetElapsedTime(started), result.Info.Fallback, handoffSent);
         var outcome = new TurnOutcome(incoming, replies.DrainToImmutable(), newRecord, Created: record is null) { ReplyJson = replyJson.DrainToImmutable(), Tickets = tickets?.ToImmutable() ?? [], UnattendedHandoffs = unattendedHandoffs?.ToImmutable() ?? [] };
         if (observer is not null)
         {

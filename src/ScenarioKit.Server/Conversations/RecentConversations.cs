@@ -74,7 +74,14 @@ internal sealed class RecentConversations(int capacity, long logBudgetBytes = Re
         long bytes = 0;
         if (log is not null)
         {
-            foreach (var a in log) bytes += a.Json.Length;
+            // Summed only for a log short enough to keep, and only as far as the byte bound.
+            if (log.Length <= MaxLogActivities)
+            {
+                foreach (var a in log)
+                {
+                    if ((bytes += a.Json.Length) > MaxLogBytes) break;
+                }
+            }
             if (log.Length > MaxLogActivities || bytes > MaxLogBytes)
             {
                 log = null;
