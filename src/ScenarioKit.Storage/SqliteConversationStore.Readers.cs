@@ -11,6 +11,10 @@ public sealed partial class SqliteConversationStore
     readonly ConcurrentBag<Reader> _readers = [];
     int _pooledReaders;
     volatile bool _disposed;
+    long _fileReads;
+
+    /// <summary>How many lookups read the file (tests: a lookup the key filter answers reads nothing).</summary>
+    internal long FileReads => Interlocked.Read(ref _fileReads);
 
     /// <summary>
     /// Runs <paramref name="read"/> on a pooled reader connection whose per-turn queries are prepared once. Through a
@@ -35,6 +39,7 @@ public sealed partial class SqliteConversationStore
     T Read<TArg, T>(TArg arg, Func<Reader, TArg, T> read)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Interlocked.Increment(ref _fileReads);
         if (_readers.TryTake(out var reader)) Interlocked.Decrement(ref _pooledReaders);
         else reader = new Reader(_connectionString);
         T result;

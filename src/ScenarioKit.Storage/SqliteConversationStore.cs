@@ -29,6 +29,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     /// <summary>Why the writer thread stopped before the store was disposed; null while it runs.</summary>
     volatile Exception? _writerError;
+    int _closing;
 
     public SqliteConversationStore(string path, bool fullSync = true)
         : this(path, fullSync, WalCheckpointer.DefaultRestartFrames)
@@ -36,7 +37,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     }
 
     /// <param name="walRestartFrames">The WAL's length (4 KiB frames) at which the writer restarts it under load (<see cref="WalCheckpointer"/>); short in tests.</param>
-    internal SqliteConversationStore(string path, bool fullSync, int walRestartFrames)
+    internal SqliteConversationStore(string path, bool fullSync, int walRestartFrames, long keyCapacity = FileKeys.DefaultCapacity)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -73,6 +74,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
             _writer.Dispose();
             throw;
         }
+        _keys = FileKeys.Acquire(Path, _connectionString, keyCapacity);
         new Thread(RunWriter) { IsBackground = true, Name = "ScenarioKit SQLite writer" }.Start();
     }
 
@@ -84,7 +86,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         """;
 
     public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken) =>
-        ReadAsync(key, static (reader, key) => reader.Record(key), cancellationToken);
+        MayHoldKey(key) ? ReadAsync(key, static (reader, key) => reader.Record(key), cancellationToken) : NoRecord;
 
     public async Task<IReadOnlyList<ConversationRecord>> ListActiveAsync(DateTimeOffset sinceUtc, bool withAgentOnly, int limit, CancellationToken cancellationToken)
     {
@@ -122,7 +124,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 
     public Task<IReadOnlyList<StoredActivity>> ReadActivitiesAsync(string key, long afterSeq, int limit, CancellationToken cancellationToken) =>
-        ReadAsync<(string Key, long After, int Limit), IReadOnlyList<StoredActivity>>(
+        !MayHoldKey(key) ? NoActivities : ReadAsync<(string Key, long After, int Limit), IReadOnlyList<StoredActivity>>(
             (key, afterSeq, limit), static (reader, q) => reader.Activities(q.Key, q.After, q.Limit), cancellationToken);
 
     public async IAsyncEnumerable<TurnLogEntry> ReadTurnsAsync(TurnLogQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -283,6 +285,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
                 {
                     var updated = batch[i].Write.Conversation.UpdatedUtc.UtcTicks;
                     if (updated < _activitiesExpiredBefore) _activitiesExpiredBefore = updated;
+                    if (batch[i].Write.ExpectedVersion == 0) _keys.Add(batch[i].Write.Conversation.Key);
                     // INVARIANT: a conflicting turn writes nothing, so the rest of the batch can still commit.
                     if (!statements.Write(batch[i].Write, batch[i].Packed))
                         batch[i].Error = new ConcurrencyConflictException(batch[i].Write.Conversation.Key);
@@ -310,6 +313,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     {
         // Idempotent: the container disposes the store once per service type it is registered as. The queue is not
         // disposed for that reason (it holds no handle once the writer has stopped waiting on it).
+        if (Interlocked.Exchange(ref _closing, 1) == 0) await _keys.ReleaseAsync().ConfigureAwait(false);
         _writes.CompleteAdding();
         // A writer that stopped on an error has already failed every write; disposing still releases the file.
         await _writerDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
