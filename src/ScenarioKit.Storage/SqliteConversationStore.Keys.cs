@@ -14,8 +14,15 @@ public sealed partial class SqliteConversationStore
 
     readonly FileKeys _keys;
 
-    /// <summary>Done when the first build of the file's keys is in use (tests).</summary>
-    internal Task KeysReady => _keys.Ready;
+    /// <summary>Starts the first build of the file's keys if no lookup has yet, and is done when it is in use (tests).</summary>
+    internal Task KeysReady
+    {
+        get
+        {
+            _keys.MayContain("");
+            return _keys.Ready;
+        }
+    }
 
     /// <summary>False when the file certainly has no row for <paramref name="key"/>.</summary>
     bool MayHoldKey(string key) => _keys.MayContain(key);
@@ -26,8 +33,8 @@ public sealed partial class SqliteConversationStore
     /// </summary>
     /// <remarks>
     /// <para>
-    /// A <see cref="KeyFilter"/> built from <c>conversation_keys</c> on a thread of its own when the file is first opened,
-    /// and built again, twice as large, once the keys added since pass its capacity (dropping the keys expiry deleted).
+    /// A <see cref="KeyFilter"/> built from <c>conversation_keys</c> on a thread of its own at the first lookup or insert (so
+    /// <c>scenariokit report</c> or <c>purge</c>, which look nothing up, never scan the keys), and built again, twice as large, once the keys added since pass its capacity (dropping the keys expiry deleted).
     /// Until the first build is done every lookup reads the file, as before. Each writer adds a key before it inserts
     /// it, to the filter in use and to the one being built. When a build starts, the last <see cref="RecentKeys"/> keys
     /// added go into the new filter too: a key added earlier was committed before the build's scan began (a batch
@@ -57,6 +64,7 @@ public sealed partial class SqliteConversationStore
         readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         int _recentNext;
         int _stores;
+        volatile bool _started;
         volatile KeyFilter? _current;
         KeyFilter? _next;
         volatile bool _stopping;
@@ -79,7 +87,6 @@ public sealed partial class SqliteConversationStore
                 if (!Open.TryGetValue(path, out var keys))
                 {
                     Open[path] = keys = new FileKeys(path, connectionString, minCapacity);
-                    lock (keys._lock) keys.StartBuild(minCapacity);
                 }
                 keys._stores++;
                 return keys;
@@ -98,11 +105,27 @@ public sealed partial class SqliteConversationStore
             await _build.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        public bool MayContain(string key) => _current is not { } current || current.MayContain(key);
+        public bool MayContain(string key)
+        {
+            if (_current is { } current) return current.MayContain(key);
+            if (!_started) Start();
+            return true;
+        }
+
+        void Start()
+        {
+            lock (_lock)
+            {
+                if (_started) return;
+                _started = true;
+                StartBuild(_minCapacity);
+            }
+        }
 
         /// <summary>A writer, before it inserts a conversation under <paramref name="key"/>; starts a larger build when due.</summary>
         public void Add(string key)
         {
+            if (!_started) Start();
             lock (_lock)
             {
                 var current = _current;
