@@ -34,9 +34,6 @@ sealed class KeyFilter
     /// <summary>How many times <see cref="Add"/> was called (a key added twice counts twice).</summary>
     public long Added => Interlocked.Read(ref _added);
 
-    /// <summary>The filter's memory, in bytes.</summary>
-    public long Bytes => _words.LongLength * sizeof(ulong);
-
     public void Add(string key)
     {
         var (word, mask) = Locate(key);

@@ -19,7 +19,7 @@ public sealed partial class SqliteConversationStore
     {
         get
         {
-            _keys.MayContain("");
+            _keys.EnsureStarted();
             return _keys.Ready;
         }
     }
@@ -33,9 +33,10 @@ public sealed partial class SqliteConversationStore
     /// </summary>
     /// <remarks>
     /// <para>
-    /// A <see cref="KeyFilter"/> built from <c>conversation_keys</c> on a thread of its own at the first lookup or insert (so
-    /// <c>scenariokit report</c> or <c>purge</c>, which look nothing up, never scan the keys), and built again, twice as large, once the keys added since pass its capacity (dropping the keys expiry deleted).
-    /// Until the first build is done every lookup reads the file, as before. Each writer adds a key before it inserts
+    /// A <see cref="KeyFilter"/> built from <c>conversation_keys</c> on a thread of its own at the first lookup or insert
+    /// (so <c>scenariokit report</c> or <c>purge</c>, which look nothing up, never scan the keys), and built again, twice
+    /// as large, once the keys added since pass its capacity (dropping the keys expiry deleted). Until the first build
+    /// is done every lookup reads the file, as before. Each writer adds a key before it inserts
     /// it, to the filter in use and to the one being built. When a build starts, the last <see cref="RecentKeys"/> keys
     /// added go into the new filter too: a key added earlier was committed before the build's scan began (a batch
     /// holds at most 256 turns and commits within milliseconds), so the scan finds it.
@@ -108,12 +109,14 @@ public sealed partial class SqliteConversationStore
         public bool MayContain(string key)
         {
             if (_current is { } current) return current.MayContain(key);
-            if (!_started) Start();
+            EnsureStarted();
             return true;
         }
 
-        void Start()
+        /// <summary>Starts the first build unless it has started.</summary>
+        public void EnsureStarted()
         {
+            if (_started) return;
             lock (_lock)
             {
                 if (_started) return;
@@ -125,7 +128,7 @@ public sealed partial class SqliteConversationStore
         /// <summary>A writer, before it inserts a conversation under <paramref name="key"/>; starts a larger build when due.</summary>
         public void Add(string key)
         {
-            if (!_started) Start();
+            EnsureStarted();
             lock (_lock)
             {
                 var current = _current;
