@@ -36,10 +36,10 @@ public sealed partial class SqliteConversationStore
     /// A <see cref="KeyFilter"/> built from <c>conversation_keys</c> on a thread of its own at the first lookup or insert
     /// (so <c>scenariokit report</c> or <c>purge</c>, which look nothing up, never scan the keys), and built again, twice
     /// as large, once the keys added since pass its capacity (dropping the keys expiry deleted). Until the first build
-    /// is done every lookup reads the file, as before. Each writer adds a key before it inserts
-    /// it, to the filter in use and to the one being built. When a build starts, the last <see cref="RecentKeys"/> keys
-    /// added go into the new filter too: a key added earlier was committed before the build's scan began (a batch
-    /// holds at most 256 turns and commits within milliseconds), so the scan finds it.
+    /// is done every lookup reads the file, as before. Each writer adds a key before it inserts it, to the filter in use
+    /// and to the one being built. When a build starts, the last <see cref="RecentKeys"/> keys added go into the new
+    /// filter too: a key added earlier was committed before the build's scan began (a batch holds at most 256 turns and
+    /// commits within milliseconds), so the scan finds it.
     /// </para>
     /// <para>
     /// A conversation that another process starts in the file is not in the filter: a store here answers "no row" for
@@ -56,6 +56,7 @@ public sealed partial class SqliteConversationStore
         const int RecentKeys = 4096;
 
         static readonly Dictionary<string, FileKeys> Open = new(StringComparer.Ordinal);
+        static readonly Lock OpenLock = new();
 
         readonly Lock _lock = new();
         readonly string _path;
@@ -83,7 +84,7 @@ public sealed partial class SqliteConversationStore
         /// <summary>The keys of the file at <paramref name="path"/>, built once for every store of this process on it.</summary>
         public static FileKeys Acquire(string path, string connectionString, long minCapacity)
         {
-            lock (Open)
+            lock (OpenLock)
             {
                 if (!Open.TryGetValue(path, out var keys))
                 {
@@ -97,7 +98,7 @@ public sealed partial class SqliteConversationStore
         /// <summary>A store closes: the last one stops a build that is running.</summary>
         public async Task ReleaseAsync()
         {
-            lock (Open)
+            lock (OpenLock)
             {
                 if (--_stores > 0) return;
                 Open.Remove(_path);

@@ -99,7 +99,7 @@ internal sealed class ConversationService(
         var started = Stopwatch.GetTimestamp();
         // The row this node wrote last is normally still current; if another node wrote since, the
         // versioned save fails and the retry reads the store.
-        var record = _recent.Get(ch.Key) ?? await store.GetAsync(ch.Key, cancellationToken).ConfigureAwait(false);
+        var record = _recent.Get(ch.Key, out var heldLog) ?? await store.GetAsync(ch.Key, cancellationToken).ConfigureAwait(false);
         IScenarioBot bot;
         if (record is null)
         {
@@ -123,7 +123,7 @@ internal sealed class ConversationService(
         var appended = new List<StoredActivity>(4);
         // The conversation's activities so far when this node holds them (a new conversation has none); read from the
         // store only when a turn needs them (a handoff's transcript).
-        var log = record is null || record.LastSeq == 0 ? [] : LogOf(record, now);
+        var log = record is null || record.LastSeq == 0 ? [] : Unexpired(heldLog, record, now);
 
         Activity? incoming = null;
         if (request.Incoming is { } inc)
@@ -358,11 +358,12 @@ internal sealed class ConversationService(
         store.ReadActivitiesAsync(key, afterSeq, limit, cancellationToken);
 
     /// <summary>
-    /// The activities this node holds for the conversation whose row is <paramref name="record"/>; null when it holds none
-    /// or when the store may have expired some of them since (the conversation was idle past the activities' retention).
+    /// <paramref name="held"/>, the activities this node holds with the row <paramref name="record"/> (null when the row
+    /// was read from the store); null too when the store may have expired some of them since (the conversation was idle
+    /// past the activities' retention).
     /// </summary>
-    StoredActivity[]? LogOf(ConversationRecord record, DateTimeOffset now) =>
-        _activityRetention > TimeSpan.Zero && now - record.UpdatedUtc >= _activityRetention ? null : _recent.LogOf(record);
+    StoredActivity[]? Unexpired(StoredActivity[]? held, ConversationRecord record, DateTimeOffset now) =>
+        _activityRetention > TimeSpan.Zero && now - record.UpdatedUtc >= _activityRetention ? null : held;
 
     /// <summary>The conversation's logged activities as the store holds them (at most <see cref="MaxTranscriptActivities"/>).</summary>
     async Task<StoredActivity[]> ReadLogAsync(string key, CancellationToken cancellationToken) =>

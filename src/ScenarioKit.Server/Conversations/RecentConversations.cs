@@ -54,12 +54,27 @@ internal sealed class RecentConversations(int capacity, long logBudgetBytes = Re
     public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var entry) ? entry.Record : null;
 
     /// <summary>
+    /// <see cref="Get"/> and <see cref="LogOf"/> in one lookup (a turn's): the row, and the log held with that very row
+    /// (null when none is held).
+    /// </summary>
+    public ConversationRecord? Get(string key, out StoredActivity[]? log)
+    {
+        if (_rows.TryGetValue(key, out var entry))
+        {
+            log = entry.Log;
+            return entry.Record;
+        }
+        log = null;
+        return null;
+    }
+
+    /// <summary>
     /// The logged activities of the conversation whose row is <paramref name="record"/> (this very object, as
     /// <see cref="Get"/> gave it), complete from its first up to <see cref="ConversationRecord.LastSeq"/>; null when
     /// this node does not hold them.
     /// </summary>
     public StoredActivity[]? LogOf(ConversationRecord record) =>
-        _rows.TryGetValue(record.Key, out var entry) && ReferenceEquals(entry.Record, record) ? entry.Log : null;
+        ReferenceEquals(Get(record.Key, out var log), record) ? log : null;
 
     public void Forget(string key)
     {
