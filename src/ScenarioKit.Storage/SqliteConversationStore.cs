@@ -21,7 +21,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     readonly string _connectionString;
     // The writer is a thread of its own, not a thread-pool loop: under load the pool's queue is long, and a loop that
     // waits in it for every batch delays every turn waiting for that batch (docs/performance.md, "Server").
-    readonly BlockingCollection<WriterItem> _writes = new(new ConcurrentQueue<WriterItem>());
+    readonly WriterQueue<WriterItem> _writes = new();
     readonly SqliteConnection _writer;
     readonly TurnStatements _statements;
     readonly WalCheckpointer _checkpointer;
@@ -247,7 +247,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
     {
         try
         {
-            _writes.Add(item, CancellationToken.None);
+            _writes.Add(item);
         }
         catch (InvalidOperationException)
         {
@@ -268,7 +268,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         {
             // No write may wait for a writer that is gone: refuse new ones, fail the queued ones.
             _writerError = e;
-            _writes.CompleteAdding();
+            _writes.Complete();
             while (_writes.TryTake(out var item)) item.Fail(e);
             _writerDone.TrySetException(e);
         }
@@ -283,7 +283,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
         var statements = _statements;
         var batch = new List<PendingWrite>(MaxBatch);
         var steps = new List<WriterStep>();
-        while (_writes.TryTake(out var first, Timeout.Infinite))
+        while (_writes.Take(out var first))
         {
             batch.Clear();
             steps.Clear();
@@ -325,10 +325,9 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     public async ValueTask DisposeAsync()
     {
-        // Idempotent: the container disposes the store once per service type it is registered as. The queue is not
-        // disposed for that reason (it holds no handle once the writer has stopped waiting on it).
+        // Idempotent: the container disposes the store once per service type it is registered as.
         if (Interlocked.Exchange(ref _closing, 1) == 0) await _keys.ReleaseAsync().ConfigureAwait(false);
-        _writes.CompleteAdding();
+        _writes.Complete();
         // A writer that stopped on an error has already failed every write; disposing still releases the file.
         await _writerDone.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _checkpointer.Dispose();
