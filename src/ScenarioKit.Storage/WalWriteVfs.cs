@@ -5,10 +5,10 @@ using System.Text;
 namespace ScenarioKit.Storage;
 
 /// <summary>
-/// A SQLite VFS over the process's default one that gathers a commit's WAL writes into one system call. SQLite writes
-/// each WAL frame as two <c>pwrite</c>s (its 24-byte header, then the page), ≈ 90 per batch of the store's writer;
-/// on a host where a system call is dear that was a third of the serial writer's CPU (docs/performance.md,
-/// "Session 14"). Used by the writer connection alone, and only with <c>synchronous=FULL</c>.
+/// A SQLite VFS over the process's default one that gathers a commit's WAL writes into one system call per 124 KiB.
+/// SQLite writes each WAL frame as two <c>pwrite</c>s (its 24-byte header, then the page), ≈ 90 per batch of the store's
+/// writer; on a host where a system call is dear that was over a quarter of the serial writer's CPU
+/// (docs/performance.md, "Session 14"). Used by the writer connection alone, and only with <c>synchronous=FULL</c>.
 /// <para>
 /// Only files SQLite opens as a WAL are wrapped; every other file is the default VFS's own, untouched. A wrapped file
 /// keeps appended writes in memory while they follow on from each other, and writes them out as one before any other
@@ -24,7 +24,6 @@ static unsafe class WalWriteVfs
     public const string Name = "scenariokit-wal";
 
     const int SqliteOk = 0;
-    const int SqliteIoErr = 10;
     const int OpenWal = 0x00080000;
 
     /// <summary>
