@@ -86,7 +86,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IPacka
 
     /// <summary>
     /// The writer's own: not pooled (disposing it closes the file), and with <c>synchronous=FULL</c> opened through
-    /// <see cref="WalWriteVfs"/>, which writes a commit's WAL frames in one system call per 124 KiB instead of two per frame.
+    /// <see cref="WalWriteVfs"/>, which writes a commit's WAL frames in one system call per 124 KiB instead of two per
+    /// frame.
     /// </summary>
     string WriterConnectionString() => new SqliteConnectionStringBuilder(_connectionString)
     {
