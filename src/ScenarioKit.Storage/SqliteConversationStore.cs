@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace ScenarioKit.Storage;

@@ -138,6 +138,17 @@ static unsafe class WalWriteVfs
         return WriteThrough(wal, wal->Buffer, length, wal->Offset);
     }
 
+    /// <summary>The default VFS's file under a wrapped one, once what the wrapper held is written out (rc: that write's result).</summary>
+    static SqliteFile* Flushed(SqliteFile* file, out int rc)
+    {
+        var wal = (WalFile*)file;
+        rc = Flush(wal);
+        return wal->Real;
+    }
+
+    /// <summary>The default VFS's file under a wrapped one: the calls that never touch what is held go straight to it.</summary>
+    static SqliteFile* RealOf(SqliteFile* file) => ((WalFile*)file)->Real;
+
     static int WriteThrough(WalFile* wal, void* data, int amount, long offset)
     {
         Interlocked.Increment(ref s_written);
@@ -187,59 +198,52 @@ static unsafe class WalWriteVfs
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     static int Read(SqliteFile* file, void* data, int amount, long offset)
     {
-        var wal = (WalFile*)file;
-        var rc = Flush(wal);
-        return rc != SqliteOk ? rc : wal->Real->Methods->Read(wal->Real, data, amount, offset);
+        var real = Flushed(file, out var rc);
+        return rc != SqliteOk ? rc : real->Methods->Read(real, data, amount, offset);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     static int Truncate(SqliteFile* file, long size)
     {
-        var wal = (WalFile*)file;
-        var rc = Flush(wal);
-        return rc != SqliteOk ? rc : wal->Real->Methods->Truncate(wal->Real, size);
+        var real = Flushed(file, out var rc);
+        return rc != SqliteOk ? rc : real->Methods->Truncate(real, size);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     static int Sync(SqliteFile* file, int flags)
     {
-        var wal = (WalFile*)file;
-        var rc = Flush(wal);
-        return rc != SqliteOk ? rc : wal->Real->Methods->Sync(wal->Real, flags);
+        var real = Flushed(file, out var rc);
+        return rc != SqliteOk ? rc : real->Methods->Sync(real, flags);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     static int FileSize(SqliteFile* file, long* size)
     {
-        var wal = (WalFile*)file;
-        var rc = Flush(wal);
-        return rc != SqliteOk ? rc : wal->Real->Methods->FileSize(wal->Real, size);
+        var real = Flushed(file, out var rc);
+        return rc != SqliteOk ? rc : real->Methods->FileSize(real, size);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     static int FileControl(SqliteFile* file, int op, void* argument)
     {
-        var wal = (WalFile*)file;
-        var rc = Flush(wal);
-        return rc != SqliteOk ? rc : wal->Real->Methods->FileControl(wal->Real, op, argument);
+        var real = Flushed(file, out var rc);
+        return rc != SqliteOk ? rc : real->Methods->FileControl(real, op, argument);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    static int Lock(SqliteFile* file, int level) => ((WalFile*)file)->Real->Methods->Lock(((WalFile*)file)->Real, level);
+    static int Lock(SqliteFile* file, int level) => RealOf(file)->Methods->Lock(RealOf(file), level);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    static int Unlock(SqliteFile* file, int level) => ((WalFile*)file)->Real->Methods->Unlock(((WalFile*)file)->Real, level);
+    static int Unlock(SqliteFile* file, int level) => RealOf(file)->Methods->Unlock(RealOf(file), level);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    static int CheckReservedLock(SqliteFile* file, int* result) =>
-        ((WalFile*)file)->Real->Methods->CheckReservedLock(((WalFile*)file)->Real, result);
+    static int CheckReservedLock(SqliteFile* file, int* result) => RealOf(file)->Methods->CheckReservedLock(RealOf(file), result);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    static int SectorSize(SqliteFile* file) => ((WalFile*)file)->Real->Methods->SectorSize(((WalFile*)file)->Real);
+    static int SectorSize(SqliteFile* file) => RealOf(file)->Methods->SectorSize(RealOf(file));
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    static int DeviceCharacteristics(SqliteFile* file) =>
-        ((WalFile*)file)->Real->Methods->DeviceCharacteristics(((WalFile*)file)->Real);
+    static int DeviceCharacteristics(SqliteFile* file) => RealOf(file)->Methods->DeviceCharacteristics(RealOf(file));
 
     // sqlite3.h's structures, as laid out on a 64-bit platform (a pointer and an int64 on 8 bytes).
 

@@ -51,7 +51,7 @@ internal sealed class RecentConversations(int capacity, long logBudgetBytes = Re
     /// <summary>The bytes of activity JSON the logs hold now.</summary>
     internal long LogBytes => Interlocked.Read(ref _logBytes);
 
-    public ConversationRecord? Get(string key) => _rows.TryGetValue(key, out var entry) ? entry.Record : null;
+    public ConversationRecord? Get(string key) => Get(key, out _);
 
     /// <summary>
     /// <see cref="Get"/> and <see cref="LogOf"/> in one lookup (a turn's): the row, and the log held with that very row
