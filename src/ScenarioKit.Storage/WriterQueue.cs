@@ -30,11 +30,11 @@ sealed class WriterQueue<T> where T : class
         }
         finally
         {
+            // Also the full fence between adding and reading _sleeping: the taker sets _sleeping and then looks at the
+            // queue, this side adds and then reads _sleeping. Without a fence on both sides each could read the other's
+            // old value, and the item would wait for the next one.
             Interlocked.Decrement(ref _adding);
         }
-        // Full fence: the taker sets _sleeping and then looks at the queue, this side adds and then reads _sleeping.
-        // Without it both could read the other's old value, and the item would wait for the next one.
-        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _sleeping) != 0) Wake();
     }
 
