@@ -72,6 +72,10 @@ sealed class WriterQueue<T> where T : class
     public void Complete()
     {
         _completed = true;
+        // The full fence between closing and reading _adding (Add counts itself in, then reads _completed). A volatile
+        // write followed by a read may pass each other; then each side could read the other's old value, and an item
+        // would be added after the failing writer's last drain, its turn never answered.
+        Interlocked.MemoryBarrier();
         WaitForAdds();
         Wake();
     }
